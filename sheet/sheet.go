@@ -1,0 +1,145 @@
+// Package sheet reads and writes tables — CSV and XLSX — one row at a time,
+// with memory that does not grow with the file. Sources report every row
+// with the row number a spreadsheet program shows for it, so messages and
+// reports can point a person at the exact cell.
+package sheet
+
+import (
+	"fmt"
+	"time"
+)
+
+// CellKind says what a cell holds.
+type CellKind uint8
+
+// The kinds of cells.
+const (
+	KindEmpty  CellKind = iota // no value
+	KindText                   // text, kept exactly (postcodes, phones with leading zeros)
+	KindNumber                 // a number; Text holds it without float noise ("5525.14")
+	KindDate                   // a date or date-time; Time holds it, Text an ISO form
+	KindBool                   // TRUE/FALSE; Text holds "TRUE" or "FALSE"
+)
+
+// Cell is one value read from or written to a table.
+type Cell struct {
+	Text string    // the value as text; for dates "2006-01-02" or "2006-01-02 15:04:05"
+	Kind CellKind  // what the cell holds
+	Time time.Time // the value of a KindDate cell
+}
+
+// Row is one data row of a Source.
+type Row struct {
+	// Line is the row number a spreadsheet program shows for this row: in
+	// CSV the header is row 1 and a multi-line cell does not add rows; in
+	// XLSX it is the sheet's own row number.
+	Line  int
+	Cells []Cell // one per header column (missing cells are KindEmpty)
+	Blank bool   // every cell is empty: importers count it as skipped
+	Extra []Cell // cells beyond the header's width (kept, never dropped silently)
+}
+
+// Texts returns the text of every cell.
+func (r Row) Texts() []string {
+	out := make([]string, len(r.Cells))
+	for i, c := range r.Cells {
+		out[i] = c.Text
+	}
+	return out
+}
+
+// Info says how a source was read, for messages ("read as Windows-1250, ';'").
+type Info struct {
+	Format     string // "csv" or "xlsx"
+	Encoding   string // CSV: the encoding used, e.g. "windows-1250"
+	Detected   bool   // CSV: the encoding was detected, not given
+	Delimiter  rune   // CSV: the delimiter used
+	Sheet      string // XLSX: the sheet read
+	HeaderLine int    // row number of the header row
+}
+
+// A Source reads rows from a CSV or XLSX file, streaming.
+type Source interface {
+	// Header returns the header row's cells as text (trimmed of nothing).
+	Header() []string
+	// Info says how the file is being read.
+	Info() Info
+	// Next returns the next row, io.EOF after the last one. A malformed row
+	// is reported as a *RowError (the source stays usable after it).
+	Next() (Row, error)
+	// Close releases the file.
+	Close() error
+}
+
+// ColumnKind says how a sink stores a column's values.
+type ColumnKind uint8
+
+// The kinds of columns.
+const (
+	ColumnAuto   ColumnKind = iota // by value: strings as text, numbers as numbers, time.Time as dates
+	ColumnText                     // always text, even for numbers (ids, phones, postcodes, tax ids)
+	ColumnDate                     // dates; time.Time values and parseable ISO strings
+	ColumnNumber                   // numbers; numeric strings are stored as numbers
+)
+
+// Column describes one output column.
+type Column struct {
+	Name string
+	Kind ColumnKind
+}
+
+// A Sink writes rows to a CSV or XLSX file, streaming.
+type Sink interface {
+	// WriteHeader writes the header row; call it once, first.
+	WriteHeader(cols []Column) error
+	// WriteRow writes one row. Values may be nil, string, int, int64,
+	// float64, bool, time.Time, []string (joined with ", ") or Cell.
+	WriteRow(values []any) error
+	// Close flushes and reports any deferred write error.
+	Close() error
+}
+
+// Options configures sources and sinks. The zero value reads any supported
+// file with detection on and writes Excel-safe output.
+type Options struct {
+	Format    string // "csv" or "xlsx"; "" = from the file name's extension
+	Encoding  string // CSV source: "auto" or "" = detect; else a name such as "windows-1250"
+	Delimiter rune   // CSV: 0 = sniff (source) or ',' (sink)
+	Sheet     string // XLSX source: sheet name; "" = the first visible sheet with data; XLSX sink: sheet name ("" = "Sheet1")
+	HeaderRow int    // source: 1-based header row; 0 = found automatically
+	BOM       bool   // CSV sink: start with a UTF-8 byte order mark (for Excel)
+	Raw       bool   // CSV sink: do not neutralise formula-like cells
+}
+
+// RowError reports a problem with a whole row (a CSV parse error, too many
+// cells), after csv.ParseError.
+type RowError struct {
+	Line int   // row number as a spreadsheet program shows it
+	Err  error // what is wrong
+}
+
+// Error formats the error as "row 17: …".
+func (e *RowError) Error() string { return fmt.Sprintf("row %d: %v", e.Line, e.Err) }
+
+// Unwrap returns the underlying error.
+func (e *RowError) Unwrap() error { return e.Err }
+
+// CellError reports a bad value, after csv.ParseError:
+// `row 17, column "E-mail": "jan@" is not an e-mail address`.
+type CellError struct {
+	Line   int    // row number as a spreadsheet program shows it
+	Column string // header text as the user sees it
+	Value  string // the offending value
+	Err    error  // what is wrong with it
+}
+
+// Error formats the error with the row, column and value.
+func (e *CellError) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("row %d, column %q: %v", e.Line, e.Column, e.Err)
+	}
+	return fmt.Sprintf("row %d, column %q: %q %v", e.Line, e.Column, e.Value, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *CellError) Unwrap() error { return e.Err }
