@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/crmport/crmport/internal/iostreams"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+// exitCode is the process exit status; DESIGN.md fixes the values.
+type exitCode int
+
+const (
+	exitOK          exitCode = 0   // all rows done
+	exitError       exitCode = 1   // could not run: flags, file, mapping, credentials, account refused
+	exitRowsFailed  exitCode = 2   // finished, but some rows failed (see the error report)
+	exitInterrupted exitCode = 130 // interrupted (Ctrl-C); the journal is saved
+)
+
+// factory carries everything a command needs from the outside world, so
+// tests can swap each piece (after cli/cli's cmdutil.Factory).
+type factory struct {
+	IOStreams *iostreams.IOStreams
+	Getenv    func(string) string
+	Now       func() time.Time
+	// Debug is set by the global --debug flag: HTTP trace on stderr.
+	Debug bool
+}
+
+// codeError carries an exit code other than 1 through the error chain.
+type codeError struct {
+	code exitCode
+	err  error
+}
+
+func (e *codeError) Error() string { return e.err.Error() }
+func (e *codeError) Unwrap() error { return e.err }
+
+// withExitCode makes err end the process with code.
+func withExitCode(code exitCode, err error) error { return &codeError{code: code, err: err} }
+
+// flagError is a usage mistake: the root prints it with a hint to --help.
+type flagError struct{ err error }
+
+func (e *flagError) Error() string { return e.err.Error() }
+func (e *flagError) Unwrap() error { return e.err }
+
+func flagErrorf(format string, args ...any) error {
+	return &flagError{err: fmt.Errorf(format, args...)}
+}
+
+// errSilent ends the process with exit status 1 after the command already
+// told the user what went wrong.
+var errSilent = errors.New("silent error")
+
+const rootLong = `crmport moves contact data between spreadsheets and CRMs.
+
+  import   a CSV or XLSX file + a mapping file -> clients in SalesMan CRM,
+           Thulium or BaseLinker, with pacing, retries, a resumable journal
+           and row-level error and success reports
+  export   every client of a CRM -> an XLSX or CSV file that opens in Excel
+
+Try it with no account: every command that talks to a CRM takes --sandbox,
+which runs built-in emulators of the three CRMs.
+
+CREDENTIALS
+  SalesMan:   CRMPORT_SALESMAN_URL, CRMPORT_SALESMAN_LOGIN, CRMPORT_SALESMAN_APIKEY
+  Thulium:    CRMPORT_THULIUM_URL, CRMPORT_THULIUM_USER, CRMPORT_THULIUM_PASSWORD
+  BaseLinker: CRMPORT_BASELINKER_TOKEN (CRMPORT_BASELINKER_URL optional)
+
+EXIT STATUS
+  0    all rows done
+  2    finished, but some rows failed: fix them in the error report and
+       import that file again
+  1    could not run: a flag, the file, the mapping, credentials, or the
+       CRM refused the account
+  130  interrupted (Ctrl-C); the journal is saved, run the same command
+       again to resume`
+
+// newRootCmd builds the command tree.
+func newRootCmd(f *factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "crmport",
+		Short:         "Move contact data between spreadsheets and CRMs",
+		Long:          rootLong,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version,
+		Example: `  crmport import --sandbox -m samples/salesman.yaml samples/klienci-pl.csv
+  crmport export --vendor baselinker -o clients.xlsx
+  crmport mapping init --vendor thulium contacts.xlsx > thulium.yaml`,
+	}
+	root.SetOut(f.IOStreams.Out)
+	root.SetErr(f.IOStreams.ErrOut)
+	root.SetIn(f.IOStreams.In)
+	root.PersistentFlags().BoolVar(&f.Debug, "debug", false, "print an HTTP trace on stderr (method, URL, status, time, sizes; secrets hidden)")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err: err} })
+	root.CompletionOptions.DisableDefaultCmd = true
+
+	root.AddCommand(newVersionCmd(f))
+	for _, add := range extraCommands {
+		root.AddCommand(add(f))
+	}
+	return root
+}
+
+// extraCommands lets each command file register itself next to its code.
+var extraCommands []func(*factory) *cobra.Command
+
+// run executes the command line and turns the outcome into an exit code
+// (the one switch, after restic's main.go).
+func run(ctx context.Context, f *factory, args []string) exitCode {
+	root := newRootCmd(f)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	return exitCodeFor(err, f.IOStreams.ErrOut, ctx)
+}
+
+func exitCodeFor(err error, stderr io.Writer, ctx context.Context) exitCode {
+	if err == nil {
+		return exitOK
+	}
+	var ce *codeError
+	if errors.As(err, &ce) {
+		if ce.code != exitRowsFailed || !errors.Is(ce.err, errSilent) {
+			printError(stderr, ce.err)
+		}
+		return ce.code
+	}
+	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+		fmt.Fprintln(stderr, "crmport: interrupted")
+		return exitInterrupted
+	}
+	if errors.Is(err, errSilent) {
+		return exitError
+	}
+	var fe *flagError
+	if errors.As(err, &fe) {
+		fmt.Fprintf(stderr, "crmport: %v\nRun 'crmport --help' or 'crmport COMMAND --help' for usage.\n", fe.err)
+		return exitError
+	}
+	if strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "accepts ") ||
+		strings.HasPrefix(err.Error(), "requires ") {
+		fmt.Fprintf(stderr, "crmport: %v\nRun 'crmport --help' for usage.\n", err)
+		return exitError
+	}
+	printError(stderr, err)
+	return exitError
+}
+
+func printError(w io.Writer, err error) {
+	if err == nil || errors.Is(err, errSilent) {
+		return
+	}
+	msg := err.Error()
+	fmt.Fprintf(w, "crmport: %s\n", msg)
+}
+
+// newVersionCmd prints the version.
+func newVersionCmd(f *factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print crmport's version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintf(f.IOStreams.Out, "crmport %s\n", version)
+			return err
+		},
+	}
+}
+
+// httpClient returns the HTTP client commands use: a timeout per request
+// and, with --debug, a trace on stderr.
+func (f *factory) httpClient(timeout time.Duration) *http.Client {
+	if timeout <= 0 {
+		timeout = 60 * time.Second
+	}
+	return &http.Client{Timeout: timeout, Transport: f.transport()}
+}

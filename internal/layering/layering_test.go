@@ -1,0 +1,134 @@
+package layering
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+const module = "github.com/crmport/crmport"
+
+type pkg struct {
+	ImportPath string
+	Deps       []string
+}
+
+func listPackages(t *testing.T) []pkg {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-e", "-json", module+"/...")
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	require.NoError(t, cmd.Run(), "go list failed: %s", stderr.String())
+	var pkgs []pkg
+	dec := json.NewDecoder(&out)
+	for {
+		var p pkg
+		err := dec.Decode(&p)
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		pkgs = append(pkgs, p)
+	}
+	require.NotEmpty(t, pkgs)
+	return pkgs
+}
+
+func rel(path string) string {
+	if path == module {
+		return "."
+	}
+	return strings.TrimPrefix(path, module+"/")
+}
+
+func under(path, dir string) bool { return path == dir || strings.HasPrefix(path, dir+"/") }
+
+var vendors = []string{"salesman", "thulium", "baselinker"}
+
+// forbidden returns why p may not depend on dep, or "".
+func forbidden(p, dep string) string {
+	if under(dep, "cmd") {
+		return "nothing imports cmd"
+	}
+	if under(p, "crm") && !under(p, "crm/crmtest") && !under(p, "crm/all") {
+		for _, d := range []string{"importer", "exporter", "mapping", "sheet"} {
+			if under(dep, d) {
+				return "vendor-side packages (crm/...) import only crm, never " + d
+			}
+		}
+	}
+	for _, v := range vendors {
+		if under(p, "crm/"+v+"/fake") && dep == "crm/"+v {
+			return "a fake never imports the client it imitates (it is an independent reading of the docs)"
+		}
+		// A vendor client must not lean on its own emulator either.
+		if p == "crm/"+v && under(dep, "crm/"+v+"/fake") {
+			return "a client does not import its emulator"
+		}
+	}
+	if under(p, "sheet") {
+		for _, d := range []string{"crm", "mapping", "importer", "exporter"} {
+			if under(dep, d) {
+				return "sheet is tabular I/O only and imports no " + d
+			}
+		}
+	}
+	if under(p, "mapping") {
+		if under(dep, "importer") || under(dep, "exporter") {
+			return "mapping is below importer/exporter"
+		}
+		for _, v := range vendors {
+			if under(dep, "crm/"+v) {
+				return "mapping takes vendor catalogues as values, it does not import vendor packages"
+			}
+		}
+	}
+	if under(p, "importer") && under(dep, "exporter") || under(p, "exporter") && under(dep, "importer") {
+		return "importer and exporter are independent"
+	}
+	return ""
+}
+
+func TestLayering(t *testing.T) {
+	for _, p := range listPackages(t) {
+		from := rel(p.ImportPath)
+		for _, d := range p.Deps {
+			if !strings.HasPrefix(d, module) {
+				continue
+			}
+			to := rel(d)
+			if why := forbidden(from, to); why != "" {
+				t.Errorf("%s imports %s: %s", from, to, why)
+			}
+		}
+	}
+}
+
+func TestForbiddenRules(t *testing.T) {
+	tests := []struct {
+		from, to string
+		bad      bool
+	}{
+		{"crm/salesman/fake", "crm/salesman", true},
+		{"crm/salesman/fake", "crm", false},
+		{"crm/salesman", "sheet", true},
+		{"crm/all", "crm/salesman", false},
+		{"sheet", "crm", true},
+		{"mapping", "crm", false},
+		{"mapping", "crm/thulium", true},
+		{"importer", "cmd/crmport", true},
+		{"importer", "mapping", false},
+		{"exporter", "sheet", false},
+	}
+	for _, tt := range tests {
+		got := forbidden(tt.from, tt.to) != ""
+		if got != tt.bad {
+			t.Errorf("forbidden(%s, %s) = %v, want %v", tt.from, tt.to, got, tt.bad)
+		}
+	}
+}
