@@ -97,7 +97,7 @@ func loadRecordings(t testing.TB) []recording {
 func testClock() func() time.Time {
 	start := time.Date(2026, 11, 23, 13, 58, 58, 0, time.FixedZone("MSK", 3*3600))
 	var n atomic.Int64
-	return func() time.Time { return start.Add(time.Duration(n.Add(1))  * 50 * time.Millisecond) }
+	return func() time.Time { return start.Add(time.Duration(n.Add(1)) * 50 * time.Millisecond) }
 }
 
 // The recordings run against one server in order: 001-148 on a fresh
