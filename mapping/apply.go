@@ -1,0 +1,486 @@
+package mapping
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/sheet"
+)
+
+// converter turns a cell's text into the value a vendor field takes, and
+// checks it (type, range, length, characters the vendor cannot store).
+type converter struct {
+	field    string
+	vendor   string
+	typ      crm.FieldType
+	layout   string
+	region   string
+	maxLen   int
+	min, max int
+	enum     map[string]string // foldKey(value) → value as the vendor spells it
+	enumList []string
+	strict4  bool
+}
+
+// converterFor builds the converter for a field: the explicit typed
+// transform (date, number, bool) or `date:` layout wins over the
+// catalogue's type; cf may be nil for fields the catalogue does not list.
+func converterFor(cf *crm.Field, fm *FieldMap, vendor, region string) converter {
+	c := converter{field: fm.Field, vendor: vendor, typ: crm.TypeString, layout: fm.layout, region: region, strict4: vendor == "salesman"}
+	if fm.Region != "" {
+		c.region = fm.Region
+	}
+	if c.region == "" {
+		c.region = "PL"
+	}
+	if cf != nil {
+		c.typ, c.maxLen, c.min, c.max = cf.Type, cf.MaxLen, cf.Min, cf.Max
+		if cf.Type == crm.TypeEnum && len(cf.Values) > 0 {
+			c.enum = make(map[string]string, len(cf.Values))
+			for _, v := range cf.Values {
+				c.enum[foldKey(v)] = v
+			}
+			c.enumList = cf.Values
+		}
+	}
+	for _, t := range fm.Transforms {
+		switch t {
+		case "date":
+			if c.typ != crm.TypeDateTime {
+				c.typ = crm.TypeDate
+			}
+		case "number":
+			if c.typ != crm.TypeInt {
+				c.typ = crm.TypeNumber
+			}
+		case "bool":
+			c.typ = crm.TypeBool
+		}
+	}
+	if fm.layout != "" && c.typ != crm.TypeDateTime {
+		c.typ = crm.TypeDate
+	}
+	return c
+}
+
+// convert converts one value. cell is the source cell when s is its
+// unchanged text (real date cells keep their time), else nil.
+func (c *converter) convert(cell *sheet.Cell, s string) (any, error) {
+	switch c.typ {
+	case crm.TypeInt:
+		v, err := ParseNumber(s)
+		if err != nil {
+			return nil, err
+		}
+		if v != math.Trunc(v) || math.Abs(v) > 1<<53 {
+			return nil, errors.New("is not a whole number")
+		}
+		if (c.min != 0 || c.max != 0) && (v < float64(c.min) || v > float64(c.max)) {
+			return nil, fmt.Errorf("is out of range: %s takes %d to %d in %s", vendorTitle(c.vendor), c.min, c.max, c.field)
+		}
+		return int64(v), nil
+	case crm.TypeNumber:
+		return ParseNumber(s)
+	case crm.TypeBool:
+		return ParseBool(s)
+	case crm.TypeDate, crm.TypeDateTime:
+		cl := sheet.Cell{Text: s, Kind: sheet.KindText}
+		if cell != nil {
+			cl = *cell
+		}
+		return ParseDate(cl, c.layout)
+	case crm.TypeEmail:
+		v, err := checkEmail(s)
+		if err != nil {
+			return nil, err
+		}
+		return v, c.checkString(v)
+	case crm.TypePhone:
+		v, err := PhoneE164(s, c.region)
+		if err != nil {
+			return nil, err
+		}
+		return v, c.checkString(v)
+	case crm.TypeCountry:
+		v, err := CountryCode(s)
+		if err != nil {
+			return nil, err
+		}
+		return v, nil
+	case crm.TypeEnum:
+		if c.enum != nil {
+			v, ok := c.enum[foldKey(s)]
+			if !ok {
+				return nil, fmt.Errorf("is not one of the values %s accepts in %s: %s", vendorTitle(c.vendor), c.field, strings.Join(c.enumList, ", "))
+			}
+			return v, nil
+		}
+	}
+	return s, c.checkString(s)
+}
+
+// checkString checks the length in characters and, for SalesMan, 4-byte
+// characters (emoji), which its server stores as "????".
+func (c *converter) checkString(s string) error {
+	if c.maxLen > 0 && len(s) > c.maxLen {
+		if n := utf8.RuneCountInString(s); n > c.maxLen {
+			return fmt.Errorf("is too long: %d characters, %s takes at most %d in %s", n, vendorTitle(c.vendor), c.maxLen, c.field)
+		}
+	}
+	if c.strict4 {
+		for i := 0; i < len(s); i++ {
+			if s[i] >= 0xF0 {
+				var bad []string
+				for _, r := range s {
+					if r > 0xFFFF && len(bad) < 5 {
+						bad = append(bad, string(r))
+					}
+				}
+				return fmt.Errorf("contains characters SalesMan cannot store (emoji): %s; remove them", strings.Join(bad, " "))
+			}
+		}
+	}
+	return nil
+}
+
+// constant converts a `value:` constant.
+func (c *converter) constant(v any) (any, error) {
+	switch x := v.(type) {
+	case string:
+		if (c.typ == crm.TypeDate || c.typ == crm.TypeDateTime) && isNowWord(x) {
+			return time.Time{}, nil
+		}
+		return c.convert(nil, x)
+	case int64:
+		switch c.typ {
+		case crm.TypeInt, crm.TypeNumber, crm.TypeBool:
+			out, err := c.convert(nil, strconv.FormatInt(x, 10))
+			if err != nil {
+				return nil, err
+			}
+			return out, nil
+		}
+		return c.convert(nil, strconv.FormatInt(x, 10))
+	case float64:
+		if c.typ == crm.TypeBool {
+			return nil, errors.New("is not yes/no")
+		}
+		return c.convert(nil, strconv.FormatFloat(x, 'f', -1, 64))
+	case bool:
+		if c.typ != crm.TypeBool {
+			if c.typ == crm.TypeString || c.typ == crm.TypeText {
+				return strconv.FormatBool(x), nil
+			}
+			return nil, fmt.Errorf("is yes/no, but %s is a %s field", c.field, c.typ)
+		}
+		return x, nil
+	}
+	return nil, fmt.Errorf("has an unsupported type %T", v)
+}
+
+func isNowWord(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "now", "today":
+		return true
+	}
+	return false
+}
+
+// checkTarget checks a `values`/`default` target the field must accept.
+func (c *converter) checkTarget(s string) error {
+	_, err := c.convert(nil, s)
+	return err
+}
+
+// ApplyOptions tunes how rows become records.
+type ApplyOptions struct {
+	Region string           // default phone region for numbers without a country code, e.g. "PL" (default "PL"); a field's `region:` wins
+	Now    func() time.Time // clock for `value: now` / `value: today` on date fields (default time.Now)
+	// Reject4Byte rejects characters outside the Basic Multilingual Plane
+	// (emoji) in text fields. It is always on for vendor "salesman", whose
+	// server stores them as "????".
+	Reject4Byte bool
+	// Export keeps read-only fields (ids, dates the vendor stamps) in the
+	// records Apply returns; by default only the key among them is kept.
+	Export bool
+}
+
+// Binding is a mapping bound to one file's headers and a vendor catalogue,
+// compiled once so that Apply does little work per row. A Binding is safe
+// for concurrent use.
+type Binding struct {
+	m      *Mapping
+	header []string
+	fields []boundField
+	opt    ApplyOptions
+	clear  bool
+}
+
+type boundField struct {
+	name     string
+	cols     []int  // column indexes in the row
+	colName  string // header(s) as in the file, for messages
+	join     string
+	split    string
+	constant any
+	constNow bool
+	steps    []stringStep
+	values   map[string]string // foldKey(cell) → target
+	def      *string
+	required bool
+	conv     converter
+}
+
+// Bind binds the mapping to a file's header row and the vendor's catalogue
+// (fields may be nil: no type checks then). It validates the mapping
+// (Validate) and reports every mapped column that is not in the file with
+// the closest header. Headers match case-insensitively, ignoring
+// surrounding and non-breaking spaces.
+func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*Binding, error) {
+	var errs []error
+	if fields != nil {
+		if err := m.Validate(fields); err != nil {
+			errs = append(errs, Problems(err)...)
+		}
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Region != "" {
+		opt.Region = strings.ToUpper(opt.Region)
+	}
+	index := make(map[string]int, len(header))
+	for i, h := range header {
+		k := normHeader(h)
+		if _, dup := index[k]; !dup {
+			index[k] = i
+		}
+	}
+	b := &Binding{m: m, header: header, opt: opt, clear: m.Blank == "clear"}
+	for i := range m.Fields {
+		fm := &m.Fields[i]
+		cf, _ := lookupField(fields, fm.Field)
+		if cf != nil && cf.ReadOnly && fm.Field != m.Key && !opt.Export {
+			continue // export-only field (ids, vendor dates)
+		}
+		bf := boundField{name: fm.Field, join: fm.Join, split: fm.Split, values: fm.valuesCI, def: fm.Default}
+		bf.conv = converterFor(cf, fm, m.Vendor, opt.Region)
+		if opt.Reject4Byte {
+			bf.conv.strict4 = true
+		}
+		bf.required = cf != nil && cf.Required
+		for _, t := range fm.Transforms {
+			if st, err := stringTransform(t, bf.conv.region); err == nil {
+				bf.steps = append(bf.steps, st)
+			}
+		}
+		if fm.Value != nil {
+			if s, ok := fm.Value.(string); ok && isNowWord(s) && (bf.conv.typ == crm.TypeDate || bf.conv.typ == crm.TypeDateTime) {
+				bf.constNow = true
+			} else if v, err := bf.conv.constant(fm.Value); err == nil {
+				bf.constant = v
+			} else if fields == nil {
+				l, c := fm.at("value")
+				errs = append(errs, m.errAt(l, c, "field %q: constant %v %v", fm.Field, quoteAny(fm.Value), err))
+			}
+			b.fields = append(b.fields, bf)
+			continue
+		}
+		var names []string
+		ok := true
+		for ci, col := range fm.SourceColumns() {
+			idx, found := index[normHeader(col)]
+			if !found {
+				l, c := fm.at("column")
+				if p, has := fm.pos["columns"]; has {
+					l, c = p.line, p.col+ci
+				}
+				errs = append(errs, m.errAt(l, c, "column %q is not in the file%s; headers: %s", col, didYouMean(col, header), headerList(header)))
+				ok = false
+				continue
+			}
+			bf.cols = append(bf.cols, idx)
+			names = append(names, header[idx])
+		}
+		if !ok {
+			continue
+		}
+		bf.colName = strings.Join(names, " + ")
+		b.fields = append(b.fields, bf)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return b, nil
+}
+
+func headerList(h []string) string {
+	var b strings.Builder
+	for i, s := range h {
+		if i == 25 {
+			fmt.Fprintf(&b, ", … (%d more)", len(h)-25)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+// Mapping returns the mapping b was bound from.
+func (b *Binding) Mapping() *Mapping { return b.m }
+
+// Apply turns one row into a vendor record. Blank cells are not sent
+// (with `blank: clear` they are sent as ""); a `default:` fills them. On
+// failure the record is nil and the error joins one *sheet.CellError per
+// bad cell — all problems of the row at once.
+func (b *Binding) Apply(row sheet.Row) (crm.Record, error) {
+	rec := make(crm.Record, len(b.fields))
+	var errs []error
+	for i := range b.fields {
+		f := &b.fields[i]
+		if f.cols == nil {
+			if f.constNow {
+				rec[f.name] = b.opt.Now()
+			} else if f.constant != nil {
+				rec[f.name] = f.constant
+			}
+			continue
+		}
+		var cell *sheet.Cell
+		var s string
+		if len(f.cols) == 1 {
+			if idx := f.cols[0]; idx < len(row.Cells) {
+				cell = &row.Cells[idx]
+				s = cell.Text
+			}
+		} else {
+			s = f.joined(row)
+		}
+		v, err := f.value(b, cell, s)
+		if err != nil {
+			shown := s
+			if utf8.RuneCountInString(shown) > 80 {
+				shown = string([]rune(shown)[:77]) + "…"
+			}
+			errs = append(errs, &sheet.CellError{Line: row.Line, Column: f.colName, Value: shown, Err: err})
+			continue
+		}
+		if v != nil {
+			rec[f.name] = v
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return rec, nil
+}
+
+func (f *boundField) joined(row sheet.Row) string {
+	var b strings.Builder
+	for _, idx := range f.cols {
+		if idx >= len(row.Cells) {
+			continue
+		}
+		t := trimSpace(row.Cells[idx].Text)
+		if t == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(f.join)
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+// value converts one field's source text; nil, nil means "send nothing".
+func (f *boundField) value(b *Binding, cell *sheet.Cell, s string) (any, error) {
+	if trimSpace(s) == "" {
+		switch {
+		case f.def != nil:
+			return f.one(nil, *f.def, true)
+		case f.required:
+			return nil, fmt.Errorf("is empty, but %s requires %s", vendorTitle(b.m.Vendor), f.name)
+		case b.clear:
+			return "", nil
+		}
+		return nil, nil
+	}
+	if f.split == "" {
+		return f.one(cell, s, false)
+	}
+	var out []string
+	var errs []string
+	rest := s
+	for rest != "" {
+		part := rest
+		if i := strings.IndexAny(rest, f.split); i >= 0 {
+			part, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		if trimSpace(part) == "" {
+			continue
+		}
+		v, err := f.one(nil, trimSpace(part), false)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%q %v", trimSpace(part), err))
+			continue
+		}
+		switch x := v.(type) {
+		case string:
+			out = append(out, x)
+		case time.Time:
+			out = append(out, x.Format("2006-01-02"))
+		default:
+			out = append(out, fmt.Sprint(x))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.New("has bad values: " + strings.Join(errs, "; "))
+	}
+	if len(out) == 0 {
+		if f.required {
+			return nil, fmt.Errorf("is empty, but %s requires %s", vendorTitle(b.m.Vendor), f.name)
+		}
+		return nil, nil
+	}
+	if f.conv.maxLen > 0 {
+		if n := utf8.RuneCountInString(strings.Join(out, ",")); n > f.conv.maxLen {
+			return nil, fmt.Errorf("is too long: %d characters together, %s takes at most %d in %s", n, vendorTitle(b.m.Vendor), f.conv.maxLen, f.name)
+		}
+	}
+	return out, nil
+}
+
+// one runs the transform chain, the values table and the conversion on a
+// single value. isDefault skips the table (defaults are vendor values).
+func (f *boundField) one(cell *sheet.Cell, s string, isDefault bool) (any, error) {
+	orig := s
+	for _, st := range f.steps {
+		var err error
+		if s, err = st(s); err != nil {
+			return nil, err
+		}
+	}
+	if f.values != nil && !isDefault {
+		if t, ok := f.values[foldKey(s)]; ok {
+			s = t
+		} else if f.def != nil {
+			s = *f.def
+		}
+	}
+	if s != orig {
+		cell = nil
+	}
+	return f.conv.convert(cell, s)
+}

@@ -1,0 +1,577 @@
+// Package mapping reads mapping files (YAML) that say which spreadsheet
+// column feeds which vendor field, checks them against a vendor's field
+// catalogue and a file's headers, turns rows into vendor records (import),
+// records back into rows (export), and guesses a first mapping from a
+// file's headers and values (`crmport mapping init`).
+//
+// Every problem names a place a person can fix: the mapping file's line and
+// column ("mapping.yaml:12:5: unknown transform \"lowr\" (did you mean
+// \"lower\"?)"), or the spreadsheet's row, column and value
+// (`row 17, column "E-mail": "jan@" is not an e-mail address`).
+package mapping
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/htmlindex"
+	"gopkg.in/yaml.v3"
+
+	"github.com/crmport/crmport/sheet"
+)
+
+// Vendors lists the vendor names a mapping file may name.
+var Vendors = []string{"salesman", "thulium", "baselinker"}
+
+// vendorTitle returns the vendor's name as people write it.
+func vendorTitle(v string) string {
+	switch v {
+	case "salesman":
+		return "SalesMan"
+	case "thulium":
+		return "Thulium"
+	case "baselinker":
+		return "BaseLinker"
+	}
+	return v
+}
+
+// Mapping is a parsed mapping file.
+type Mapping struct {
+	File   string        // path, for messages
+	Vendor string        // salesman | thulium | baselinker
+	Source SourceOptions // how to read the spreadsheet
+	Key    string        // field identifying an existing client (upsert, lookups); "" if none
+	Blank  string        // "skip" (default) | "clear"
+	Fields []FieldMap    // in file order
+
+	keyPos, vendorPos, fieldsPos pos
+}
+
+// SourceOptions is the mapping's `source:` section, as written in the file.
+type SourceOptions struct {
+	Sheet     string // XLSX sheet name; "" = the first visible sheet with data
+	HeaderRow int    // 1-based header row; 0 = found automatically
+	Encoding  string // "auto" (or "") or an encoding name such as "windows-1250"
+	Delimiter string // "auto" (or "") or one character: ";", ",", "\t", "|"
+}
+
+// FieldMap maps one vendor field to its source in the spreadsheet.
+//
+// Exactly one of Column, Columns or Value is set. For import, the cell (or
+// the joined cells) goes through Transforms, then the Values table, then
+// the conversion the vendor field's type asks for.
+type FieldMap struct {
+	Field      string            // vendor field path, e.g. "title", "recv.castInn", "address.city"
+	Column     string            // the column's header (short form `field: Header` or `column:`)
+	Columns    []string          // several columns joined with Join (`columns: [A, B]`)
+	Join       string            // separator for Columns; default " "
+	Split      string            // characters that separate several values in one cell (→ []string)
+	Value      any               // constant (string, int64, float64 or bool); nil if none
+	Values     map[string]string // lookup table: cell value → vendor value (keys matched case-insensitively)
+	Default    *string           // used when the cell is blank or (with Values) not in the table
+	Transforms []string          // transform chain, in order
+	Region     string            // default phone region, e.g. "PL"
+	Date       string            // date layout as written in the file ("02.01.2006" or "DD.MM.YYYY")
+	Line, Col  int               // position of the field's key in the mapping file
+
+	layout   string            // Go layout of Date
+	reverse  map[string]string // Values reversed: vendor value → first cell value
+	valuesCI map[string]string // Values keyed by foldKey(cell value)
+	pos      map[string]pos    // positions of the long form's keys and values
+}
+
+// SourceColumns returns the spreadsheet columns the field reads (none for a constant).
+func (f *FieldMap) SourceColumns() []string {
+	if f.Column != "" {
+		return []string{f.Column}
+	}
+	return f.Columns
+}
+
+// pos is a place in the mapping file.
+type pos struct{ line, col int }
+
+func nodePos(n *yaml.Node) pos { return pos{n.Line, n.Column} }
+
+// PosError is a problem at a place in a mapping file.
+type PosError struct {
+	File      string
+	Line, Col int // 1-based; 0 when the problem has no single place
+	Msg       string
+}
+
+// Error formats the problem as "file:line:col: msg".
+func (e *PosError) Error() string {
+	switch {
+	case e.Line == 0:
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	case e.Col == 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// Load reads and parses the mapping file at path.
+func Load(path string) (*Mapping, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the mapping file: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Problems splits an error returned by this package into its single
+// problems (each a *PosError or *sheet.CellError), in order.
+func Problems(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, Problems(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+type parser struct {
+	file string
+	errs []error
+}
+
+func (p *parser) errAt(at pos, format string, args ...any) {
+	p.errs = append(p.errs, &PosError{File: p.file, Line: at.line, Col: at.col, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) unknownKey(k *yaml.Node, where string, known []string) {
+	p.errAt(nodePos(k), "unknown key %q in %s%s; allowed: %s", k.Value, where, didYouMean(k.Value, known), strings.Join(known, ", "))
+}
+
+var (
+	topKeys    = []string{"vendor", "source", "key", "blank", "fields"}
+	sourceKeys = []string{"sheet", "header_row", "encoding", "delimiter"}
+	fieldKeys  = []string{"column", "columns", "join", "split", "value", "values", "default", "transform", "region", "date"}
+)
+
+// Parse parses a mapping file's contents. name is used in messages. All
+// problems are reported at once, joined with errors.Join, each a *PosError
+// with the line and column to fix.
+func Parse(name string, data []byte) (*Mapping, error) {
+	p := &parser{file: name}
+	m := &Mapping{File: name, Blank: "skip"}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, yamlSyntaxError(name, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, &PosError{File: name, Msg: "the mapping file is empty: it needs at least `vendor:` and `fields:`"}
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, &PosError{File: name, Line: root.Line, Col: root.Column, Msg: "the mapping file must be a set of `key: value` lines (vendor:, source:, fields: ...)"}
+	}
+	seen := map[string]pos{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if first, dup := seen[k.Value]; dup {
+			p.errAt(nodePos(k), "%q is given twice (first at line %d)", k.Value, first.line)
+			continue
+		}
+		seen[k.Value] = nodePos(k)
+		switch k.Value {
+		case "vendor":
+			m.vendorPos = nodePos(v)
+			if s, ok := p.scalar(v, "vendor"); ok {
+				m.Vendor = strings.ToLower(strings.TrimSpace(s))
+				if !contains(Vendors, m.Vendor) {
+					p.errAt(nodePos(v), "unknown vendor %q%s; choose one of: %s", s, didYouMean(m.Vendor, Vendors), strings.Join(Vendors, ", "))
+				}
+			}
+		case "source":
+			p.parseSource(v, &m.Source)
+		case "key":
+			m.keyPos = nodePos(v)
+			if s, ok := p.scalar(v, "key"); ok {
+				m.Key = strings.TrimSpace(s)
+			}
+		case "blank":
+			if s, ok := p.scalar(v, "blank"); ok {
+				s = strings.ToLower(strings.TrimSpace(s))
+				if s != "skip" && s != "clear" {
+					p.errAt(nodePos(v), "blank must be \"skip\" (empty cells are not sent) or \"clear\" (empty cells clear the field), not %q", s)
+				} else {
+					m.Blank = s
+				}
+			}
+		case "fields":
+			m.fieldsPos = nodePos(k)
+			p.parseFields(v, m)
+		default:
+			p.unknownKey(k, "the mapping file", topKeys)
+		}
+	}
+	if _, ok := seen["vendor"]; !ok {
+		p.errAt(pos{1, 1}, "`vendor:` is missing; add a line such as `vendor: salesman` (one of: %s)", strings.Join(Vendors, ", "))
+	}
+	if _, ok := seen["fields"]; !ok {
+		p.errAt(pos{1, 1}, "`fields:` is missing; add the vendor fields and the columns that feed them, e.g. `fields:` then `  title: Company`")
+	}
+	if m.Key != "" && len(m.Fields) > 0 && m.field(m.Key) == nil {
+		p.errAt(m.keyPos, "key %q is not one of the mapped fields; map it under `fields:` (e.g. `%s: {column: ID}`)%s", m.Key, m.Key, didYouMean(m.Key, m.fieldNames()))
+	}
+	if len(p.errs) > 0 {
+		return nil, errors.Join(p.errs...)
+	}
+	return m, nil
+}
+
+// yamlSyntaxError turns a yaml.v3 error ("yaml: line 3: ...") into a *PosError.
+func yamlSyntaxError(name string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if strings.HasPrefix(msg, "line ") {
+		rest := msg[len("line "):]
+		n := 0
+		i := 0
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			n = n*10 + int(rest[i]-'0')
+			i++
+		}
+		if i > 0 && strings.HasPrefix(rest[i:], ": ") {
+			line = n
+			msg = rest[i+2:]
+		}
+	}
+	return &PosError{File: name, Line: line, Msg: "not valid YAML: " + msg + " (check the indentation and quote values containing `:` or `#`)"}
+}
+
+func (p *parser) scalar(v *yaml.Node, what string) (string, bool) {
+	if v.Kind == yaml.AliasNode && v.Alias != nil {
+		v = v.Alias
+	}
+	if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+		p.errAt(nodePos(v), "%s must be a single value", what)
+		return "", false
+	}
+	return v.Value, true
+}
+
+func (p *parser) parseSource(v *yaml.Node, s *SourceOptions) {
+	if v.Kind != yaml.MappingNode {
+		if v.Tag == "!!null" {
+			return
+		}
+		p.errAt(nodePos(v), "source must hold `sheet:`, `header_row:`, `encoding:` or `delimiter:` lines")
+		return
+	}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := v.Content[i], v.Content[i+1]
+		str, ok := p.scalar(val, "source."+k.Value)
+		if !ok {
+			continue
+		}
+		switch k.Value {
+		case "sheet":
+			s.Sheet = str
+		case "header_row":
+			n := 0
+			if _, err := fmt.Sscanf(str, "%d", &n); err != nil || n < 1 || fmt.Sprint(n) != strings.TrimSpace(str) {
+				p.errAt(nodePos(val), "header_row must be a row number from 1 up (the row holding the column headers), not %q", str)
+				continue
+			}
+			s.HeaderRow = n
+		case "encoding":
+			e := strings.ToLower(strings.TrimSpace(str))
+			if e != "" && e != "auto" {
+				if _, err := htmlindex.Get(e); err != nil {
+					p.errAt(nodePos(val), "unknown encoding %q%s; use auto, utf-8, windows-1250, windows-1251, iso-8859-2 or koi8-r", str, didYouMean(e, knownEncodings))
+					continue
+				}
+			}
+			s.Encoding = e
+		case "delimiter":
+			if _, err := parseDelimiter(str); err != nil {
+				p.errAt(nodePos(val), "%v", err)
+				continue
+			}
+			s.Delimiter = str
+		default:
+			p.unknownKey(k, "source", sourceKeys)
+		}
+	}
+}
+
+var knownEncodings = []string{"auto", "utf-8", "utf-16", "windows-1250", "windows-1251", "iso-8859-2", "koi8-r", "cp1250", "cp1251"}
+
+// parseDelimiter turns the file's delimiter text into a rune (0 = sniff).
+func parseDelimiter(s string) (rune, error) {
+	switch strings.ToLower(s) {
+	case "", "auto":
+		return 0, nil
+	case `\t`, "tab":
+		return '\t', nil
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	if n != len(s) || r == '"' || r == '\r' || r == '\n' || r == utf8.RuneError {
+		return 0, fmt.Errorf("delimiter must be auto or one character such as \";\", \",\", \"\\t\" or \"|\", not %q", s)
+	}
+	return r, nil
+}
+
+// SheetOptions returns the sheet.Options the mapping's `source:` asks for.
+func (m *Mapping) SheetOptions() sheet.Options {
+	d, _ := parseDelimiter(m.Source.Delimiter) // validated by Parse
+	enc := m.Source.Encoding
+	if enc == "auto" {
+		enc = ""
+	}
+	return sheet.Options{Encoding: enc, Delimiter: d, Sheet: m.Source.Sheet, HeaderRow: m.Source.HeaderRow}
+}
+
+func (p *parser) parseFields(v *yaml.Node, m *Mapping) {
+	if v.Kind != yaml.MappingNode {
+		p.errAt(nodePos(v), "fields must list `vendor_field: Column header` lines, one per field")
+		return
+	}
+	seen := map[string]pos{}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := v.Content[i], v.Content[i+1]
+		name := strings.TrimSpace(k.Value)
+		if name == "" {
+			p.errAt(nodePos(k), "a field name is empty")
+			continue
+		}
+		if first, dup := seen[name]; dup {
+			p.errAt(nodePos(k), "field %q has two sources (first at line %d); keep one, or join columns with `columns: [A, B]`", name, first.line)
+			continue
+		}
+		seen[name] = nodePos(k)
+		f := FieldMap{Field: name, Line: k.Line, Col: k.Column, pos: map[string]pos{}}
+		if p.parseField(val, &f) {
+			m.Fields = append(m.Fields, f)
+		}
+	}
+}
+
+// parseField reads one field's short or long form; false if unusable.
+func (p *parser) parseField(v *yaml.Node, f *FieldMap) bool {
+	before := len(p.errs)
+	switch v.Kind {
+	case yaml.ScalarNode:
+		if v.Tag == "!!null" || strings.TrimSpace(v.Value) == "" {
+			p.errAt(nodePos(v), "field %q has no source: write the column header after the colon, e.g. `%s: Company`", f.Field, f.Field)
+			return false
+		}
+		f.Column = v.Value
+		f.pos["column"] = nodePos(v)
+	case yaml.MappingNode:
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			k, val := v.Content[i], v.Content[i+1]
+			if seen[k.Value] {
+				p.errAt(nodePos(k), "%q is given twice for field %q", k.Value, f.Field)
+				continue
+			}
+			seen[k.Value] = true
+			f.pos[k.Value] = nodePos(val)
+			p.fieldKey(k, val, f)
+		}
+		n := 0
+		for _, s := range []bool{f.Column != "", len(f.Columns) > 0, f.Value != nil} {
+			if s {
+				n++
+			}
+		}
+		switch {
+		case n == 0 && len(p.errs) == before:
+			p.errAt(pos{f.Line, f.Col}, "field %q has no source: add `column: Header`, `columns: [A, B]` or `value: constant`", f.Field)
+		case n > 1:
+			p.errAt(pos{f.Line, f.Col}, "field %q has more than one source: use only one of column, columns and value", f.Field)
+		}
+		if f.Value != nil && (f.Split != "" || len(f.Values) > 0 || f.Default != nil) {
+			p.errAt(pos{f.Line, f.Col}, "field %q is a constant (`value:`): split, values and default do not apply to it", f.Field)
+		}
+		if _, ok := seen["join"]; ok && len(f.Columns) == 0 {
+			p.errAt(f.pos["join"], "join only applies to `columns: [A, B]`")
+		}
+		if len(f.Columns) > 0 && !seen["join"] {
+			f.Join = " "
+		}
+	default:
+		p.errAt(nodePos(v), "field %q: write `%s: Column header` or `%s: {column: Header, ...}`", f.Field, f.Field, f.Field)
+		return false
+	}
+	if len(f.Values) > 0 {
+		f.valuesCI = make(map[string]string, len(f.Values))
+		f.reverse = make(map[string]string, len(f.Values))
+		for _, k := range sortedKeys(f.Values) {
+			f.valuesCI[foldKey(k)] = f.Values[k]
+			if _, ok := f.reverse[f.Values[k]]; !ok {
+				f.reverse[f.Values[k]] = k
+			}
+		}
+	}
+	return len(p.errs) == before
+}
+
+func (p *parser) fieldKey(k, val *yaml.Node, f *FieldMap) {
+	where := fmt.Sprintf("field %q", f.Field)
+	switch k.Value {
+	case "column":
+		if s, ok := p.scalar(val, where+" column"); ok {
+			if strings.TrimSpace(s) == "" {
+				p.errAt(nodePos(val), "%s: column is empty", where)
+			}
+			f.Column = s
+		}
+	case "columns":
+		if val.Kind != yaml.SequenceNode || len(val.Content) == 0 {
+			p.errAt(nodePos(val), "%s: columns must be a list of headers, e.g. `columns: [First name, Last name]`", where)
+			return
+		}
+		for _, c := range val.Content {
+			if s, ok := p.scalar(c, where+" columns item"); ok {
+				f.Columns = append(f.Columns, s)
+			}
+		}
+	case "join":
+		if s, ok := p.scalar(val, where+" join"); ok {
+			f.Join = s
+		}
+	case "split":
+		if s, ok := p.scalar(val, where+" split"); ok {
+			if s == "" {
+				p.errAt(nodePos(val), "%s: split needs the separator characters, e.g. `split: \",;\"`", where)
+			}
+			f.Split = strings.ReplaceAll(s, `\n`, "\n")
+		}
+	case "value":
+		v, err := constant(val)
+		if err != nil {
+			p.errAt(nodePos(val), "%s: %v", where, err)
+			return
+		}
+		f.Value = v
+	case "values":
+		if val.Kind != yaml.MappingNode {
+			p.errAt(nodePos(val), "%s: values must be a table of `cell value: vendor value` pairs", where)
+			return
+		}
+		f.Values = map[string]string{}
+		for i := 0; i+1 < len(val.Content); i += 2 {
+			kk, vv := val.Content[i], val.Content[i+1]
+			ks, ok1 := p.scalar(kk, where+" values key")
+			vs, ok2 := p.scalar(vv, fmt.Sprintf("%s values[%q]", where, kk.Value))
+			if ok1 && ok2 {
+				if _, dup := f.Values[ks]; dup {
+					p.errAt(nodePos(kk), "%s: %q is in values twice", where, ks)
+				}
+				f.Values[ks] = vs
+			}
+		}
+	case "default":
+		if s, ok := p.scalar(val, where+" default"); ok {
+			f.Default = &s
+		}
+	case "transform":
+		var items []*yaml.Node
+		switch val.Kind {
+		case yaml.ScalarNode:
+			items = []*yaml.Node{val}
+		case yaml.SequenceNode:
+			items = val.Content
+		default:
+			p.errAt(nodePos(val), "%s: transform must be a name or a list, e.g. `transform: [trim, lower, email]`", where)
+			return
+		}
+		for _, it := range items {
+			s, ok := p.scalar(it, where+" transform")
+			if !ok {
+				continue
+			}
+			s = strings.ToLower(strings.TrimSpace(s))
+			if _, known := transformNames[s]; !known {
+				p.errAt(nodePos(it), "unknown transform %q%s; known: %s", s, didYouMean(s, transformList), strings.Join(transformList, ", "))
+				continue
+			}
+			f.Transforms = append(f.Transforms, s)
+		}
+	case "region":
+		if s, ok := p.scalar(val, where+" region"); ok {
+			r := strings.ToUpper(strings.TrimSpace(s))
+			if !validRegion(r) {
+				p.errAt(nodePos(val), "%s: unknown phone region %q; use a 2-letter country code such as PL, RU, DE", where, s)
+				return
+			}
+			f.Region = r
+		}
+	case "date":
+		if s, ok := p.scalar(val, where+" date"); ok {
+			layout, err := goLayout(s)
+			if err != nil {
+				p.errAt(nodePos(val), "%s: %v", where, err)
+				return
+			}
+			f.Date, f.layout = s, layout
+		}
+	default:
+		p.unknownKey(k, where, fieldKeys)
+	}
+}
+
+// constant decodes a `value:` scalar into string, int64, float64 or bool.
+func constant(n *yaml.Node) (any, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return nil, errors.New("value must be a single constant, e.g. `value: client`")
+	}
+	switch n.Tag {
+	case "!!int":
+		var v int64
+		if err := n.Decode(&v); err == nil {
+			return v, nil
+		}
+	case "!!float":
+		var v float64
+		if err := n.Decode(&v); err == nil {
+			return v, nil
+		}
+	case "!!bool":
+		var v bool
+		if err := n.Decode(&v); err == nil {
+			return v, nil
+		}
+	}
+	return n.Value, nil
+}
+
+func (m *Mapping) field(name string) *FieldMap {
+	for i := range m.Fields {
+		if m.Fields[i].Field == name {
+			return &m.Fields[i]
+		}
+	}
+	return nil
+}
+
+func (m *Mapping) fieldNames() []string {
+	out := make([]string, len(m.Fields))
+	for i, f := range m.Fields {
+		out[i] = f.Field
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,155 @@
+package mapping
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// distance is the optimal-string-alignment (restricted Damerau-Levenshtein)
+// distance between a and b, counted in characters.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	la, lb := len(ra), len(rb)
+	if la == 0 {
+		return lb
+	}
+	if lb == 0 {
+		return la
+	}
+	prev2 := make([]int, lb+1)
+	prev := make([]int, lb+1)
+	cur := make([]int, lb+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= la; i++ {
+		cur[0] = i
+		for j := 1; j <= lb; j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d = min(d, prev2[j-2]+1)
+			}
+			cur[j] = d
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[lb]
+}
+
+// closest returns the candidate nearest to s (compared case- and
+// space-insensitively), or "" when none is close enough to be a likely typo.
+func closest(s string, candidates []string) string {
+	key := normHeader(s)
+	best, bestD := "", 1<<30
+	for _, c := range candidates {
+		d := distance(key, normHeader(c))
+		if d < bestD {
+			best, bestD = c, d
+		}
+	}
+	n := utf8.RuneCountInString(key)
+	limit := max(1, n/3)
+	if n <= 2 {
+		limit = 1
+	}
+	if best == "" || bestD > limit {
+		return ""
+	}
+	return best
+}
+
+// didYouMean returns ` (did you mean "x"?)` or "".
+func didYouMean(s string, candidates []string) string {
+	if c := closest(s, candidates); c != "" && c != s {
+		return fmt.Sprintf(" (did you mean %q?)", c)
+	}
+	return ""
+}
+
+// normHeader prepares a header for comparison: surrounding spaces (also
+// non-breaking ones and a byte order mark) removed, runs of inner spaces
+// collapsed, lower case.
+func normHeader(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || c == ' ' || c == '\t' || (c >= 'A' && c <= 'Z') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f' || r == '\u2007' || r == '\ufeff' || r == '\u200b' {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+var foldTransformer = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+
+// foldKey normalises text for dictionary lookups: lower case, diacritics
+// removed (ł → l, ё → е), every run of non-letters and non-digits turned
+// into one space, trimmed.
+func foldKey(s string) string {
+	s = strings.ToLower(s)
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		s = strings.NewReplacer("ł", "l", "ø", "o", "ß", "ss", "æ", "ae", "đ", "d", "ı", "i").Replace(s)
+		if t, _, err := transform.String(foldTransformer, s); err == nil {
+			s = t
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+			continue
+		}
+		space = true
+	}
+	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
