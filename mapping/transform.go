@@ -262,7 +262,6 @@ func phoneSlow(s, region string) (string, error) {
 	return out, nil
 }
 
-
 // ParseNumber reads numbers as people type them: "1 234,56", "1.234,56",
 // "1,234.56", "1234.5", "-12,5" and non-breaking-space thousands. A single
 // comma or dot is a decimal separator; several of the same are thousands.
