@@ -1,0 +1,352 @@
+package sheet
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/transform"
+)
+
+// sampleSize is how much of a CSV file detection looks at.
+const sampleSize = 64 << 10
+
+// cellSlab is how many rows' worth of cells a source allocates at once.
+const cellSlab = 128
+
+// csvSource reads a CSV file: see NewCSVSource.
+type csvSource struct {
+	ctx    context.Context
+	cr     *csv.Reader
+	closer io.Closer
+	header []string
+	width  int
+	info   Info
+
+	line     int      // Line of the last row returned
+	lastEnd  int      // physical line (csv.Reader's count) where the last record ended
+	blanks   int      // blank lines still to report before queued
+	queued   []string // a record read but not yet returned
+	slab     []Cell
+	err      error // sticky error (I/O)
+	sinceCtx int
+}
+
+// NewCSVSource reads CSV from r, streaming. The encoding is detected from
+// the first 64 KiB unless opt.Encoding names one (UTF-8 with or without a
+// byte order mark, UTF-16 with a mark, Windows-1250, Windows-1251,
+// ISO-8859-2, KOI8-R); the delimiter is sniffed among ; , tab and | unless
+// opt.Delimiter is set, and Excel's "sep=;" first line is honoured (it is
+// not a row, as in Excel). The header is row opt.HeaderRow or the first
+// non-blank row. Row.Line counts records as Excel shows them: blank lines
+// count, a multi-line quoted cell does not add rows. Returned rows stay
+// valid after later calls to Next.
+func NewCSVSource(r io.Reader, opt Options) (Source, error) {
+	return newCSVSource(context.Background(), r, nil, opt)
+}
+
+func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Options) (Source, error) {
+	s := &csvSource{ctx: ctx, closer: closer, info: Info{Format: "csv"}}
+	enc, err := encodingByName(opt.Encoding)
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(r, sampleSize)
+	sample, perr := br.Peek(sampleSize)
+	atEOF := perr != nil
+	if perr != nil && !errors.Is(perr, io.EOF) && !errors.Is(perr, bufio.ErrBufferFull) {
+		return nil, fmt.Errorf("read csv: %w", perr)
+	}
+	bomEnc, bomLen := sniffBOM(sample)
+	switch {
+	case enc == encUTF16Auto && bomEnc != EncUTF16BE:
+		enc = EncUTF16LE
+	case enc == encUTF16Auto:
+		enc = EncUTF16BE
+	case enc == "" && bomEnc != "":
+		enc = bomEnc
+		s.info.Detected = true
+	case enc == "":
+		enc = detectEncoding(sample, atEOF)
+		s.info.Detected = true
+	}
+	s.info.Encoding = enc
+	// Drop a byte order mark that matches the encoding used.
+	if bomLen > 0 && bomEnc == enc {
+		_, _ = br.Discard(bomLen)
+	}
+	var text io.Reader = br
+	if d := decoderFor(enc); d != nil {
+		text = transform.NewReader(br, d.NewDecoder())
+	}
+	tr := bufio.NewReaderSize(text, sampleSize)
+	decoded, perr := tr.Peek(sampleSize)
+	if perr != nil && !errors.Is(perr, io.EOF) && !errors.Is(perr, bufio.ErrBufferFull) {
+		return nil, fmt.Errorf("read csv as %s: %w", enc, perr)
+	}
+	sampleText := string(decoded)
+	// Excel's "sep=;" line names the delimiter and is not part of the table.
+	if first, _, _ := strings.Cut(sampleText, "\n"); len(first) >= 5 && strings.EqualFold(first[:4], "sep=") {
+		sep := strings.TrimRight(first[4:], "\r")
+		if r, n := utf8.DecodeRuneInString(sep); n > 0 && n == len(sep) {
+			if opt.Delimiter == 0 {
+				opt.Delimiter = r
+			}
+			_, _ = tr.Discard(len(first) + 1)
+			sampleText = sampleText[min(len(first)+1, len(sampleText)):]
+		}
+	}
+	if opt.Delimiter == 0 {
+		opt.Delimiter = sniffDelimiter(sampleText, !atEOF)
+	}
+	s.info.Delimiter = opt.Delimiter
+	cr := csv.NewReader(tr)
+	cr.Comma = opt.Delimiter
+	cr.LazyQuotes = true
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true // the strings are fresh per record; only the slice is reused
+	s.cr = cr
+	if err := s.readHeader(opt.HeaderRow); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// readHeader skips to the header row and records it.
+func (s *csvSource) readHeader(want int) error {
+	if want < 0 {
+		return fmt.Errorf("header row %d: row numbers start at 1", want)
+	}
+	for {
+		rec, blanks, err := s.readRecord()
+		if errors.Is(err, io.EOF) {
+			if want > 0 {
+				return fmt.Errorf("header row %d not found: the file has only %d rows", want, s.line+blanks)
+			}
+			return errors.New("no header row: the file has no data (is it empty?)")
+		}
+		if err != nil {
+			return err
+		}
+		s.line += blanks
+		if want > 0 && s.line >= want { // the wanted row was a blank line
+			return fmt.Errorf("header row %d is empty: give the row that holds the column names", want)
+		}
+		s.line++
+		if want > 0 && s.line == want {
+			if isBlankRecord(rec) {
+				return fmt.Errorf("header row %d is empty: give the row that holds the column names", want)
+			}
+			s.queued = rec
+			break
+		}
+		if want == 0 && !isBlankRecord(rec) {
+			s.queued = rec
+			break
+		}
+	}
+	h := make([]string, len(s.queued))
+	copy(h, s.queued)
+	for len(h) > 0 && strings.TrimSpace(h[len(h)-1]) == "" {
+		h = h[:len(h)-1]
+	}
+	s.header, s.width, s.queued = h, len(h), nil
+	s.info.HeaderLine = s.line
+	return nil
+}
+
+// readRecord reads the next record and says how many blank lines
+// encoding/csv skipped before it.
+func (s *csvSource) readRecord() ([]string, int, error) {
+	rec, err := s.cr.Read()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, 0, &RowError{Line: s.line + 1, Err: fmt.Errorf("cannot read the row: %w", pe.Err)}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil, 0, io.EOF
+		}
+		return nil, 0, fmt.Errorf("read csv after row %d: %w", s.line, err)
+	}
+	start, _ := s.cr.FieldPos(0)
+	blanks := max(0, start-s.lastEnd-1)
+	last := len(rec) - 1
+	endLine, _ := s.cr.FieldPos(last)
+	s.lastEnd = endLine + strings.Count(rec[last], "\n")
+	for i, f := range rec {
+		if !utf8.ValidString(f) {
+			rec[i] = strings.ToValidUTF8(f, "\uFFFD")
+		}
+	}
+	return rec, blanks, nil
+}
+
+func isBlankRecord(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Header returns the header row's cells (trailing empty columns dropped).
+func (s *csvSource) Header() []string { return s.header }
+
+// Info says how the file is being read.
+func (s *csvSource) Info() Info { return s.info }
+
+// Next returns the next row, io.EOF after the last one.
+func (s *csvSource) Next() (Row, error) {
+	if s.blanks > 0 {
+		s.blanks--
+		s.line++
+		return Row{Line: s.line, Cells: s.cells(), Blank: true}, nil
+	}
+	if s.queued == nil {
+		if s.err != nil {
+			return Row{}, s.err
+		}
+		if s.sinceCtx++; s.sinceCtx >= 1024 {
+			s.sinceCtx = 0
+			if err := s.ctx.Err(); err != nil {
+				return Row{}, err
+			}
+		}
+		rec, blanks, err := s.readRecord()
+		if err != nil {
+			var re *RowError
+			if errors.As(err, &re) {
+				s.line++
+				return Row{}, err
+			}
+			s.err = err
+			return Row{}, err
+		}
+		if blanks > 0 {
+			s.blanks, s.queued = blanks-1, rec
+			s.line++
+			return Row{Line: s.line, Cells: s.cells(), Blank: true}, nil
+		}
+		s.queued = rec
+	}
+	rec := s.queued
+	s.queued = nil
+	s.line++
+	row := Row{Line: s.line, Cells: s.cells(), Blank: true}
+	for i, f := range rec {
+		kind := KindText
+		if f == "" {
+			kind = KindEmpty
+		}
+		if row.Blank && strings.TrimSpace(f) != "" {
+			row.Blank = false
+		}
+		if i < s.width {
+			row.Cells[i] = Cell{Text: f, Kind: kind}
+		}
+	}
+	if len(rec) > s.width {
+		extra := rec[s.width:]
+		for len(extra) > 0 && extra[len(extra)-1] == "" {
+			extra = extra[:len(extra)-1]
+		}
+		if len(extra) > 0 {
+			row.Extra = make([]Cell, len(extra))
+			for i, f := range extra {
+				row.Extra[i] = Cell{Text: f, Kind: KindText}
+				if f == "" {
+					row.Extra[i].Kind = KindEmpty
+				}
+			}
+		}
+	}
+	return row, nil
+}
+
+// cells returns width empty cells carved from a slab, so that rows need one
+// allocation per cellSlab rows.
+func (s *csvSource) cells() []Cell {
+	if s.width == 0 {
+		return nil
+	}
+	if len(s.slab) < s.width {
+		s.slab = make([]Cell, s.width*cellSlab)
+	}
+	c := s.slab[:s.width:s.width]
+	s.slab = s.slab[s.width:]
+	return c
+}
+
+// Close releases the file.
+func (s *csvSource) Close() error {
+	if s.closer != nil {
+		return s.closer.Close()
+	}
+	return nil
+}
+
+// sniffDelimiter picks the delimiter among ; , tab | whose count per record
+// (outside quotes) is the header's in the most records.
+func sniffDelimiter(text string, truncated bool) rune {
+	cands := []rune{';', ',', '\t', '|'}
+	var counts [][4]int
+	var cur [4]int
+	inQuotes, nonBlank := false, false
+	for i, r := range text {
+		switch {
+		case r == '"':
+			inQuotes = !inQuotes
+			nonBlank = true
+		case inQuotes:
+		case r == '\n':
+			if nonBlank {
+				counts = append(counts, cur)
+			}
+			cur, nonBlank = [4]int{}, false
+			if len(counts) >= 50 {
+				goto done
+			}
+		default:
+			for j, c := range cands {
+				if r == c {
+					cur[j]++
+				}
+			}
+			if r != '\r' && r != ' ' {
+				nonBlank = true
+			}
+		}
+		_ = i
+	}
+	if nonBlank && !truncated && !inQuotes {
+		counts = append(counts, cur)
+	}
+done:
+	if len(counts) == 0 {
+		return ','
+	}
+	best, bestAgree, bestN := ',', -1, 0
+	for j, c := range cands {
+		n := counts[0][j]
+		if n == 0 {
+			continue
+		}
+		agree := 0
+		for _, rc := range counts {
+			if rc[j] == n {
+				agree++
+			}
+		}
+		if agree > bestAgree || (agree == bestAgree && n > bestN) {
+			best, bestAgree, bestN = c, agree, n
+		}
+	}
+	return best
+}

@@ -1,0 +1,489 @@
+package sheet
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// textOf returns a value as CSV text and whether it is text (which may need
+// neutralising) rather than a number, boolean or date.
+func textOf(v any, kind ColumnKind) (string, bool) {
+	switch v := v.(type) {
+	case nil:
+		return "", false
+	case string:
+		if kind == ColumnNumber && isNumber(v) {
+			return v, false
+		}
+		return v, true
+	case int:
+		return strconv.Itoa(v), kind == ColumnText
+	case int64:
+		return strconv.FormatInt(v, 10), kind == ColumnText
+	case int32:
+		return strconv.FormatInt(int64(v), 10), kind == ColumnText
+	case uint64:
+		return strconv.FormatUint(v, 10), kind == ColumnText
+	case float64:
+		return formatFloat(v), kind == ColumnText
+	case float32:
+		return formatFloat(float64(v)), kind == ColumnText
+	case bool:
+		if v {
+			return "TRUE", false
+		}
+		return "FALSE", false
+	case time.Time:
+		return formatTime(v), false
+	case []string:
+		return strings.Join(v, ", "), true
+	case Cell:
+		switch v.Kind {
+		case KindText:
+			return v.Text, true
+		case KindDate:
+			if !v.Time.IsZero() {
+				return formatTime(v.Time), false
+			}
+		}
+		return v.Text, kind == ColumnText && v.Kind != KindEmpty
+	case fmt.Stringer:
+		return v.String(), true
+	}
+	return fmt.Sprint(v), true
+}
+
+func formatFloat(f float64) string {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+func isNumber(s string) bool {
+	if s == "" || strings.TrimSpace(s) != s {
+		return false
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil && !strings.ContainsAny(s, "xXnNiIpP_") // no hex, NaN, Inf, underscores
+}
+
+// needsNeutralising reports whether a spreadsheet program could run a text
+// cell as a formula (OWASP CSV injection).
+func needsNeutralising(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
+}
+
+// csvSink writes CSV: see NewCSVSink.
+type csvSink struct {
+	w     *csv.Writer
+	opt   Options
+	cols  []Column
+	rec   []string
+	wrote bool
+	err   error
+}
+
+// NewCSVSink writes UTF-8 CSV to w: opt.Delimiter (default ','), a byte
+// order mark first when opt.BOM is set (Excel then reads UTF-8 correctly),
+// CRLF line endings (what Excel writes), and text cells starting with
+// = + - @ tab or CR prefixed with ' so that spreadsheet programs do not run
+// them as formulas, unless opt.Raw. Numbers, booleans and dates are never
+// prefixed (a negative int stays -5).
+func NewCSVSink(w io.Writer, opt Options) Sink {
+	s := &csvSink{opt: opt}
+	if opt.BOM {
+		if _, err := w.Write(bomUTF8); err != nil {
+			s.err = fmt.Errorf("write csv: %w", err)
+		}
+	}
+	s.w = csv.NewWriter(w)
+	if opt.Delimiter != 0 {
+		s.w.Comma = opt.Delimiter
+	}
+	s.w.UseCRLF = true
+	return s
+}
+
+// WriteHeader writes the header row.
+func (s *csvSink) WriteHeader(cols []Column) error {
+	if s.wrote {
+		return errors.New("write csv: the header is already written")
+	}
+	s.wrote = true
+	s.cols = cols
+	vals := make([]any, len(cols))
+	for i, c := range cols {
+		vals[i] = c.Name
+	}
+	return s.write(vals, true)
+}
+
+// WriteRow writes one row.
+func (s *csvSink) WriteRow(values []any) error { return s.write(values, false) }
+
+func (s *csvSink) write(values []any, header bool) error {
+	if s.err != nil {
+		return s.err
+	}
+	s.rec = s.rec[:0]
+	for i, v := range values {
+		kind := ColumnAuto
+		if !header && i < len(s.cols) {
+			kind = s.cols[i].Kind
+		}
+		t, isText := textOf(v, kind)
+		if isText && !s.opt.Raw && needsNeutralising(t) {
+			t = "'" + t
+		}
+		s.rec = append(s.rec, t)
+	}
+	if err := s.w.Write(s.rec); err != nil {
+		s.err = fmt.Errorf("write csv: %w", err)
+		return s.err
+	}
+	return nil
+}
+
+// Close flushes the output and reports any deferred write error.
+func (s *csvSink) Close() error {
+	if s.err != nil {
+		return s.err
+	}
+	s.w.Flush()
+	if err := s.w.Error(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	return nil
+}
+
+// widthRows is how many rows an XLSX sink holds back to size its columns.
+const widthRows = 1000
+
+// xlsxSink writes XLSX: see NewXLSXSink.
+type xlsxSink struct {
+	out     io.Writer
+	opt     Options
+	sheet   string
+	f       *excelize.File
+	sw      *excelize.StreamWriter
+	cols    []Column
+	header  []any
+	buf     [][]any
+	widths  []float64
+	row     int // last sheet row written (or buffered)
+	streamN int // rows streamed
+	maxCols int
+	err     error
+	closed  bool
+
+	dateStyle, timeStyle, textStyle, textDateStyle int
+}
+
+// NewXLSXSink writes an XLSX workbook with one sheet (opt.Sheet, default
+// "Sheet1") to w when closed, streaming rows through excelize's
+// StreamWriter: a bold, frozen header row with an autofilter, column widths
+// from the first 1000 rows (capped at 60), every Go string as a text cell
+// (leading zeros, long digit strings and "=…" stay text, never formulas),
+// time.Time as date cells (yyyy-mm-dd, or yyyy-mm-dd hh:mm:ss with a time
+// of day), ints and floats as numbers, and ColumnText columns always text.
+func NewXLSXSink(w io.Writer, opt Options) Sink {
+	s := &xlsxSink{out: w, opt: opt, sheet: opt.Sheet}
+	if s.sheet == "" {
+		s.sheet = "Sheet1"
+	}
+	return s
+}
+
+// WriteHeader records the header row (written with the first rows).
+func (s *xlsxSink) WriteHeader(cols []Column) error {
+	if s.err != nil {
+		return s.err
+	}
+	if s.header != nil {
+		return errors.New("write xlsx: the header is already written")
+	}
+	s.cols = cols
+	s.header = make([]any, len(cols))
+	for i, c := range cols {
+		s.header[i] = c.Name
+	}
+	s.track(s.header)
+	s.row = 1
+	return nil
+}
+
+// WriteRow writes one row.
+func (s *xlsxSink) WriteRow(values []any) error {
+	if s.err != nil {
+		return s.err
+	}
+	if s.row >= excelize.TotalRows {
+		s.err = fmt.Errorf("write xlsx: more than %d rows do not fit in one sheet: write CSV instead", excelize.TotalRows-1)
+		return s.err
+	}
+	if s.header == nil {
+		s.row = max(s.row, 1)
+	}
+	s.row++
+	if s.sw == nil && len(s.buf) < widthRows {
+		cp := make([]any, len(values))
+		copy(cp, values)
+		s.buf = append(s.buf, cp)
+		s.track(values)
+		return nil
+	}
+	if err := s.start(); err != nil {
+		return err
+	}
+	return s.stream(values)
+}
+
+// track widens columns for a row's values.
+func (s *xlsxSink) track(values []any) {
+	for len(s.widths) < len(values) {
+		s.widths = append(s.widths, 0)
+	}
+	s.maxCols = max(s.maxCols, len(values))
+	for i, v := range values {
+		t, _ := textOf(v, ColumnAuto)
+		w := 0
+		for line := range strings.SplitSeq(t, "\n") {
+			w = max(w, utf8.RuneCountInString(line))
+		}
+		s.widths[i] = max(s.widths[i], float64(w))
+	}
+}
+
+// start creates the workbook, styles, widths, panes and header.
+func (s *xlsxSink) start() error {
+	if s.sw != nil {
+		return nil
+	}
+	if s.err != nil {
+		return s.err
+	}
+	fail := func(err error) error {
+		s.err = fmt.Errorf("write xlsx: %w", err)
+		return s.err
+	}
+	f := excelize.NewFile()
+	s.f = f
+	if s.sheet != "Sheet1" {
+		if err := f.SetSheetName("Sheet1", s.sheet); err != nil {
+			return fail(err)
+		}
+	}
+	var err error
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return fail(err)
+	}
+	dateFmt, timeFmt := "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"
+	if s.dateStyle, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
+		return fail(err)
+	}
+	if s.timeStyle, err = f.NewStyle(&excelize.Style{CustomNumFmt: &timeFmt}); err != nil {
+		return fail(err)
+	}
+	if s.textStyle, err = f.NewStyle(&excelize.Style{NumFmt: 49}); err != nil {
+		return fail(err)
+	}
+	if s.header != nil && s.maxCols > 0 {
+		// Set before streaming: the StreamWriter writes the worksheet's
+		// fields after sheetData at Flush, and Close widens the range.
+		last, _ := excelize.CoordinatesToCellName(s.maxCols, 1)
+		if err := f.AutoFilter(s.sheet, "A1:"+last, nil); err != nil {
+			return fail(err)
+		}
+	}
+	sw, err := f.NewStreamWriter(s.sheet)
+	if err != nil {
+		return fail(err)
+	}
+	s.sw = sw
+	for i, w := range s.widths {
+		width := math.Min(60, math.Max(8, w+2))
+		if i < len(s.cols) && s.cols[i].Kind == ColumnDate {
+			width = math.Max(width, 12)
+		}
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return fail(err)
+		}
+	}
+	if s.header != nil {
+		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+			Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+			return fail(err)
+		}
+		row := make([]any, len(s.header))
+		for i, h := range s.header {
+			t, _ := textOf(h, ColumnText)
+			row[i] = excelize.Cell{StyleID: bold, Value: t}
+		}
+		if err := sw.SetRow("A1", row); err != nil {
+			return fail(err)
+		}
+		s.streamN = 1
+	}
+	buf := s.buf
+	s.buf = nil
+	for _, r := range buf {
+		if err := s.stream(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stream writes one row to the StreamWriter.
+func (s *xlsxSink) stream(values []any) error {
+	s.streamN++
+	row := make([]any, len(values))
+	for i, v := range values {
+		kind := ColumnAuto
+		if i < len(s.cols) {
+			kind = s.cols[i].Kind
+		}
+		row[i] = s.xlsxValue(v, kind)
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, s.streamN)
+	if err := s.sw.SetRow(cell, row); err != nil {
+		s.err = fmt.Errorf("write xlsx row %d: %w", s.streamN, err)
+		return s.err
+	}
+	return nil
+}
+
+// xlsxValue converts a Go value to what the StreamWriter writes: strings
+// stay inline-string cells (never formulas), time.Time becomes a styled
+// date number.
+func (s *xlsxSink) xlsxValue(v any, kind ColumnKind) any {
+	if c, ok := v.(Cell); ok {
+		switch c.Kind {
+		case KindEmpty:
+			return nil
+		case KindDate:
+			if !c.Time.IsZero() {
+				v = c.Time
+			} else {
+				v = c.Text
+			}
+		case KindNumber:
+			if kind != ColumnText {
+				if f, err := strconv.ParseFloat(c.Text, 64); err == nil {
+					v = f
+					break
+				}
+			}
+			v = c.Text
+		case KindBool:
+			if kind == ColumnText {
+				v = c.Text
+			} else {
+				v = c.Text == "TRUE"
+			}
+		default:
+			v = c.Text
+		}
+	}
+	switch kind {
+	case ColumnText:
+		switch t := v.(type) {
+		case nil:
+			return nil
+		case string:
+			if t == "" {
+				return nil
+			}
+			return excelize.Cell{StyleID: s.textStyle, Value: t}
+		}
+		t, _ := textOf(v, ColumnText)
+		return excelize.Cell{StyleID: s.textStyle, Value: t}
+	case ColumnNumber:
+		if t, ok := v.(string); ok && isNumber(t) {
+			f, _ := strconv.ParseFloat(t, 64)
+			return f
+		}
+	case ColumnDate:
+		if t, ok := v.(string); ok {
+			if d, err := parseISODate(t); err == nil {
+				v = d
+			}
+		}
+	}
+	switch t := v.(type) {
+	case nil:
+		return nil
+	case string:
+		if t == "" {
+			return nil
+		}
+		return t
+	case time.Time:
+		if t.IsZero() {
+			return nil
+		}
+		wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+		style := s.timeStyle
+		if wall.Hour() == 0 && wall.Minute() == 0 && wall.Second() == 0 && wall.Nanosecond() == 0 {
+			style = s.dateStyle
+		}
+		return excelize.Cell{StyleID: style, Value: wall}
+	case []string:
+		return strings.Join(t, ", ")
+	case float64:
+		if math.IsInf(t, 0) || math.IsNaN(t) {
+			return formatFloat(t)
+		}
+		return t
+	case int, int64, int32, uint64, float32, bool:
+		return t
+	}
+	t, _ := textOf(v, kind)
+	return t
+}
+
+// Close writes the workbook to the output.
+func (s *xlsxSink) Close() error {
+	if s.closed {
+		return s.err
+	}
+	s.closed = true
+	if err := s.start(); err != nil {
+		return err
+	}
+	defer s.f.Close()
+	if s.header != nil && s.maxCols > 0 {
+		last, _ := excelize.CoordinatesToCellName(s.maxCols, max(1, s.streamN))
+		if err := s.f.AutoFilter(s.sheet, "A1:"+last, nil); err != nil {
+			s.err = fmt.Errorf("write xlsx: %w", err)
+			return s.err
+		}
+	}
+	if err := s.sw.Flush(); err != nil {
+		s.err = fmt.Errorf("write xlsx: %w", err)
+		return s.err
+	}
+	if _, err := s.f.WriteTo(s.out); err != nil {
+		s.err = fmt.Errorf("write xlsx: %w", err)
+		return s.err
+	}
+	return nil
+}
