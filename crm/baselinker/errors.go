@@ -1,0 +1,178 @@
+package baselinker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // "blocked until" times are Polish local time; Windows has no zoneinfo
+
+	"github.com/crmport/crmport/crm"
+)
+
+// vendorName is the registry name used in every error.
+const vendorName = "baselinker"
+
+// blockMargin is added to the "blocked until" time before retrying.
+const blockMargin = 2 * time.Second
+
+// defaultBlockWait is used when the block's end cannot be read.
+const defaultBlockWait = 60 * time.Second
+
+// warsaw is the zone of BaseLinker's "blocked until" timestamps.
+var warsaw = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Warsaw")
+	if err != nil {
+		return time.FixedZone("CET", 3600)
+	}
+	return loc
+}()
+
+var blockedUntil = regexp.MustCompile(`(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})`)
+
+// fatalCodes are error codes that no retry or other record can fix.
+var fatalCodes = map[string]string{
+	"ERROR_BAD_TOKEN":      "BaseLinker does not accept the API token: check CRMPORT_BASELINKER_TOKEN (BaseLinker panel: Account & other → My account → API)",
+	"ERROR_AUTH_TOKEN":     "BaseLinker does not accept the API token: check CRMPORT_BASELINKER_TOKEN (BaseLinker panel: Account & other → My account → API)",
+	"ERROR_UNKNOWN_METHOD": "BaseLinker does not know this method: check CRMPORT_BASELINKER_URL and that the account has the CRM module",
+}
+
+// checkResponse is the only place that reads BaseLinker's HTTP status and
+// answer envelope. BaseLinker answers HTTP 200 with status ERROR,
+// error_code and error_message: ERROR_BLOCKED_TOKEN and
+// ERROR_USER_ACCOUNT_BLOCKED are retryable after the "blocked until" time;
+// token and unknown-method codes are fatal; any other code is a rejection
+// of the data. Non-2xx: 429/5xx retryable, 401/403 fatal, others fatal
+// (a wrong address). A 2xx body that is not the JSON envelope is ambiguous
+// for a write and retryable for a read.
+func checkResponse(op string, write bool, resp *http.Response, body []byte, now time.Time) error {
+	e := &crm.Error{Vendor: vendorName, Op: op, HTTPStatus: resp.StatusCode}
+	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
+		e.Code = strconv.Itoa(resp.StatusCode)
+		e.Message = "HTTP " + e.Code + " " + http.StatusText(resp.StatusCode)
+		switch {
+		case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+			e.Kind = crm.KindRetryable
+			e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), now)
+		case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+			e.Kind = crm.KindFatal
+			e.Message += ": BaseLinker refused the token; check CRMPORT_BASELINKER_TOKEN"
+		default:
+			e.Kind = crm.KindFatal
+			e.Message += ": check CRMPORT_BASELINKER_URL (it should end in /connector.php)"
+		}
+		return e
+	}
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil || env.Status == "" {
+		if err == nil {
+			err = fmt.Errorf("no status in the answer")
+		}
+		return badAnswer(op, write, resp.StatusCode, body, err)
+	}
+	if strings.EqualFold(env.Status, "SUCCESS") {
+		return nil
+	}
+	e.Code = strings.TrimSpace(env.ErrorCode)
+	e.Message = strings.TrimSpace(env.ErrorMessage)
+	if e.Code == "" {
+		e.Code = "ERROR"
+	}
+	switch {
+	case e.Code == "ERROR_BLOCKED_TOKEN" || e.Code == "ERROR_USER_ACCOUNT_BLOCKED":
+		e.Kind = crm.KindRetryable
+		e.RetryAfter = blockWait(e.Message, now)
+		e.Message += fmt.Sprintf(" (BaseLinker allows 100 requests per minute per token, shared with other integrations; waiting %s)", e.RetryAfter.Round(time.Second))
+	case fatalCodes[e.Code] != "":
+		e.Kind = crm.KindFatal
+		if e.Message != "" {
+			e.Message += ": "
+		}
+		e.Message += fatalCodes[e.Code]
+	default:
+		e.Kind = crm.KindRejected
+	}
+	if e.Message == "" {
+		e.Message = "BaseLinker reported an error without a message"
+	}
+	return e
+}
+
+// blockWait reads "… token blocked until 2022-05-03 17:15:34" (Polish local
+// time) and returns the wait until then plus a margin; 60s if unreadable.
+func blockWait(msg string, now time.Time) time.Duration {
+	m := blockedUntil.FindStringSubmatch(msg)
+	if m == nil {
+		return defaultBlockWait
+	}
+	until, err := time.ParseInLocation("2006-01-02 15:04:05", strings.Replace(m[1], "T", " ", 1), warsaw)
+	if err != nil {
+		return defaultBlockWait
+	}
+	d := until.Sub(now) + blockMargin
+	if d < blockMargin {
+		d = blockMargin
+	}
+	return d
+}
+
+// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// transportError classifies an error from the HTTP client or from reading
+// the body; sent reports whether the request was completely written.
+func transportError(ctx context.Context, op string, write, sent bool, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		if sent && write {
+			return &crm.Error{Vendor: vendorName, Op: op, Kind: crm.KindAmbiguous, Message: "cancelled after the request was sent; the change may or may not have been applied", Err: ctxErr}
+		}
+		return fmt.Errorf("baselinker %s: %w", op, ctxErr)
+	}
+	kind := crm.KindRetryable
+	msg := "could not reach BaseLinker: " + err.Error() + "; check CRMPORT_BASELINKER_URL and the network"
+	if sent {
+		msg = "the request was sent but BaseLinker's answer was lost: " + err.Error()
+		if write {
+			kind = crm.KindAmbiguous
+			msg += " (the change may or may not have been applied)"
+		}
+	}
+	return &crm.Error{Vendor: vendorName, Op: op, Kind: kind, Message: msg, Err: err}
+}
+
+// badAnswer classifies a 2xx answer that cannot be understood: ambiguous
+// for a write, retryable for a read.
+func badAnswer(op string, write bool, status int, body []byte, why error) error {
+	kind := crm.KindRetryable
+	if write {
+		kind = crm.KindAmbiguous
+	}
+	desc := "an empty answer"
+	if t := strings.TrimSpace(string(body)); t != "" {
+		desc = "an answer that is not the expected JSON"
+		if strings.HasPrefix(t, "<") {
+			desc = "an HTML page instead of JSON"
+		}
+	}
+	msg := fmt.Sprintf("BaseLinker sent %s (HTTP %d)", desc, status)
+	if write {
+		msg += "; the change may or may not have been applied"
+	}
+	return &crm.Error{Vendor: vendorName, Op: op, Kind: kind, HTTPStatus: status, Message: msg, Err: why}
+}
