@@ -374,3 +374,42 @@ func BenchmarkList(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 }
+
+// BenchmarkAdd measures single-record client/add requests from parallel
+// clients (the emulator's request rate).
+func BenchmarkAdd(b *testing.B) {
+	_, srv := newServer(b, Options{})
+	c := srv.Client()
+	var mu sync.Mutex
+	n := 0
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			mu.Lock()
+			n++
+			id := n
+			mu.Unlock()
+			call(b, c, srv.URL, "add", map[string]any{"title": fmt.Sprintf("Bench Client %d", id), "phone": "+7 900 000-00-00"})
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}
+
+// BenchmarkListParallel measures 200-row list pages from parallel clients.
+func BenchmarkListParallel(b *testing.B) {
+	f, srv := newServer(b, Options{})
+	recs := make([]crm.Record, 10000)
+	for i := range recs {
+		recs[i] = crm.Record{"title": fmt.Sprintf("Client %d", i), "phone": "+7 900 000-00-00", "address": "г. Пермь"}
+	}
+	f.Seed(recs)
+	c := srv.Client()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			call(b, c, srv.URL, "list", map[string]any{"order": "clid", "offset": i % 50})
+			i++
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}

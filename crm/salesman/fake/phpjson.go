@@ -45,8 +45,9 @@ func (o obj) set(k string, v any) obj {
 // exactly as the real server does.
 func encodeCyr(v any) []byte {
 	var b bytes.Buffer
+	b.Grow(512)
 	encodeValue(&b, v)
-	return uncyr(b.Bytes())
+	return b.Bytes()
 }
 
 func encodeValue(b *bytes.Buffer, v any) {
@@ -114,11 +115,26 @@ const hexDigits = "0123456789abcdef"
 
 func encodeString(b *bytes.Buffer, s string) {
 	b.WriteByte('"')
-	for _, r := range s {
+	skip := 0
+	for i, r := range s {
+		if skip > 0 {
+			skip--
+			continue
+		}
 		switch r {
 		case '"':
 			b.WriteString(`\"`)
 		case '\\':
+			// json_encode writes "\\u0410" for a literal backslash-u
+			// sequence; str_replace then turns its tail into the letter.
+			if rest := s[i+1:]; len(rest) >= 5 && rest[0] == 'u' {
+				if c, ok := cyrEscape(rest[1:5]); ok {
+					b.WriteByte('\\')
+					b.WriteRune(c)
+					skip = 5
+					continue
+				}
+			}
 			b.WriteString(`\\`)
 		case '/':
 			b.WriteString(`\/`)
@@ -138,6 +154,8 @@ func encodeString(b *bytes.Buffer, s string) {
 				writeU(b, r)
 			case r < utf8.RuneSelf:
 				b.WriteByte(byte(r))
+			case isBasicCyrillic(r):
+				b.WriteRune(r) // json_encode_cyr puts these back raw
 			case r > 0xFFFF:
 				r -= 0x10000
 				writeU(b, 0xD800+(r>>10))
@@ -158,34 +176,19 @@ func writeU(b *bytes.Buffer, r rune) {
 	b.WriteByte(hexDigits[r&0xF])
 }
 
-// uncyr replaces every "\u04XX" escape of a basic Cyrillic letter with the
-// letter itself, wherever it occurs (PHP str_replace).
-func uncyr(in []byte) []byte {
-	if !bytes.Contains(in, []byte(`\u04`)) {
-		return in
-	}
-	out := make([]byte, 0, len(in))
-	for i := 0; i < len(in); {
-		if in[i] == '\\' && i+6 <= len(in) && in[i+1] == 'u' && in[i+2] == '0' && in[i+3] == '4' {
-			if v, err := strconv.ParseUint(string(in[i+2:i+6]), 16, 32); err == nil && isBasicCyrillic(rune(v)) && isLowerHex(in[i+4:i+6]) {
-				out = utf8.AppendRune(out, rune(v))
-				i += 6
-				continue
-			}
-		}
-		out = append(out, in[i])
-		i++
-	}
-	return out
-}
-
-func isLowerHex(b []byte) bool {
-	for _, c := range b {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
+// cyrEscape reports whether h (4 lower-case hex digits) is the escape of a
+// basic Cyrillic letter, which json_encode_cyr replaces wherever it occurs.
+func cyrEscape(h string) (rune, bool) {
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return 0, false
 		}
 	}
-	return true
+	v, err := strconv.ParseUint(h, 16, 32)
+	if err != nil || !isBasicCyrillic(rune(v)) {
+		return 0, false
+	}
+	return rune(v), true
 }
 
 func isBasicCyrillic(r rune) bool {
