@@ -1,0 +1,99 @@
+package mapping
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/crmport/crmport/crm"
+)
+
+// Check does all the work of `crmport mapping check -m MAPPING [FILE]`: it
+// validates m against the vendor catalogue and, when header is not nil,
+// against the file's headers. With problems, report lists every one of
+// them (one line each, with the place to fix) and problems holds them; the
+// command exits 1. Otherwise report starts with "ok" and shows a short
+// table of field ← column, plus notes (fields switched off on the account,
+// export-only fields); problems is nil.
+func Check(m *Mapping, fields []crm.Field, header []string) (report string, problems []error) {
+	if header != nil {
+		if _, err := m.Bind(header, fields, ApplyOptions{}); err != nil {
+			problems = Problems(err)
+		}
+	} else if err := m.Validate(fields); err != nil {
+		problems = Problems(err)
+	}
+	var b strings.Builder
+	if len(problems) > 0 {
+		noun := "problems"
+		if len(problems) == 1 {
+			noun = "problem"
+		}
+		fmt.Fprintf(&b, "%s: %d %s to fix:\n", m.File, len(problems), noun)
+		for _, p := range problems {
+			fmt.Fprintf(&b, "  %v\n", p)
+		}
+		return b.String(), problems
+	}
+	against := ""
+	if header != nil {
+		against = fmt.Sprintf(", all columns found in the file (%d columns)", len(header))
+	}
+	fmt.Fprintf(&b, "ok: %s maps %d %s fields%s\n", m.File, len(m.Fields), vendorTitle(m.Vendor), against)
+	width := 0
+	for _, f := range m.Fields {
+		width = max(width, utf8.RuneCountInString(f.Field))
+	}
+	var notes []string
+	for _, f := range m.Fields {
+		pad := strings.Repeat(" ", width-utf8.RuneCountInString(f.Field))
+		var src string
+		switch {
+		case f.Value != nil:
+			src = "= " + quoteAny(f.Value)
+		case len(f.Columns) > 0:
+			src = "← " + strings.Join(f.Columns, " + ")
+		default:
+			src = "← " + f.Column
+		}
+		var extra []string
+		if f.Field == m.Key {
+			extra = append(extra, "key")
+		}
+		if len(f.Transforms) > 0 {
+			extra = append(extra, "["+strings.Join(f.Transforms, ", ")+"]")
+		}
+		if f.Split != "" {
+			extra = append(extra, fmt.Sprintf("split %q", f.Split))
+		}
+		if len(f.Values) > 0 {
+			extra = append(extra, fmt.Sprintf("%d values", len(f.Values)))
+		}
+		if f.Default != nil {
+			extra = append(extra, fmt.Sprintf("default %q", *f.Default))
+		}
+		if f.Date != "" {
+			extra = append(extra, "date "+f.Date)
+		}
+		if f.Region != "" {
+			extra = append(extra, "region "+f.Region)
+		}
+		if cf, _ := lookupField(fields, f.Field); cf != nil {
+			if cf.ReadOnly {
+				extra = append(extra, "export only")
+			}
+			if !cf.Active {
+				notes = append(notes, fmt.Sprintf("note: %s is switched off on a fresh %s account, which then drops its values silently; `crmport fields --vendor %s` shows whether it is on for yours", f.Field, vendorTitle(m.Vendor), m.Vendor))
+			}
+		}
+		line := fmt.Sprintf("  %s%s %s", f.Field, pad, src)
+		if len(extra) > 0 {
+			line += "  (" + strings.Join(extra, ", ") + ")"
+		}
+		b.WriteString(line + "\n")
+	}
+	for _, n := range notes {
+		b.WriteString(n + "\n")
+	}
+	return b.String(), nil
+}
