@@ -321,16 +321,24 @@ func sniff(col int, sample []sheet.Row, region string) string {
 	switch {
 	case count(func(c sheet.Cell) bool { _, err := checkEmail(text(c)); return err == nil }):
 		return "email"
-	case count(func(c sheet.Cell) bool { return isPLPostcode(text(c)) || (region == "RU" && len(text(c)) == 6 && digitsOnly(text(c)) == text(c)) }):
+	case count(func(c sheet.Cell) bool {
+		return isPLPostcode(text(c)) || (region == "RU" && len(text(c)) == 6 && digitsOnly(text(c)) == text(c))
+	}):
 		return "postcode"
 	case count(func(c sheet.Cell) bool { d := digitsOnly(text(c)); return len(d) == 10 && validNIP(d) }) && region == "PL":
 		return "nip"
-	case count(func(c sheet.Cell) bool { d := digitsOnly(text(c)); return (len(d) == 10 || len(d) == 12) && validINN(d) }):
+	case count(func(c sheet.Cell) bool {
+		d := digitsOnly(text(c))
+		return (len(d) == 10 || len(d) == 12) && validINN(d)
+	}):
 		if region == "RU" {
 			return "inn"
 		}
 		return "nip"
-	case count(func(c sheet.Cell) bool { _, err := PhoneE164(text(c), region); return err == nil && strings.ContainsAny(text(c), "0123456789") }):
+	case count(func(c sheet.Cell) bool {
+		_, err := PhoneE164(text(c), region)
+		return err == nil && strings.ContainsAny(text(c), "0123456789")
+	}):
 		return "phone"
 	case count(func(c sheet.Cell) bool {
 		_, err := CountryCode(text(c))
