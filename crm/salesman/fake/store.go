@@ -275,7 +275,7 @@ type prepared struct {
 // prepare reads the client fields of p that are switched on, rewriting
 // texts as the server does. It returns an error answer in strict mode.
 func (f *Fake) prepare(p map[string]any, all bool, now time.Time) (prepared, obj) {
-	pr := prepared{text: map[string]*string{}, ints: map[string]int64{}, dictTxt: map[string]string{}}
+	pr := prepared{text: make(map[string]*string, len(p)), ints: map[string]int64{}}
 	on := func(k string) bool { return all || f.active[k] }
 	for k, v := range p {
 		switch {
@@ -320,6 +320,9 @@ func (f *Fake) prepare(p map[string]any, all bool, now time.Time) (prepared, obj
 			} else if s == "" {
 				pr.ints[k] = 0
 			} else {
+				if pr.dictTxt == nil {
+					pr.dictTxt = map[string]string{}
+				}
 				pr.dictTxt[k] = fieldClean(s)
 			}
 		case k == "head_clid" || k == "pid":
@@ -503,7 +506,10 @@ func (f *Fake) add(p map[string]any) obj {
 }
 
 func (f *Fake) newClient(pr prepared, now time.Time) *client {
-	c := &client{Text: map[string]string{"type": "client"}, Ints: map[string]int64{"iduser": 1, "clientpath": 2}, Created: now}
+	c := &client{Text: make(map[string]string, len(pr.text)+1), Ints: make(map[string]int64, 2+len(pr.ints)), Created: now}
+	c.Text["type"] = "client"
+	c.Ints["iduser"] = 1
+	c.Ints["clientpath"] = 2
 	if pr.created != nil {
 		c.Created = *pr.created
 	}
