@@ -1,0 +1,640 @@
+// Package importer moves the rows of a spreadsheet into a CRM: source rows
+// → mapping and validation → batches → workers (through the crm/retry
+// decorator the caller wraps the vendor in) → results → journal + reports.
+//
+// Memory does not grow with the file: rows flow through bounded channels
+// and the reports are written in input order as rows finish.
+//
+// The journal (<name>.<vendor>.journal, JSON lines) starts with a header
+// (format version, fingerprints of the input file and the mapping, vendor,
+// mode). Before a batch is sent its rows are recorded as in flight; after
+// the answer, one line per row records its status and id, flushed and
+// fsynced per batch. Running the same import again:
+//
+//   - skips rows already created, updated, existing or unchanged;
+//   - retries rows that failed (a row rejected by validation fails again
+//     with the same message; one the vendor refused may now succeed);
+//   - looks rows that were in flight up with crm.Finder before sending
+//     anything (found → created with that id), so a crash never duplicates;
+//   - rebuilds the reports for the whole file from the journal and input.
+//
+// A journal written for another input file or mapping is refused
+// (ErrJournalMismatch); Options.Restart moves it aside and starts over.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/sheet"
+)
+
+// lostAnswer is the message of a row whose create was sent but not
+// answered, when the vendor cannot look clients up.
+const lostAnswer = "sent, but the answer was lost: check in the CRM before importing this row again"
+
+// item is one input row on its way through the pipeline.
+type item struct {
+	line    int
+	cells   []sheet.Cell
+	rec     crm.Record
+	lookup  bool // in flight in an earlier run: look it up before sending
+	skipped bool // blank row
+	early   bool // failed when read (validation), before any sending
+	res     crm.Result
+	errText string
+	done    chan struct{}
+}
+
+func (it *item) fail(msg string) {
+	it.res = crm.Result{Status: crm.StatusFailed}
+	it.errText = msg
+}
+
+// setResult stores a vendor result, filling in a missing status.
+func (it *item) setResult(res crm.Result) {
+	if res.Status == "" {
+		switch {
+		case res.Err == nil:
+			res.Status = crm.StatusCreated
+		case crm.KindOf(res.Err) == crm.KindDuplicate:
+			res.Status = crm.StatusExists
+		default:
+			res.Status = crm.StatusFailed
+		}
+	}
+	if res.Status == crm.StatusExists && res.ID == "" {
+		var e *crm.Error
+		if errors.As(res.Err, &e) {
+			res.ID = e.ID
+		}
+	}
+	it.res = res
+	it.errText = ""
+	if res.Status == crm.StatusFailed {
+		if res.Err != nil {
+			it.errText = res.Err.Error()
+		} else {
+			it.errText = "the CRM refused this row without saying why"
+		}
+	}
+}
+
+// closedDone is shared by items finished when read.
+var closedDone = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// run is the state of one Run.
+type run struct {
+	opt     Options
+	v       crm.Vendor
+	finder  crm.Finder
+	updater crm.Updater
+	caps    crm.Capabilities
+	norm    func(field, value string) string
+	batch   int
+	workers int
+	vendor  string
+
+	header  []string
+	keep    []int // indexes of the original columns (crmport_* dropped)
+	srcInfo sheet.Info
+	priors  map[int]prior
+	jr      *journal
+	reports Reports
+
+	errSink, doneSink sheet.Sink
+	errTmp, doneTmp   string
+	errPath, donePath string
+	sinkErr           error
+	sum               Summary
+	readFailed        atomic.Int64 // rows failed when read, for MaxErrors
+	vendorFailed      atomic.Int64 // rows failed at the vendor
+	nonBlank          atomic.Int64 // rows read that are not blank
+	firstMu           sync.Mutex
+	firstErrors       []RowFailure
+	keys              map[string]int
+	stop              chan struct{}
+	stopOnce          sync.Once
+	stopErr           error
+}
+
+// Run imports the rows of opt.Input into opt.Vendor. It returns the
+// summary and: nil when every row is done; an error wrapping
+// ErrSomeRowsFailed when some rows failed (in the error report); one
+// wrapping ErrTooManyErrors when MaxErrors stopped it; ctx's error when
+// interrupted (the journal is saved); any other error when the import could
+// not run or the vendor refused the account.
+func Run(ctx context.Context, opt Options) (Summary, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	start := opt.Now()
+	r, err := prepare(opt)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum, err := r.execute(ctx)
+	sum.Elapsed = opt.Now().Sub(start)
+	if opt.Progress != nil {
+		opt.Progress.Finish(sum)
+	}
+	return sum, err
+}
+
+func prepare(opt Options) (*run, error) {
+	if opt.Open == nil || opt.Bind == nil || opt.Input == "" {
+		return nil, errors.New("importer: Input, Open and Bind are required")
+	}
+	if opt.Vendor == nil {
+		return nil, errors.New("importer: Vendor is required")
+	}
+	if !opt.DryRun && opt.CreateSink == nil {
+		return nil, errors.New("importer: CreateSink is required")
+	}
+	if opt.Mode == "" {
+		opt.Mode = ModeCreate
+	}
+	r := &run{opt: opt, v: opt.Vendor, caps: opt.Vendor.Capabilities(), vendor: opt.Vendor.Name(), stop: make(chan struct{})}
+	r.finder, _ = opt.Vendor.(crm.Finder)
+	r.updater, _ = opt.Vendor.(crm.Updater)
+	r.norm = opt.Normalize
+	if r.norm == nil {
+		r.norm = findNormalizer(opt.Vendor)
+	}
+	switch opt.Mode {
+	case ModeCreate:
+	case ModeUpsert:
+		if opt.Key == "" {
+			return nil, errors.New(`--mode upsert needs a key: add "key: FIELD" to the mapping file (the field that identifies an existing client, e.g. uid, email or the vendor id)`)
+		}
+		if !opt.DryRun && (r.finder == nil || r.updater == nil) {
+			return nil, fmt.Errorf("%s cannot look clients up and update them, so --mode upsert is not possible; use --mode create", r.vendor)
+		}
+	default:
+		return nil, fmt.Errorf("unknown mode %q (use create or upsert)", opt.Mode)
+	}
+	r.batch = opt.BatchSize
+	if r.batch <= 0 {
+		r.batch = r.caps.DefaultBatch
+	}
+	if r.batch <= 0 {
+		r.batch = 1
+	}
+	if r.caps.MaxBatch > 0 && r.batch > r.caps.MaxBatch {
+		r.batch = r.caps.MaxBatch
+	}
+	r.workers = opt.Workers
+	if r.workers <= 0 {
+		r.workers = r.caps.Workers
+	}
+	if r.workers <= 0 {
+		r.workers = 1
+	}
+	dir := opt.ReportDir
+	if dir == "" {
+		dir = filepath.Dir(opt.Input)
+	}
+	base := filepath.Base(opt.Input)
+	name := strings.TrimSuffix(base, filepath.Ext(base))
+	prefix := filepath.Join(dir, name+"."+r.vendor)
+	r.reports.Journal = prefix + ".journal"
+	r.errPath = prefix + ".errors"
+	r.donePath = prefix + ".done"
+	r.sum.Vendor = r.vendor
+	r.sum.DryRun = opt.DryRun
+	if opt.Key != "" {
+		r.keys = map[string]int{}
+	}
+	return r, nil
+}
+
+// findNormalizer returns the Normalize method of v or of a vendor it wraps.
+func findNormalizer(v crm.Vendor) func(field, value string) string {
+	for i := 0; v != nil && i < 8; i++ {
+		if n, ok := v.(Normalizer); ok {
+			return n.Normalize
+		}
+		u, ok := v.(interface{ Unwrap() crm.Vendor })
+		if !ok {
+			return nil
+		}
+		v = u.Unwrap()
+	}
+	return nil
+}
+
+// ReportPaths returns the paths Run writes for input and vendor (errors
+// and done without the extension, which follows the input's format).
+func ReportPaths(input, reportDir, vendor, ext string) Reports {
+	dir := reportDir
+	if dir == "" {
+		dir = filepath.Dir(input)
+	}
+	base := filepath.Base(input)
+	prefix := filepath.Join(dir, strings.TrimSuffix(base, filepath.Ext(base))+"."+vendor)
+	return Reports{Errors: prefix + ".errors." + ext, Done: prefix + ".done." + ext, Journal: prefix + ".journal"}
+}
+
+func (r *run) execute(ctx context.Context) (Summary, error) {
+	opt := r.opt
+	if err := ctx.Err(); err != nil {
+		return r.sum, err
+	}
+	if dir := filepath.Dir(r.reports.Journal); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return r.sum, fmt.Errorf("cannot create the report folder: %w", err)
+		}
+	}
+	if !opt.DryRun {
+		if err := r.openJournal(); err != nil {
+			return r.sum, err
+		}
+	} else {
+		r.reports.Journal = ""
+	}
+
+	src, err := opt.Open(ctx)
+	if err != nil {
+		r.closeJournal()
+		return r.sum, err
+	}
+	defer src.Close()
+	r.srcInfo = src.Info()
+	r.header = src.Header()
+	for i, h := range r.header {
+		if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(h)), "crmport_") {
+			r.keep = append(r.keep, i)
+		}
+	}
+	binder, err := opt.Bind(r.header)
+	if err != nil {
+		r.closeJournal()
+		return r.sum, err
+	}
+	if opt.Progress != nil {
+		total := int64(-1)
+		if opt.CountRows {
+			total = countRows(opt.Input, r.srcInfo)
+		}
+		opt.Progress.Start(total)
+	}
+
+	var readErr error
+	if opt.DryRun {
+		readErr = r.readAll(ctx, src, binder, func(it *item) error { r.finish(it); return nil })
+	} else {
+		readErr = r.pipeline(ctx, src, binder)
+	}
+	closeErr := r.closeReports()
+	jErr := r.closeJournal()
+	r.sum.Reports = r.reports
+	r.sum.FirstErrors = r.firstErrors
+
+	switch {
+	case readErr != nil && (errors.Is(readErr, context.Canceled) || errors.Is(readErr, context.DeadlineExceeded)):
+		if r.reports.Journal != "" {
+			return r.sum, fmt.Errorf("interrupted; the journal %s is saved: run the same command again to resume: %w", r.reports.Journal, readErr)
+		}
+		return r.sum, readErr
+	case readErr != nil:
+		return r.sum, readErr
+	case jErr != nil:
+		return r.sum, jErr
+	case closeErr != nil:
+		return r.sum, closeErr
+	case r.stopErr != nil:
+		return r.sum, r.stopErr
+	case r.sum.Failed > 0:
+		return r.sum, fmt.Errorf("%w: %d of %d rows are in %s", ErrSomeRowsFailed, r.sum.Failed, r.sum.Rows, r.reports.Errors)
+	}
+	return r.sum, nil
+}
+
+func (r *run) openJournal() error {
+	in, err := FingerprintFile(r.opt.Input)
+	if err != nil {
+		return err
+	}
+	var mp Fingerprint
+	if r.opt.MappingFile != "" {
+		if mp, err = FingerprintFile(r.opt.MappingFile); err != nil {
+			return err
+		}
+	}
+	h := journalHeader{Journal: "crmport", Version: JournalVersion, Input: in, Mapping: mp, Vendor: r.vendor, Mode: r.opt.Mode,
+		Started: r.opt.Now().UTC().Format(time.RFC3339)}
+	path := r.reports.Journal
+	fresh := false
+	if r.opt.Restart {
+		if _, err := os.Stat(path); err == nil {
+			if err := os.Rename(path, path+".old"); err != nil {
+				return fmt.Errorf("cannot move the old journal aside: %w", err)
+			}
+		}
+		fresh = true
+	} else {
+		priors, err := readJournal(path, h)
+		if err != nil {
+			return err
+		}
+		r.priors = priors
+		if priors == nil {
+			fresh = true
+		}
+	}
+	r.jr, err = openJournal(path, h, fresh)
+	return err
+}
+
+func (r *run) closeJournal() error {
+	if r.jr == nil {
+		return nil
+	}
+	err := r.jr.close()
+	r.jr = nil
+	return err
+}
+
+// readAll reads every row, maps it and hands it to emit, in input order.
+func (r *run) readAll(ctx context.Context, src sheet.Source, b Binder, emit func(*item) error) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		select {
+		case <-r.stop:
+			return nil
+		default:
+		}
+		row, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		it := &item{line: row.Line, cells: row.Cells, done: closedDone}
+		var rowErr *sheet.RowError
+		switch {
+		case errors.As(err, &rowErr):
+			if it.line == 0 {
+				it.line = rowErr.Line
+			}
+			it.fail(rowErr.Err.Error())
+		case err != nil:
+			return fmt.Errorf("cannot read %s: %w", filepath.Base(r.opt.Input), err)
+		case row.Blank:
+			it.skipped = true
+		default:
+			r.mapRow(it, row, b)
+		}
+		r.sum.Rows++
+		if !it.skipped {
+			r.nonBlank.Add(1)
+		}
+		if it.res.Status == crm.StatusFailed {
+			it.early = true
+			r.readFailed.Add(1)
+			r.noteFailure(it.line, it.errText)
+		}
+		if err := emit(it); err != nil {
+			return err
+		}
+		r.checkMaxErrors()
+	}
+}
+
+// noteFailure keeps the first failures for messages.
+func (r *run) noteFailure(line int, msg string) {
+	r.firstMu.Lock()
+	if len(r.firstErrors) < 5 {
+		r.firstErrors = append(r.firstErrors, RowFailure{Row: line, Error: msg})
+		slices.SortFunc(r.firstErrors, func(a, b RowFailure) int { return a.Row - b.Row })
+	}
+	r.firstMu.Unlock()
+}
+
+// mapRow applies the mapping and decides what the row needs.
+func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
+	rec, err := b.Apply(row)
+	if err != nil {
+		it.fail(rowMessage(err))
+		return
+	}
+	it.rec = rec
+	if r.keys != nil {
+		if k := strings.TrimSpace(text(rec[r.opt.Key])); k != "" {
+			if first, dup := r.keys[k]; dup {
+				it.fail(fmt.Sprintf("the same %s %q as row %d above: remove one of the two rows (it was not sent twice)", r.opt.Key, k, first))
+				return
+			}
+			r.keys[k] = it.line
+		}
+	}
+	if p, ok := r.priors[it.line]; ok {
+		if p.done() {
+			it.res = crm.Result{Status: p.status, ID: p.id}
+			r.sum.Resumed++
+			return
+		}
+		it.lookup = p.inflight
+	}
+	if r.opt.DryRun {
+		it.res = crm.Result{Status: crm.StatusCreated}
+		return
+	}
+	it.done = make(chan struct{})
+}
+
+// rowMessage turns a mapping error into one line for the error report
+// (the row number is in its own column, so it is left out).
+func rowMessage(err error) string {
+	var parts []string
+	var walk func(error)
+	walk = func(e error) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		var ce *sheet.CellError
+		if errors.As(e, &ce) {
+			if ce.Value == "" {
+				parts = append(parts, fmt.Sprintf("column %q: %v", ce.Column, ce.Err))
+			} else {
+				parts = append(parts, fmt.Sprintf("column %q: %q %v", ce.Column, ce.Value, ce.Err))
+			}
+			return
+		}
+		parts = append(parts, e.Error())
+	}
+	walk(err)
+	return strings.Join(parts, "; ")
+}
+
+// pipeline runs a real import: this goroutine reads and batches, workers
+// send, a writer finishes rows in input order.
+func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error {
+	ctx, cancel := context.WithCancelCause(parent)
+	defer cancel(nil)
+
+	ordered := make(chan *item, r.batch*(r.workers+2)+64)
+	work := make(chan []*item, r.workers)
+
+	var wg sync.WaitGroup
+	for range r.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for batch := range work {
+				if ctx.Err() != nil {
+					continue
+				}
+				if err := r.process(ctx, batch); err != nil {
+					cancel(err)
+				}
+			}
+		}()
+	}
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		for it := range ordered {
+			select {
+			case <-it.done:
+			case <-ctx.Done():
+				for range ordered { //nolint:revive // drain so the reader never blocks
+				}
+				return
+			}
+			r.finish(it)
+		}
+	}()
+
+	var pending []*item
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		batch := pending
+		pending = nil
+		select {
+		case work <- batch:
+			return nil
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+	readErr := r.readAll(ctx, src, b, func(it *item) error {
+		select {
+		case ordered <- it:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+		if it.done != closedDone {
+			pending = append(pending, it)
+			if len(pending) >= r.batch {
+				return flush()
+			}
+		}
+		return nil
+	})
+	if readErr == nil {
+		readErr = flush()
+	}
+	close(work)
+	wg.Wait()
+	close(ordered)
+	<-writerDone
+
+	if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
+		if perr := parent.Err(); perr != nil {
+			return perr
+		}
+		return cause
+	}
+	return readErr
+}
+
+// finish counts a row and writes it to its report. Rows arrive in input order.
+func (r *run) finish(it *item) {
+	res := it.res
+	if it.skipped {
+		r.sum.Skipped++
+		r.progress(it.line, crm.Result{})
+		return
+	}
+	switch res.Status {
+	case crm.StatusCreated:
+		r.sum.Created++
+	case crm.StatusUpdated:
+		r.sum.Updated++
+	case crm.StatusExists:
+		r.sum.Exists++
+	case crm.StatusUnchanged:
+		r.sum.Unchanged++
+	default:
+		r.sum.Failed++
+		if !it.early {
+			r.vendorFailed.Add(1)
+			r.noteFailure(it.line, it.errText)
+		}
+	}
+	if res.Status == crm.StatusFailed || res.Status == "" {
+		r.writeError(it)
+		if res.Err == nil {
+			res.Err = errors.New(it.errText)
+		}
+		res.Status = crm.StatusFailed
+	} else if !r.opt.DryRun {
+		r.writeDone(it)
+	}
+	r.progress(it.line, res)
+	if !it.early {
+		r.checkMaxErrors()
+	}
+}
+
+func (r *run) progress(line int, res crm.Result) {
+	if r.opt.Progress != nil {
+		r.opt.Progress.RowDone(line, res)
+	}
+}
+
+func (r *run) checkMaxErrors() {
+	m := r.opt.MaxErrors
+	if m.Percent <= 0 && m.Count <= 0 {
+		return
+	}
+	failed := r.readFailed.Load() + r.vendorFailed.Load()
+	finished := r.nonBlank.Load()
+	over := false
+	switch {
+	case m.Percent > 0:
+		over = finished >= MinSample && float64(failed)*100 > m.Percent*float64(finished)
+	case m.Count > 0:
+		over = failed > int64(m.Count)
+	}
+	if !over {
+		return
+	}
+	r.stopOnce.Do(func() {
+		var b strings.Builder
+		r.firstMu.Lock()
+		for _, f := range r.firstErrors {
+			fmt.Fprintf(&b, "\n  row %d: %s", f.Row, f.Error)
+		}
+		r.firstMu.Unlock()
+		r.stopErr = fmt.Errorf("%w: %d of the first %d rows failed (--max-errors %s), so the import stopped before using more of the CRM's request quota; the mapping is probably wrong. First errors:%s\nFix the mapping (check it with: crmport mapping check -m MAPPING %s), then run the same command again: rows already imported are not sent twice",
+			ErrTooManyErrors, failed, finished, m, b.String(), filepath.Base(r.opt.Input))
+		close(r.stop)
+	})
+}

@@ -1,0 +1,449 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crmport/crmport/crm"
+)
+
+func TestRunCreateWithBadRows(t *testing.T) {
+	rows := table(30)
+	rows[3][1] = "no-at-sign"       // row 5: validation
+	rows[10] = []string{"", "", ""} // row 12: blank
+	rows[14][0] = "POISON"          // row 16: whole batch fails, bisected
+	rows[20][0] = "REJECT"          // row 22: vendor rejects the record
+	rows[25][1] = rows[24][1]       // row 27: same key as row 26
+	rows[28][1] = "c1@example.com"  // row 30: duplicate of row 2 (key check)
+	v := newMemVendor(8)
+	opt := setup(t, t.TempDir(), rows, wrap(v))
+	rec := &recorder{}
+	opt.Progress = rec
+	opt.CountRows = true
+
+	s, err := Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	_, failed := checkInvariant(t, s, rows)
+
+	assert.Equal(t, 24, s.Created)
+	assert.Equal(t, 5, s.Failed)
+	assert.Equal(t, 1, s.Skipped)
+	require.Contains(t, failed, 5)
+	assert.Equal(t, `column "Email": "no-at-sign" is not an e-mail address`, failed[5][4])
+	assert.Contains(t, failed[16][4], "internal server error")
+	assert.Equal(t, "POISON", failed[16][0])
+	assert.Contains(t, failed[22][4], "title REJECT is not allowed")
+	assert.Contains(t, failed[27][4], "as row 26 above")
+	assert.Contains(t, failed[30][4], "as row 2 above")
+	for e, n := range v.emails() {
+		assert.Equal(t, 1, n, e)
+	}
+	assert.Len(t, v.emails(), 24)
+	assert.Equal(t, int64(30), rec.total)
+	assert.Len(t, rec.rows, 30)
+	for i, r := range rec.rows {
+		assert.Equal(t, i+2, r, "progress rows in input order")
+	}
+	require.NotNil(t, rec.final)
+	assert.Equal(t, s.Failed, rec.final.Failed)
+	assert.FileExists(t, s.Reports.Journal)
+	assert.NoFileExists(t, partPath(s.Reports.Done))
+}
+
+func TestRunAllGoodWritesNoErrorReport(t *testing.T) {
+	rows := table(7)
+	dir := t.TempDir()
+	stale := filepath.Join(dir, "contacts.mem.errors.csv")
+	require.NoError(t, os.WriteFile(stale, []byte("old"), 0o644))
+	v := newMemVendor(3)
+	opt := setup(t, dir, rows, wrap(v))
+	s, err := Run(t.Context(), opt)
+	require.NoError(t, err)
+	assert.Equal(t, 7, s.Created)
+	assert.Empty(t, s.Reports.Errors)
+	assert.NoFileExists(t, stale, "a stale error report of an earlier run is removed")
+	checkInvariant(t, s, rows)
+	assert.Equal(t, filepath.Join(dir, "contacts.mem.done.csv"), s.Reports.Done)
+	assert.Equal(t, filepath.Join(dir, "contacts.mem.journal"), s.Reports.Journal)
+}
+
+func TestRunDuplicateCountsAsExists(t *testing.T) {
+	rows := table(5)
+	v := newMemVendor(5)
+	_, _, err := v.Find(t.Context(), crm.Record{"email": "x"})
+	require.ErrorIs(t, err, crm.ErrNotFound)
+	_, err = v.Create(t.Context(), []crm.Record{{"title": "Old", "email": "c3@example.com"}})
+	require.NoError(t, err)
+	opt := setup(t, t.TempDir(), rows, wrap(v))
+	s, err := Run(t.Context(), opt)
+	require.NoError(t, err)
+	assert.Equal(t, 4, s.Created)
+	assert.Equal(t, 1, s.Exists)
+	done, _ := checkInvariant(t, s, rows)
+	assert.Equal(t, []string{"4", "exists", "1"}, done[4][:3])
+}
+
+func TestRunAmbiguousResolvedByLookup(t *testing.T) {
+	rows := table(12)
+	v := newMemVendor(4)
+	v.lostNext = 2 // the decorator looks the records up
+	opt := setup(t, t.TempDir(), rows, wrap(v))
+	s, err := Run(t.Context(), opt)
+	require.NoError(t, err)
+	assert.Equal(t, 12, s.Created)
+	for e, n := range v.emails() {
+		assert.Equal(t, 1, n, e)
+	}
+	assert.Equal(t, 12, v.creates)
+}
+
+func TestRunAmbiguousWithoutFinderIsNeverResent(t *testing.T) {
+	rows := table(6)
+	v := newMemVendor(3)
+	v.lostNext = 1
+	opt := setup(t, t.TempDir(), rows, wrap(noFinderVendor{v}))
+	s, err := Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	_, failed := checkInvariant(t, s, rows)
+	assert.Equal(t, 3, s.Failed)
+	for _, line := range []int{2, 3, 4} {
+		assert.Contains(t, failed[line][4], lostAnswer)
+	}
+	assert.Equal(t, 6, v.creates, "the lost batch was applied once and not resent")
+}
+
+func TestRunFaultsEveryRowExactlyOnce(t *testing.T) {
+	rows := table(200)
+	v := newMemVendor(10)
+	v.faultRate = 0.2
+	opt := setup(t, t.TempDir(), rows, wrap(v))
+	opt.Workers = 4
+	s, err := Run(t.Context(), opt)
+	require.NoError(t, err)
+	assert.Equal(t, 200, s.Created)
+	em := v.emails()
+	assert.Len(t, em, 200)
+	for e, n := range em {
+		assert.Equal(t, 1, n, e)
+	}
+	checkInvariant(t, s, rows)
+}
+
+func TestRunFatalStops(t *testing.T) {
+	rows := table(10)
+	v := newMemVendor(5)
+	v.fatalNext = true
+	opt := setup(t, t.TempDir(), rows, wrap(v))
+	s, err := Run(t.Context(), opt)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, ErrSomeRowsFailed)
+	assert.Equal(t, crm.KindFatal, crm.KindOf(err))
+	assert.Contains(t, err.Error(), "wrong api key")
+	assert.FileExists(t, s.Reports.Journal)
+}
+
+func TestRunInterruptAndResume(t *testing.T) {
+	rows := table(60)
+	rows[7][1] = "bad"
+	v := newMemVendor(5)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(t.Context())
+	var cut atomic.Bool
+	v.afterEach = func(n int) {
+		if n >= 20 && cut.CompareAndSwap(false, true) {
+			cancel() // Ctrl-C while batches are in flight
+		}
+	}
+	v.lostNext = 0
+	opt := setup(t, dir, rows, wrap(v))
+	opt.Workers = 3
+	s1, err := Run(ctx, opt)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Contains(t, err.Error(), "journal")
+	require.FileExists(t, s1.Reports.Journal)
+	before := len(v.emails())
+	require.Less(t, before, 59)
+
+	v.afterEach = nil
+	s2, err := Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	checkInvariant(t, s2, rows)
+	em := v.emails()
+	assert.Len(t, em, 59)
+	for e, n := range em {
+		assert.Equal(t, 1, n, e)
+	}
+	assert.Positive(t, s2.Resumed)
+	assert.Equal(t, 59, s2.Created)
+	assert.Equal(t, 1, s2.Failed)
+
+	// A third run sends nothing and still reports the whole file.
+	calls := v.calls
+	s3, err := Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	assert.Equal(t, calls, v.calls)
+	assert.Equal(t, 59, s3.Resumed)
+	checkInvariant(t, s3, rows)
+}
+
+func TestRunInFlightRowsAreLookedUpOnResume(t *testing.T) {
+	rows := table(10)
+	v := newMemVendor(10)
+	opt := setup(t, t.TempDir(), rows, noFinderVendor{v})
+	// The first run dies after the batch was applied but before its answer:
+	// the vendor has no finder here, and the ctx is cancelled inside Create.
+	ctx, cancel := context.WithCancel(t.Context())
+	v.afterEach = func(int) { cancel() }
+	_, err := Run(ctx, opt)
+	require.ErrorIs(t, err, context.Canceled)
+	require.Len(t, v.emails(), 10)
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(opt.Input), "contacts.mem.journal"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"inflight":[2,3,4,5,6,7,8,9,10,11]`)
+
+	v.afterEach = nil
+	opt.Vendor = wrap(v) // now with Find: in-flight rows are looked up, not resent
+	s, err := Run(t.Context(), opt)
+	require.NoError(t, err)
+	assert.Equal(t, 10, s.Created)
+	assert.Equal(t, 10, v.creates)
+	done, _ := checkInvariant(t, s, rows)
+	assert.Equal(t, "created", done[2][1])
+	assert.NotEmpty(t, done[2][2])
+}
+
+func TestRunJournalMismatchAndRestart(t *testing.T) {
+	rows := table(4)
+	v := newMemVendor(4)
+	dir := t.TempDir()
+	opt := setup(t, dir, rows, wrap(v))
+	_, err := Run(t.Context(), opt)
+	require.NoError(t, err)
+
+	require.NoError(t, os.WriteFile(opt.Input, []byte("Name;Email;Phone\nother;x@y.pl;1\n"), 0o644))
+	_, err = Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrJournalMismatch)
+	assert.Contains(t, err.Error(), "--restart")
+	assert.Contains(t, err.Error(), "--report-dir")
+
+	opt.Restart = true
+	s, err := Run(t.Context(), opt)
+	require.NoError(t, err)
+	assert.Equal(t, 4, s.Exists, "restart sends again; the CRM already has them")
+	assert.FileExists(t, s.Reports.Journal+".old")
+}
+
+func TestRunMappingChangeRefused(t *testing.T) {
+	rows := table(3)
+	dir := t.TempDir()
+	m := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(m, []byte("vendor: mem\n"), 0o644))
+	opt := setup(t, dir, rows, wrap(newMemVendor(3)))
+	opt.MappingFile = m
+	_, err := Run(t.Context(), opt)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(m, []byte("vendor: mem\nkey: email\n"), 0o644))
+	_, err = Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrJournalMismatch)
+	assert.Contains(t, err.Error(), "mapping")
+}
+
+func TestRunUpsert(t *testing.T) {
+	rows := table(6)
+	v := newMemVendor(3)
+	// c1 equal (e-mail case and phone punctuation differ), c2 changed title, c3 changed phone.
+	for _, r := range []crm.Record{
+		{"title": "Client 1", "email": "C1@Example.com", "phone": "+48600000001"},
+		{"title": "Old name", "email": "c2@example.com", "phone": "+48 600 000 002"},
+		{"title": "Client 3", "email": "c3@example.com", "phone": "+48 600 000 999"},
+	} {
+		_, err := v.Create(t.Context(), []crm.Record{r})
+		require.NoError(t, err)
+	}
+	opt := setup(t, t.TempDir(), rows, wrap(v))
+	opt.Mode = ModeUpsert
+	s, err := Run(t.Context(), opt)
+	require.NoError(t, err)
+	assert.Equal(t, 1, s.Unchanged)
+	assert.Equal(t, 2, s.Updated)
+	assert.Equal(t, 3, s.Created)
+	done, _ := checkInvariant(t, s, rows)
+	assert.Equal(t, []string{"2", "unchanged", "1"}, done[2][:3])
+	assert.Equal(t, []string{"3", "updated", "2"}, done[3][:3])
+	v.mu.Lock()
+	assert.Equal(t, "Client 2", v.store["2"]["title"])
+	v.mu.Unlock()
+}
+
+func TestRunUpsertNeedsKeyAndFinder(t *testing.T) {
+	tests := []struct {
+		name string
+		mod  func(*Options)
+		want string
+	}{
+		{"no key", func(o *Options) { o.Key = "" }, "needs a key"},
+		{"no finder", func(o *Options) { o.Vendor = noFinderVendor{newMemVendor(1)} }, "cannot look clients up"},
+		{"bad mode", func(o *Options) { o.Mode = "merge" }, `unknown mode "merge"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opt := setup(t, t.TempDir(), table(1), wrap(newMemVendor(1)))
+			opt.Mode = ModeUpsert
+			tt.mod(&opt)
+			_, err := Run(t.Context(), opt)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestRunDryRun(t *testing.T) {
+	rows := table(10)
+	rows[2][1] = "bad"
+	rows[6][1] = rows[5][1]
+	v := newMemVendor(5)
+	opt := setup(t, t.TempDir(), rows, v)
+	opt.DryRun = true
+	s, err := Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	assert.True(t, s.DryRun)
+	assert.Equal(t, 8, s.Created)
+	assert.Equal(t, 2, s.Failed)
+	assert.Zero(t, v.calls, "a dry run sends nothing")
+	assert.Empty(t, s.Reports.Journal)
+	assert.Empty(t, s.Reports.Done)
+	assert.NoFileExists(t, filepath.Join(filepath.Dir(opt.Input), "contacts.mem.journal"))
+	_, errs := readReport(t, s.Reports.Errors)
+	require.Len(t, errs, 2)
+	assert.Equal(t, "4", errs[0][3])
+	assert.Equal(t, "8", errs[1][3])
+}
+
+func TestRunMaxErrors(t *testing.T) {
+	tests := []struct {
+		name      string
+		max       MaxErrors
+		bad       func(i int) bool
+		wantStop  bool
+		maxFailed int
+	}{
+		{"count exceeded", MaxErrors{Count: 3}, func(i int) bool { return i%2 == 0 }, true, 4},
+		{"count not exceeded", MaxErrors{Count: 3}, func(i int) bool { return i < 3 }, false, 3},
+		{"percent exceeded after the sample", MaxErrors{Percent: 10}, func(i int) bool { return i%3 == 0 }, true, 40},
+		{"percent not exceeded", MaxErrors{Percent: 50}, func(i int) bool { return i%3 == 0 }, false, 34},
+		{"percent waits for the sample", MaxErrors{Percent: 10}, func(i int) bool { return i < 2 }, false, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows := table(100)
+			for i := range rows {
+				if tt.bad(i) {
+					rows[i][1] = "broken"
+				}
+			}
+			v := newMemVendor(5)
+			opt := setup(t, t.TempDir(), rows, wrap(v))
+			opt.MaxErrors = tt.max
+			s, err := Run(t.Context(), opt)
+			if tt.wantStop {
+				require.ErrorIs(t, err, ErrTooManyErrors)
+				assert.Contains(t, err.Error(), "mapping is probably wrong")
+				assert.Contains(t, err.Error(), `column "Email": "broken" is not an e-mail address`)
+				assert.Less(t, s.Rows, 100)
+				assert.LessOrEqual(t, s.Failed, tt.maxFailed)
+				assert.FileExists(t, s.Reports.Journal)
+				return
+			}
+			require.ErrorIs(t, err, ErrSomeRowsFailed)
+			assert.NotErrorIs(t, err, ErrTooManyErrors)
+			assert.Equal(t, 100, s.Rows)
+			assert.Equal(t, tt.maxFailed, s.Failed)
+		})
+	}
+}
+
+func TestParseMaxErrors(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    MaxErrors
+		wantErr string
+	}{
+		{"", MaxErrors{}, ""},
+		{"0", MaxErrors{}, ""},
+		{"10", MaxErrors{Count: 10}, ""},
+		{"5%", MaxErrors{Percent: 5}, ""},
+		{"2,5%", MaxErrors{Percent: 2.5}, ""},
+		{"150%", MaxErrors{}, "between 0% and 100%"},
+		{"-1", MaxErrors{}, "a number of rows"},
+		{"ten", MaxErrors{}, "a number of rows"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseMaxErrors(tt.in)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+			if tt.in != "" && tt.in != "0" {
+				assert.Equal(t, strings.ReplaceAll(tt.in, ",", "."), got.String())
+			}
+		})
+	}
+}
+
+func TestReadJournalIgnoresTruncatedLastLine(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "j")
+	h := journalHeader{Journal: "crmport", Version: JournalVersion, Input: Fingerprint{SHA256: "a", Size: 1}, Vendor: "mem"}
+	j, err := openJournal(path, h, true)
+	require.NoError(t, err)
+	require.NoError(t, j.inFlight([]int{2, 3}))
+	require.NoError(t, j.finished([]journalLine{{Row: 2, Status: crm.StatusCreated, ID: "7"}}))
+	require.NoError(t, j.close())
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString(`{"row":3,"stat`)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+
+	got, err := readJournal(path, h)
+	require.NoError(t, err)
+	assert.Equal(t, map[int]prior{2: {status: crm.StatusCreated, id: "7"}, 3: {inflight: true}}, got)
+
+	_, err = readJournal(filepath.Join(dir, "missing"), h)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, []byte("not json\n"), 0o644))
+	_, err = readJournal(path, h)
+	assert.True(t, errors.Is(err, ErrJournalMismatch))
+}
+
+func TestCanon(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b any
+		same bool
+	}{
+		{"e-mail case", "Jan@Firma.PL", " jan@firma.pl ", true},
+		{"phone punctuation", "+48 600-000-001", "48600000001", true},
+		{"list order", []string{"a@x.pl", "b@x.pl"}, "b@x.pl, a@x.pl", true},
+		{"text case matters", "Kowalski", "kowalski", false},
+		{"different", "Jan", "Janusz", false},
+		{"number", float64(12.5), "12.5", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.same, canon("f", tt.a, nil) == canon("f", tt.b, nil))
+		})
+	}
+}

@@ -1,0 +1,289 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/crmport/crmport/crm"
+)
+
+// JournalVersion is the format version written in every journal header.
+const JournalVersion = 1
+
+// journalHeader is the first line of a journal.
+type journalHeader struct {
+	Journal string      `json:"journal"` // always "crmport"
+	Version int         `json:"version"`
+	Input   Fingerprint `json:"input"`
+	Mapping Fingerprint `json:"mapping"`
+	Vendor  string      `json:"vendor"`
+	Mode    Mode        `json:"mode"`
+	Started string      `json:"started,omitempty"`
+}
+
+// Fingerprint identifies a file's contents.
+type Fingerprint struct {
+	Name   string `json:"name,omitempty"` // base name, for messages only
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+}
+
+// FingerprintFile hashes the file at path (sha256 of its bytes, and its size).
+func FingerprintFile(path string) (Fingerprint, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Fingerprint{}, fmt.Errorf("cannot read %s to fingerprint it: %w", path, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return Fingerprint{}, fmt.Errorf("cannot read %s to fingerprint it: %w", path, err)
+	}
+	return Fingerprint{Name: filepath.Base(path), SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}, nil
+}
+
+// journalLine is one line after the header: either an in-flight batch
+// (InFlight set) or one finished row.
+type journalLine struct {
+	InFlight []int      `json:"inflight,omitempty"`
+	Row      int        `json:"row,omitempty"`
+	Status   crm.Status `json:"status,omitempty"`
+	ID       string     `json:"id,omitempty"`
+	Error    string     `json:"error,omitempty"`
+}
+
+// prior is what an earlier run left for one row.
+type prior struct {
+	status   crm.Status // "" while only in flight
+	id       string
+	inflight bool // sent, no answer recorded: look it up before sending
+}
+
+// done reports whether the row needs nothing more.
+func (p prior) done() bool {
+	switch p.status {
+	case crm.StatusCreated, crm.StatusUpdated, crm.StatusExists, crm.StatusUnchanged:
+		return true
+	}
+	return false
+}
+
+// ErrJournalMismatch is wrapped by the error returned when the journal
+// beside the reports was written for another input file or mapping.
+var ErrJournalMismatch = errors.New("the journal belongs to another import")
+
+// readJournal reads an existing journal and checks it belongs to this
+// import. A missing journal returns (nil, nil). A truncated last line (the
+// process died while writing it) is ignored.
+func readJournal(path string, want journalHeader) (map[int]prior, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the journal of the previous run: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 64*1024*1024)
+	if !sc.Scan() {
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("cannot read the journal %s: %w", path, err)
+		}
+		return nil, nil // empty file: the previous run died before writing anything
+	}
+	var h journalHeader
+	if err := json.Unmarshal(sc.Bytes(), &h); err != nil || h.Journal != "crmport" {
+		return nil, fmt.Errorf("%w: %s is not a crmport journal; run again with --restart to start over (it is moved aside), or choose another --report-dir", ErrJournalMismatch, path)
+	}
+	if h.Version != JournalVersion {
+		return nil, fmt.Errorf("%w: %s was written by another crmport version (journal format %d, this one reads %d); run again with --restart to start over, or choose another --report-dir", ErrJournalMismatch, path, h.Version, JournalVersion)
+	}
+	switch {
+	case h.Input.SHA256 != want.Input.SHA256 || h.Input.Size != want.Input.Size:
+		return nil, fmt.Errorf("%w: %s was written for a different version of the input file (%s, %d bytes; this file has %d bytes or other contents); to import this file from the start run again with --restart (the old journal is moved aside), or use another --report-dir", ErrJournalMismatch, path, h.Input.Name, h.Input.Size, want.Input.Size)
+	case h.Mapping.SHA256 != want.Mapping.SHA256:
+		return nil, fmt.Errorf("%w: %s was written with a different mapping file (the mapping changed since); run again with --restart to start over (the old journal is moved aside), or use another --report-dir", ErrJournalMismatch, path)
+	case h.Vendor != want.Vendor:
+		return nil, fmt.Errorf("%w: %s was written for %s, not %s; run again with --restart, or use another --report-dir", ErrJournalMismatch, path, h.Vendor, want.Vendor)
+	}
+	rows := map[int]prior{}
+	var pending []byte
+	for sc.Scan() {
+		if pending != nil {
+			if err := applyLine(rows, pending); err != nil {
+				return nil, fmt.Errorf("the journal %s is damaged (%v); run again with --restart to start over", path, err)
+			}
+		}
+		pending = append(pending[:0], sc.Bytes()...)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("cannot read the journal %s: %w", path, err)
+	}
+	if pending != nil {
+		_ = applyLine(rows, pending) // the last line may be cut short by a crash
+	}
+	return rows, nil
+}
+
+func applyLine(rows map[int]prior, b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return nil
+	}
+	var l journalLine
+	if err := json.Unmarshal(b, &l); err != nil {
+		return err
+	}
+	for _, r := range l.InFlight {
+		p := rows[r]
+		p.inflight = true
+		rows[r] = p
+	}
+	if l.Row > 0 {
+		p := prior{status: l.Status, id: l.ID}
+		if l.Status == crm.StatusFailed {
+			p = prior{status: crm.StatusFailed}
+		}
+		rows[l.Row] = p
+	}
+	return nil
+}
+
+// journal appends lines to the journal file. Lines of finished rows are
+// flushed and fsynced per batch with group commit: concurrent workers share
+// one fsync. In-flight lines are flushed to the operating system before the
+// batch is sent (they survive the process being killed).
+type journal struct {
+	mu      sync.Mutex
+	f       *os.File
+	w       *bufio.Writer
+	written uint64 // number of commits written
+	err     error  // first write error
+
+	syncMu sync.Mutex
+	synced uint64
+}
+
+// openJournal opens path for appending; a new or empty file gets h as its
+// first line.
+func openJournal(path string, h journalHeader, fresh bool) (*journal, error) {
+	flag := os.O_CREATE | os.O_WRONLY | os.O_APPEND
+	if fresh {
+		flag |= os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flag, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("cannot write the journal: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cannot write the journal: %w", err)
+	}
+	j := &journal{f: f, w: bufio.NewWriterSize(f, 64*1024)}
+	if st.Size() == 0 {
+		if h.Started == "" {
+			h.Started = time.Now().UTC().Format(time.RFC3339)
+		}
+		b, _ := json.Marshal(h)
+		j.w.Write(b)
+		j.w.WriteByte('\n')
+		if err := j.w.Flush(); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("cannot write the journal: %w", err)
+		}
+	}
+	return j, nil
+}
+
+// inFlight records that rows are about to be sent.
+func (j *journal) inFlight(rows []int) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(journalLine{InFlight: rows})
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.err != nil {
+		return j.err
+	}
+	j.w.Write(b)
+	j.w.WriteByte('\n')
+	if err := j.w.Flush(); err != nil {
+		j.err = fmt.Errorf("cannot write the journal: %w", err)
+	}
+	return j.err
+}
+
+// finished records the outcome of rows and makes it durable.
+func (j *journal) finished(lines []journalLine) error {
+	if len(lines) == 0 {
+		return nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	for i := range lines {
+		_ = enc.Encode(&lines[i])
+	}
+	j.mu.Lock()
+	if j.err != nil {
+		err := j.err
+		j.mu.Unlock()
+		return err
+	}
+	j.w.Write(buf.Bytes())
+	if err := j.w.Flush(); err != nil {
+		j.err = fmt.Errorf("cannot write the journal: %w", err)
+	}
+	j.written++
+	mine := j.written
+	err := j.err
+	j.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	// Group commit: one fsync covers every commit flushed before it.
+	j.syncMu.Lock()
+	defer j.syncMu.Unlock()
+	if j.synced >= mine {
+		return nil
+	}
+	j.mu.Lock()
+	target := j.written
+	j.mu.Unlock()
+	if err := j.f.Sync(); err != nil {
+		return fmt.Errorf("cannot write the journal: %w", err)
+	}
+	j.synced = target
+	return nil
+}
+
+// close flushes, syncs and closes the file.
+func (j *journal) close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	err := j.w.Flush()
+	if serr := j.f.Sync(); err == nil {
+		err = serr
+	}
+	if cerr := j.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil && j.err == nil {
+		return fmt.Errorf("cannot save the journal: %w", err)
+	}
+	return j.err
+}

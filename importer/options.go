@@ -1,0 +1,187 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/sheet"
+)
+
+// Mode says what the importer does with a row whose client may already
+// exist.
+type Mode string
+
+// The import modes.
+const (
+	// ModeCreate creates every row (the vendor may answer "exists").
+	ModeCreate Mode = "create"
+	// ModeUpsert looks each row up by the mapping's key: found and equal →
+	// unchanged, found and different → updated, not found → created.
+	ModeUpsert Mode = "upsert"
+)
+
+// Binder turns one spreadsheet row into a vendor record, validating it.
+// *mapping.Binding implements it. The error describes every bad cell of the
+// row (an errors.Join of *sheet.CellError).
+type Binder interface {
+	Apply(row sheet.Row) (crm.Record, error)
+}
+
+// Progress receives events from a run. Implementations must be safe for
+// concurrent use. cmd/crmport supplies a progress bar (TTY), a line logger
+// (non-TTY); tests use a recorder.
+type Progress interface {
+	// Start is called once, with the number of data rows (-1 if unknown).
+	Start(totalRows int64)
+	// RowDone is called once per input row, in input order, as it finishes
+	// (skipped blank rows have Status "").
+	RowDone(row int, res crm.Result)
+	// Retrying tells that a vendor call failed and is retried after wait.
+	Retrying(op string, err error, wait time.Duration)
+	// Finish is called once at the end with the summary.
+	Finish(s Summary)
+}
+
+// MaxErrors stops a run early when too many rows fail. The zero value
+// never stops.
+type MaxErrors struct {
+	Count   int     // stop when more than Count rows failed; 0 = no count limit
+	Percent float64 // stop when more than Percent % of the finished rows failed (after MinSample rows); 0 = no limit
+}
+
+// MinSample is the number of finished rows after which a percentage
+// MaxErrors is evaluated.
+const MinSample = 20
+
+// String formats m as the flag is written ("10", "5%", "" when unset).
+func (m MaxErrors) String() string {
+	switch {
+	case m.Percent > 0:
+		return strconv.FormatFloat(m.Percent, 'f', -1, 64) + "%"
+	case m.Count > 0:
+		return strconv.Itoa(m.Count)
+	}
+	return ""
+}
+
+// ParseMaxErrors parses "N" (a number of failed rows) or "P%" (a share of
+// the rows). "" and "0" mean no limit.
+func ParseMaxErrors(s string) (MaxErrors, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return MaxErrors{}, nil
+	}
+	if p, ok := strings.CutSuffix(s, "%"); ok {
+		v, err := strconv.ParseFloat(strings.TrimSpace(strings.ReplaceAll(p, ",", ".")), 64)
+		if err != nil || v < 0 || v > 100 {
+			return MaxErrors{}, fmt.Errorf("--max-errors %q: a percentage must be between 0%% and 100%%, e.g. 5%%", s)
+		}
+		return MaxErrors{Percent: v}, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return MaxErrors{}, fmt.Errorf("--max-errors %q: give a number of rows (e.g. 10) or a percentage (e.g. 5%%)", s)
+	}
+	return MaxErrors{Count: n}, nil
+}
+
+// Options configures Run.
+type Options struct {
+	// Input is the path of the spreadsheet: reports are named after it and
+	// the journal records its fingerprint.
+	Input string
+	// Open opens Input as a sheet.Source (Run may open it twice: once to
+	// count rows for the progress bar when CountRows is set).
+	Open func(ctx context.Context) (sheet.Source, error)
+	// Bind prepares the mapping for the file's header.
+	Bind func(header []string) (Binder, error)
+	// CreateSink creates a report file (sheet.Create in production).
+	CreateSink func(path string, opt sheet.Options) (sheet.Sink, error)
+	// MappingFile is the mapping's path; its bytes are fingerprinted in the
+	// journal ("" = no mapping fingerprint, for tests).
+	MappingFile string
+
+	// Vendor receives the records, already wrapped by crm/retry (pacing,
+	// back-off, ambiguity resolution) by the caller.
+	Vendor crm.Vendor
+	// Mode is ModeCreate (default) or ModeUpsert.
+	Mode Mode
+	// Key is the record field identifying an existing client (mapping key);
+	// upsert needs it; in every mode a key value repeated within the file is
+	// reported as an error on the later row.
+	Key string
+	// BatchSize is the number of records per Create call (0 = the vendor's
+	// DefaultBatch, at most its MaxBatch).
+	BatchSize int
+	// Workers is the number of calls in flight (0 = the vendor's default).
+	Workers int
+	// DryRun maps and validates every row but sends nothing; the error
+	// report is written, no journal and no done report.
+	DryRun bool
+	// Restart ignores (and moves aside) the journal of an earlier run.
+	Restart bool
+	// MaxErrors stops the run early when too many rows fail.
+	MaxErrors MaxErrors
+	// ReportDir is where reports and the journal go ("" = beside Input).
+	ReportDir string
+	// Progress receives events (nil = none).
+	Progress Progress
+	// Normalize, if set, says how the vendor stores a value (for upsert
+	// comparisons); otherwise a vendor implementing Normalizer is used.
+	Normalize func(field, value string) string
+	// CountRows makes Run count the rows first for Progress.Start (a quick
+	// newline count for CSV; XLSX reports -1).
+	CountRows bool
+	// Now returns the current time (default time.Now).
+	Now func() time.Time
+}
+
+// Reports are the paths a run wrote ("" for a report that was not written).
+type Reports struct {
+	Errors  string
+	Done    string
+	Journal string
+}
+
+// RowFailure is one failed row, for messages.
+type RowFailure struct {
+	Row   int
+	Error string
+}
+
+// Summary counts what happened to the input rows. For a complete run
+// Rows == Created+Updated+Exists+Unchanged+Failed+Skipped. In a dry run
+// Created counts the rows that would be sent (created, or in upsert mode
+// created or updated).
+type Summary struct {
+	Rows      int
+	Created   int
+	Updated   int
+	Exists    int
+	Unchanged int
+	Failed    int
+	Skipped   int
+	// Resumed counts rows finished by an earlier run of the same import
+	// (they are also counted under their status).
+	Resumed int
+	DryRun  bool
+	Vendor  string
+	Elapsed time.Duration
+	Reports Reports
+	// FirstErrors holds the first few failed rows, in input order.
+	FirstErrors []RowFailure
+}
+
+var (
+	// ErrSomeRowsFailed is returned when the run finished but some rows
+	// failed (they are in the error report): exit status 2.
+	ErrSomeRowsFailed = errors.New("some rows failed")
+	// ErrTooManyErrors is returned when MaxErrors stopped the run: exit
+	// status 2; the journal is saved.
+	ErrTooManyErrors = errors.New("too many rows failed")
+)

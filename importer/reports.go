@@ -1,0 +1,199 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/crmport/crmport/sheet"
+)
+
+// Report column names.
+const (
+	ColRow    = "crmport_row"
+	ColError  = "crmport_error"
+	ColStatus = "crmport_status"
+	ColID     = "crmport_id"
+)
+
+// reportExt is the extension of the reports: the input's format.
+func (r *run) reportExt() string {
+	if r.srcInfo.Format == "xlsx" {
+		return "xlsx"
+	}
+	return "csv"
+}
+
+// sinkOptions writes reports in the input's format: XLSX with the input's
+// sheet name; CSV in UTF-8 with a BOM (Excel) and the input's delimiter,
+// values exactly as read (no formula neutralisation, so that importing the
+// error report again sends the same text).
+func (r *run) sinkOptions() sheet.Options {
+	if r.reportExt() == "xlsx" {
+		return sheet.Options{Format: "xlsx", Sheet: r.srcInfo.Sheet}
+	}
+	d := r.srcInfo.Delimiter
+	if d == 0 {
+		d = ','
+	}
+	return sheet.Options{Format: "csv", Delimiter: d, BOM: true, Raw: true}
+}
+
+// partPath is where a report is written before it replaces the old one.
+func partPath(final string) string {
+	ext := filepath.Ext(final)
+	return strings.TrimSuffix(final, ext) + ".part" + ext
+}
+
+func (r *run) originalColumns() []sheet.Column {
+	cols := make([]sheet.Column, 0, len(r.keep)+3)
+	for _, i := range r.keep {
+		cols = append(cols, sheet.Column{Name: r.header[i], Kind: sheet.ColumnAuto})
+	}
+	return cols
+}
+
+func (r *run) originals(dst []any, cells []sheet.Cell) []any {
+	for _, i := range r.keep {
+		if i < len(cells) {
+			dst = append(dst, cells[i])
+		} else {
+			dst = append(dst, nil)
+		}
+	}
+	return dst
+}
+
+func (r *run) openSink(final string, cols []sheet.Column) (sheet.Sink, string, error) {
+	tmp := partPath(final)
+	s, err := r.opt.CreateSink(tmp, r.sinkOptions())
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot write the report %s: %w", final, err)
+	}
+	if err := s.WriteHeader(cols); err != nil {
+		s.Close()
+		os.Remove(tmp)
+		return nil, "", fmt.Errorf("cannot write the report %s: %w", final, err)
+	}
+	return s, tmp, nil
+}
+
+func (r *run) writeError(it *item) {
+	if r.sinkErr != nil || r.opt.CreateSink == nil {
+		return
+	}
+	if r.errSink == nil {
+		r.reports.Errors = r.errPath + "." + r.reportExt()
+		cols := append(r.originalColumns(), sheet.Column{Name: ColRow, Kind: sheet.ColumnNumber}, sheet.Column{Name: ColError, Kind: sheet.ColumnText})
+		r.errSink, r.errTmp, r.sinkErr = r.openSink(r.reports.Errors, cols)
+		if r.sinkErr != nil {
+			return
+		}
+	}
+	vals := r.originals(make([]any, 0, len(r.keep)+2), it.cells)
+	vals = append(vals, it.line, it.errText)
+	if err := r.errSink.WriteRow(vals); err != nil {
+		r.sinkErr = fmt.Errorf("cannot write the report %s: %w", r.reports.Errors, err)
+	}
+}
+
+func (r *run) writeDone(it *item) {
+	if r.sinkErr != nil {
+		return
+	}
+	if r.doneSink == nil {
+		r.reports.Done = r.donePath + "." + r.reportExt()
+		cols := append([]sheet.Column{{Name: ColRow, Kind: sheet.ColumnNumber}, {Name: ColStatus, Kind: sheet.ColumnText}, {Name: ColID, Kind: sheet.ColumnText}}, r.originalColumns()...)
+		r.doneSink, r.doneTmp, r.sinkErr = r.openSink(r.reports.Done, cols)
+		if r.sinkErr != nil {
+			return
+		}
+	}
+	vals := make([]any, 0, len(r.keep)+3)
+	vals = append(vals, it.line, string(it.res.Status), it.res.ID)
+	vals = r.originals(vals, it.cells)
+	if err := r.doneSink.WriteRow(vals); err != nil {
+		r.sinkErr = fmt.Errorf("cannot write the report %s: %w", r.reports.Done, err)
+	}
+}
+
+// closeReports finishes both reports and moves them into place. A report
+// with no rows is not written, and a stale one from an earlier run of the
+// same import is removed (the reports always describe the whole file).
+func (r *run) closeReports() error {
+	err := r.sinkErr
+	finalize := func(s sheet.Sink, tmp, final string) {
+		if s == nil {
+			return
+		}
+		if cerr := s.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("cannot write the report %s: %w", final, cerr)
+		}
+		if err != nil {
+			os.Remove(tmp)
+			return
+		}
+		if rerr := os.Rename(tmp, final); rerr != nil {
+			err = fmt.Errorf("cannot write the report %s (is it open in Excel? close it and run again): %w", final, rerr)
+		}
+	}
+	finalize(r.errSink, r.errTmp, r.reports.Errors)
+	finalize(r.doneSink, r.doneTmp, r.reports.Done)
+	ext := r.reportExt()
+	if r.errSink == nil {
+		os.Remove(r.errPath + "." + ext)
+	}
+	if r.doneSink == nil && !r.opt.DryRun {
+		os.Remove(r.donePath + "." + ext)
+	}
+	return err
+}
+
+// countRows estimates the number of data rows for the progress bar: the
+// newlines of a CSV file minus the header (a multi-line cell makes it a
+// little high); -1 for other formats.
+func countRows(path string, info sheet.Info) int64 {
+	if info.Format != "csv" {
+		return -1
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return -1
+	}
+	defer f.Close()
+	var n, last int64
+	buf := make([]byte, 256*1024)
+	br := bufio.NewReaderSize(f, 0)
+	var lastByte byte = '\n'
+	for {
+		k, err := br.Read(buf)
+		if k > 0 {
+			n += int64(bytes.Count(buf[:k], []byte{'\n'}))
+			lastByte = buf[k-1]
+			last += int64(k)
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return -1
+		}
+	}
+	if last > 0 && lastByte != '\n' {
+		n++
+	}
+	hl := int64(info.HeaderLine)
+	if hl < 1 {
+		hl = 1
+	}
+	n -= hl
+	if n < 0 {
+		return 0
+	}
+	return n
+}

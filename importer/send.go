@@ -1,0 +1,208 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/crmport/crmport/crm"
+)
+
+// fatalError stops the run: the vendor refused the account or the method.
+type fatalError struct{ err error }
+
+func (e *fatalError) Error() string {
+	return fmt.Sprintf("the CRM refused the request, so the import stopped (the journal is saved; fix the cause and run the same command again): %v", e.err)
+}
+func (e *fatalError) Unwrap() error { return e.err }
+
+// process sends one batch and records its outcome. A non-nil error stops
+// the run (fatal vendor error, journal failure or cancellation); rows left
+// unanswered stay "in flight" in the journal.
+func (r *run) process(ctx context.Context, batch []*item) error {
+	var creates, updates []*item
+	for _, it := range batch {
+		lookup := it.lookup || (r.opt.Mode == ModeUpsert && text(it.rec[r.opt.Key]) != "")
+		if !lookup {
+			creates = append(creates, it)
+			continue
+		}
+		if r.finder == nil {
+			it.fail(lostAnswer)
+			continue
+		}
+		id, stored, err := r.finder.Find(ctx, it.rec)
+		switch {
+		case err == nil && r.opt.Mode == ModeUpsert:
+			if sameValues(it.rec, stored, map[string]bool{r.opt.Key: true, r.caps.IDField: true}, r.norm) {
+				it.res = crm.Result{Status: crm.StatusUnchanged, ID: id}
+			} else {
+				it.res = crm.Result{ID: id}
+				updates = append(updates, it)
+			}
+		case err == nil:
+			// Created by the interrupted run, whose answer never reached the journal.
+			it.res = crm.Result{Status: crm.StatusCreated, ID: id}
+		case errors.Is(err, crm.ErrNotFound):
+			creates = append(creates, it)
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case crm.KindOf(err) == crm.KindFatal:
+			return &fatalError{err}
+		default:
+			if it.lookup {
+				it.fail("sent by the interrupted run, and looking it up in the CRM failed (" + err.Error() + "): check in the CRM before importing this row again")
+			} else {
+				it.fail("could not look the client up to update it: " + err.Error())
+			}
+		}
+	}
+	sent := append(append([]*item(nil), creates...), updates...)
+	if len(sent) > 0 {
+		lines := make([]int, len(sent))
+		for i, it := range sent {
+			lines[i] = it.line
+		}
+		if err := r.jr.inFlight(lines); err != nil {
+			return err
+		}
+	}
+	if err := r.create(ctx, creates); err != nil {
+		return err
+	}
+	if err := r.update(ctx, updates); err != nil {
+		return err
+	}
+	jl := make([]journalLine, len(batch))
+	for i, it := range batch {
+		jl[i] = journalLine{Row: it.line, Status: it.res.Status, ID: it.res.ID, Error: it.errText}
+	}
+	if err := r.jr.finished(jl); err != nil {
+		return err
+	}
+	for _, it := range batch {
+		close(it.done)
+	}
+	return nil
+}
+
+// create sends items in one call. When the whole call fails, the batch is
+// split in halves and each half sent again until the record at fault is
+// isolated (pgloader's approach): the others go through, it fails with the
+// reason. An answer lost after the decorator's own look-ups is resolved
+// with Finder before anything is sent again.
+func (r *run) create(ctx context.Context, items []*item) error {
+	if len(items) == 0 {
+		return nil
+	}
+	recs := make([]crm.Record, len(items))
+	for i, it := range items {
+		recs[i] = it.rec
+	}
+	res, err := r.v.Create(ctx, recs)
+	if err == nil && len(res) != len(items) {
+		err = &crm.Error{Vendor: r.vendor, Op: "create", Kind: crm.KindAmbiguous,
+			Message: fmt.Sprintf("the CRM answered %d results for %d records", len(res), len(items))}
+	}
+	if err == nil {
+		for i, it := range items {
+			it.setResult(res[i])
+		}
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	switch crm.KindOf(err) {
+	case crm.KindFatal:
+		return &fatalError{err}
+	case crm.KindAmbiguous:
+		if r.finder == nil {
+			for _, it := range items {
+				it.fail(lostAnswer + " (" + err.Error() + ")")
+			}
+			return nil
+		}
+		var rest []*item
+		for _, it := range items {
+			id, _, ferr := r.finder.Find(ctx, it.rec)
+			switch {
+			case ferr == nil:
+				it.res = crm.Result{Status: crm.StatusCreated, ID: id}
+			case errors.Is(ferr, crm.ErrNotFound):
+				rest = append(rest, it)
+			case ctx.Err() != nil:
+				return ctx.Err()
+			case crm.KindOf(ferr) == crm.KindFatal:
+				return &fatalError{ferr}
+			default:
+				it.fail(lostAnswer + " (looking it up failed: " + ferr.Error() + ")")
+			}
+		}
+		items = rest
+	}
+	switch len(items) {
+	case 0:
+		return nil
+	case 1:
+		items[0].fail(err.Error())
+		return nil
+	}
+	mid := len(items) / 2
+	if err := r.create(ctx, items[:mid]); err != nil {
+		return err
+	}
+	return r.create(ctx, items[mid:])
+}
+
+// update sends the changed records of an upsert (each carries the vendor
+// id), splitting the batch like create when the whole call fails. Updates
+// are idempotent, so sending a half again is safe.
+func (r *run) update(ctx context.Context, items []*item) error {
+	if len(items) == 0 {
+		return nil
+	}
+	recs := make([]crm.Record, len(items))
+	for i, it := range items {
+		rec := it.rec.Clone()
+		if r.caps.IDField != "" {
+			rec[r.caps.IDField] = it.res.ID
+		}
+		recs[i] = rec
+	}
+	res, err := r.updater.Update(ctx, recs)
+	if err == nil && len(res) != len(items) {
+		err = fmt.Errorf("%s update: the CRM answered %d results for %d records", r.vendor, len(res), len(items))
+	}
+	if err == nil {
+		for i, it := range items {
+			id := it.res.ID
+			rr := res[i]
+			if rr.Status == "" || rr.Status == crm.StatusCreated {
+				if rr.Err == nil {
+					rr.Status = crm.StatusUpdated
+				}
+			}
+			if rr.ID == "" {
+				rr.ID = id
+			}
+			it.setResult(rr)
+		}
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if crm.KindOf(err) == crm.KindFatal {
+		return &fatalError{err}
+	}
+	if len(items) == 1 {
+		items[0].fail(err.Error())
+		return nil
+	}
+	mid := len(items) / 2
+	if err := r.update(ctx, items[:mid]); err != nil {
+		return err
+	}
+	return r.update(ctx, items[mid:])
+}
