@@ -413,3 +413,41 @@ func BenchmarkListParallel(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 }
+
+func TestRandomFaultsAndMount(t *testing.T) {
+	f := New(Options{})
+	mux := http.NewServeMux()
+	mux.Handle("/salesman/", http.StripPrefix("/salesman", f))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	base := srv.URL + "/salesman"
+
+	assert.Contains(t, string(call(t, srv.Client(), base, "fields", map[string]any{})), `"title":"Название"`, "served under a prefix")
+
+	f.SetRetryAfter(0)
+	f.SetFaultRate(1, 42)
+	faulted := 0
+	for i := 0; i < 20; i++ {
+		data, _ := json.Marshal(map[string]any{"client": []any{map[string]any{"title": fmt.Sprintf("R%d", i)}}})
+		req, _ := http.NewRequest(http.MethodPost, base+Path+"add.list", bytes.NewReader(data))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Apikey", DefaultAPIKey)
+		req.Header.Set("Login", DefaultLogin)
+		resp, err := srv.Client().Do(req)
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK && json.Valid(b) {
+				continue
+			}
+		}
+		faulted++
+	}
+	assert.Equal(t, 20, faulted, "rate 1 faults every request")
+	for _, r := range f.Requests()[1:] {
+		assert.NotEmpty(t, r.Fault)
+	}
+	for _, r := range f.Records() {
+		assert.NotEmpty(t, r["title"], "only whole records are stored")
+	}
+}
