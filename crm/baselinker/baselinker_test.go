@@ -537,6 +537,12 @@ func TestDelete(t *testing.T) {
 	assert.Equal(t, "deleteCrmClient", s.got()[0].Method)
 	assert.JSONEq(t, `{"crm_client_id":44}`, s.got()[0].Form.Get("parameters"))
 	require.Error(t, c.Delete(t.Context(), "abc"))
+
+	_, c = newServer(t, answer(`{"status":"ERROR","error_code":"ERROR_CRM_CLIENT_NOT_FOUND","error_message":"CRM client with crm_client_id 45 not found"}`))
+	err := c.Delete(t.Context(), "45")
+	require.ErrorIs(t, err, crm.ErrNotFound)
+	assert.Equal(t, crm.KindRejected, crm.KindOf(err))
+	assert.Contains(t, err.Error(), "45 not found")
 }
 
 func TestLenientInt(t *testing.T) {

@@ -95,6 +95,9 @@ func checkResponse(op string, write bool, resp *http.Response, body []byte, now 
 		e.Message += fatalCodes[e.Code]
 	default:
 		e.Kind = crm.KindRejected
+		if strings.Contains(e.Code, "CLIENT_NOT_FOUND") {
+			e.Err = crm.ErrNotFound
+		}
 	}
 	if e.Message == "" {
 		e.Message = "BaseLinker reported an error without a message"

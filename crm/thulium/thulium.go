@@ -439,7 +439,7 @@ func (c *Client) findBy(ctx context.Context, field, value, want string, norm fun
 			return "", nil, err
 		}
 		for _, r := range rows {
-			for _, got := range values(r[field]) {
+			for _, got := range splitValues(field, values(r[field])) {
 				if norm(got) == want {
 					id, _ := r["customer_id"].(string)
 					return id, r, nil
@@ -451,6 +451,19 @@ func (c *Client) findBy(ctx context.Context, field, value, want string, norm fun
 		}
 		offset += len(rows)
 	}
+}
+
+// splitValues splits e-mail values that Thulium may join with ", " or ";"
+// into single addresses; other fields are returned as they are.
+func splitValues(field string, vals []string) []string {
+	if field != "email" {
+		return vals
+	}
+	var out []string
+	for _, v := range vals {
+		out = append(out, strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' })...)
+	}
+	return out
 }
 
 // send performs one request and returns the 2xx answer's status and body,

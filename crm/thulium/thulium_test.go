@@ -487,7 +487,7 @@ func TestFind(t *testing.T) {
 		case q.Has("identifier"):
 			_, _ = io.WriteString(w, `{"result":[{"customer_id":1,"identifier":"K-10"},{"customer_id":2,"identifier":"K-1"}]}`)
 		case q.Has("email"):
-			_, _ = io.WriteString(w, `{"result":[{"customer_id":3,"email":"xjan@foo.bar"},{"customer_id":4,"email":["other@x.pl","Jan@Foo.bar"]}]}`)
+			_, _ = io.WriteString(w, `{"result":[{"customer_id":3,"email":"xjan@foo.bar"},{"customer_id":4,"email":["other@x.pl","Jan@Foo.bar"]},{"customer_id":8,"email":"z@x.pl, Jan@Foo.bar"}]}`)
 		case q.Has("phone_number"):
 			_, _ = io.WriteString(w, `{"result":[{"customer_id":5,"phone_number":"48222333444","phone_numbers":["48222333444"]},{"customer_id":6,"phone_number":"222 333 444"}]}`)
 		default:
@@ -506,6 +506,7 @@ func TestFind(t *testing.T) {
 		{"identifier exact among partial hits", crm.Record{"identifier": " K-1 ", "email": "none@x.pl"}, "2", false, "identifier=K-1"},
 		{"identifier without exact hit", crm.Record{"identifier": "K-"}, "", true, "identifier=K-"},
 		{"empty identifier is never sent", crm.Record{"identifier": "  ", "email": "jan@foo.bar"}, "4", false, "email=jan%40foo.bar"},
+		{"e-mail inside a joined list", crm.Record{"email": "z@x.pl"}, "8", false, "email=z%40x.pl"},
 		{"phone by digits", crm.Record{"phone_number": []string{"+48 (222) 333-444"}}, "5", false, "phone_number="},
 		{"phone digits differ", crm.Record{"phone_number": "333444"}, "", true, "phone_number=333444"},
 	}
