@@ -292,14 +292,16 @@ func (s *csvSource) Close() error {
 	return nil
 }
 
-// sniffDelimiter picks the delimiter among ; , tab | whose count per record
-// (outside quotes) is the header's in the most records.
+// sniffDelimiter picks the delimiter among ; , tab | (counted outside
+// quotes over the first 50 records): the one whose most common non-zero
+// count per record occurs in the most records; ties go to the larger
+// count, then to the order above.
 func sniffDelimiter(text string, truncated bool) rune {
-	cands := []rune{';', ',', '\t', '|'}
+	cands := [4]rune{';', ',', '\t', '|'}
 	var counts [][4]int
 	var cur [4]int
 	inQuotes, nonBlank := false, false
-	for i, r := range text {
+	for _, r := range text {
 		switch {
 		case r == '"':
 			inQuotes = !inQuotes
@@ -310,9 +312,6 @@ func sniffDelimiter(text string, truncated bool) rune {
 				counts = append(counts, cur)
 			}
 			cur, nonBlank = [4]int{}, false
-			if len(counts) >= 50 {
-				goto done
-			}
 		default:
 			for j, c := range cands {
 				if r == c {
@@ -323,29 +322,25 @@ func sniffDelimiter(text string, truncated bool) rune {
 				nonBlank = true
 			}
 		}
-		_ = i
+		if len(counts) >= 50 {
+			break
+		}
 	}
-	if nonBlank && !truncated && !inQuotes {
+	if nonBlank && !truncated && !inQuotes && len(counts) < 50 {
 		counts = append(counts, cur)
 	}
-done:
-	if len(counts) == 0 {
-		return ','
-	}
-	best, bestAgree, bestN := ',', -1, 0
+	best, bestAgree, bestN := ',', 0, 0
 	for j, c := range cands {
-		n := counts[0][j]
-		if n == 0 {
-			continue
-		}
-		agree := 0
+		freq := map[int]int{}
 		for _, rc := range counts {
-			if rc[j] == n {
-				agree++
+			if rc[j] > 0 {
+				freq[rc[j]]++
 			}
 		}
-		if agree > bestAgree || (agree == bestAgree && n > bestN) {
-			best, bestAgree, bestN = c, agree, n
+		for n, agree := range freq {
+			if agree > bestAgree || (agree == bestAgree && n > bestN) {
+				best, bestAgree, bestN = c, agree, n
+			}
 		}
 	}
 	return best
