@@ -29,6 +29,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -79,18 +80,17 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(r2)
 	line := fmt.Sprintf("%s %s", req.Method, redactURL(req.URL, secrets))
 	if err != nil {
-		t.write(fmt.Sprintf("%s -> error after %s: %s (request %s)\n", line, since(start), Redact(err.Error(), secrets), size(reqBody.n, req.ContentLength)), secrets)
+		t.write(fmt.Sprintf("%s -> error after %s: %s (request %s)\n", line, since(start), Redact(err.Error(), secrets), size(reqBody.n.Load(), req.ContentLength)), secrets)
 		return nil, &redactedError{err: err, msg: Redact(err.Error(), secrets)}
 	}
 	head := fmt.Sprintf("%s -> %d %s", line, resp.StatusCode, http.StatusText(resp.StatusCode))
-	reqSize := size(reqBody.n, req.ContentLength)
 	if resp.Body == nil {
-		t.write(fmt.Sprintf("%s in %s (request %s, response 0 B)\n", head, since(start), reqSize), secrets)
+		t.write(fmt.Sprintf("%s in %s (request %s, response 0 B)\n", head, since(start), size(reqBody.n.Load(), req.ContentLength)), secrets)
 		return resp, nil
 	}
 	rb := &respBody{rc: resp.Body}
 	rb.done = func() {
-		t.write(fmt.Sprintf("%s in %s (request %s, response %d B)\n", head, since(start), reqSize, rb.n), secrets)
+		t.write(fmt.Sprintf("%s in %s (request %s, response %d B)\n", head, since(start), size(reqBody.n.Load(), req.ContentLength), rb.n), secrets)
 	}
 	resp.Body = rb
 	return resp, nil
@@ -115,14 +115,16 @@ func size(counted int64, declared int64) string {
 }
 
 // counter counts the bytes of a request body as they are sent.
+// The transport may still be sending it when the answer arrives, hence
+// the atomic count.
 type counter struct {
 	rc io.ReadCloser
-	n  int64
+	n  atomic.Int64
 }
 
 func (c *counter) Read(p []byte) (int, error) {
 	n, err := c.rc.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
 
