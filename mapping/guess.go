@@ -22,7 +22,7 @@ type concept struct {
 
 var concepts = []concept{
 	{"company", []string{"firma", "nazwa firmy", "nazwa", "company", "company name", "organization", "organisation", "kontrahent", "klient", "client", "customer", "компания", "организация", "название", "наименование", "название компании", "наименование организации", "контрагент", "клиент", "nazwa klienta", "business name"},
-		map[string][]string{"salesman": {"title"}, "baselinker": {"invoice_company"}, "thulium": {"surname?"}}},
+		map[string][]string{"salesman": {"title"}, "baselinker": {"invoice_company"}, "thulium": {"surname?", "job?"}}},
 	{"fullname", []string{"imie i nazwisko", "nazwisko i imie", "imie nazwisko", "full name", "fullname", "name surname", "contact name", "contact person", "osoba kontaktowa", "фио", "фамилия имя отчество", "контактное лицо", "name"},
 		map[string][]string{"salesman": {"title?"}, "baselinker": {"invoice_fullname"}, "thulium": {"surname"}}},
 	{"firstname", []string{"imie", "first name", "firstname", "given name", "имя", "forename"},

@@ -33,7 +33,7 @@ var evalSheets = []evalSheet{
 	{"polish thulium", "thulium", thulium.Catalogue(), [][2]string{
 		{"Lp.", ""}, {"Imię", "name"}, {"Nazwisko", "surname"}, {"Nr tel.", "phone_number"}, {"Adres e-mail", "email"},
 		{"Ulica", "address.street"}, {"Nr domu", "address.building"}, {"Kod", "address.postcode"}, {"Miejscowość", "address.city"},
-		{"NIP", "nip"}, {"PESEL", "pesel"}, {"Uwagi", "note"}, {"Data urodzenia", "birthdate"}, {"Stanowisko", "job_title"}, {"Firma", ""},
+		{"NIP", "nip"}, {"PESEL", "pesel"}, {"Uwagi", "note"}, {"Data urodzenia", "birthdate"}, {"Stanowisko", "job_title"}, {"Firma", "job"},
 	}, [][]string{
 		{"1", "Jan", "Kowalski", "601 234 567", "Jan.Kowalski@Firma.pl", "Długa", "5", "00-950", "Warszawa", "525-000-12-34", "85070412345", "", "04.07.1985", "Kierownik", "Żółć sp. z o.o."},
 		{"2", "Łucja", "Nowak", "+48 22 123 45 67, 601 000 111", "l.nowak@example.com", "Krótka", "12a", "31-827", "Kraków", "", "", "VIP", "1990-01-31", "", ""},
