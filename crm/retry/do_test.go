@@ -1,0 +1,37 @@
+package retry
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crmport/crmport/crm"
+)
+
+func TestDoRetriesAndShares(t *testing.T) {
+	m := &mock{}
+	v := Wrap(m, Policy{Sleep: func(context.Context, time.Duration) error { return nil }})
+	d, ok := v.(Doer)
+	require.True(t, ok, "every wrapped vendor runs extra calls through Do")
+	calls := 0
+	err := d.Do(context.Background(), "clientdata", func(context.Context) error {
+		calls++
+		if calls < 3 {
+			return &crm.Error{Vendor: "mock", Kind: crm.KindRetryable, Message: "busy"}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 3, calls)
+
+	calls = 0
+	err = d.Do(context.Background(), "clientdata", func(context.Context) error {
+		calls++
+		return &crm.Error{Vendor: "mock", Kind: crm.KindFatal, Message: "no"}
+	})
+	require.Error(t, err)
+	assert.Equal(t, 1, calls, "fatal errors are not retried")
+}
