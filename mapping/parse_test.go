@@ -1,0 +1,189 @@
+package mapping
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crmport/crmport/crm/thulium"
+)
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want []string
+	}{
+		{"typo in a top key", "vendor: thulium\nfeilds:\n  surname: A\n", []string{
+			`m.yaml:2:1: unknown key "feilds" in the mapping file (did you mean "fields"?); allowed: vendor, source, key, blank, fields`,
+			"m.yaml:1:1: `fields:` is missing",
+		}},
+		{"unknown vendor", "vendor: thullium\nfields:\n  surname: A\n", []string{
+			`m.yaml:1:9: unknown vendor "thullium" (did you mean "thulium"?); choose one of: salesman, thulium, baselinker`,
+		}},
+		{"unknown transform and field key, all at once", "vendor: thulium\nfields:\n  surname: {column: A, transform: [trim, lowr]}\n  email: {colum: B}\n", []string{
+			`m.yaml:3:42: unknown transform "lowr" (did you mean "lower"?)`,
+			`m.yaml:4:11: unknown key "colum" in field "email" (did you mean "column"?)`,
+		}},
+		{"two sources", "vendor: thulium\nfields:\n  surname: A\n  surname: B\n", []string{
+			`m.yaml:4:3: field "surname" has two sources (first at line 3)`,
+		}},
+		{"column and value", "vendor: thulium\nfields:\n  surname: {column: A, value: x}\n", []string{
+			`m.yaml:3:3: field "surname" has more than one source`,
+		}},
+		{"no source", "vendor: thulium\nfields:\n  surname:\n", []string{
+			`m.yaml:3:11: field "surname" has no source`,
+		}},
+		{"bad source values", "vendor: thulium\nsource:\n  encoding: windows-1205\n  delimiter: ';;'\n  header_row: zero\n  sheat: X\nfields:\n  surname: A\n", []string{
+			`m.yaml:3:13: unknown encoding "windows-1205" (did you mean "windows-1250"?)`,
+			`m.yaml:4:14: delimiter must be auto or one character`,
+			`m.yaml:5:15: header_row must be a row number from 1 up`,
+			`m.yaml:6:3: unknown key "sheat" in source (did you mean "sheet"?)`,
+		}},
+		{"blank and key", "vendor: thulium\nblank: empty\nkey: identifer\nfields:\n  surname: A\n  identifier: ID\n", []string{
+			`m.yaml:2:8: blank must be "skip"`,
+			`m.yaml:3:6: key "identifer" is not one of the mapped fields; map it under ` + "`fields:`" + ` (e.g. ` + "`identifer: {column: ID}`" + `) (did you mean "identifier"?)`,
+		}},
+		{"bad region and date", "vendor: thulium\nfields:\n  surname: A\n  phone_number: {column: T, region: XX}\n  birthdate: {column: D, date: \"QQ\"}\n", []string{
+			`m.yaml:4:37: field "phone_number": unknown phone region "XX"`,
+			`m.yaml:5:32: field "birthdate": date layout "QQ" is not understood`,
+		}},
+		{"yaml syntax", "vendor: thulium\nfields:\n  surname: [A\n", []string{`m.yaml:`, `not valid YAML`}},
+		{"empty", "", []string{"m.yaml: the mapping file is empty"}},
+		{"not a mapping", "- a\n- b\n", []string{"m.yaml:1:1: the mapping file must be a set of `key: value` lines"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Parse("m.yaml", []byte(tt.yaml))
+			require.Error(t, err)
+			assert.Nil(t, m)
+			probs := Problems(err)
+			if tt.name != "yaml syntax" {
+				require.Len(t, probs, len(tt.want), "%v", err)
+				for i, w := range tt.want {
+					assert.True(t, strings.HasPrefix(probs[i].Error(), w), "got  %s\nwant %s…", probs[i], w)
+				}
+				return
+			}
+			for _, w := range tt.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+func TestValidateErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		vendor string
+		yaml   string
+		want   []string
+	}{
+		{"unknown field and missing required", "salesman", "fields:\n  tytle: Firma\n", []string{
+			`m.yaml:2:3: unknown field "tytle" for SalesMan (did you mean "title"?)`,
+			`m.yaml:1:1: SalesMan requires field "title" (Название) but the mapping has no source for it`,
+		}},
+		{"constant of the wrong type", "baselinker", "fields:\n  star: {value: 9}\n  invoice_country_code: {value: Atlantis}\n", []string{
+			`m.yaml:2:17: field "star": constant 9 is out of range: BaseLinker takes 0 to 5 in star`,
+			`m.yaml:3:33: field "invoice_country_code": constant "Atlantis" is not a country`,
+		}},
+		{"enum values target", "salesman", "fields:\n  title: A\n  type: {column: T, values: {Firma: klient}}\n", []string{
+			`m.yaml:3:29: field "type": values["Firma"] = "klient" is not one of the values SalesMan accepts in type: client, person, concurent, contractor, parnter`,
+		}},
+		{"split on a single field", "salesman", "fields:\n  title: {column: A, split: \",\"}\n", []string{
+			`m.yaml:2:29: field "title" takes one value, so split does not apply`,
+		}},
+		{"baselinker extra field id", "baselinker", "fields:\n  custom_extra_fields.Segment: S\n", []string{
+			`m.yaml:2:3: BaseLinker extra fields are named by their number`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Parse("m.yaml", []byte("vendor: "+tt.vendor+"\n"+strings.Replace(tt.yaml, "fields:", "fields:", 1)))
+			require.NoError(t, err)
+			// positions: the vendor line is prepended, so shift expectations by one line
+			err = m.Validate(catalogue(tt.vendor))
+			require.Error(t, err)
+			probs := Problems(err)
+			require.Len(t, probs, len(tt.want), "%v", err)
+			for i, w := range tt.want {
+				w = shiftLine(w)
+				assert.True(t, strings.HasPrefix(probs[i].Error(), w), "got  %s\nwant %s…", probs[i], w)
+			}
+		})
+	}
+}
+
+// shiftLine adds one to the line of "m.yaml:L:C:" (the tests prepend the vendor line).
+func shiftLine(s string) string {
+	var l, c int
+	var rest string
+	if n, _ := fmtSscanf(s, &l, &c, &rest); n == 3 {
+		return "m.yaml:" + itoa(l+1) + ":" + itoa(c) + ":" + rest
+	}
+	return s
+}
+
+func TestThuliumCustomFieldsAccepted(t *testing.T) {
+	m, err := Parse("m.yaml", []byte("vendor: thulium\nfields:\n  surname: A\n  custom_fields.Segment klienta: B\n"))
+	require.NoError(t, err)
+	assert.NoError(t, m.Validate(thulium.Catalogue()))
+}
+
+func TestCheck(t *testing.T) {
+	m, err := Parse("mapping.yaml", []byte(designExample))
+	require.NoError(t, err)
+	header := []string{"Company", "ID", "Phones", "E-mail", "INN", "Notes", "Comment", "Status", "Created"}
+	report, problems := Check(m, salesmanFields(), header)
+	require.Empty(t, problems, report)
+	assert.True(t, strings.HasPrefix(report, "ok: mapping.yaml maps 9 SalesMan fields, all columns found in the file (9 columns)\n"), report)
+	assert.Contains(t, report, "  mail_url     ← E-mail  ([trim, lower, email])\n")
+	assert.Contains(t, report, "  type         = \"client\"\n")
+	assert.Contains(t, report, "  des          ← Notes + Comment\n")
+	assert.Contains(t, report, "note: tip_cmr is switched off")
+
+	report, problems = Check(m, salesmanFields(), []string{"Company", "Phones", "Emial", "INN", "Notes", "Comment", "Status", "Created"})
+	require.Len(t, problems, 2)
+	assert.Contains(t, report, "mapping.yaml: 2 problems to fix:\n")
+	assert.Contains(t, report, `mapping.yaml:11:17: column "ID" is not in the file`)
+	assert.Contains(t, report, `mapping.yaml:13:22: column "E-mail" is not in the file (did you mean "Emial"?)`)
+
+	_, problems = Check(m, salesmanFields(), nil)
+	assert.Empty(t, problems)
+}
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(p, []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n"), 0o600))
+	m, err := Load(p)
+	require.NoError(t, err)
+	assert.Equal(t, p, m.File)
+	_, err = Load(filepath.Join(dir, "missing.yaml"))
+	assert.ErrorContains(t, err, "cannot read the mapping file")
+}
+
+func fmtSscanf(s string, l, c *int, rest *string) (int, error) {
+	s = strings.TrimPrefix(s, "m.yaml:")
+	parts := strings.SplitN(s, ":", 3)
+	if len(parts) != 3 {
+		return 0, nil
+	}
+	var err error
+	if *l, err = atoi(parts[0]); err != nil {
+		return 0, nil
+	}
+	if *c, err = atoi(parts[1]); err != nil {
+		return 1, nil
+	}
+	*rest = parts[2]
+	return 3, nil
+}
+
+func atoi(s string) (int, error) { return strconv.Atoi(s) }
+func itoa(n int) string          { return strconv.Itoa(n) }
