@@ -511,8 +511,11 @@ func TestFieldsAddsExtraFields(t *testing.T) {
 			require.NoError(t, err)
 			byName := map[string]crm.Field{}
 			for _, fl := range fields {
+				assert.NotContains(t, byName, fl.Name, "field listed twice")
+				assert.NotEmpty(t, fl.Type, fl.Name)
 				byName[fl.Name] = fl
 			}
+			assert.Contains(t, byName, c.Capabilities().IDField)
 			assert.Contains(t, byName["status_id"].Description, "1 = Nowy, 2 = Stały")
 			seg := byName["custom_extra_fields.12"]
 			assert.Equal(t, "Segment", seg.Label)
