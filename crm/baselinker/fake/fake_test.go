@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -540,4 +542,26 @@ func BenchmarkAddAndList(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}
+
+// TestDocSamples replays the documents' samples kept in testdata.
+func TestDocSamples(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "docs_samples.json"))
+	require.NoError(t, err)
+	var cases []struct {
+		Name       string          `json:"name"`
+		Method     string          `json:"method"`
+		Parameters json.RawMessage `json:"parameters"`
+		Response   json.RawMessage `json:"response"`
+	}
+	require.NoError(t, json.Unmarshal(data, &cases))
+	require.NotEmpty(t, cases)
+	e := newEnv(t, fake.Options{})
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			got, err := json.Marshal(e.call(t, c.Method, string(c.Parameters)))
+			require.NoError(t, err)
+			assert.JSONEq(t, string(c.Response), string(got))
+		})
+	}
 }

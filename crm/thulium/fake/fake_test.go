@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -520,4 +522,37 @@ func BenchmarkCreateAndGet(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}
+
+// TestDocSamples replays the documents' samples kept in testdata.
+func TestDocSamples(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "docs_samples.json"))
+	require.NoError(t, err)
+	var cases []struct {
+		Name        string          `json:"name"`
+		Method      string          `json:"method"`
+		Path        string          `json:"path"`
+		Body        json.RawMessage `json:"body"`
+		Status      int             `json:"status"`
+		Response    json.RawMessage `json:"response"`
+		ResponseHas map[string]any  `json:"response_has"`
+	}
+	require.NoError(t, json.Unmarshal(data, &cases))
+	require.NotEmpty(t, cases)
+	e := newEnv(t, fake.Options{})
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			r := e.call(t, c.Method, c.Path, string(c.Body))
+			assert.Equal(t, c.Status, r.status)
+			if c.Response != nil {
+				assert.JSONEq(t, string(c.Response), string(r.body))
+			}
+			if c.ResponseHas != nil {
+				got := r.json(t)
+				for k, v := range c.ResponseHas {
+					assert.Equal(t, v, got[k], k)
+				}
+			}
+		})
+	}
 }
