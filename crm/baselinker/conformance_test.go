@@ -113,3 +113,37 @@ func runConformance(t *testing.T, fo fake.Options) {
 		},
 	})
 }
+
+// TestAgainstEmulator covers what the suite does not: ClientData with
+// notes and extra fields, Delete, and Find by tax id among partial matches.
+func TestAgainstEmulator(t *testing.T) {
+	f := fake.New(fake.Options{Token: conformanceToken})
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	c, err := New(Config{URL: srv.URL + "/connector.php", Token: conformanceToken}, srv.Client())
+	require.NoError(t, err)
+
+	res, err := c.Create(t.Context(), []crm.Record{{"email": "a@example.pl", "notes": "Dzwonić po 10:00", "invoice_tax_id": "PL 526-104-08-28",
+		"custom_extra_fields.2": "Targi Poznań"}})
+	require.NoError(t, err)
+	require.Equal(t, crm.StatusCreated, res[0].Status, "%v", res[0].Err)
+	id := res[0].ID
+	_, err = c.Create(t.Context(), []crm.Record{{"email": "b@example.pl", "invoice_tax_id": "PL5261040828999"}})
+	require.NoError(t, err)
+
+	full, err := c.ClientData(t.Context(), id)
+	require.NoError(t, err)
+	assert.Equal(t, "Dzwonić po 10:00", full["notes"])
+	assert.Equal(t, "Targi Poznań", full["custom_extra_fields.2"])
+
+	gotID, _, err := c.Find(t.Context(), crm.Record{"invoice_tax_id": "PL5261040828"})
+	require.NoError(t, err)
+	assert.Equal(t, id, gotID)
+
+	require.NoError(t, c.Delete(t.Context(), id))
+	require.ErrorIs(t, c.Delete(t.Context(), id), crm.ErrNotFound)
+	_, err = c.ClientData(t.Context(), id)
+	require.ErrorIs(t, err, crm.ErrNotFound)
+	_, _, err = c.Find(t.Context(), crm.Record{"crm_client_id": id})
+	require.ErrorIs(t, err, crm.ErrNotFound)
+}

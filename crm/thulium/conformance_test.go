@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/crmport/crmport/crm"
@@ -86,4 +87,38 @@ func basicAuth(user, password string) string {
 	r := httptest.NewRequest("GET", "/", nil)
 	r.SetBasicAuth(user, password)
 	return strings.TrimPrefix(r.Header.Get("Authorization"), "Basic ")
+}
+
+// TestAgainstEmulator covers what the suite does not: the single-record
+// PUT, Delete and an exact-match Find among similar customers.
+func TestAgainstEmulator(t *testing.T) {
+	f := fake.New(fake.Options{})
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	c, err := New(Config{URL: srv.URL, User: fake.DefaultUser, Password: fake.DefaultPassword}, srv.Client())
+	require.NoError(t, err)
+
+	res, err := c.Create(t.Context(), []crm.Record{{"surname": "Nowak", "identifier": "K-1", "email": "anna@example.pl"}})
+	require.NoError(t, err)
+	require.Equal(t, crm.StatusCreated, res[0].Status, "%v", res[0].Err)
+	id := res[0].ID
+	_, err = c.Create(t.Context(), []crm.Record{{"surname": "Nowak", "identifier": "K-10", "email": "nowak.anna@example.pl"}})
+	require.NoError(t, err)
+
+	up, err := c.UpdateOne(t.Context(), crm.Record{"customer_id": id, "job_title": "Księgowa", "invoice_address.city": "Gdańsk"})
+	require.NoError(t, err)
+	require.Equal(t, crm.StatusUpdated, up.Status, "%v", up.Err)
+	gotID, stored, err := c.Find(t.Context(), crm.Record{"identifier": "K-1"})
+	require.NoError(t, err)
+	assert.Equal(t, id, gotID)
+	assert.Equal(t, "Księgowa", stored["job_title"])
+	assert.Equal(t, "Gdańsk", stored["invoice_address.city"])
+	assert.Equal(t, "Nowak", stored["surname"], "fields not sent are kept")
+
+	require.NoError(t, c.Delete(t.Context(), id))
+	require.ErrorIs(t, c.Delete(t.Context(), id), crm.ErrNotFound)
+	_, _, err = c.Find(t.Context(), crm.Record{"customer_id": id})
+	require.ErrorIs(t, err, crm.ErrNotFound)
+	_, _, err = c.Find(t.Context(), crm.Record{"identifier": "K-1"})
+	require.ErrorIs(t, err, crm.ErrNotFound)
 }
