@@ -35,6 +35,9 @@ type factory struct {
 	Now       func() time.Time
 	// Debug is set by the global --debug flag: HTTP trace on stderr.
 	Debug bool
+	// wrapTransport, if set, wraps every vendor HTTP transport (tests use
+	// it to act between two requests of a command).
+	wrapTransport func(http.RoundTripper) http.RoundTripper
 }
 
 // codeError carries an exit code other than 1 through the error chain.

@@ -1,0 +1,275 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/crmport/crmport/crm"
+)
+
+// execCrmport runs the real command tree with buffers for streams.
+func execCrmport(t *testing.T, f *factory, args ...string) (exitCode, string, string) {
+	t.Helper()
+	code := run(t.Context(), f, args)
+	return code, f.IOStreams.Out.(*bytes.Buffer).String(), f.IOStreams.ErrOut.(*bytes.Buffer).String()
+}
+
+// readXLSX reads every row of the first sheet with excelize itself (not
+// crmport's sheet package): an independent reader.
+func readXLSX(t *testing.T, path string) (*excelize.File, string, [][]string) {
+	t.Helper()
+	x, err := excelize.OpenFile(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = x.Close() })
+	name := x.GetSheetName(0)
+	rows, err := x.GetRows(name, excelize.Options{RawCellValue: true})
+	require.NoError(t, err)
+	return x, name, rows
+}
+
+func column(rows [][]string, name string) int {
+	for i, h := range rows[0] {
+		if h == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestExportXLSXEveryClientOnce(t *testing.T) {
+	for _, vendor := range []string{"salesman", "thulium", "baselinker"} {
+		t.Run(vendor, func(t *testing.T) {
+			if vendor == "baselinker" && testing.Short() {
+				t.Skip("paced at 90 requests/min")
+			}
+			f, _ := testFactory()
+			out := filepath.Join(t.TempDir(), "klienci.xlsx")
+			code, stdout, stderr := execCrmport(t, f, "export", "--vendor", vendor, "--sandbox", "-o", out, "--json")
+			require.Equal(t, exitOK, code, stderr)
+			var sum exportSummary
+			require.NoError(t, json.Unmarshal([]byte(stdout), &sum), stdout)
+			assert.Equal(t, exportSandboxClients, sum.Rows)
+			assert.Greater(t, sum.Pages, 1, "250 clients take several pages")
+			assert.Equal(t, out, sum.Output)
+			assert.Contains(t, stdout, `{"rows":250,"pages":`, "summary keys in DESIGN.md's order")
+
+			x, sheetName, rows := readXLSX(t, out)
+			require.Len(t, rows, exportSandboxClients+1)
+			idCol := column(rows, map[string]string{"salesman": "clid", "thulium": "customer_id", "baselinker": "crm_client_id"}[vendor])
+			require.GreaterOrEqual(t, idCol, 0, "id column in %v", rows[0])
+			seen := map[string]bool{}
+			for _, r := range rows[1:] {
+				assert.False(t, seen[r[idCol]], "client %s twice", r[idCol])
+				seen[r[idCol]] = true
+			}
+			// The header is bold, frozen and filtered; ids are text.
+			styleID, err := x.GetCellStyle(sheetName, "A1")
+			require.NoError(t, err)
+			style, err := x.GetStyle(styleID)
+			require.NoError(t, err)
+			require.NotNil(t, style.Font)
+			assert.True(t, style.Font.Bold)
+			panes, err := x.GetPanes(sheetName)
+			require.NoError(t, err)
+			assert.True(t, panes.Freeze)
+			assert.Equal(t, 1, panes.YSplit)
+			idCell, err := excelize.CoordinatesToCellName(idCol+1, 2)
+			require.NoError(t, err)
+			typ, err := x.GetCellType(sheetName, idCell)
+			require.NoError(t, err)
+			assert.Contains(t, []excelize.CellType{excelize.CellTypeSharedString, excelize.CellTypeInlineString}, typ, "ids are stored as text")
+			assert.Contains(t, stderr, "Exported 250 clients")
+		})
+	}
+}
+
+func TestExportCSVToStdoutWithFields(t *testing.T) {
+	f, _ := testFactory()
+	code, stdout, stderr := execCrmport(t, f, "export", "--vendor", "salesman", "--sandbox", "-o", "-", "--fields", "clid,title,phone", "-q")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Empty(t, stderr, "-q keeps stderr quiet")
+	recs, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, recs, exportSandboxClients+1)
+	assert.Equal(t, []string{"clid", "title", "phone"}, recs[0])
+}
+
+// seedOnce returns a sandboxReady hook that replaces the emulator's
+// clients with recs.
+func seedOnce(vendor string, recs []crm.Record) func(map[string]crm.Fake) {
+	return func(fakes map[string]crm.Fake) {
+		fk := fakes[vendor]
+		fk.Reset()
+		fk.Seed(recs)
+	}
+}
+
+func TestExportKeepsValuesExactly(t *testing.T) {
+	tricky := []crm.Record{{
+		"surname":          "Zażółć gęślą jaźń",
+		"name":             "Съешь же ещё",
+		"phone_number":     "0048601234567",
+		"identifier":       "=HYPERLINK(\"http://evil\",\"x\")",
+		"note":             "+48 601 234 567",
+		"address.postcode": "00-950",
+	}}
+	for _, tc := range []struct {
+		name, out string
+		extra     []string
+	}{
+		{"xlsx", "k.xlsx", nil},
+		{"csv", "k.csv", []string{"--bom", "--delimiter", ";"}},
+		{"csv raw", "raw.csv", []string{"--raw"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, _ := testFactory()
+			path := filepath.Join(t.TempDir(), tc.out)
+			args := append([]string{"export", "--vendor", "thulium", "--sandbox", "-o", path,
+				"--fields", "surname,name,phone_number,identifier,note,address.postcode"}, tc.extra...)
+			exportHook = seedOnce("thulium", tricky)
+			t.Cleanup(func() { exportHook = nil })
+			code, _, stderr := execCrmport(t, f, args...)
+			require.Equal(t, exitOK, code, stderr)
+			var rows [][]string
+			if strings.HasSuffix(path, ".xlsx") {
+				x, sh, r := readXLSX(t, path)
+				rows = r
+				formula, err := x.GetCellFormula(sh, "D2")
+				require.NoError(t, err)
+				assert.Empty(t, formula, "formula-like text is never a formula")
+			} else {
+				data, err := os.ReadFile(path)
+				require.NoError(t, err)
+				rd := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
+				if tc.extra != nil && tc.extra[0] == "--bom" {
+					assert.True(t, bytes.HasPrefix(data, []byte("\xef\xbb\xbf")))
+					rd.Comma = ';'
+				}
+				rows, err = rd.ReadAll()
+				require.NoError(t, err)
+			}
+			require.Len(t, rows, 2)
+			got := rows[1]
+			assert.Equal(t, "Zażółć gęślą jaźń", got[0])
+			assert.Equal(t, "Съешь же ещё", got[1])
+			assert.Equal(t, "0048601234567", got[2], "leading zeros kept")
+			assert.Equal(t, "00-950", got[5])
+			switch tc.name {
+			case "csv":
+				assert.Equal(t, "'=HYPERLINK(\"http://evil\",\"x\")", got[3], "formula injection neutralised")
+				assert.Equal(t, "'+48 601 234 567", got[4])
+			default:
+				assert.Equal(t, "=HYPERLINK(\"http://evil\",\"x\")", got[3])
+				assert.Equal(t, "+48 601 234 567", got[4])
+			}
+		})
+	}
+}
+
+func TestExportNoClientTwiceWhenClientsAreAdded(t *testing.T) {
+	f, _ := testFactory()
+	var fakes map[string]crm.Fake
+	exportHook = func(m map[string]crm.Fake) { fakes = m }
+	t.Cleanup(func() { exportHook = nil })
+	var once sync.Once
+	f.wrapTransport = func(rt http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			resp, err := rt.RoundTrip(r)
+			if err == nil && strings.HasSuffix(r.URL.Path, "/client/list") {
+				// New clients arrive while the export reads its first page:
+				// SalesMan lists newest first, so every page shifts.
+				once.Do(func() {
+					fakes["salesman"].Seed([]crm.Record{{"title": "Nowy Klient 1"}, {"title": "Nowy Klient 2"}, {"title": "Nowy Klient 3"}})
+				})
+			}
+			return resp, err
+		})
+	}
+	out := filepath.Join(t.TempDir(), "k.csv")
+	code, _, stderr := execCrmport(t, f, "export", "--vendor", "salesman", "--sandbox", "-o", out)
+	require.Equal(t, exitOK, code, stderr)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	require.NoError(t, err)
+	idCol := column(rows, "clid")
+	seen := map[string]int{}
+	for _, r := range rows[1:] {
+		seen[r[idCol]]++
+	}
+	for id, n := range seen {
+		assert.Equal(t, 1, n, "client %s exported %d times", id, n)
+	}
+	for i := 1; i <= exportSandboxClients; i++ {
+		assert.Contains(t, seen, strconv.Itoa(i), "client %d missing", i)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestExportWithMappingHeaders(t *testing.T) {
+	f, _ := testFactory()
+	out := filepath.Join(t.TempDir(), "k.xlsx")
+	code, _, stderr := execCrmport(t, f, "export", "--sandbox", "-m", filepath.Join("..", "..", "samples", "thulium.yaml"), "-o", out)
+	require.Equal(t, exitOK, code, stderr)
+	_, _, rows := readXLSX(t, out)
+	require.Len(t, rows, exportSandboxClients+1)
+	assert.Equal(t, "Nazwisko", rows[0][0], "the mapping's headers, in its order")
+	assert.Equal(t, "Imię", rows[0][1])
+}
+
+func TestExportFilters(t *testing.T) {
+	f, _ := testFactory()
+	out := filepath.Join(t.TempDir(), "k.csv")
+	code, _, stderr := execCrmport(t, f, "export", "--vendor", "thulium", "--sandbox", "-o", out, "--filter", "email=maria.zielinska.2@example.pl")
+	require.Equal(t, exitOK, code, stderr)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(rows), 1)
+	for _, r := range rows[1:] {
+		assert.Contains(t, strings.Join(r, ","), "maria.zielinska.2@example.pl")
+	}
+	assert.Less(t, len(rows)-1, exportSandboxClients, "the filter was applied")
+}
+
+func TestExportFlagErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no output", []string{"export", "--vendor", "salesman"}, "-o FILE is required"},
+		{"json on stdout", []string{"export", "--vendor", "salesman", "-o", "-", "--json"}, "--json cannot"},
+		{"xlsx with bom", []string{"export", "--vendor", "salesman", "-o", "x.xlsx", "--bom"}, "CSV output only"},
+		{"unknown vendor", []string{"export", "--vendor", "salesmen", "-o", "x.csv", "--sandbox"}, `unknown vendor "salesmen"`},
+		{"bad ext", []string{"export", "--vendor", "salesman", "-o", "x.pdf"}, "unknown file type"},
+		{"bad rate", []string{"export", "--vendor", "salesman", "-o", "x.csv", "--rate", "fast"}, "--rate"},
+		{"bad filter", []string{"export", "--vendor", "salesman", "-o", "x.csv", "--filter", "nothing"}, "key=value"},
+		{"no credentials", []string{"export", "--vendor", "thulium", "-o", filepath.Join(os.TempDir(), "x.csv")}, "CRMPORT_THULIUM_URL"},
+		{"fields typo", []string{"export", "--vendor", "salesman", "--sandbox", "-o", filepath.Join(os.TempDir(), "crmport-x.csv"), "--fields", "titel"}, `did you mean "title"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _ := testFactory()
+			code, _, stderr := execCrmport(t, f, tt.args...)
+			assert.Equal(t, exitError, code)
+			assert.Contains(t, stderr, tt.want)
+		})
+	}
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/internal/iostreams"
+)
+
+func init() { extraCommands = append(extraCommands, newFieldsCmd) }
+
+// fieldsOptions are the inputs of `crmport fields`.
+type fieldsOptions struct {
+	IO      *iostreams.IOStreams
+	Vendor  string
+	Sandbox bool
+	Offline bool
+}
+
+func newFieldsCmd(f *factory) *cobra.Command {
+	opts := &fieldsOptions{IO: f.IOStreams}
+	cmd := &cobra.Command{
+		Use:   "fields --vendor V [--sandbox]",
+		Short: "List a CRM's client fields, to choose mapping targets",
+		Long: `List the client fields of a CRM: name, type, maximum length, whether it is
+required, whether it is switched on for this account, and what it holds.
+
+With credentials set (see 'crmport --help') the account is asked which
+fields are active (SalesMan form fields) and which extra fields exist
+(BaseLinker); --offline prints the built-in catalogue only.`,
+		Example: `  crmport fields --vendor salesman --sandbox
+  crmport fields --vendor baselinker --offline`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.Vendor == "" {
+				return flagErrorf("--vendor is required (salesman, thulium or baselinker)")
+			}
+			return runFields(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Vendor, "vendor", "", "CRM: salesman, thulium or baselinker")
+	cmd.Flags().BoolVar(&opts.Sandbox, "sandbox", false, "ask the built-in emulator instead of a real account")
+	cmd.Flags().BoolVar(&opts.Offline, "offline", false, "print the built-in catalogue without asking the CRM")
+	return cmd
+}
+
+func runFields(ctx context.Context, f *factory, opts *fieldsOptions) error {
+	var fields []crm.Field
+	live := !opts.Offline
+	if opts.Offline {
+		reg, err := vendorRegistry().Lookup(opts.Vendor)
+		if err != nil {
+			return flagErrorf("%w", err)
+		}
+		fields = reg.Catalogue()
+	} else {
+		v, cleanup, err := f.openVendor(ctx, opts.Vendor, opts.Sandbox, vendorOptions{})
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		fields, err = v.Fields(ctx)
+		if err != nil {
+			return fmt.Errorf("read the fields of %s: %w", opts.Vendor, err)
+		}
+	}
+	return printFields(opts.IO, fields, live)
+}
+
+func printFields(io *iostreams.IOStreams, fields []crm.Field, live bool) error {
+	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FIELD\tTYPE\tMAX\tREQUIRED\tACTIVE\tDESCRIPTION")
+	for _, fl := range fields {
+		max := ""
+		if fl.MaxLen > 0 {
+			max = strconv.Itoa(fl.MaxLen)
+		}
+		typ := string(fl.Type)
+		if fl.Multi {
+			typ += "[]"
+		}
+		if fl.Min != 0 || fl.Max != 0 {
+			typ += fmt.Sprintf(" %d-%d", fl.Min, fl.Max)
+		}
+		active := "yes"
+		if !fl.Active {
+			active = "no"
+		}
+		if !live {
+			active = "?"
+		}
+		req := ""
+		if fl.Required {
+			req = "yes"
+		}
+		desc := fl.Description
+		if fl.Label != "" && !strings.Contains(desc, fl.Label) {
+			desc = strings.TrimSpace(fl.Label + " — " + desc)
+		}
+		if fl.ReadOnly {
+			desc = strings.TrimSpace("(read-only) " + desc)
+		}
+		if len(fl.Values) > 0 {
+			desc += " Values: " + strings.Join(fl.Values, ", ") + "."
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", fl.Name, typ, max, req, active, oneLine(desc))
+	}
+	return tw.Flush()
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/crmport/crmport/internal/iostreams"
+	"github.com/crmport/crmport/mapping"
+	"github.com/crmport/crmport/sheet"
+)
+
+func init() { extraCommands = append(extraCommands, newMappingCmd) }
+
+// guessSampleRows is how many data rows `mapping init` looks at.
+const guessSampleRows = 50
+
+func newMappingCmd(f *factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "mapping",
+		Short: "Write or check a mapping file (spreadsheet columns -> CRM fields)",
+		Long: `A mapping file (YAML) says which spreadsheet column feeds which CRM field.
+'mapping init' writes one for you from a spreadsheet's headers and values;
+'mapping check' finds every mistake in one, with the line to fix.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return flagErrorf("choose a subcommand: init or check (see 'crmport mapping --help')")
+		},
+	}
+	cmd.AddCommand(newMappingInitCmd(f), newMappingCheckCmd(f))
+	return cmd
+}
+
+// mappingInitOptions are the inputs of `crmport mapping init`.
+type mappingInitOptions struct {
+	IO       *iostreams.IOStreams
+	Vendor   string
+	File     string
+	Sheet    string
+	Encoding string
+}
+
+func newMappingInitCmd(f *factory) *cobra.Command {
+	opts := &mappingInitOptions{IO: f.IOStreams}
+	cmd := &cobra.Command{
+		Use:   "init --vendor V FILE",
+		Short: "Guess a mapping from a spreadsheet's headers and values; print it as YAML",
+		Long: `Read a spreadsheet's headers and first rows and print a commented mapping
+file for the chosen CRM. Headers in Polish, Russian and English are
+recognised ("Nazwisko", "Фамилия", "Last name"), and so are columns by what
+they hold (e-mails, phones, postcodes, tax ids, dates). Columns it could not
+place, and required fields left without a column, are listed in comments.
+Save the output, review it, then check it with 'crmport mapping check'.`,
+		Example: `  crmport mapping init --vendor thulium samples/contacts-en.csv > thulium.yaml
+  crmport mapping init --vendor salesman samples/klienty-ru.csv > salesman.yaml`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File = args[0]
+			if opts.Vendor == "" {
+				return flagErrorf("--vendor is required (salesman, thulium or baselinker)")
+			}
+			return runMappingInit(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Vendor, "vendor", "", "CRM: salesman, thulium or baselinker")
+	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the first with data)")
+	cmd.Flags().StringVar(&opts.Encoding, "encoding", "", "CSV: the file's encoding (default: detected)")
+	return cmd
+}
+
+func runMappingInit(ctx context.Context, opts *mappingInitOptions) error {
+	reg, err := vendorRegistry().Lookup(opts.Vendor)
+	if err != nil {
+		return flagErrorf("%w", err)
+	}
+	src, err := sheet.Open(ctx, opts.File, sheet.Options{Sheet: opts.Sheet, Encoding: opts.Encoding})
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	var sample []sheet.Row
+	for len(sample) < guessSampleRows {
+		row, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var rowErr *sheet.RowError
+		if errors.As(err, &rowErr) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if !row.Blank {
+			sample = append(sample, row)
+		}
+	}
+	g, err := mapping.Guess(reg.Name, reg.Catalogue(), src.Header(), sample)
+	if err != nil {
+		return err
+	}
+	info := src.Info()
+	g.Info = &info
+	if _, err := opts.IO.Out.Write(g.YAML()); err != nil {
+		return err
+	}
+	placed := 0
+	for _, c := range g.Columns {
+		if c.Field != "" {
+			placed++
+		}
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "mapping init: placed %d of %d columns of %s for %s", placed, len(g.Columns), opts.File, reg.Name)
+	if len(g.Missing) > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "; required fields without a column: %s", strings.Join(g.Missing, ", "))
+	}
+	fmt.Fprintln(opts.IO.ErrOut, ".\nReview the mapping, then run: crmport mapping check -m MAPPING "+quoteArg(opts.File))
+	return nil
+}
+
+// mappingCheckOptions are the inputs of `crmport mapping check`.
+type mappingCheckOptions struct {
+	IO      *iostreams.IOStreams
+	Mapping string
+	File    string
+	Sheet   string
+}
+
+func newMappingCheckCmd(f *factory) *cobra.Command {
+	opts := &mappingCheckOptions{IO: f.IOStreams}
+	cmd := &cobra.Command{
+		Use:   "check -m MAPPING [FILE]",
+		Short: "Check a mapping file (and, given a FILE, its columns) and list every problem",
+		Long: `Check a mapping file against the CRM's fields and, when a spreadsheet is
+given, against its headers. Every problem is printed at once with the line
+of the mapping (or the column) to fix; exit status 1 if there are any.
+Otherwise prints "ok" and a short table of field <- column.`,
+		Example: `  crmport mapping check -m samples/salesman.yaml samples/klienci-pl.csv`,
+		Args:    cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Mapping == "" {
+				return flagErrorf("-m MAPPING is required")
+			}
+			if len(args) == 1 {
+				opts.File = args[0]
+			}
+			return runMappingCheck(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Mapping, "mapping", "m", "", "the mapping file to check")
+	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the mapping's, else the first with data)")
+	return cmd
+}
+
+func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
+	m, err := mapping.Load(opts.Mapping)
+	if err != nil {
+		printProblems(opts.IO.ErrOut, opts.Mapping, mapping.Problems(err))
+		return errSilent
+	}
+	reg, err := vendorRegistry().Lookup(m.Vendor)
+	if err != nil {
+		return err
+	}
+	var header []string
+	if opts.File != "" {
+		sopt := m.SheetOptions()
+		if opts.Sheet != "" {
+			sopt.Sheet = opts.Sheet
+		}
+		src, err := sheet.Open(ctx, opts.File, sopt)
+		if err != nil {
+			return err
+		}
+		header = src.Header()
+		_ = src.Close()
+	}
+	report, problems := mapping.Check(m, reg.Catalogue(), header)
+	if len(problems) > 0 {
+		fmt.Fprint(opts.IO.ErrOut, report)
+		return errSilent
+	}
+	fmt.Fprint(opts.IO.Out, report)
+	return nil
+}
+
+func printProblems(w io.Writer, file string, problems []error) {
+	noun := "problems"
+	if len(problems) == 1 {
+		noun = "problem"
+	}
+	fmt.Fprintf(w, "%s: %d %s to fix:\n", file, len(problems), noun)
+	for _, p := range problems {
+		fmt.Fprintf(w, "  %v\n", p)
+	}
+}
+
+func quoteArg(s string) string {
+	if strings.ContainsAny(s, " \t\"'") {
+		return `"` + s + `"`
+	}
+	return s
+}

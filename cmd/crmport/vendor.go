@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/all"
+	"github.com/crmport/crmport/crm/sandbox"
+)
+
+// vendorOptions tunes how a command reaches its vendor.
+type vendorOptions struct {
+	Timeout time.Duration   // per HTTP request; 0 = 60s
+	Sandbox sandbox.Options // used with --sandbox
+	// onSandbox, if set, is called with the in-process sandbox (tests
+	// reach the emulators' control surface through it).
+	onSandbox func(*sandbox.Sandbox)
+}
+
+// openVendor builds the client for vendor name from the CRMPORT_*
+// variables, or, with useSandbox, starts the in-process emulators and points
+// the client at them. The vendor is not wrapped with retries; cleanup stops
+// the sandbox (it is never nil).
+func (f *factory) openVendor(ctx context.Context, name string, useSandbox bool, opts vendorOptions) (crm.Vendor, func(), error) {
+	reg, err := vendorRegistry().Lookup(name)
+	if err != nil {
+		return nil, func() {}, flagErrorf("%w", err)
+	}
+	cfg := map[string]string{}
+	cleanup := func() {}
+	if useSandbox {
+		sb, err := sandbox.Start(ctx, opts.Sandbox)
+		if err != nil {
+			return nil, cleanup, fmt.Errorf("start the sandbox: %w", err)
+		}
+		cleanup = func() { _ = sb.Close() }
+		if opts.onSandbox != nil {
+			opts.onSandbox(sb)
+		}
+		for _, kv := range sb.Env() {
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				cfg[k] = v
+			}
+		}
+	} else {
+		var missing []string
+		for _, e := range reg.Env {
+			v := strings.TrimSpace(f.Getenv(e.Name))
+			if v == "" {
+				v = e.Default
+			}
+			if v == "" && e.Required {
+				missing = append(missing, e.Name)
+				continue
+			}
+			if v != "" {
+				cfg[e.Name] = v
+			}
+		}
+		if len(missing) > 0 {
+			return nil, cleanup, fmt.Errorf("%s needs %s: set %s, or add --sandbox to try crmport with the built-in emulator",
+				reg.Name, strings.Join(missing, ", "), plural(len(missing), "it", "them"))
+		}
+	}
+	v, err := reg.New(cfg, f.httpClient(opts.Timeout))
+	if err != nil {
+		cleanup()
+		return nil, func() {}, fmt.Errorf("configure %s: %w", reg.Name, err)
+	}
+	return v, cleanup, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// vendorRegistry returns the registry of the shipped vendors.
+func vendorRegistry() *crm.Registry { return all.Vendors() }
