@@ -255,17 +255,8 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 			return r.sum, fmt.Errorf("cannot create the report folder: %w", err)
 		}
 	}
-	if !opt.DryRun {
-		if err := r.openJournal(); err != nil {
-			return r.sum, err
-		}
-	} else {
-		r.reports.Journal = ""
-	}
-
 	src, err := opt.Open(ctx)
 	if err != nil {
-		r.closeJournal()
 		return r.sum, err
 	}
 	defer src.Close()
@@ -278,8 +269,14 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	}
 	binder, err := opt.Bind(r.header)
 	if err != nil {
-		r.closeJournal()
 		return r.sum, err
+	}
+	if !opt.DryRun {
+		if err := r.openJournal(); err != nil {
+			return r.sum, err
+		}
+	} else {
+		r.reports.Journal = ""
 	}
 	if opt.Progress != nil {
 		total := int64(-1)

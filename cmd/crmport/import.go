@@ -1,0 +1,535 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/time/rate"
+
+	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/retry"
+	"github.com/crmport/crmport/importer"
+	"github.com/crmport/crmport/internal/iostreams"
+	"github.com/crmport/crmport/mapping"
+	"github.com/crmport/crmport/sheet"
+)
+
+func init() {
+	extraCommands = append(extraCommands, func(f *factory) *cobra.Command { return newImportCmd(f, nil) })
+}
+
+// importOptions is everything `crmport import` needs.
+type importOptions struct {
+	f  *factory
+	IO *iostreams.IOStreams
+
+	Input     string
+	Mapping   string
+	Vendor    string
+	Sheet     string
+	DryRun    bool
+	Mode      string
+	BatchSize int
+	Workers   int
+	Rate      rate.Limit // requests per second; 0 = the vendor's default
+	RateSet   bool
+	Retries   int
+	Timeout   time.Duration
+	MaxErrors importer.MaxErrors
+	ReportDir string
+	Restart   bool
+	Sandbox   bool
+	JSON      bool
+	Quiet     bool
+
+	// vendorOpts reaches the vendor (tests set sandbox options and hooks).
+	vendorOpts vendorOptions
+}
+
+const importLong = `Import the rows of a CSV or XLSX file into SalesMan CRM, Thulium or
+BaseLinker, as the mapping file says.
+
+Every row ends in one of two reports beside the file (or in --report-dir):
+  NAME.VENDOR.done.EXT     rows imported, with the CRM's id
+  NAME.VENDOR.errors.EXT   rows that failed, with the reason in crmport_error:
+                           fix them in Excel and import that file again
+Blank rows are skipped. A journal (NAME.VENDOR.journal) records every row
+as it is sent: if the import is interrupted (Ctrl-C, network, sleep), run
+the same command again and it continues where it stopped, without sending
+any row twice. Rows that failed are tried again. --restart starts over.
+
+--mode upsert looks each row up by the mapping's key: rows the CRM already
+holds with the same values are "unchanged", others are updated, new ones
+created. --dry-run checks every row against the mapping without sending.`
+
+const importExample = `  # try it with the built-in sandbox CRM, no account needed
+  crmport import --sandbox -m samples/salesman.yaml samples/klienci-pl.csv
+
+  # check the file first, then import, stopping if more than 5% of rows fail
+  crmport import --dry-run -m salesman.yaml klienci.xlsx
+  crmport import --max-errors 5% -m salesman.yaml klienci.xlsx
+
+  # import the fixed error report again
+  crmport import -m salesman.yaml klienci.salesman.errors.xlsx`
+
+// newImportCmd builds `crmport import`; runF replaces runImport in tests.
+func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
+	opts := &importOptions{f: f, IO: f.IOStreams}
+	var rateFlag, maxErrors string
+	cmd := &cobra.Command{
+		Use:     "import -m MAPPING FILE",
+		Short:   "Import a spreadsheet into a CRM",
+		Long:    importLong,
+		Example: importExample,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return flagErrorf("import needs exactly one file (CSV or XLSX), got %d", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Input = args[0]
+			if opts.Mapping == "" {
+				return flagErrorf("import needs a mapping file: -m MAPPING (create one with: crmport mapping init --vendor V %s > mapping.yaml)", args[0])
+			}
+			switch opts.Mode {
+			case "create", "upsert":
+			default:
+				return flagErrorf("--mode must be create or upsert, not %q", opts.Mode)
+			}
+			if opts.BatchSize < 0 {
+				return flagErrorf("--batch-size must be 1 or more")
+			}
+			if opts.Workers < 0 {
+				return flagErrorf("--workers must be 1 or more")
+			}
+			if opts.Retries < 0 {
+				return flagErrorf("--retries must be 0 or more")
+			}
+			r, ok, err := parseRate(rateFlag)
+			if err != nil {
+				return err
+			}
+			opts.Rate, opts.RateSet = r, ok
+			m, err := importer.ParseMaxErrors(maxErrors)
+			if err != nil {
+				return flagErrorf("%v", err)
+			}
+			opts.MaxErrors = m
+			if runF != nil {
+				return runF(opts)
+			}
+			return runImport(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Mapping, "mapping", "m", "", "mapping file (YAML) saying which column feeds which CRM field")
+	fl.StringVar(&opts.Vendor, "vendor", "", "CRM: salesman, thulium or baselinker (default: the mapping's vendor)")
+	fl.StringVar(&opts.Sheet, "sheet", "", "XLSX sheet to read (default: the mapping's, else the first)")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "check every row against the mapping; send nothing")
+	fl.StringVar(&opts.Mode, "mode", "create", "create: add every row; upsert: update rows the CRM has (by the mapping's key), add the others")
+	fl.IntVar(&opts.BatchSize, "batch-size", 0, "clients per request (default: the CRM's, SalesMan 100)")
+	fl.IntVar(&opts.Workers, "workers", 0, "requests in flight (default: the CRM's)")
+	fl.StringVar(&rateFlag, "rate", "", "requests per minute, e.g. 90/min (default: the CRM's pace, BaseLinker 90/min); 0 = unpaced")
+	fl.IntVar(&opts.Retries, "retries", retry.DefaultRetries, "retries of a failed request before the rows fail")
+	fl.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "time limit of one request")
+	fl.StringVar(&maxErrors, "max-errors", "", "stop when more than N rows (e.g. 10) or P% of rows (e.g. 5%) fail")
+	fl.StringVar(&opts.ReportDir, "report-dir", "", "folder for the reports and the journal (default: the file's folder)")
+	fl.BoolVar(&opts.Restart, "restart", false, "start over: ignore the journal of an earlier run of this import")
+	fl.BoolVar(&opts.Sandbox, "sandbox", false, "import into built-in emulators instead of a real CRM (no account needed)")
+	fl.BoolVar(&opts.JSON, "json", false, "print a JSON summary on stdout at the end")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress output (the summary and errors are still printed)")
+	return cmd
+}
+
+// importVendorTitle is the vendor's name as people write it.
+func importVendorTitle(v string) string {
+	switch v {
+	case "salesman":
+		return "SalesMan"
+	case "thulium":
+		return "Thulium"
+	case "baselinker":
+		return "BaseLinker"
+	}
+	return v
+}
+
+// sourceOptions are the mapping's sheet options, adjusted so that an error
+// report written by crmport (UTF-8 with a BOM, header in row 1) reads back
+// right even when the mapping names the original file's encoding or
+// header row.
+func sourceOptions(m *mapping.Mapping, input, sheetName string) sheet.Options {
+	so := m.SheetOptions()
+	if sheetName != "" {
+		so.Sheet = sheetName
+	}
+	if f, err := os.Open(input); err == nil {
+		var b [3]byte
+		n, _ := io.ReadFull(f, b[:])
+		f.Close()
+		if n == 3 && b == [3]byte{0xEF, 0xBB, 0xBF} {
+			so.Encoding = "" // the BOM says UTF-8: detection honours it
+		}
+	}
+	base := strings.ToLower(filepath.Base(input))
+	if strings.Contains(base, ".errors.") || strings.Contains(base, ".done.") {
+		so.HeaderRow = 0 // crmport's reports have their header in row 1
+	}
+	return so
+}
+
+func runImport(ctx context.Context, opts *importOptions) error {
+	f := opts.f
+	now := f.Now
+	if now == nil {
+		now = time.Now
+	}
+	m, err := mapping.Load(opts.Mapping)
+	if err != nil {
+		return err
+	}
+	vendorName := strings.ToLower(strings.TrimSpace(opts.Vendor))
+	switch {
+	case vendorName == "":
+		vendorName = m.Vendor
+	case m.Vendor != "" && m.Vendor != vendorName:
+		return fmt.Errorf("the mapping %s is written for %s, but --vendor says %s: use a mapping for %s (crmport mapping init --vendor %s FILE)",
+			opts.Mapping, importVendorTitle(m.Vendor), importVendorTitle(vendorName), importVendorTitle(vendorName), vendorName)
+	}
+	if _, err := os.Stat(opts.Input); err != nil {
+		return fmt.Errorf("cannot read the file to import: %w", err)
+	}
+	so := sourceOptions(m, opts.Input, opts.Sheet)
+
+	vo := opts.vendorOpts
+	vo.Timeout = opts.Timeout
+	v, cleanup, err := f.openVendor(ctx, vendorName, opts.Sandbox, vo)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+
+	prog := newImportProgress(opts, vendorName, now)
+	policy := retry.Policy{Retries: opts.Retries, OnRetry: prog.Retrying}
+	if opts.Retries == 0 {
+		policy.Retries = -1
+	}
+	if opts.RateSet {
+		policy.Rate = opts.Rate
+		policy.Burst = 1
+	}
+	wrapped := retry.Wrap(v, policy)
+	fields, err := wrapped.Fields(ctx)
+	if err != nil {
+		return fmt.Errorf("cannot read %s's field list (check the CRMPORT_%s_* settings): %w", importVendorTitle(vendorName), strings.ToUpper(vendorName), err)
+	}
+
+	var info sheet.Info
+	iopt := importer.Options{
+		Input: opts.Input,
+		Open: func(ctx context.Context) (sheet.Source, error) {
+			src, err := sheet.Open(ctx, opts.Input, so)
+			if err == nil {
+				info = src.Info()
+			}
+			return src, err
+		},
+		Bind: func(header []string) (importer.Binder, error) {
+			return m.Bind(header, fields, mapping.ApplyOptions{Now: now})
+		},
+		CreateSink:  sheet.Create,
+		MappingFile: opts.Mapping,
+		Vendor:      wrapped,
+		Mode:        importer.Mode(opts.Mode),
+		Key:         m.Key,
+		BatchSize:   opts.BatchSize,
+		Workers:     opts.Workers,
+		DryRun:      opts.DryRun,
+		Restart:     opts.Restart,
+		MaxErrors:   opts.MaxErrors,
+		ReportDir:   opts.ReportDir,
+		Progress:    prog,
+		CountRows:   opts.IO.IsStderrTTY() && !opts.Quiet,
+		Now:         now,
+	}
+	sum, runErr := importer.Run(ctx, iopt)
+	prog.stop()
+	started := sum.Rows > 0 || sum.Reports.Journal != "" || errors.Is(runErr, importer.ErrSomeRowsFailed)
+	if started || errors.Is(runErr, importer.ErrTooManyErrors) {
+		printImportSummary(opts, vendorName, info, sum, runErr)
+	}
+	if opts.JSON && started {
+		if err := writeImportJSON(opts.IO.Out, sum); err != nil {
+			return err
+		}
+	}
+	switch {
+	case runErr == nil:
+		return nil
+	case errors.Is(runErr, importer.ErrSomeRowsFailed):
+		return withExitCode(exitRowsFailed, errSilent)
+	case errors.Is(runErr, importer.ErrTooManyErrors):
+		return withExitCode(exitRowsFailed, runErr)
+	}
+	return runErr
+}
+
+// importJSON is the --json summary object of DESIGN.md.
+type importJSON struct {
+	Rows      int   `json:"rows"`
+	Created   int   `json:"created"`
+	Updated   int   `json:"updated"`
+	Exists    int   `json:"exists"`
+	Unchanged int   `json:"unchanged"`
+	Failed    int   `json:"failed"`
+	Skipped   int   `json:"skipped"`
+	ElapsedMS int64 `json:"elapsed_ms"`
+	Reports   struct {
+		Errors  string `json:"errors"`
+		Done    string `json:"done"`
+		Journal string `json:"journal"`
+	} `json:"reports"`
+}
+
+func writeImportJSON(w io.Writer, s importer.Summary) error {
+	var j importJSON
+	j.Rows, j.Created, j.Updated, j.Exists, j.Unchanged, j.Failed, j.Skipped = s.Rows, s.Created, s.Updated, s.Exists, s.Unchanged, s.Failed, s.Skipped
+	j.ElapsedMS = s.Elapsed.Milliseconds()
+	j.Reports.Errors, j.Reports.Done, j.Reports.Journal = s.Reports.Errors, s.Reports.Done, s.Reports.Journal
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(j)
+}
+
+// importQuoteArg quotes a command-line argument when it needs it.
+func importQuoteArg(s string) string {
+	if s == "" || strings.ContainsAny(s, " \t\"'&;|<>()$`") {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+func importPlural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// printImportSummary tells a person what happened and what to do next.
+func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s importer.Summary, runErr error) {
+	w := opts.IO.ErrOut
+	title := importVendorTitle(vendor)
+	if opts.Sandbox {
+		title += " sandbox"
+	}
+	head := fmt.Sprintf("Imported %s into %s", filepath.Base(opts.Input), title)
+	switch {
+	case s.DryRun:
+		head = fmt.Sprintf("Dry run of %s for %s (nothing was sent)", filepath.Base(opts.Input), title)
+	case errors.Is(runErr, importer.ErrTooManyErrors):
+		head = fmt.Sprintf("Stopped importing %s into %s: too many rows failed", filepath.Base(opts.Input), title)
+	case runErr != nil && !errors.Is(runErr, importer.ErrSomeRowsFailed):
+		head = fmt.Sprintf("Import of %s into %s did not finish", filepath.Base(opts.Input), title)
+	}
+	how := ""
+	if info.Format == "csv" && info.Encoding != "" {
+		d := string(info.Delimiter)
+		if info.Delimiter == '\t' {
+			d = "tab"
+		}
+		how = fmt.Sprintf(" (read as %s, delimiter %q)", info.Encoding, d)
+	} else if info.Format == "xlsx" && info.Sheet != "" {
+		how = fmt.Sprintf(" (sheet %q)", info.Sheet)
+	}
+	fmt.Fprintf(w, "%s in %s%s\n", head, s.Elapsed.Round(10*time.Millisecond), how)
+
+	var parts []string
+	created := "created"
+	if s.DryRun {
+		created = "would be sent"
+		if opts.Mode == "create" {
+			created = "would be created"
+		}
+	}
+	add := func(n int, label string) {
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, label))
+		}
+	}
+	add(s.Created, created)
+	add(s.Updated, "updated")
+	add(s.Exists, "already in the CRM")
+	add(s.Unchanged, "unchanged")
+	add(s.Failed, "failed")
+	add(s.Skipped, "blank (skipped)")
+	if len(parts) == 0 {
+		parts = append(parts, "nothing to import")
+	}
+	fmt.Fprintf(w, "  %s: %s\n", importPlural(s.Rows, "row", "rows"), strings.Join(parts, ", "))
+	if s.Resumed > 0 {
+		fmt.Fprintf(w, "  %s were already done by an earlier run (from the journal)\n", importPlural(s.Resumed, "row", "rows"))
+	}
+	if s.Reports.Errors != "" {
+		fmt.Fprintf(w, "  errors:  %s\n", s.Reports.Errors)
+	}
+	if s.Reports.Done != "" {
+		fmt.Fprintf(w, "  done:    %s\n", s.Reports.Done)
+	}
+	if s.Reports.Journal != "" {
+		fmt.Fprintf(w, "  journal: %s\n", s.Reports.Journal)
+	}
+	switch {
+	case runErr != nil && !errors.Is(runErr, importer.ErrSomeRowsFailed) && !errors.Is(runErr, importer.ErrTooManyErrors):
+		if s.Reports.Journal != "" {
+			fmt.Fprintln(w, "Run the same command again to continue: rows already imported are not sent twice.")
+		}
+	case s.Failed > 0 && s.Reports.Errors != "" && !errors.Is(runErr, importer.ErrTooManyErrors):
+		args := []string{"crmport", "import", "-m", importQuoteArg(opts.Mapping)}
+		if opts.Vendor != "" {
+			args = append(args, "--vendor", vendor)
+		}
+		if opts.Sandbox {
+			args = append(args, "--sandbox")
+		}
+		if opts.Mode != "create" {
+			args = append(args, "--mode", opts.Mode)
+		}
+		args = append(args, importQuoteArg(s.Reports.Errors))
+		fmt.Fprintf(w, "Fix the %s in %s (the reason is in the column %s) and run:\n  %s\n",
+			importPlural(s.Failed, "row", "rows"), filepath.Base(s.Reports.Errors), importer.ColError, strings.Join(args, " "))
+	case s.DryRun:
+		fmt.Fprintln(w, "Run the same command without --dry-run to import.")
+	}
+}
+
+// importProgress shows progress on stderr: a bar on a terminal, a line
+// every few seconds otherwise, nothing with -q. Retry notices are printed
+// in both cases.
+type importProgress struct {
+	io     *iostreams.IOStreams
+	vendor string
+	now    func() time.Time
+	quiet  bool
+
+	mu       sync.Mutex
+	bar      *progressbar.ProgressBar
+	start    time.Time
+	lastLog  time.Time
+	lastDesc time.Time
+	rows     int64
+	ok       int64
+	failed   int64
+	lastNote time.Time
+}
+
+func newImportProgress(opts *importOptions, vendor string, now func() time.Time) *importProgress {
+	return &importProgress{io: opts.IO, vendor: importVendorTitle(vendor), now: now, quiet: opts.Quiet}
+}
+
+// Start implements importer.Progress.
+func (p *importProgress) Start(total int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.start = p.now()
+	p.lastLog = p.start
+	if p.quiet || !p.io.IsStderrTTY() {
+		return
+	}
+	p.bar = progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(p.io.ErrOut),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("rows"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetWidth(20),
+		progressbar.OptionSetDescription("importing"),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+// RowDone implements importer.Progress.
+func (p *importProgress) RowDone(_ int, res crm.Result) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rows++
+	switch res.Status {
+	case crm.StatusFailed:
+		p.failed++
+	case "":
+	default:
+		p.ok++
+	}
+	t := p.now()
+	if p.bar != nil {
+		if t.Sub(p.lastDesc) >= 200*time.Millisecond {
+			p.lastDesc = t
+			p.bar.Describe(fmt.Sprintf("%d ok, %d failed", p.ok, p.failed))
+		}
+		_ = p.bar.Add(1)
+		return
+	}
+	if p.quiet || t.Sub(p.lastLog) < 5*time.Second {
+		return
+	}
+	p.lastLog = t
+	el := t.Sub(p.start).Seconds()
+	speed := 0.0
+	if el > 0 {
+		speed = float64(p.rows) / el
+	}
+	fmt.Fprintf(p.io.ErrOut, "%s: %d rows done (%.0f rows/s): %d ok, %d failed\n", p.vendor, p.rows, speed, p.ok, p.failed)
+}
+
+// Retrying implements importer.Progress (and retry.Policy.OnRetry).
+func (p *importProgress) Retrying(op string, err error, wait time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t := p.now()
+	// Short waits are routine under faults; say so at most every 5 s.
+	if wait < time.Second && t.Sub(p.lastNote) < 5*time.Second {
+		return
+	}
+	p.lastNote = t
+	msg := err.Error()
+	var e *crm.Error
+	if errors.As(err, &e) && e.Message != "" {
+		msg = e.Message
+	}
+	if p.bar != nil {
+		_ = p.bar.Clear()
+	}
+	if until := t.Add(wait); wait >= time.Second {
+		fmt.Fprintf(p.io.ErrOut, "%s says: %s; waiting %s (until %s) before trying again\n", p.vendor, msg, wait.Round(time.Second), until.Format("15:04:05"))
+	} else {
+		fmt.Fprintf(p.io.ErrOut, "%s says: %s; trying again\n", p.vendor, msg)
+	}
+}
+
+// Finish implements importer.Progress.
+func (p *importProgress) Finish(importer.Summary) {}
+
+// stop removes the bar before the summary is printed.
+func (p *importProgress) stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar != nil {
+		_ = p.bar.Finish()
+		_ = p.bar.Clear()
+		fmt.Fprint(p.io.ErrOut, "\r")
+		p.bar = nil
+	}
+}

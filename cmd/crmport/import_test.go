@@ -1,0 +1,506 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/time/rate"
+
+	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/sandbox"
+	"github.com/crmport/crmport/importer"
+	"github.com/crmport/crmport/internal/iostreams"
+)
+
+func TestNewImportCmd(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    string
+		want    func(t *testing.T, o *importOptions)
+		wantErr string
+	}{
+		{"defaults", "-m m.yaml c.csv", func(t *testing.T, o *importOptions) {
+			assert.Equal(t, "c.csv", o.Input)
+			assert.Equal(t, "m.yaml", o.Mapping)
+			assert.Equal(t, "create", o.Mode)
+			assert.False(t, o.RateSet)
+			assert.Equal(t, 5, o.Retries)
+			assert.Equal(t, 60*time.Second, o.Timeout)
+			assert.Equal(t, importer.MaxErrors{}, o.MaxErrors)
+		}, ""},
+		{"everything", "--mapping m.yaml --vendor thulium --sheet Klienci --dry-run --mode upsert --batch-size 50 --workers 3 --rate 120/min --retries 2 --timeout 5s --max-errors 5% --report-dir out --restart --sandbox --json -q c.xlsx",
+			func(t *testing.T, o *importOptions) {
+				assert.Equal(t, "thulium", o.Vendor)
+				assert.Equal(t, "Klienci", o.Sheet)
+				assert.True(t, o.DryRun && o.Restart && o.Sandbox && o.JSON && o.Quiet)
+				assert.Equal(t, "upsert", o.Mode)
+				assert.Equal(t, 50, o.BatchSize)
+				assert.Equal(t, 3, o.Workers)
+				assert.True(t, o.RateSet)
+				assert.InDelta(t, 2.0, float64(o.Rate), 1e-9)
+				assert.Equal(t, 2, o.Retries)
+				assert.Equal(t, 5*time.Second, o.Timeout)
+				assert.Equal(t, importer.MaxErrors{Percent: 5}, o.MaxErrors)
+				assert.Equal(t, "out", o.ReportDir)
+			}, ""},
+		{"rate zero is unpaced", "-m m.yaml --rate 0 c.csv", func(t *testing.T, o *importOptions) {
+			assert.True(t, o.RateSet)
+			assert.Equal(t, rate.Inf, o.Rate)
+		}, ""},
+		{"max errors count", "-m m.yaml --max-errors 10 c.csv", func(t *testing.T, o *importOptions) {
+			assert.Equal(t, importer.MaxErrors{Count: 10}, o.MaxErrors)
+		}, ""},
+		{"no mapping", "c.csv", nil, "needs a mapping file"},
+		{"no file", "-m m.yaml", nil, "exactly one file"},
+		{"two files", "-m m.yaml a.csv b.csv", nil, "exactly one file"},
+		{"bad mode", "-m m.yaml --mode merge c.csv", nil, "--mode must be create or upsert"},
+		{"bad max errors", "-m m.yaml --max-errors lots c.csv", nil, "--max-errors"},
+		{"bad rate", "-m m.yaml --rate fast c.csv", nil, "--rate"},
+		{"negative workers", "-m m.yaml --workers -1 c.csv", nil, "--workers"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _ := testFactory()
+			var got *importOptions
+			cmd := newImportCmd(f, func(o *importOptions) error { got = o; return nil })
+			cmd.SetArgs(strings.Fields(tt.args))
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			require.NotNil(t, got)
+			tt.want(t, got)
+		})
+	}
+}
+
+// importRun runs `crmport import args...` in-process against the
+// in-process sandbox, returning the exit code, stdout, stderr and the
+// sandbox's emulators (still readable after the run).
+type importResult struct {
+	code   exitCode
+	out    string
+	errOut string
+	fake   crm.Fake
+}
+
+func runImportCmd(ctx context.Context, t *testing.T, vendor string, sb sandbox.Options, args ...string) importResult {
+	t.Helper()
+	ios, _, out, errOut := iostreams.Test()
+	f := &factory{IOStreams: ios, Getenv: func(string) string { return "" }, Now: time.Now}
+	var res importResult
+	cmd := newImportCmd(f, func(o *importOptions) error {
+		o.vendorOpts.Sandbox = sb
+		o.vendorOpts.onSandbox = func(s *sandbox.Sandbox) { res.fake = s.Fakes()[vendor] }
+		return runImport(ctx, o)
+	})
+	cmd.SetArgs(args)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	err := cmd.ExecuteContext(ctx)
+	res.code = exitCodeFor(err, errOut, ctx)
+	res.out, res.errOut = out.String(), errOut.String()
+	return res
+}
+
+// importReadCSV reads a UTF-8 (BOM) report.
+func importReadCSV(t *testing.T, path string, comma rune) [][]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.True(t, bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")), "CSV reports start with a BOM for Excel")
+	r := csv.NewReader(bytes.NewReader(data[3:]))
+	r.Comma = comma
+	rows, err := r.ReadAll()
+	require.NoError(t, err)
+	return rows
+}
+
+func importReadXLSX(t *testing.T, path, sheet string) [][]string {
+	t.Helper()
+	x, err := excelize.OpenFile(path)
+	require.NoError(t, err)
+	defer x.Close()
+	rows, err := x.GetRows(sheet)
+	require.NoError(t, err)
+	return rows
+}
+
+func importColumn(rows [][]string, name string) int {
+	for i, h := range rows[0] {
+		if h == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func importCopySample(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "samples", name))
+	require.NoError(t, err)
+	dst := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(dst, data, 0o644))
+	return dst
+}
+
+func TestImportSamples(t *testing.T) {
+	tests := []struct {
+		name, vendor, mapping, file string
+		comma                       rune
+		sheet                       string
+		created, skipped            int
+		badRow                      int
+		badText, fixed              string // the planted bad value and its fix
+	}{
+		{"salesman ru cp1251", "salesman", "salesman.yaml", "klienty-ru.csv", ';', "", 23, 0, 6, "kuznetsova@", "kuznetsova@volga.ru"},
+		{"thulium pl cp1250", "thulium", "thulium.yaml", "klienci-pl.csv", ';', "", 22, 1, 7, "jan@", "jan@apteka.pl"},
+		{"thulium xlsx", "thulium", "thulium-xlsx.yaml", "klienci.xlsx", 0, "Klienci", 8, 1, 0, "", ""},
+		{"baselinker en", "baselinker", "baselinker.yaml", "contacts-en.csv", ',', "", 23, 0, 9, "emily.davis@", "emily.davis@evergreen.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := importCopySample(t, tt.file)
+			mp := filepath.Join("..", "..", "samples", tt.mapping)
+			r := runImportCmd(t.Context(), t, tt.vendor, sandbox.Options{}, "--sandbox", "--rate", "0", "--json", "-m", mp, in)
+			require.Equal(t, exitRowsFailed, r.code, r.errOut)
+			var js map[string]any
+			require.NoError(t, json.Unmarshal([]byte(r.out), &js), r.out)
+			assert.Len(t, js, 9)
+			assert.EqualValues(t, tt.created, js["created"])
+			assert.EqualValues(t, 1, js["failed"])
+			assert.EqualValues(t, tt.skipped, js["skipped"])
+			assert.Contains(t, r.errOut, "created")
+			assert.Contains(t, r.errOut, "Fix the 1 row in ")
+			require.NotNil(t, r.fake)
+			assert.Len(t, r.fake.Records(), tt.created, "every good row exactly once in the CRM")
+
+			reports := js["reports"].(map[string]any)
+			errPath, donePath := reports["errors"].(string), reports["done"].(string)
+			var errRows, doneRows [][]string
+			if tt.sheet != "" {
+				errRows, doneRows = importReadXLSX(t, errPath, tt.sheet), importReadXLSX(t, donePath, tt.sheet)
+			} else {
+				errRows, doneRows = importReadCSV(t, errPath, tt.comma), importReadCSV(t, donePath, tt.comma)
+			}
+			require.Len(t, errRows, 2)
+			require.Len(t, doneRows, tt.created+1)
+			rc := importColumn(errRows, importer.ColRow)
+			require.Positive(t, rc)
+			assert.Equal(t, importer.ColError, errRows[0][rc+1])
+			assert.Equal(t, []string{importer.ColRow, importer.ColStatus, importer.ColID}, doneRows[0][:3])
+			if tt.badRow > 0 {
+				assert.Equal(t, strconv.Itoa(tt.badRow), errRows[1][rc])
+				assert.Contains(t, errRows[1][rc+1], tt.badText)
+			}
+			for _, d := range doneRows[1:] {
+				assert.Equal(t, "created", d[1])
+				assert.NotEmpty(t, d[2])
+			}
+			if tt.fixed == "" {
+				return
+			}
+			// Fix the bad cell in the error report as a person would in Excel, and import it again.
+			data, err := os.ReadFile(errPath)
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(errPath, bytes.Replace(data, []byte(tt.badText+string(tt.comma)), []byte(tt.fixed+string(tt.comma)), 1), 0o644))
+			r2 := runImportCmd(t.Context(), t, tt.vendor, sandbox.Options{}, "--sandbox", "--rate", "0", "--json", "-m", mp, errPath)
+			require.Equal(t, exitOK, r2.code, r2.errOut)
+			assert.Contains(t, r2.out, `"created":1,`)
+			recs := r2.fake.Records()
+			require.Len(t, recs, 1)
+			assert.Contains(t, fmt.Sprint(recs[0]), tt.fixed)
+			assert.NotContains(t, fmt.Sprint(recs[0]), "crmport_", "report columns are not imported")
+		})
+	}
+}
+
+func TestImportErrorReportOfCp1250ReadsAsUTF8(t *testing.T) {
+	// The error report of a cp1250 file is UTF-8; a mapping naming
+	// windows-1250 must still read it as UTF-8 (the BOM decides).
+	in := importCopySample(t, "klienci-pl.csv")
+	dir := filepath.Dir(in)
+	mp := filepath.Join(dir, "m.yaml")
+	src, err := os.ReadFile(filepath.Join("..", "..", "samples", "thulium.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(mp, bytes.Replace(src, []byte("encoding: auto"), []byte("encoding: windows-1250"), 1), 0o644))
+	r := runImportCmd(t.Context(), t, "thulium", sandbox.Options{}, "--sandbox", "--rate", "0", "-m", mp, in)
+	require.Equal(t, exitRowsFailed, r.code, r.errOut)
+	errPath := filepath.Join(dir, "klienci-pl.thulium.errors.csv")
+	r2 := runImportCmd(t.Context(), t, "thulium", sandbox.Options{}, "--sandbox", "--rate", "0", "-m", mp, errPath)
+	require.Equal(t, exitRowsFailed, r2.code, r2.errOut)
+	assert.Contains(t, r2.errOut, "read as utf-8")
+	rows := importReadCSV(t, filepath.Join(dir, "klienci-pl.thulium.errors.thulium.errors.csv"), ';')
+	require.Len(t, rows, 2)
+	assert.Equal(t, "Apteka Pod Orłem", rows[1][0], "no mojibake")
+	assert.Equal(t, "2", rows[1][importColumn(rows, importer.ColRow)])
+}
+
+func TestImportDryRun(t *testing.T) {
+	in := importCopySample(t, "klienty-ru.csv")
+	r := runImportCmd(t.Context(), t, "salesman", sandbox.Options{}, "--sandbox", "--dry-run", "--json", "-m", filepath.Join("..", "..", "samples", "salesman.yaml"), in)
+	require.Equal(t, exitRowsFailed, r.code, r.errOut)
+	assert.Contains(t, r.errOut, "23 would be created")
+	assert.Contains(t, r.errOut, "nothing was sent")
+	assert.Empty(t, r.fake.Records())
+	assert.Contains(t, r.out, `"journal":""`)
+	assert.NoFileExists(t, filepath.Join(filepath.Dir(in), "klienty-ru.salesman.journal"))
+	assert.FileExists(t, filepath.Join(filepath.Dir(in), "klienty-ru.salesman.errors.csv"))
+}
+
+// importWriteContacts writes n distinct SalesMan-style rows (title, phone,
+// e-mail) as a UTF-8 ";" CSV and a mapping for it.
+func importWriteContacts(t *testing.T, dir string, n int) (input, mapping string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("Firma;Telefon;E-mail\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "Firma Testowa %04d;+48 600 %03d %03d;biuro%04d@firma.pl\n", i, i/1000, i%1000, i)
+	}
+	input = filepath.Join(dir, "kontakty.csv")
+	require.NoError(t, os.WriteFile(input, []byte(b.String()), 0o644))
+	mapping = filepath.Join(dir, "kontakty.yaml")
+	require.NoError(t, os.WriteFile(mapping, []byte("vendor: salesman\nsource:\n  delimiter: \";\"\nfields:\n  title: Firma\n  phone: Telefon\n  mail_url: {column: E-mail, transform: [email]}\n"), 0o644))
+	return input, mapping
+}
+
+// importTitles counts the store's records by title.
+func importTitles(t *testing.T, fake crm.Fake) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, r := range fake.Records() {
+		out[fmt.Sprint(r["title"])]++
+	}
+	return out
+}
+
+func importAssertEachOnce(t *testing.T, fake crm.Fake, n int) {
+	t.Helper()
+	got := importTitles(t, fake)
+	assert.Len(t, got, n)
+	for i := 1; i <= n; i++ {
+		assert.Equal(t, 1, got[fmt.Sprintf("Firma Testowa %04d", i)], "row %d", i+1)
+	}
+}
+
+func TestImportUnderFaults(t *testing.T) {
+	tests := []struct {
+		vendor string
+		rows   int
+		args   []string
+	}{
+		{"salesman", 400, []string{"--batch-size", "20"}},
+		{"thulium", 60, nil},
+		{"baselinker", 60, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.vendor, func(t *testing.T) {
+			dir := t.TempDir()
+			in, mp := importWriteContacts(t, dir, tt.rows)
+			if tt.vendor != "salesman" {
+				m := map[string]string{
+					"thulium":    "vendor: thulium\nsource:\n  delimiter: \";\"\nfields:\n  surname: Firma\n  phone_number: Telefon\n  email: {column: E-mail, transform: [email]}\n",
+					"baselinker": "vendor: baselinker\nsource:\n  delimiter: \";\"\nfields:\n  invoice_company: Firma\n  phone: Telefon\n  email: {column: E-mail, transform: [email]}\n",
+				}[tt.vendor]
+				require.NoError(t, os.WriteFile(mp, []byte(m), 0o644))
+			}
+			args := append([]string{"--sandbox", "--rate", "0", "--retries", "12", "--json", "-m", mp, in}, tt.args...)
+			r := runImportCmd(t.Context(), t, tt.vendor, sandbox.Options{Faults: 0.2, FaultSeed: 7}, args...)
+			require.Equal(t, exitOK, r.code, r.errOut)
+			assert.Contains(t, r.out, fmt.Sprintf(`"rows":%d,`, tt.rows))
+			assert.Contains(t, r.out, `"failed":0,`)
+			key := map[string]string{"salesman": "title", "thulium": "surname", "baselinker": "invoice_company"}[tt.vendor]
+			seen := map[string]int{}
+			for _, rec := range r.fake.Records() {
+				seen[fmt.Sprint(rec[key])]++
+			}
+			assert.Len(t, seen, tt.rows, "every row in the CRM")
+			for k, n := range seen {
+				assert.Equal(t, 1, n, "%s stored %d times", k, n)
+			}
+			sent := 0
+			for _, q := range r.fake.Requests() {
+				if q.Fault != "" {
+					sent++
+				}
+			}
+			assert.Positive(t, sent, "faults were injected")
+		})
+	}
+}
+
+func TestImportInterruptedThenResumed(t *testing.T) {
+	dir := t.TempDir()
+	in, mp := importWriteContacts(t, dir, 300)
+	sb, err := sandbox.Start(t.Context(), sandbox.Options{Latency: 5 * time.Millisecond})
+	require.NoError(t, err)
+	defer sb.Close()
+	fake := sb.Fakes()["salesman"]
+	env := map[string]string{}
+	for _, kv := range sb.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	run := func(ctx context.Context) (exitCode, string) {
+		ios, _, _, errOut := iostreams.Test()
+		f := &factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+		code := run(ctx, f, []string{"import", "--rate", "0", "--batch-size", "10", "--workers", "2", "-m", mp, in})
+		return code, errOut.String()
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	var once sync.Once
+	go func() {
+		for ctx.Err() == nil {
+			if len(fake.Records()) >= 60 {
+				once.Do(cancel) // Ctrl-C
+				return
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}()
+	code, errOut := run(ctx)
+	cancel()
+	require.Equal(t, exitInterrupted, code, errOut)
+	assert.Contains(t, errOut, "Run the same command again")
+	journal := filepath.Join(dir, "kontakty.salesman.journal")
+	require.FileExists(t, journal)
+	require.Less(t, len(fake.Records()), 300)
+
+	code, errOut = run(t.Context())
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, errOut, "already done by an earlier run")
+	importAssertEachOnce(t, fake, 300)
+	done := importReadCSV(t, filepath.Join(dir, "kontakty.salesman.done.csv"), ';')
+	require.Len(t, done, 301, "the done report covers the whole file")
+	for i, d := range done[1:] {
+		assert.Equal(t, strconv.Itoa(i+2), d[0])
+	}
+}
+
+// TestImportHelperProcess is the child of TestImportKilledAndResumed: it
+// runs `crmport import` with the arguments in CRMPORT_TEST_IMPORT_ARGS.
+func TestImportHelperProcess(t *testing.T) {
+	args := os.Getenv("CRMPORT_TEST_IMPORT_ARGS")
+	if args == "" {
+		t.Skip("only run as a child process")
+	}
+	f := &factory{IOStreams: iostreams.System(), Getenv: os.Getenv, Now: time.Now}
+	os.Exit(int(run(context.Background(), f, strings.Split(args, "\x1f"))))
+}
+
+func TestImportKilledAndResumed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	dir := t.TempDir()
+	in, mp := importWriteContacts(t, dir, 400)
+	sb, err := sandbox.Start(t.Context(), sandbox.Options{Latency: 10 * time.Millisecond})
+	require.NoError(t, err)
+	defer sb.Close()
+	fake := sb.Fakes()["salesman"]
+
+	args := []string{"import", "--rate", "0", "--batch-size", "10", "--workers", "2", "-m", mp, in}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestImportHelperProcess$")
+	cmd.Env = append(append(os.Environ(), sb.Env()...), "CRMPORT_TEST_IMPORT_ARGS="+strings.Join(args, "\x1f"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	deadline := time.Now().Add(20 * time.Second)
+	for len(fake.Records()) < 100 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+	_ = cmd.Wait()
+	before := len(fake.Records())
+	require.GreaterOrEqual(t, before, 100, stderr.String())
+	require.Less(t, before, 400, "killed mid-run")
+	journal, err := os.ReadFile(filepath.Join(dir, "kontakty.salesman.journal"))
+	require.NoError(t, err)
+	assert.Contains(t, string(journal), `"inflight"`)
+
+	ios, _, out, errOut := iostreams.Test()
+	env := map[string]string{}
+	for _, kv := range sb.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	f := &factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+	code := run(t.Context(), f, append(args[:len(args)-1:len(args)-1], "--json", in))
+	require.Equal(t, exitOK, code, errOut.String())
+	importAssertEachOnce(t, fake, 400)
+	var js map[string]any
+	require.NoError(t, json.Unmarshal(out.Bytes(), &js))
+	assert.EqualValues(t, 400, js["rows"])
+	assert.EqualValues(t, 400, js["created"])
+	done := importReadCSV(t, filepath.Join(dir, "kontakty.salesman.done.csv"), ';')
+	require.Len(t, done, 401, "the done report covers the whole file after the resume")
+}
+
+func TestImportFatalCredentials(t *testing.T) {
+	dir := t.TempDir()
+	in, mp := importWriteContacts(t, dir, 5)
+	sb, err := sandbox.Start(t.Context(), sandbox.Options{})
+	require.NoError(t, err)
+	defer sb.Close()
+	env := map[string]string{}
+	for _, kv := range sb.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	env["CRMPORT_SALESMAN_APIKEY"] = "wrong-secret-key"
+	ios, _, _, errOut := iostreams.Test()
+	f := &factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+	code := run(t.Context(), f, []string{"import", "-m", mp, in})
+	assert.Equal(t, exitError, code)
+	assert.NotContains(t, errOut.String(), "wrong-secret-key")
+	assert.NotEmpty(t, errOut.String())
+	assert.Empty(t, sb.Fakes()["salesman"].Records())
+}
+
+func TestImportProgressOutput(t *testing.T) {
+	tests := []struct {
+		name string
+		tty  bool
+		want string
+	}{
+		{"terminal gets a bar", true, "rows"},
+		{"pipe gets lines", false, "SalesMan: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, _, errOut := iostreams.Test()
+			ios.SetStderrTTY(tt.tty)
+			clock := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+			p := newImportProgress(&importOptions{IO: ios}, "salesman", func() time.Time { clock = clock.Add(time.Second); return clock })
+			p.Start(20)
+			for i := range 20 {
+				p.RowDone(i+2, crm.Result{Status: crm.StatusCreated})
+			}
+			p.Retrying("create", &crm.Error{Vendor: "baselinker", Message: "token blocked until 2026-01-01 12:05:00"}, 45*time.Second)
+			p.stop()
+			assert.Contains(t, errOut.String(), tt.want)
+			assert.Contains(t, errOut.String(), "token blocked until 2026-01-01 12:05:00; waiting 45s")
+		})
+	}
+}
