@@ -2,6 +2,7 @@ package thulium
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -121,4 +122,33 @@ func TestAgainstEmulator(t *testing.T) {
 	require.ErrorIs(t, err, crm.ErrNotFound)
 	_, _, err = c.Find(t.Context(), crm.Record{"identifier": "K-1"})
 	require.ErrorIs(t, err, crm.ErrNotFound)
+}
+
+// TestWrongAddressIsFatal: a base URL that misses the API (e.g. without the
+// sandbox's /thulium prefix) must stop the run, not reject every row.
+func TestWrongAddressIsFatal(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.Handle("/thulium/", http.StripPrefix("/thulium", fake.New(fake.Options{})))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	for _, tt := range []struct {
+		name, url string
+		kind      crm.Kind
+	}{
+		{"missing prefix", srv.URL, crm.KindFatal},
+		{"right prefix", srv.URL + "/thulium", 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := New(Config{URL: tt.url, User: fake.DefaultUser, Password: fake.DefaultPassword}, srv.Client())
+			require.NoError(t, err)
+			res, err := c.Create(t.Context(), []crm.Record{{"surname": "Nowak"}})
+			if tt.kind == 0 {
+				require.NoError(t, err)
+				assert.Equal(t, crm.StatusCreated, res[0].Status)
+				return
+			}
+			assert.Equal(t, tt.kind, crm.KindOf(err), "%v", err)
+			assert.ErrorContains(t, err, EnvURL)
+		})
+	}
 }

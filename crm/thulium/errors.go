@@ -39,12 +39,14 @@ func checkResponse(op string, resp *http.Response, body []byte) error {
 	case resp.StatusCode == http.StatusNotFound && strings.HasSuffix(op, "/:id"):
 		e.Kind = crm.KindRejected
 		e.Err = crm.ErrNotFound
+	case resp.StatusCode == http.StatusNotFound && reqID == "" && !strings.Contains(msg, "(code "):
+		// Not Thulium's error body: the address is wrong, and every
+		// further request would fail the same way.
+		e.Kind = crm.KindFatal
+		msg += ": no Thulium API at this address; check CRMPORT_THULIUM_URL (it should look like https://NAME.thulium.com)"
 	case resp.StatusCode >= 400 && resp.StatusCode < 500:
 		// 400, 404, 409, 422 and the rest of 4xx: the data was refused.
 		e.Kind = crm.KindRejected
-		if resp.StatusCode == http.StatusNotFound && msg == "HTTP 404 Not Found" {
-			msg = "HTTP 404 Not Found: check CRMPORT_THULIUM_URL (it should look like https://NAME.thulium.com) or that the customer still exists"
-		}
 	default:
 		// 1xx/3xx that the HTTP client did not follow: nothing we understand.
 		e.Kind = crm.KindFatal

@@ -169,6 +169,7 @@ func TestCreateClassifiesAnswers(t *testing.T) {
 		{name: "400 keeps every message and the request id", h: reply(400, twoErrors), rowKind: crm.KindRejected,
 			contains: []string{"Wrong format of phone number.", "Duplicated customer name.", "; ", "53678450401cf"}},
 		{name: "404 rejected", h: reply(404, `{"request_id":"r1","errors":[{"message":"Company not found.","code":1}]}`), rowKind: crm.KindRejected, contains: []string{"Company not found."}},
+		{name: "404 without Thulium's body is a wrong address", h: reply(404, `404 page not found`), callKind: crm.KindFatal, contains: []string{EnvURL}},
 		{name: "409 rejected", h: reply(409, twoErrors), rowKind: crm.KindRejected},
 		{name: "422 rejected", h: reply(422, twoErrors), rowKind: crm.KindRejected},
 		{name: "401 fatal", h: reply(401, `{"request_id":"r2","errors":[{"message":"Unauthorized","code":401}]}`), callKind: crm.KindFatal, contains: []string{EnvUser, EnvPassword, "Unauthorized"}},
