@@ -18,6 +18,8 @@ type vendorOptions struct {
 	// onSandbox, if set, is called with the in-process sandbox (tests
 	// reach the emulators' control surface through it).
 	onSandbox func(*sandbox.Sandbox)
+	// noBaseLinkerLimit turns the emulated 100 requests/minute off.
+	noBaseLinkerLimit bool
 }
 
 // openVendor builds the client for vendor name from the CRMPORT_*
@@ -32,7 +34,11 @@ func (f *factory) openVendor(ctx context.Context, name string, useSandbox bool, 
 	cfg := map[string]string{}
 	cleanup := func() {}
 	if useSandbox {
-		sb, err := sandbox.Start(ctx, opts.Sandbox)
+		sopt := opts.Sandbox
+		if sopt.BaseLinkerLimit == 0 && !opts.noBaseLinkerLimit {
+			sopt.BaseLinkerLimit = 100 // as the real API: crmport's pacing must keep under it
+		}
+		sb, err := sandbox.Start(ctx, sopt)
 		if err != nil {
 			return nil, cleanup, fmt.Errorf("start the sandbox: %w", err)
 		}
