@@ -15,7 +15,7 @@ import (
 func TestStringTransforms(t *testing.T) {
 	tests := []struct {
 		name, transform, region, in, want string
-		err                                error
+		err                               error
 	}{
 		{"trim nbsp polish", "trim", "", "\u00a0 Łódź \t", "Łódź", nil},
 		{"trim russian", "trim", "", "  Москва ", "Москва", nil},
