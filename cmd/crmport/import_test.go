@@ -310,12 +310,13 @@ func TestImportUnderFaults(t *testing.T) {
 		rows   int
 		args   []string
 	}{
-		{"salesman", 400, []string{"--batch-size", "20"}},
+		{"salesman", 300, []string{"--batch-size", "20", "--workers", "4"}},
 		{"thulium", 60, nil},
 		{"baselinker", 60, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.vendor, func(t *testing.T) {
+			t.Parallel() // mostly waiting out back-off
 			dir := t.TempDir()
 			in, mp := importWriteContacts(t, dir, tt.rows)
 			if tt.vendor != "salesman" {
