@@ -316,8 +316,6 @@ func plainValue(raw json.RawMessage) (any, bool) {
 		for _, e := range x {
 			if s, err := scalarString(e); err == nil {
 				out = append(out, s)
-			} else if str, ok := e.(string); ok {
-				out = append(out, str)
 			}
 		}
 		return out, true
