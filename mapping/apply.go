@@ -232,6 +232,7 @@ type boundField struct {
 	constNow bool
 	steps    []stringStep
 	values   map[string]string // foldKey(cell) → target
+	exact    map[string]string // cell → target, tried first (no folding)
 	def      *string
 	required bool
 	conv     converter
@@ -269,7 +270,7 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 		if cf != nil && cf.ReadOnly && fm.Field != m.Key && !opt.Export {
 			continue // export-only field (ids, vendor dates)
 		}
-		bf := boundField{name: fm.Field, join: fm.Join, split: fm.Split, values: fm.valuesCI, def: fm.Default}
+		bf := boundField{name: fm.Field, join: fm.Join, split: fm.Split, values: fm.valuesCI, exact: fm.Values, def: fm.Default}
 		bf.conv = converterFor(cf, fm, m.Vendor, opt.Region)
 		if opt.Reject4Byte {
 			bf.conv.strict4 = true
@@ -473,7 +474,9 @@ func (f *boundField) one(cell *sheet.Cell, s string, isDefault bool) (any, error
 		}
 	}
 	if f.values != nil && !isDefault {
-		if t, ok := f.values[foldKey(s)]; ok {
+		if t, ok := f.exact[s]; ok {
+			s = t
+		} else if t, ok := f.values[foldKey(s)]; ok {
 			s = t
 		} else if f.def != nil {
 			s = *f.def

@@ -177,15 +177,15 @@ type fastRegion struct {
 	code  string // country calling code
 	nsn   int    // digits of a national significant number
 	trunk byte   // national trunk prefix digit (0 if none)
-	valid func(nsn string) bool
+	valid func(nsn []byte) bool
 }
 
 var fastRegions = map[string]fastRegion{
-	"PL": {code: "48", nsn: 9, valid: func(n string) bool {
+	"PL": {code: "48", nsn: 9, valid: func(n []byte) bool {
 		// mobile 45, 5, 6, 7, 8x; fixed lines by area code; 80x/70x services.
 		return n[0] >= '1' && n[0] <= '9'
 	}},
-	"RU": {code: "7", nsn: 10, trunk: '8', valid: func(n string) bool {
+	"RU": {code: "7", nsn: 10, trunk: '8', valid: func(n []byte) bool {
 		return n[0] == '3' || n[0] == '4' || n[0] == '8' || n[0] == '9'
 	}},
 }
@@ -224,17 +224,22 @@ func PhoneE164(s, region string) (string, error) {
 	}
 	fr, ok := fastRegions[region]
 	if ok {
-		nat := ""
+		var nat []byte
 		switch {
 		case !plus && len(d) == fr.nsn:
-			nat = string(d)
+			nat = d
 		case !plus && fr.trunk != 0 && len(d) == fr.nsn+1 && d[0] == fr.trunk:
-			nat = string(d[1:])
+			nat = d[1:]
 		case len(d) == len(fr.code)+fr.nsn && string(d[:len(fr.code)]) == fr.code && (plus || region != "RU"):
-			nat = string(d[len(fr.code):])
+			nat = d[len(fr.code):]
 		}
-		if nat != "" && fr.valid(nat) {
-			return "+" + fr.code + nat, nil
+		if nat != nil && fr.valid(nat) {
+			var out [32]byte
+			o := append(append(append(out[:0], '+'), fr.code...), nat...)
+			if string(o) == s {
+				return s, nil // already E.164: no copy
+			}
+			return string(o), nil
 		}
 	}
 	return phoneSlow(s, region)
