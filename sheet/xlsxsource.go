@@ -443,6 +443,7 @@ type rowReader struct {
 	date1904 bool
 	lastRow  int
 	done     bool
+	buf      []byte // reused for cell values
 }
 
 // next returns the next <row>, io.EOF at the end of the sheet data.
@@ -455,7 +456,7 @@ func (rr *rowReader) next() (rawRow, error) {
 		inRow                   bool
 		col, style              int
 		typ                     string
-		val                     strings.Builder
+		val                     []byte
 		inV, inIS, inT, hasCell bool
 		skip                    int
 	)
@@ -483,7 +484,7 @@ func (rr *rowReader) next() (rawRow, error) {
 				}
 			case "c":
 				hasCell, typ, style = true, "", 0
-				val.Reset()
+				val = rr.buf[:0]
 				col++
 				for _, a := range t.Attr {
 					switch a.Name.Local {
@@ -518,7 +519,8 @@ func (rr *rowReader) next() (rawRow, error) {
 				skip--
 			case "c":
 				if hasCell && col >= 0 && col < 1<<14 {
-					cell := rr.cell(typ, style, val.String())
+					rr.buf = val
+					cell := rr.cell(typ, style, val)
 					if cell.Kind != KindEmpty {
 						for len(row.cells) < col {
 							row.cells = append(row.cells, Cell{})
@@ -536,21 +538,23 @@ func (rr *rowReader) next() (rawRow, error) {
 			}
 		case xml.CharData:
 			if inV || (inIS && inT && skip == 0) {
-				val.Write(t)
+				val = append(val, t...)
 			}
 		}
 	}
 }
 
 // cell turns a cell's type, style and raw value into a Cell.
-func (rr *rowReader) cell(typ string, style int, v string) Cell {
-	switch typ {
-	case "s":
-		i, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil || i < 0 || i >= len(rr.sst) {
+func (rr *rowReader) cell(typ string, style int, raw []byte) Cell {
+	if typ == "s" {
+		i := atoiBytes(raw)
+		if i < 0 || i >= len(rr.sst) {
 			return Cell{}
 		}
 		return textCell(rr.sst[i])
+	}
+	v := string(raw)
+	switch typ {
 	case "inlineStr", "str", "e":
 		return textCell(v)
 	case "b":
@@ -818,4 +822,25 @@ func colIndex(ref string) int {
 		return -1
 	}
 	return n - 1
+}
+
+// atoiBytes parses a non-negative decimal index, or returns -1.
+func atoiBytes(b []byte) int {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\n' || b[0] == '\r' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	if len(b) == 0 || len(b) > 9 {
+		return -1
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
