@@ -252,3 +252,27 @@ func TestSourceContextCancel(t *testing.T) {
 	}
 	assert.ErrorIs(t, gotErr, context.Canceled)
 }
+
+func TestCSVUnclosedQuote(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Firma;Uwagi\r\nA;ok\r\n\r\nB;\"never closed\r\n")
+	for i := range 3000 {
+		b.WriteString("C" + strings.Repeat("x", 20) + ";" + string(rune('0'+i%10)) + "\r\n")
+	}
+	src, err := sheet.NewCSVSource(strings.NewReader(b.String()), sheet.Options{})
+	require.NoError(t, err)
+	r, err := src.Next()
+	require.NoError(t, err)
+	assert.Equal(t, 2, r.Line)
+	r, err = src.Next()
+	require.NoError(t, err)
+	assert.True(t, r.Blank)
+	_, err = src.Next()
+	var re *sheet.RowError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, 4, re.Line)
+	assert.Contains(t, err.Error(), "row 4: ")
+	assert.Contains(t, err.Error(), "never closed")
+	_, err = src.Next()
+	assert.ErrorIs(t, err, io.EOF, "the source stays usable after a row error")
+}

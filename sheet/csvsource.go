@@ -33,7 +33,8 @@ type csvSource struct {
 	blanks   int      // blank lines still to report before queued
 	queued   []string // a record read but not yet returned
 	slab     []Cell
-	err      error // sticky error (I/O)
+	err      error     // sticky error (I/O)
+	pendErr  *RowError // a row error to report after blank rows
 	sinceCtx int
 }
 
@@ -183,9 +184,17 @@ func (s *csvSource) readRecord() ([]string, int, error) {
 		if !utf8.ValidString(f) {
 			rec[i] = strings.ToValidUTF8(f, "\uFFFD")
 		}
+		if len(f) > maxCellChars && strings.Contains(f, "\n") && utf8.RuneCountInString(f) > maxCellChars {
+			return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: fmt.Errorf(
+				"a cell runs over %d lines, longer than Excel allows (%d characters): a quote (\") opened in this row is probably never closed; fix the quotes in this row and try again",
+				strings.Count(f, "\n")+1, maxCellChars)}
+		}
 	}
 	return rec, blanks, nil
 }
+
+// maxCellChars is the most characters Excel keeps in one cell.
+const maxCellChars = 32767
 
 func isBlankRecord(rec []string) bool {
 	for _, f := range rec {
@@ -209,6 +218,12 @@ func (s *csvSource) Next() (Row, error) {
 		s.line++
 		return Row{Line: s.line, Cells: s.cells(), Blank: true}, nil
 	}
+	if s.pendErr != nil {
+		err := s.pendErr
+		s.pendErr = nil
+		s.line = err.Line
+		return Row{}, err
+	}
 	if s.queued == nil {
 		if s.err != nil {
 			return Row{}, s.err
@@ -223,7 +238,12 @@ func (s *csvSource) Next() (Row, error) {
 		if err != nil {
 			var re *RowError
 			if errors.As(err, &re) {
-				s.line++
+				if blanks > 0 { // report the blank rows first
+					s.blanks, s.pendErr = blanks-1, re
+					s.line++
+					return Row{Line: s.line, Cells: s.cells(), Blank: true}, nil
+				}
+				s.line = re.Line
 				return Row{}, err
 			}
 			s.err = err
