@@ -15,7 +15,8 @@ import (
 )
 
 // textOf returns a value as CSV text and whether it is text (which may need
-// neutralising) rather than a number, boolean or date.
+// neutralising) rather than a number, boolean or date. Numbers stay
+// numbers even in ColumnText columns: "-5" from an int is never a formula.
 func textOf(v any, kind ColumnKind) (string, bool) {
 	switch v := v.(type) {
 	case nil:
@@ -26,17 +27,17 @@ func textOf(v any, kind ColumnKind) (string, bool) {
 		}
 		return v, true
 	case int:
-		return strconv.Itoa(v), kind == ColumnText
+		return strconv.Itoa(v), false
 	case int64:
-		return strconv.FormatInt(v, 10), kind == ColumnText
+		return strconv.FormatInt(v, 10), false
 	case int32:
-		return strconv.FormatInt(int64(v), 10), kind == ColumnText
+		return strconv.FormatInt(int64(v), 10), false
 	case uint64:
-		return strconv.FormatUint(v, 10), kind == ColumnText
+		return strconv.FormatUint(v, 10), false
 	case float64:
-		return formatFloat(v), kind == ColumnText
+		return formatFloat(v), false
 	case float32:
-		return formatFloat(float64(v)), kind == ColumnText
+		return formatFloat(float64(v)), false
 	case bool:
 		if v {
 			return "TRUE", false
@@ -55,7 +56,7 @@ func textOf(v any, kind ColumnKind) (string, bool) {
 				return formatTime(v.Time), false
 			}
 		}
-		return v.Text, kind == ColumnText && v.Kind != KindEmpty
+		return v.Text, false
 	case fmt.Stringer:
 		return v.String(), true
 	}
@@ -189,7 +190,6 @@ type xlsxSink struct {
 	widths  []float64
 	row     int // last sheet row written (or buffered)
 	streamN int // rows streamed
-	maxCols int
 	err     error
 	closed  bool
 
@@ -260,7 +260,6 @@ func (s *xlsxSink) track(values []any) {
 	for len(s.widths) < len(values) {
 		s.widths = append(s.widths, 0)
 	}
-	s.maxCols = max(s.maxCols, len(values))
 	for i, v := range values {
 		t, _ := textOf(v, ColumnAuto)
 		w := 0
@@ -305,10 +304,10 @@ func (s *xlsxSink) start() error {
 	if s.textStyle, err = f.NewStyle(&excelize.Style{NumFmt: 49}); err != nil {
 		return fail(err)
 	}
-	if s.header != nil && s.maxCols > 0 {
+	if len(s.header) > 0 {
 		// Set before streaming: the StreamWriter writes the worksheet's
 		// fields after sheetData at Flush, and Close widens the range.
-		last, _ := excelize.CoordinatesToCellName(s.maxCols, 1)
+		last, _ := excelize.CoordinatesToCellName(len(s.header), 1)
 		if err := f.AutoFilter(s.sheet, "A1:"+last, nil); err != nil {
 			return fail(err)
 		}
@@ -470,8 +469,8 @@ func (s *xlsxSink) Close() error {
 		return err
 	}
 	defer s.f.Close()
-	if s.header != nil && s.maxCols > 0 {
-		last, _ := excelize.CoordinatesToCellName(s.maxCols, max(1, s.streamN))
+	if len(s.header) > 0 {
+		last, _ := excelize.CoordinatesToCellName(len(s.header), max(1, s.streamN))
 		if err := s.f.AutoFilter(s.sheet, "A1:"+last, nil); err != nil {
 			s.err = fmt.Errorf("write xlsx: %w", err)
 			return s.err

@@ -183,3 +183,38 @@ func TestXLSXSinkFile(t *testing.T) {
 	assert.Equal(t, sheet.KindDate, rows[0].Cells[3].Kind)
 	assert.Equal(t, "2025-01-31 08:30:00", rows[1].Cells[3].Text)
 }
+
+func TestXLSXSheetChoice(t *testing.T) {
+	path := writeBook(t, func(f *excelize.File) {
+		require.NoError(t, f.SetCellValue("Sheet1", "A1", "ukryte dane"))
+		require.NoError(t, f.SetCellValue("Sheet1", "B1", "x"))
+		_, err := f.NewSheet("Pusty")
+		require.NoError(t, err)
+		_, err = f.NewSheet("Dane")
+		require.NoError(t, err)
+		require.NoError(t, f.SetCellValue("Dane", "A1", "Imię")) // shared strings only
+		require.NoError(t, f.SetCellValue("Dane", "B1", "Miasto"))
+		require.NoError(t, f.SetCellValue("Dane", "A2", "Jan"))
+		require.NoError(t, f.SetCellValue("Dane", "B2", "Łódź"))
+		f.SetActiveSheet(2)
+		require.NoError(t, f.SetSheetVisible("Sheet1", false))
+	})
+	tests := []struct {
+		name, sheet, want string
+	}{
+		{"default skips hidden and empty sheets", "", "Dane"},
+		{"by name", "Sheet1", "Sheet1"},
+		{"by name ignoring case", "dane", "Dane"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src, err := sheet.OpenXLSX(path, sheet.Options{Sheet: tt.sheet})
+			require.NoError(t, err)
+			defer src.Close()
+			assert.Equal(t, tt.want, src.Info().Sheet)
+		})
+	}
+	_, err := sheet.OpenXLSX(path, sheet.Options{Sheet: "Klienci"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `no sheet named "Klienci": the workbook has "Sheet1", "Pusty", "Dane"`)
+}

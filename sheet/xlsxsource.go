@@ -130,7 +130,7 @@ func newXLSXSource(ctx context.Context, z *zip.Reader, closer io.Closer, opt Opt
 	if err != nil {
 		return nil, err
 	}
-	chosen, err := chooseSheet(files, sheets, opt.Sheet)
+	chosen, err := chooseSheet(files, sheets, opt.Sheet, sst)
 	if err != nil {
 		return nil, err
 	}
@@ -357,7 +357,7 @@ func attr(attrs []xml.Attr, local string) string {
 
 // chooseSheet picks the sheet named want (exactly, else ignoring case), or
 // the first visible sheet with data.
-func chooseSheet(files map[string]*zip.File, sheets []xlsxSheetRef, want string) (xlsxSheetRef, error) {
+func chooseSheet(files map[string]*zip.File, sheets []xlsxSheetRef, want string, sst []string) (xlsxSheetRef, error) {
 	if want != "" {
 		for _, s := range sheets {
 			if s.name == want {
@@ -383,7 +383,7 @@ func chooseSheet(files map[string]*zip.File, sheets []xlsxSheetRef, want string)
 		if firstVisible == nil {
 			firstVisible = &sheets[i]
 		}
-		if sheetHasData(files[s.part]) {
+		if sheetHasData(files[s.part], sst) {
 			return s, nil
 		}
 	}
@@ -394,7 +394,7 @@ func chooseSheet(files map[string]*zip.File, sheets []xlsxSheetRef, want string)
 }
 
 // sheetHasData reports whether a worksheet part has at least one value.
-func sheetHasData(f *zip.File) bool {
+func sheetHasData(f *zip.File, sst []string) bool {
 	if f == nil {
 		return false
 	}
@@ -403,7 +403,7 @@ func sheetHasData(f *zip.File) bool {
 		return false
 	}
 	defer rc.Close()
-	rr := &rowReader{dec: xml.NewDecoder(rc)}
+	rr := &rowReader{dec: xml.NewDecoder(rc), sst: sst}
 	for {
 		row, err := rr.next()
 		if err != nil {
