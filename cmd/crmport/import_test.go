@@ -505,3 +505,16 @@ func TestImportProgressOutput(t *testing.T) {
 		})
 	}
 }
+
+func TestImportDryRunWithoutCredentials(t *testing.T) {
+	in := importCopySample(t, "klienty-ru.csv")
+	f, ios := testFactory()
+	code := run(t.Context(), f, []string{"import", "--dry-run", "-m", filepath.Join("..", "..", "samples", "salesman.yaml"), in})
+	errOut := ios.ErrOut.(*bytes.Buffer).String()
+	assert.Equal(t, exitRowsFailed, code, errOut)
+	assert.Contains(t, errOut, "standard fields only")
+	assert.Contains(t, errOut, "23 would be created")
+
+	code = run(t.Context(), f, []string{"import", "-m", filepath.Join("..", "..", "samples", "salesman.yaml"), in})
+	assert.Equal(t, exitError, code, "a real import needs credentials")
+}
