@@ -61,8 +61,9 @@ func Open(ctx context.Context, path string, opt Options) (Source, error) {
 }
 
 // Create creates (or truncates) a CSV or XLSX file for writing, choosing
-// the format by its extension unless opt.Format is set. Closing the Sink
-// closes the file.
+// the format by its extension unless opt.Format is set (.tsv files get tab
+// delimiters unless opt.Delimiter says otherwise). Closing the Sink closes
+// the file.
 func Create(path string, opt Options) (Sink, error) {
 	format, err := FormatOf(path, opt)
 	if err != nil {
@@ -74,6 +75,9 @@ func Create(path string, opt Options) (Sink, error) {
 	}
 	if format == "xlsx" {
 		return &closingSink{Sink: NewXLSXSink(f, opt), f: f}, nil
+	}
+	if opt.Delimiter == 0 && strings.EqualFold(filepath.Ext(path), ".tsv") {
+		opt.Delimiter = '\t'
 	}
 	return &closingSink{Sink: NewCSVSink(f, opt), f: f}, nil
 }

@@ -591,7 +591,34 @@ func textCell(s string) Cell {
 	if s == "" {
 		return Cell{}
 	}
+	if strings.Contains(s, "_x") {
+		s = unescapeOOXML(s)
+	}
 	return Cell{Text: s, Kind: KindText}
+}
+
+// unescapeOOXML decodes the _xHHHH_ escapes Excel writes for characters
+// XML cannot hold (a carriage return is "_x000D_"); "_x005F_" escapes a
+// literal underscore.
+func unescapeOOXML(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "_x")
+		if i < 0 || len(s) < i+7 {
+			break
+		}
+		code, err := strconv.ParseUint(s[i+2:i+6], 16, 16)
+		if err != nil || s[i+6] != '_' {
+			b.WriteString(s[:i+2])
+			s = s[i+2:]
+			continue
+		}
+		b.WriteString(s[:i])
+		b.WriteRune(rune(code))
+		s = s[i+7:]
+	}
+	b.WriteString(s)
+	return b.String()
 }
 
 func dateCell(t time.Time) Cell {

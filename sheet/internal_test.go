@@ -1,0 +1,71 @@
+package sheet
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestUnescapeOOXML(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"carriage return", "linia 1_x000D_\nlinia 2", "linia 1\r\nlinia 2"},
+		{"escaped underscore", "a_x005F_x000D_b", "a_x000D_b"},
+		{"not an escape", "ul. Długa_x12", "ul. Długa_x12"},
+		{"bad hex", "_xZZZZ_", "_xZZZZ_"},
+		{"plain", "Łódź", "Łódź"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, unescapeOOXML(tt.in))
+		})
+	}
+}
+
+func TestFormatNumber(t *testing.T) {
+	tests := []struct {
+		name string
+		in   float64
+		want string
+	}{
+		{"float noise", 5525.1400000000003, "5525.14"},
+		{"sum noise", 0.1 + 0.2, "0.3"},
+		{"integer", 42, "42"},
+		{"negative", -7.5, "-7.5"},
+		{"small", 0.0015, "0.0015"},
+		{"large", 1e20, "100000000000000000000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, formatNumber(tt.in))
+		})
+	}
+}
+
+func TestIsDateFormat(t *testing.T) {
+	tests := []struct {
+		code string
+		want bool
+	}{
+		{"yyyy-mm-dd", true},
+		{"dd.mm.yyyy", true},
+		{"[$-415]d mmmm yyyy;@", true},
+		{"[h]:mm:ss", true},
+		{"h:mm AM/PM", true},
+		{"#,##0.00 \"zł\"", false},
+		{"0.00%", false},
+		{"[Red]#,##0", false},
+		{"General", false},
+		{"@", false},
+		{"\"Dzień\" 0", false},
+		{"#,##0 [$₽-419]", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			assert.Equal(t, tt.want, isDateFormat(tt.code))
+		})
+	}
+	assert.True(t, isBuiltinDateFormat(14))
+	assert.True(t, isBuiltinDateFormat(22))
+	assert.False(t, isBuiltinDateFormat(2))
+	assert.False(t, isBuiltinDateFormat(49))
+}
