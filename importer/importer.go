@@ -483,7 +483,7 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 
-	ordered := make(chan *item, r.batch*(r.workers+2)+64)
+	ordered := make(chan *item, r.batch*(r.workers*4+2)+64)
 	work := make(chan []*item, r.workers)
 
 	var wg sync.WaitGroup
