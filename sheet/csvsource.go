@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -16,8 +17,13 @@ import (
 // sampleSize is how much of a CSV file detection looks at.
 const sampleSize = 64 << 10
 
-// cellSlab is how many rows' worth of cells a source allocates at once.
-const cellSlab = 128
+// slabRows is how many rows' worth of cells a source allocates at once:
+// about 8 KiB, small enough for the allocator's fast path.
+func slabRows(width int) int {
+	return max(1, 8192/(width*cellSize))
+}
+
+var cellSize = int(reflect.TypeFor[Cell]().Size())
 
 // csvSource reads a CSV file: see NewCSVSource.
 type csvSource struct {
@@ -28,14 +34,15 @@ type csvSource struct {
 	width  int
 	info   Info
 
-	line     int      // Line of the last row returned
-	lastEnd  int      // physical line (csv.Reader's count) where the last record ended
-	blanks   int      // blank lines still to report before queued
-	queued   []string // a record read but not yet returned
-	slab     []Cell
-	err      error     // sticky error (I/O)
-	pendErr  *RowError // a row error to report after blank rows
-	sinceCtx int
+	line      int      // Line of the last row returned
+	lastEnd   int      // physical line (csv.Reader's count) where the last record ended
+	blanks    int      // blank lines still to report before queued
+	queued    []string // a record read but not yet returned
+	slab      []Cell
+	err       error     // sticky error (I/O)
+	pendErr   *RowError // a row error to report after blank rows
+	checkUTF8 bool      // input is read as UTF-8 without a decoder
+	sinceCtx  int
 }
 
 // NewCSVSource reads CSV from r, streaming. The encoding is detected from
@@ -84,6 +91,8 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 	var text io.Reader = br
 	if d := decoderFor(enc); d != nil {
 		text = transform.NewReader(br, d.NewDecoder())
+	} else {
+		s.checkUTF8 = true // decoders always produce valid UTF-8; raw input may not be
 	}
 	tr := bufio.NewReaderSize(text, sampleSize)
 	decoded, perr := tr.Peek(sampleSize)
@@ -181,7 +190,7 @@ func (s *csvSource) readRecord() ([]string, int, error) {
 	endLine, _ := s.cr.FieldPos(last)
 	s.lastEnd = endLine + strings.Count(rec[last], "\n")
 	for i, f := range rec {
-		if !utf8.ValidString(f) {
+		if s.checkUTF8 && !utf8.ValidString(f) {
 			rec[i] = strings.ToValidUTF8(f, "\uFFFD")
 		}
 		if len(f) > maxCellChars && strings.Contains(f, "\n") && utf8.RuneCountInString(f) > maxCellChars {
@@ -297,7 +306,7 @@ func (s *csvSource) cells() []Cell {
 		return nil
 	}
 	if len(s.slab) < s.width {
-		s.slab = make([]Cell, s.width*cellSlab)
+		s.slab = make([]Cell, s.width*slabRows(s.width))
 	}
 	c := s.slab[:s.width:s.width]
 	s.slab = s.slab[s.width:]

@@ -813,7 +813,7 @@ func (s *xlsxSource) cells() []Cell {
 		return nil
 	}
 	if len(s.slab) < s.width {
-		s.slab = make([]Cell, s.width*cellSlab)
+		s.slab = make([]Cell, s.width*slabRows(s.width))
 	}
 	c := s.slab[:s.width:s.width]
 	s.slab = s.slab[s.width:]
