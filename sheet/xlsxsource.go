@@ -93,7 +93,7 @@ func newXLSXSource(ctx context.Context, z *zip.Reader, closer io.Closer, opt Opt
 		Sheets []struct {
 			Name  string `xml:"name,attr"`
 			State string `xml:"state,attr"`
-			RID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+			RID   string `xml:"id,attr"` // r:id, transitional or strict namespace
 		} `xml:"sheets>sheet"`
 	}
 	if err := readXMLPart(files, wbPath, &wb); err != nil {
