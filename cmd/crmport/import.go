@@ -19,6 +19,7 @@ import (
 
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/crm/retry"
+	"github.com/crmport/crmport/crm/salesman"
 	"github.com/crmport/crmport/importer"
 	"github.com/crmport/crmport/internal/iostreams"
 	"github.com/crmport/crmport/mapping"
@@ -272,6 +273,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		MaxErrors:   opts.MaxErrors,
 		ReportDir:   opts.ReportDir,
 		Progress:    prog,
+		Normalize:   importNormalizers[vendorName],
 		CountRows:   opts.IO.IsStderrTTY() && !opts.Quiet,
 		Now:         now,
 	}
@@ -295,6 +297,13 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		return withExitCode(exitRowsFailed, runErr)
 	}
 	return runErr
+}
+
+// importNormalizers say how a vendor stores values, so that an upsert
+// compares what was sent with what the CRM holds (SalesMan rewrites titles
+// and quotes).
+var importNormalizers = map[string]func(field, value string) string{
+	"salesman": salesman.Normalize,
 }
 
 // importJSON is the --json summary object of DESIGN.md.

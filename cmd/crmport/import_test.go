@@ -518,3 +518,49 @@ func TestImportDryRunWithoutCredentials(t *testing.T) {
 	code = run(t.Context(), f, []string{"import", "-m", filepath.Join("..", "..", "samples", "salesman.yaml"), in})
 	assert.Equal(t, exitError, code, "a real import needs credentials")
 }
+
+func TestImportUpsertRoundTrip(t *testing.T) {
+	in := importCopySample(t, "klienci-pl.csv")
+	dir := filepath.Dir(in)
+	src, err := os.ReadFile(filepath.Join("..", "..", "samples", "thulium.yaml"))
+	require.NoError(t, err)
+	mp := filepath.Join(dir, "thulium-key.yaml")
+	require.NoError(t, os.WriteFile(mp, append(src, []byte("key: email\n")...), 0o644))
+	sb, err := sandbox.Start(t.Context(), sandbox.Options{})
+	require.NoError(t, err)
+	defer sb.Close()
+	env := map[string]string{}
+	for _, kv := range sb.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	importOnce := func(args ...string) (exitCode, map[string]any, string) {
+		ios, _, out, errOut := iostreams.Test()
+		f := &factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+		code := run(t.Context(), f, append([]string{"import", "--rate", "0", "--json", "-m", mp}, args...))
+		var js map[string]any
+		if out.Len() > 0 {
+			require.NoError(t, json.Unmarshal(out.Bytes(), &js))
+		}
+		return code, js, errOut.String()
+	}
+	code, js, errOut := importOnce(in)
+	require.Equal(t, exitRowsFailed, code, errOut)
+	assert.EqualValues(t, 22, js["created"])
+
+	// The same file as an upsert: nothing changed, so nothing is updated.
+	code, js, errOut = importOnce("--mode", "upsert", "--restart", in)
+	require.Equal(t, exitRowsFailed, code, errOut)
+	assert.EqualValues(t, 22, js["unchanged"], errOut)
+	assert.EqualValues(t, 0, js["created"])
+
+	// Change one surname: that row is updated, the others unchanged.
+	data, err := os.ReadFile(in)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(in, bytes.Replace(data, []byte(";Mazur;"), []byte(";Mazurek;"), 1), 0o644))
+	code, js, errOut = importOnce("--mode", "upsert", "--restart", in)
+	require.Equal(t, exitRowsFailed, code, errOut)
+	assert.EqualValues(t, 1, js["updated"], errOut)
+	assert.EqualValues(t, 21, js["unchanged"])
+	assert.Len(t, sb.Fakes()["thulium"].Records(), 22, "an upsert never duplicates")
+}
