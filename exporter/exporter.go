@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/crmport/crmport/crm"
@@ -69,21 +70,33 @@ func Run(ctx context.Context, opt Options) (Summary, error) {
 	}
 	idField := opt.Vendor.Capabilities().IDField
 
+	// Pages are read one ahead by a goroutine while the current page is
+	// written: fetching (network, JSON) and writing (XLSX/CSV) overlap, and
+	// at most prefetchPages+2 pages are in memory at once.
+	pages, stopFetch := fetchPages(ctx, opt.Vendor, opt.Query)
+	defer stopFetch()
+
 	var (
 		plan      *columnPlan
-		cursor    string
 		prevIDs   map[string]bool // ids of the previous page: pages that shift repeat rows only across neighbours
 		lateKeys  = map[string]bool{}
 		headerErr error
 	)
 	for {
-		if err := ctx.Err(); err != nil {
-			return sum, err
+		f, ok := <-pages
+		if !ok { // the reader gave up: only when ctx is done
+			if err := ctx.Err(); err != nil {
+				return sum, err
+			}
+			return sum, fmt.Errorf("read page %d of %s clients: the page reader stopped", sum.Pages+1, opt.Vendor.Name())
 		}
-		page, err := opt.Vendor.List(ctx, opt.Query, cursor)
-		if err != nil {
-			return sum, fmt.Errorf("read page %d of %s clients: %w", sum.Pages+1, opt.Vendor.Name(), err)
+		if f.ctxErr {
+			return sum, f.err
 		}
+		if f.err != nil {
+			return sum, fmt.Errorf("read page %d of %s clients: %w", sum.Pages+1, opt.Vendor.Name(), f.err)
+		}
+		page := f.page
 		sum.Pages++
 		if plan == nil {
 			plan, headerErr = newColumnPlan(opt, page.Records, idField)
@@ -124,7 +137,6 @@ func Run(ctx context.Context, opt Options) (Summary, error) {
 		if page.Next == "" {
 			break
 		}
-		cursor = page.Next
 	}
 	if plan == nil { // no page at all cannot happen, but keep the file valid
 		plan, _ = newColumnPlan(opt, nil, idField)
@@ -144,6 +156,56 @@ func Run(ctx context.Context, opt Options) (Summary, error) {
 	}
 	sum.Elapsed = now().Sub(start)
 	return sum, nil
+}
+
+// prefetchPages is how many pages the reader may hold ready beyond the one
+// it is reading and the one being written.
+const prefetchPages = 1
+
+// fetched is one page read by fetchPages, or the error that ended the walk.
+type fetched struct {
+	page   crm.Page
+	err    error
+	ctxErr bool // err is ctx.Err(), seen before asking for the page
+}
+
+// fetchPages walks v's pages in order on a goroutine and sends each on the
+// returned channel, which is closed after the last page, after an error, or
+// once stop is called. stop cancels the walk and waits for the goroutine,
+// so v is not used after it returns.
+func fetchPages(ctx context.Context, v crm.Vendor, q crm.ListQuery) (<-chan fetched, func()) {
+	fctx, cancel := context.WithCancel(ctx)
+	out := make(chan fetched, prefetchPages)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(out)
+		send := func(f fetched) bool {
+			select {
+			case out <- f:
+				return true
+			case <-fctx.Done():
+				return false
+			}
+		}
+		cursor := ""
+		for {
+			if err := ctx.Err(); err != nil {
+				send(fetched{err: err, ctxErr: true})
+				return
+			}
+			page, err := v.List(fctx, q, cursor)
+			if !send(fetched{page: page, err: err}) || err != nil || page.Next == "" {
+				return
+			}
+			cursor = page.Next
+		}
+	}()
+	return out, func() {
+		cancel()
+		wg.Wait()
+	}
 }
 
 func idString(v any) string {

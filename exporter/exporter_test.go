@@ -3,7 +3,9 @@ package exporter
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -183,4 +185,101 @@ func TestRunErrorsAndEnrich(t *testing.T) {
 	cancel()
 	_, err = Run(ctx, Options{Vendor: &pagedVendor{recs: records(2), pageSize: 5}, Sink: &memSink{}})
 	assert.True(t, errors.Is(err, context.Canceled))
+}
+
+// funcSink calls row for every row written.
+type funcSink struct {
+	memSink
+	row func(n int, v []any) error
+}
+
+func (s *funcSink) WriteRow(v []any) error {
+	if err := s.row(len(s.rows), v); err != nil {
+		return err
+	}
+	return s.memSink.WriteRow(v)
+}
+
+// hookVendor is a pagedVendor with a hook before each List.
+type hookVendor struct {
+	*pagedVendor
+	before func(ctx context.Context, call int) error
+	calls  atomic.Int32
+}
+
+func (v *hookVendor) List(ctx context.Context, q crm.ListQuery, cursor string) (crm.Page, error) {
+	if err := v.before(ctx, int(v.calls.Add(1))); err != nil {
+		return crm.Page{}, err
+	}
+	return v.pagedVendor.List(ctx, q, cursor)
+}
+
+func TestRunReadsNextPageWhileWriting(t *testing.T) {
+	page2Asked := make(chan struct{})
+	v := &hookVendor{pagedVendor: &pagedVendor{recs: records(5), pageSize: 3}, before: func(_ context.Context, call int) error {
+		if call == 2 {
+			close(page2Asked)
+		}
+		return nil
+	}}
+	sink := &funcSink{row: func(n int, _ []any) error {
+		if n == 2 { // the last row of page 1 waits until page 2 is being read
+			select {
+			case <-page2Asked:
+			case <-time.After(10 * time.Second):
+				return errors.New("page 2 was not read while page 1 was written")
+			}
+		}
+		return nil
+	}}
+	sum, err := Run(context.Background(), Options{Vendor: v, Fields: testFields, Sink: sink})
+	require.NoError(t, err)
+	assert.Equal(t, 5, sum.Rows)
+	assert.Equal(t, 2, sum.Pages)
+	assert.Len(t, sink.rows, 5)
+	assert.Equal(t, int32(2), v.calls.Load(), "no page read twice or beyond the last")
+}
+
+func TestRunStopsTheReaderWhenWritingFails(t *testing.T) {
+	readerDone := make(chan struct{})
+	v := &hookVendor{pagedVendor: &pagedVendor{recs: records(9), pageSize: 3}, before: func(ctx context.Context, call int) error {
+		if call == 2 { // hangs until Run gives up on the export
+			<-ctx.Done()
+			close(readerDone)
+			return ctx.Err()
+		}
+		return nil
+	}}
+	sink := &funcSink{row: func(n int, _ []any) error {
+		if n == 1 {
+			return errors.New("disk full")
+		}
+		return nil
+	}}
+	sum, err := Run(context.Background(), Options{Vendor: v, Fields: testFields, Sink: sink})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "disk full")
+	assert.Equal(t, 1, sum.Rows)
+	select {
+	case <-readerDone:
+	default:
+		t.Fatal("Run returned while the page reader was still using the vendor")
+	}
+	assert.Equal(t, int32(2), v.calls.Load())
+}
+
+func TestRunCancelledWhileReading(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	v := &hookVendor{pagedVendor: &pagedVendor{recs: records(9), pageSize: 3}, before: func(ctx context.Context, call int) error {
+		if call == 2 {
+			cancel()
+			<-ctx.Done()
+			return fmt.Errorf("list: %w", ctx.Err())
+		}
+		return nil
+	}}
+	sum, err := Run(ctx, Options{Vendor: v, Fields: testFields, Sink: &memSink{}})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.LessOrEqual(t, sum.Rows, 3)
 }
