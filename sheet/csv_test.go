@@ -281,3 +281,30 @@ func TestCSVUnclosedQuote(t *testing.T) {
 	_, err = src.Next()
 	assert.ErrorIs(t, err, io.EOF, "the source stays usable after a row error")
 }
+
+func TestCSVLateSingleByteText(t *testing.T) {
+	tests := []struct {
+		name string
+		enc  encoding.Encoding
+		tail string
+		want string
+		city string
+	}{
+		{"polish after 70 KB of ascii", charmap.Windows1250, "Wójcik;Łódź\r\nŻak;Gdańsk\r\n", "windows-1250", "Łódź"},
+		{"russian after 70 KB of ascii", charmap.Windows1251, "Иванов;Москва\r\nПетров;Казань\r\n", "windows-1251", "Москва"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			b.WriteString("Name;City\r\n")
+			for b.Len() < 70_000 {
+				b.WriteString("Smith;London\r\n")
+			}
+			b.Write(encode(t, tt.enc, tt.tail))
+			src, rows := readCSV(t, b.Bytes(), sheet.Options{})
+			last := rows[len(rows)-2]
+			assert.Equal(t, tt.city, last.Cells[1].Text)
+			assert.Equal(t, tt.want, src.Info().Encoding, "Info tells what was used in the end")
+		})
+	}
+}

@@ -34,15 +34,17 @@ type csvSource struct {
 	width  int
 	info   Info
 
-	line      int      // Line of the last row returned
-	lastEnd   int      // physical line (csv.Reader's count) where the last record ended
-	blanks    int      // blank lines still to report before queued
-	queued    []string // a record read but not yet returned
-	slab      []Cell
-	err       error     // sticky error (I/O)
-	pendErr   *RowError // a row error to report after blank rows
-	checkUTF8 bool      // input is read as UTF-8 without a decoder
-	sinceCtx  int
+	line        int      // Line of the last row returned
+	lastEnd     int      // physical line (csv.Reader's count) where the last record ended
+	blanks      int      // blank lines still to report before queued
+	queued      []string // a record read but not yet returned
+	slab        []Cell
+	err         error     // sticky error (I/O)
+	pendErr     *RowError // a row error to report after blank rows
+	checkUTF8   bool      // input is read as UTF-8 without a decoder
+	asciiSample bool      // detection saw only ASCII: the encoding may show up later
+	lateEnc     string    // the single-byte encoding chosen when it did
+	sinceCtx    int
 }
 
 // NewCSVSource reads CSV from r, streaming. The encoding is detected from
@@ -82,6 +84,7 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 	case enc == "":
 		enc = detectEncoding(sample, atEOF)
 		s.info.Detected = true
+		s.asciiSample = enc == EncUTF8 && !atEOF && isASCII(sample)
 	}
 	s.info.Encoding = enc
 	// Drop a byte order mark that matches the encoding used.
@@ -191,7 +194,7 @@ func (s *csvSource) readRecord() ([]string, int, error) {
 	s.lastEnd = endLine + strings.Count(rec[last], "\n")
 	for i, f := range rec {
 		if s.checkUTF8 && !utf8.ValidString(f) {
-			rec[i] = strings.ToValidUTF8(f, "\uFFFD")
+			rec[i] = s.fixInvalid(rec, f)
 		}
 		if len(f) > maxCellChars && strings.Contains(f, "\n") && utf8.RuneCountInString(f) > maxCellChars {
 			return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: fmt.Errorf(
@@ -200,6 +203,30 @@ func (s *csvSource) readRecord() ([]string, int, error) {
 		}
 	}
 	return rec, blanks, nil
+}
+
+// fixInvalid handles a field that is not valid UTF-8. When detection saw
+// only ASCII in its sample, the file is really in a single-byte encoding
+// whose letters start later (a long list sorted so that Polish or Russian
+// names come last): the encoding is chosen from this record and used for
+// every invalid field from now on, and Info reports it. Otherwise the bad
+// bytes become U+FFFD.
+func (s *csvSource) fixInvalid(rec []string, f string) string {
+	if !s.asciiSample {
+		return strings.ToValidUTF8(f, "\uFFFD")
+	}
+	if s.lateEnc == "" {
+		s.lateEnc = detectEncoding([]byte(strings.Join(rec, " ")), true)
+		if s.lateEnc == EncUTF8 || decoderFor(s.lateEnc) == nil {
+			s.lateEnc = EncWin1250
+		}
+		s.info.Encoding = s.lateEnc
+	}
+	out, err := decoderFor(s.lateEnc).NewDecoder().String(f)
+	if err != nil {
+		return strings.ToValidUTF8(f, "\uFFFD")
+	}
+	return out
 }
 
 // maxCellChars is the most characters Excel keeps in one cell.
@@ -373,4 +400,13 @@ func sniffDelimiter(text string, truncated bool) rune {
 		}
 	}
 	return best
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
