@@ -176,7 +176,7 @@ func TestImportSamples(t *testing.T) {
 	}{
 		{"salesman ru cp1251", "salesman", "salesman.yaml", "klienty-ru.csv", ';', "", 23, 0, 6, "kuznetsova@", "kuznetsova@volga.ru"},
 		{"thulium pl cp1250", "thulium", "thulium.yaml", "klienci-pl.csv", ';', "", 22, 1, 7, "jan@", "jan@apteka.pl"},
-		{"thulium xlsx", "thulium", "thulium-xlsx.yaml", "klienci.xlsx", 0, "Klienci", 8, 1, 0, "", ""},
+		{"thulium xlsx", "thulium", "thulium-xlsx.yaml", "klienci.xlsx", 0, "Klienci", 8, 1, 9, "jan@", ""},
 		{"baselinker en", "baselinker", "baselinker.yaml", "contacts-en.csv", ',', "", 23, 0, 9, "emily.davis@", "emily.davis@evergreen.com"},
 	}
 	for _, tt := range tests {
@@ -563,4 +563,21 @@ func TestImportUpsertRoundTrip(t *testing.T) {
 	assert.EqualValues(t, 1, js["updated"], errOut)
 	assert.EqualValues(t, 21, js["unchanged"])
 	assert.Len(t, sb.Fakes()["thulium"].Records(), 22, "an upsert never duplicates")
+}
+
+func TestImportMaxErrorsStopsEarly(t *testing.T) {
+	dir := t.TempDir()
+	in, mp := importWriteContacts(t, dir, 200)
+	// A mapping that reads the wrong column as the e-mail: every row fails.
+	require.NoError(t, os.WriteFile(mp, []byte("vendor: salesman\nsource:\n  delimiter: \";\"\nfields:\n  title: Firma\n  mail_url: {column: Telefon, transform: [email]}\n"), 0o644))
+	r := runImportCmd(t.Context(), t, "salesman", sandbox.Options{}, "--sandbox", "--rate", "0", "--max-errors", "10%", "--json", "-m", mp, in)
+	require.Equal(t, exitRowsFailed, r.code, r.errOut)
+	assert.Contains(t, r.errOut, "mapping is probably wrong")
+	assert.Contains(t, r.errOut, "row 2: column \"Telefon\"")
+	assert.Contains(t, r.errOut, "Stopped importing")
+	var js map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.out), &js), r.out)
+	assert.Less(t, js["rows"], float64(200), "stopped before reading the whole file")
+	assert.Empty(t, r.fake.Records())
+	assert.FileExists(t, filepath.Join(dir, "kontakty.salesman.journal"))
 }
