@@ -147,7 +147,7 @@ func people(n int, salt int64, ruShare float64) []person {
 			p.city, p.postcode, p.country, p.countryName = c.city, c.postcode, "PL", "Polska"
 			p.street = "ul. " + pick(rng, plStreets)
 			p.building = fmt.Sprintf("%d/%d", 1+rng.Intn(150), 1+rng.Intn(40))
-			p.phone = fmt.Sprintf("+48 %d%02d %03d %03d", 5+rng.Intn(4), rng.Intn(100), i%1000, rng.Intn(1000))
+			p.phone = fmt.Sprintf("+48 %s%d %03d %03d", pick(rng, plMobilePrefixes), rng.Intn(10), i%1000, rng.Intn(1000))
 			p.taxID = nip(rng)
 			if rng.Intn(2) == 0 {
 				p.company = strings.TrimSpace(fmt.Sprintf("%s %s %s", pick(rng, plCompanies), p.last, pick(rng, plForms)))
@@ -260,3 +260,8 @@ func BaseLinkerRecords(n int) []crm.Record {
 	}
 	return out
 }
+
+// plMobilePrefixes are Polish mobile number prefixes that libphonenumber
+// (and so crmport's phone check) accepts: a seeded client exported and
+// imported back must pass validation.
+var plMobilePrefixes = []string{"50", "51", "53", "57", "60", "66", "69", "72", "73", "78", "79", "88"}
