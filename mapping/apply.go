@@ -236,6 +236,11 @@ type boundField struct {
 	def      *string
 	required bool
 	conv     converter
+
+	// Work done once in Bind so Apply does not repeat it per row.
+	targets  map[string]any // values/default target → its converted value (targets that convert without error)
+	defValue any            // the default after the transform chain and conversion; nil = convert per row
+	checked  bool           // the last transform already made the check conv.typ asks for (email, phone)
 }
 
 // Bind binds the mapping to a file's header row and the vendor's catalogue
@@ -276,11 +281,15 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 			bf.conv.strict4 = true
 		}
 		bf.required = cf != nil && cf.Required
+		last := ""
 		for _, t := range fm.Transforms {
 			if st, err := stringTransform(t, bf.conv.region); err == nil {
 				bf.steps = append(bf.steps, st)
+				last = t
 			}
 		}
+		bf.checked = (last == "email" && bf.conv.typ == crm.TypeEmail) || (last == "phone" && bf.conv.typ == crm.TypePhone)
+		bf.precompute()
 		if fm.Value != nil {
 			if s, ok := fm.Value.(string); ok && isNowWord(s) && (bf.conv.typ == crm.TypeDate || bf.conv.typ == crm.TypeDateTime) {
 				bf.constNow = true
@@ -386,7 +395,20 @@ func (b *Binding) Apply(row sheet.Row) (crm.Record, error) {
 }
 
 func (f *boundField) joined(row sheet.Row) string {
+	n, parts := 0, 0
+	for _, idx := range f.cols {
+		if idx < len(row.Cells) {
+			if t := trimSpace(row.Cells[idx].Text); t != "" {
+				n += len(t)
+				parts++
+			}
+		}
+	}
+	if parts == 0 {
+		return ""
+	}
 	var b strings.Builder
+	b.Grow(n + (parts-1)*len(f.join)) // one allocation for the joined text
 	for _, idx := range f.cols {
 		if idx >= len(row.Cells) {
 			continue
@@ -407,6 +429,8 @@ func (f *boundField) joined(row sheet.Row) string {
 func (f *boundField) value(b *Binding, cell *sheet.Cell, s string) (any, error) {
 	if trimSpace(s) == "" {
 		switch {
+		case f.defValue != nil:
+			return f.defValue, nil
 		case f.def != nil:
 			return f.one(nil, *f.def, true)
 		case f.required:
@@ -473,17 +497,51 @@ func (f *boundField) one(cell *sheet.Cell, s string, isDefault bool) (any, error
 			return nil, err
 		}
 	}
+	replaced := false
 	if f.values != nil && !isDefault {
 		if t, ok := f.exact[s]; ok {
-			s = t
+			s, replaced = t, true
 		} else if t, ok := f.values[foldKey(s)]; ok {
-			s = t
+			s, replaced = t, true
 		} else if f.def != nil {
-			s = *f.def
+			s, replaced = *f.def, true
 		}
 	}
 	if s != orig {
 		cell = nil
 	}
+	if replaced && cell == nil {
+		if v, ok := f.targets[s]; ok {
+			return v, nil // converted once in Bind
+		}
+	} else if f.checked && !replaced {
+		return s, f.conv.checkString(s)
+	}
 	return f.conv.convert(cell, s)
+}
+
+// precompute converts the values table's targets and the default once, so
+// rows that hit them share one value instead of converting (and
+// allocating) it again. Targets that do not convert are left to Apply,
+// which reports them per row as before.
+func (f *boundField) precompute() {
+	if len(f.exact) > 0 || f.def != nil {
+		f.targets = make(map[string]any, len(f.exact)+1)
+		add := func(t string) {
+			if v, err := f.conv.convert(nil, t); err == nil && v != nil {
+				f.targets[t] = v
+			}
+		}
+		for _, t := range f.exact {
+			add(t)
+		}
+		if f.def != nil {
+			add(*f.def)
+		}
+	}
+	if f.def != nil {
+		if v, err := f.one(nil, *f.def, true); err == nil && v != nil {
+			f.defValue = v
+		}
+	}
 }
