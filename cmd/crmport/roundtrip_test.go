@@ -1,0 +1,117 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/crmport/crmport/crm/sandbox"
+)
+
+// TestExportEditImportRoundTrip is issue 7's round trip: an exported file,
+// edited in Excel, imports back with the same mapping as an upsert keyed by
+// the vendor id; the rows nobody touched come back unchanged.
+func TestExportEditImportRoundTrip(t *testing.T) {
+	const clients = 12
+	tests := []struct {
+		vendor, mapping, column, value, field string
+	}{
+		{"thulium", `vendor: thulium
+key: customer_id
+fields:
+  customer_id: ID
+  surname: Nazwisko
+  name: Imię
+  email: {column: E-mail, transform: [trim, lower, email]}
+  phone_number: {column: Telefon, transform: [phone], region: PL}
+  address.city: Miasto
+`, "Miasto", "Zielona Góra", "address.city"},
+		{"salesman", `vendor: salesman
+key: clid
+fields:
+  clid: ID
+  title: Firma
+  phone: {column: Telefon, split: ","}
+  mail_url: E-mail
+  address: Adres
+`, "Adres", "ул. Новая 1, Казань", "address"},
+		{"baselinker", `vendor: baselinker
+key: crm_client_id
+fields:
+  crm_client_id: ID
+  invoice_company: Firma
+  email: E-mail
+  phone: Telefon
+  invoice_postcode: Kod
+  invoice_city: Miasto
+`, "Kod", "00-950", "invoice_postcode"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.vendor, func(t *testing.T) {
+			if tt.vendor == "baselinker" && testing.Short() {
+				t.Skip("paced at BaseLinker's 90 requests/min")
+			}
+			sb, err := sandbox.Start(t.Context(), sandbox.Options{Addr: "127.0.0.1:0", Seed: clients})
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = sb.Close() })
+			env := map[string]string{}
+			for _, kv := range sb.Env() {
+				k, v, _ := strings.Cut(kv, "=")
+				env[k] = v
+			}
+			dir := t.TempDir()
+			mpath := filepath.Join(dir, "m.yaml")
+			require.NoError(t, os.WriteFile(mpath, []byte(tt.mapping), 0o600))
+			out := filepath.Join(dir, "klienci.xlsx")
+
+			f, _ := testFactory()
+			f.Getenv = func(k string) string { return env[k] }
+			code, _, stderr := execCrmport(t, f, "export", "-m", mpath, "-o", out)
+			require.Equal(t, exitOK, code, stderr)
+
+			// A person edits one cell in Excel and saves.
+			x, err := excelize.OpenFile(out)
+			require.NoError(t, err)
+			sheetName := x.GetSheetName(0)
+			rows, err := x.GetRows(sheetName)
+			require.NoError(t, err)
+			require.Len(t, rows, clients+1)
+			col := column(rows, tt.column)
+			require.GreaterOrEqual(t, col, 0)
+			editedID := rows[2][column(rows, "ID")]
+			cell, err := excelize.CoordinatesToCellName(col+1, 3)
+			require.NoError(t, err)
+			require.NoError(t, x.SetCellStr(sheetName, cell, tt.value))
+			require.NoError(t, x.Save())
+			require.NoError(t, x.Close())
+
+			f, _ = testFactory()
+			f.Getenv = func(k string) string { return env[k] }
+			code, stdout, stderr := execCrmport(t, f, "import", "-m", mpath, out, "--mode", "upsert", "--json", "--report-dir", dir)
+			require.Equal(t, exitOK, code, stderr)
+			var sum importJSON
+			require.NoError(t, json.Unmarshal([]byte(stdout), &sum), stdout)
+			assert.Equal(t, clients, sum.Rows)
+			assert.Equal(t, 1, sum.Updated, "the edited row is updated")
+			assert.Equal(t, clients-1, sum.Unchanged, "rows nobody touched come back unchanged")
+			assert.Zero(t, sum.Created+sum.Failed, stderr)
+
+			var found bool
+			for _, r := range sb.Fakes()[tt.vendor].Records() {
+				if fmt.Sprint(r[map[string]string{"thulium": "customer_id", "salesman": "clid", "baselinker": "crm_client_id"}[tt.vendor]]) == editedID {
+					found = true
+					assert.Equal(t, tt.value, fmt.Sprint(r[tt.field]))
+				}
+			}
+			assert.True(t, found, "client %s still in the CRM", editedID)
+			assert.Len(t, sb.Fakes()[tt.vendor].Records(), clients, "an upsert of exported rows creates nobody")
+		})
+	}
+}
