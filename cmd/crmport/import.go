@@ -148,7 +148,7 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	fl.StringVar(&maxErrors, "max-errors", "", "stop when more than N rows (e.g. 10) or P% of rows (e.g. 5%) fail")
 	fl.StringVar(&opts.ReportDir, "report-dir", "", "folder for the reports and the journal (default: the file's folder)")
 	fl.BoolVar(&opts.Restart, "restart", false, "start over: ignore the journal of an earlier run of this import")
-	fl.BoolVar(&opts.Sandbox, "sandbox", false, "import into built-in emulators instead of a real CRM (no account needed)")
+	fl.BoolVar(&opts.Sandbox, "sandbox", false, "import into built-in emulators instead of a real CRM (no account needed; they start empty, so every run starts over)")
 	fl.BoolVar(&opts.JSON, "json", false, "print a JSON summary on stdout at the end")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress output (the summary and errors are still printed)")
 	return cmd
@@ -269,13 +269,15 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		BatchSize:   opts.BatchSize,
 		Workers:     opts.Workers,
 		DryRun:      opts.DryRun,
-		Restart:     opts.Restart,
-		MaxErrors:   opts.MaxErrors,
-		ReportDir:   opts.ReportDir,
-		Progress:    prog,
-		Normalize:   importNormalizers[vendorName],
-		CountRows:   opts.IO.IsStderrTTY() && !opts.Quiet,
-		Now:         now,
+		// The in-process sandbox starts empty every time, so a journal of an
+		// earlier sandbox run describes clients that no longer exist.
+		Restart:   opts.Restart || opts.Sandbox,
+		MaxErrors: opts.MaxErrors,
+		ReportDir: opts.ReportDir,
+		Progress:  prog,
+		Normalize: importNormalizers[vendorName],
+		CountRows: opts.IO.IsStderrTTY() && !opts.Quiet,
+		Now:       now,
 	}
 	sum, runErr := importer.Run(ctx, iopt)
 	prog.stop()
