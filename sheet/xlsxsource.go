@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"archive/zip"
+	"bufio"
 	"context"
 	"encoding/xml"
 	"errors"
@@ -146,7 +147,7 @@ func newXLSXSource(ctx context.Context, z *zip.Reader, closer io.Closer, opt Opt
 		ctx:    ctx,
 		closer: multiCloser{rc, closer},
 		info:   Info{Format: "xlsx", Sheet: chosen.name},
-		rr:     &rowReader{dec: xml.NewDecoder(rc), sst: sst, isDate: isDate, date1904: date1904},
+		rr:     &rowReader{dec: xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10)), sst: sst, isDate: isDate, date1904: date1904},
 	}
 	if err := s.findHeader(opt.HeaderRow); err != nil {
 		_ = rc.Close()
@@ -303,7 +304,7 @@ func readSharedStrings(files map[string]*zip.File, name string) ([]string, error
 		return nil, fmt.Errorf("shared strings: %w", err)
 	}
 	defer rc.Close()
-	dec := xml.NewDecoder(rc)
+	dec := xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10))
 	var out []string
 	var b strings.Builder
 	inT, skip := false, 0
