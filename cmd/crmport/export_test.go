@@ -273,3 +273,29 @@ func TestExportFlagErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestExportWithNotesReadsDetails(t *testing.T) {
+	exportHook = seedOnce("baselinker", []crm.Record{
+		{"email": "a@firma.pl", "notes": "Dzwonić po 15:00", "custom_extra_fields.1": "VIP"},
+		{"email": "b@firma.pl", "notes": "Звонить утром"},
+	})
+	t.Cleanup(func() { exportHook = nil })
+	f, _ := testFactory()
+	out := filepath.Join(t.TempDir(), "k.csv")
+	code, _, stderr := execCrmport(t, f, "export", "--vendor", "baselinker", "--sandbox", "-o", out, "--with-notes",
+		"--fields", "crm_client_id,email,notes,custom_extra_fields.1")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "one more request", "the cost is stated up front")
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, 3)
+	assert.Equal(t, []string{"a@firma.pl", "Dzwonić po 15:00", "VIP"}, rows[1][1:])
+	assert.Equal(t, []string{"b@firma.pl", "Звонить утром", ""}, rows[2][1:])
+
+	f, _ = testFactory()
+	code, _, stderr = execCrmport(t, f, "export", "--vendor", "thulium", "--sandbox", "-o", out, "--with-notes")
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "--with-notes is for BaseLinker")
+}
