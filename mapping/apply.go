@@ -95,20 +95,8 @@ func (c *converter) convert(cell *sheet.Cell, s string) (any, error) {
 			cl = *cell
 		}
 		return ParseDate(cl, c.layout)
-	case crm.TypeEmail:
-		v, err := checkEmail(s)
-		if err != nil {
-			return nil, err
-		}
-		return v, c.checkString(v)
-	case crm.TypePhone:
-		v, err := PhoneE164(s, c.region)
-		if err != nil {
-			return nil, err
-		}
-		return v, c.checkString(v)
-	case crm.TypeCountry:
-		v, err := CountryCode(s)
+	case crm.TypeEmail, crm.TypePhone, crm.TypeCountry:
+		v, err := c.str(s)
 		if err != nil {
 			return nil, err
 		}
@@ -121,6 +109,41 @@ func (c *converter) convert(cell *sheet.Cell, s string) (any, error) {
 			}
 			return v, nil
 		}
+	}
+	return s, c.checkString(s)
+}
+
+// stringKind reports whether the field's values are strings: convert's
+// result is then str's.
+func (c *converter) stringKind() bool {
+	switch c.typ {
+	case crm.TypeInt, crm.TypeNumber, crm.TypeBool, crm.TypeDate, crm.TypeDateTime:
+		return false
+	case crm.TypeEnum:
+		return c.enum == nil
+	}
+	return true
+}
+
+// str converts a value of a stringKind field: an e-mail address checked,
+// a phone number in E.164, a country code, or the text itself, checked
+// for length and characters the vendor cannot store.
+func (c *converter) str(s string) (string, error) {
+	switch c.typ {
+	case crm.TypeEmail:
+		v, err := checkEmail(s)
+		if err != nil {
+			return "", err
+		}
+		return v, c.checkString(v)
+	case crm.TypePhone:
+		v, err := PhoneE164(s, c.region)
+		if err != nil {
+			return "", err
+		}
+		return v, c.checkString(v)
+	case crm.TypeCountry:
+		return CountryCode(s)
 	}
 	return s, c.checkString(s)
 }
@@ -220,6 +243,7 @@ type Binding struct {
 	fields []boundField
 	opt    ApplyOptions
 	clear  bool
+	nStr   int // fields whose values are strings: the boxer's size
 }
 
 type boundField struct {
@@ -241,6 +265,7 @@ type boundField struct {
 	targets  map[string]any // values/default target → its converted value (targets that convert without error)
 	defValue any            // the default after the transform chain and conversion; nil = convert per row
 	checked  bool           // the last transform already made the check conv.typ asks for (email, phone)
+	strKind  bool           // conv.stringKind(): values go through a boxer
 }
 
 // Bind binds the mapping to a file's header row and the vendor's catalogue
@@ -289,6 +314,7 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 			}
 		}
 		bf.checked = (last == "email" && bf.conv.typ == crm.TypeEmail) || (last == "phone" && bf.conv.typ == crm.TypePhone)
+		bf.strKind = bf.conv.stringKind()
 		bf.precompute()
 		if fm.Value != nil {
 			if s, ok := fm.Value.(string); ok && isNowWord(s) && (bf.conv.typ == crm.TypeDate || bf.conv.typ == crm.TypeDateTime) {
@@ -322,6 +348,9 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 			continue
 		}
 		bf.colName = strings.Join(names, " + ")
+		if bf.strKind && bf.split == "" {
+			b.nStr++
+		}
 		b.fields = append(b.fields, bf)
 	}
 	if len(errs) > 0 {
@@ -355,6 +384,7 @@ func (b *Binding) Mapping() *Mapping { return b.m }
 func (b *Binding) Apply(row sheet.Row) (crm.Record, error) {
 	rec := make(crm.Record, len(b.fields))
 	var errs []error
+	bx := boxer{size: b.nStr}
 	for i := range b.fields {
 		f := &b.fields[i]
 		if f.cols == nil {
@@ -375,7 +405,7 @@ func (b *Binding) Apply(row sheet.Row) (crm.Record, error) {
 		} else {
 			s = f.joined(row)
 		}
-		v, err := f.value(b, cell, s)
+		v, err := f.value(b, cell, s, &bx)
 		if err != nil {
 			shown := s
 			if utf8.RuneCountInString(shown) > 80 {
@@ -426,13 +456,13 @@ func (f *boundField) joined(row sheet.Row) string {
 }
 
 // value converts one field's source text; nil, nil means "send nothing".
-func (f *boundField) value(b *Binding, cell *sheet.Cell, s string) (any, error) {
+func (f *boundField) value(b *Binding, cell *sheet.Cell, s string, bx *boxer) (any, error) {
 	if trimSpace(s) == "" {
 		switch {
 		case f.defValue != nil:
 			return f.defValue, nil
 		case f.def != nil:
-			return f.one(nil, *f.def, true)
+			return f.one(nil, *f.def, true, bx)
 		case f.required:
 			return nil, fmt.Errorf("is empty, but %s requires %s", vendorTitle(b.m.Vendor), f.name)
 		case b.clear:
@@ -441,7 +471,7 @@ func (f *boundField) value(b *Binding, cell *sheet.Cell, s string) (any, error) 
 		return nil, nil
 	}
 	if f.split == "" {
-		return f.one(cell, s, false)
+		return f.one(cell, s, false, bx)
 	}
 	var out []string
 	var errs []string
@@ -456,7 +486,7 @@ func (f *boundField) value(b *Binding, cell *sheet.Cell, s string) (any, error) 
 		if trimSpace(part) == "" {
 			continue
 		}
-		v, err := f.one(nil, trimSpace(part), false)
+		v, err := f.one(nil, trimSpace(part), false, nil)
 		if err != nil {
 			errs = append(errs, fmt.Sprintf("%q %v", trimSpace(part), err))
 			continue
@@ -489,7 +519,7 @@ func (f *boundField) value(b *Binding, cell *sheet.Cell, s string) (any, error) 
 
 // one runs the transform chain, the values table and the conversion on a
 // single value. isDefault skips the table (defaults are vendor values).
-func (f *boundField) one(cell *sheet.Cell, s string, isDefault bool) (any, error) {
+func (f *boundField) one(cell *sheet.Cell, s string, isDefault bool, bx *boxer) (any, error) {
 	orig := s
 	for _, st := range f.steps {
 		var err error
@@ -514,10 +544,20 @@ func (f *boundField) one(cell *sheet.Cell, s string, isDefault bool) (any, error
 		if v, ok := f.targets[s]; ok {
 			return v, nil // converted once in Bind
 		}
-	} else if f.checked && !replaced {
-		return s, f.conv.checkString(s)
 	}
-	return f.conv.convert(cell, s)
+	if !f.strKind {
+		return f.conv.convert(cell, s)
+	}
+	var err error
+	if f.checked && !replaced {
+		err = f.conv.checkString(s)
+	} else {
+		s, err = f.conv.str(s)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return bx.box(s), nil
 }
 
 // precompute converts the values table's targets and the default once, so
@@ -540,7 +580,7 @@ func (f *boundField) precompute() {
 		}
 	}
 	if f.def != nil {
-		if v, err := f.one(nil, *f.def, true); err == nil && v != nil {
+		if v, err := f.one(nil, *f.def, true, nil); err == nil && v != nil {
 			f.defValue = v
 		}
 	}

@@ -1,0 +1,86 @@
+package mapping
+
+import (
+	"fmt"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestBoxerValuesAreOrdinaryStrings(t *testing.T) {
+	tests := []struct {
+		name string
+		size int
+		in   []string
+	}{
+		{"fits", 3, []string{"Łódź", "", "+48601234567"}},
+		{"more than counted", 2, []string{"a", "b", "Ж", "d"}},
+		{"nothing counted", 0, []string{"x"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x := boxer{size: tt.size}
+			var out []any
+			for _, s := range tt.in {
+				out = append(out, x.box(s))
+			}
+			runtime.GC() // the values must outlive the boxer and a collection
+			require.Len(t, out, len(tt.in))
+			for i, v := range out {
+				s, ok := v.(string)
+				require.True(t, ok, "value %d is a %T", i, v)
+				assert.Equal(t, tt.in[i], s)
+				assert.Equal(t, reflect.String, reflect.TypeOf(v).Kind())
+				assert.Equal(t, tt.in[i], fmt.Sprint(v))
+				assert.True(t, v == any(tt.in[i]), "interface comparison")
+			}
+		})
+	}
+}
+
+func TestBoxerNilBoxesOneByOne(t *testing.T) {
+	var x *boxer
+	v := x.box("abc")
+	assert.Equal(t, any("abc"), v)
+}
+
+// TestApplyRecordsSurviveLaterRows checks that records keep their values
+// while many later rows are applied and collected, and when applied from
+// several goroutines at once (run with -race to check the sharing).
+func TestApplyRecordsSurviveLaterRows(t *testing.T) {
+	header, rows := readAll(t, benchCSV(200))
+	m, err := Parse("bench.yaml", []byte(benchMapping))
+	require.NoError(t, err)
+	bind, err := m.Bind(header, salesmanFields(), ApplyOptions{})
+	require.NoError(t, err)
+	done := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			kept := make([]map[string]any, 0, len(rows))
+			for _, r := range rows {
+				rec, err := bind.Apply(r)
+				if err != nil {
+					done <- err
+					return
+				}
+				kept = append(kept, rec)
+			}
+			runtime.GC()
+			for i, rec := range kept {
+				if rec["uid"] != fmt.Sprintf("K-%d", i) || rec["mail_url"] != strings.ToLower(fmt.Sprintf("Lukasz.Wojcik%d@Firma.pl", i)) ||
+					rec["recv.castInn"] != "5250001234" || rec["address"] != fmt.Sprintf("ul. Piotrkowska %d, 90-926, Łódź", i%200) {
+					done <- fmt.Errorf("record %d changed: %v", i, rec)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		assert.NoError(t, <-done)
+	}
+}
