@@ -240,6 +240,9 @@ func testLargeMemory(t *testing.T, opt Opt) {
 	if testing.Short() {
 		t.Skip("100,000 rows: skipped in -short mode")
 	}
+	if raceEnabled {
+		t.Skip("100,000 rows: skipped under the race detector (slow, and it inflates memory)")
+	}
 	const n = 100_000
 	const limit = 64 << 20
 	path := filepath.Join(t.TempDir(), "big"+opt.Ext)

@@ -1,0 +1,6 @@
+//go:build !race
+
+package sheettest
+
+// raceEnabled is true when built with -race.
+const raceEnabled = false
