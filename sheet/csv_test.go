@@ -140,6 +140,8 @@ func TestCSVParsing(t *testing.T) {
 			rows: [][]string{{"1", "2"}}, lines: []int{2}},
 		{name: "semicolon with commas in values", in: "Firma;Adres\r\nA;Kraków, ul. X 1\r\nB;Łódź, ul. Y 2, m. 3\r\n", delim: ';',
 			header: []string{"Firma", "Adres"}, hline: 1, rows: [][]string{{"A", "Kraków, ul. X 1"}, {"B", "Łódź, ul. Y 2, m. 3"}}, lines: []int{2, 3}},
+		{name: "sep line with an unusable delimiter is data", in: "sep=\"\na;b\n", delim: ',', header: []string{"sep=\""}, hline: 1,
+			rows: [][]string{{"a;b"}}, lines: []int{2}},
 		{name: "excel sep line", in: "sep=;\r\na;b\r\n1;2\r\n", delim: ';', header: []string{"a", "b"}, hline: 1,
 			rows: [][]string{{"1", "2"}}, lines: []int{2}},
 		{name: "quoted delimiters quotes newlines", in: "a,b\n\"x,y\",\"he said \"\"hi\"\"\"\n\"multi\nline\",z\nlast,row\n", delim: ',',
@@ -198,6 +200,8 @@ func TestCSVErrors(t *testing.T) {
 		{"only blank lines", "\n\n;;\n", sheet.Options{}, "no header row"},
 		{"header row beyond the end", "a;b\n1;2\n", sheet.Options{HeaderRow: 5}, "header row 5 not found"},
 		{"header row blank", "a;b\n\n1;2\n", sheet.Options{HeaderRow: 2}, "header row 2 is empty"},
+		{"quote as delimiter", "a;b\n", sheet.Options{Delimiter: '"'}, `delimiter '"' cannot separate cells`},
+		{"newline as delimiter", "a;b\n", sheet.Options{Delimiter: '\n'}, `delimiter '\n' cannot separate cells`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

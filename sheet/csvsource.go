@@ -66,6 +66,9 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 	if err != nil {
 		return nil, err
 	}
+	if opt.Delimiter != 0 && !validDelimiter(opt.Delimiter) {
+		return nil, fmt.Errorf("delimiter %q cannot separate cells: use ';', ',', tab or '|'", opt.Delimiter)
+	}
 	br := bufio.NewReaderSize(r, sampleSize)
 	sample, perr := br.Peek(sampleSize)
 	atEOF := perr != nil
@@ -106,7 +109,7 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 	// Excel's "sep=;" line names the delimiter and is not part of the table.
 	if first, _, _ := strings.Cut(sampleText, "\n"); len(first) >= 5 && strings.EqualFold(first[:4], "sep=") {
 		sep := strings.TrimRight(first[4:], "\r")
-		if r, n := utf8.DecodeRuneInString(sep); n > 0 && n == len(sep) {
+		if r, n := utf8.DecodeRuneInString(sep); n > 0 && n == len(sep) && validDelimiter(r) {
 			if opt.Delimiter == 0 {
 				opt.Delimiter = r
 			}
@@ -409,4 +412,9 @@ func isASCII(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// validDelimiter reports whether encoding/csv accepts r as a delimiter.
+func validDelimiter(r rune) bool {
+	return r != 0 && r != '"' && r != '\r' && r != '\n' && r != utf8.RuneError && utf8.ValidRune(r)
 }

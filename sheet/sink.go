@@ -116,6 +116,9 @@ func NewCSVSink(w io.Writer, opt Options) Sink {
 	}
 	s.w = csv.NewWriter(w)
 	if opt.Delimiter != 0 {
+		if !validDelimiter(opt.Delimiter) {
+			s.err = fmt.Errorf("write csv: delimiter %q cannot separate cells: use ';', ',', tab or '|'", opt.Delimiter)
+		}
 		s.w.Comma = opt.Delimiter
 	}
 	s.w.UseCRLF = true

@@ -54,3 +54,10 @@ func TestSinkHeaderTwice(t *testing.T) {
 		require.NoError(t, s.Close())
 	}
 }
+
+func TestCSVSinkBadDelimiter(t *testing.T) {
+	s := sheet.NewCSVSink(&bytes.Buffer{}, sheet.Options{Delimiter: '"'})
+	err := s.WriteHeader([]sheet.Column{{Name: "a"}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "cannot separate cells")
+}
