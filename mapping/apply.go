@@ -96,7 +96,7 @@ func (c *converter) convert(cell *sheet.Cell, s string) (any, error) {
 		}
 		return ParseDate(cl, c.layout)
 	case crm.TypeEmail, crm.TypePhone, crm.TypeCountry:
-		v, err := c.str(s)
+		v, err := c.str(s, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -127,8 +127,9 @@ func (c *converter) stringKind() bool {
 
 // str converts a value of a stringKind field: an e-mail address checked,
 // a phone number in E.164, a country code, or the text itself, checked
-// for length and characters the vendor cannot store.
-func (c *converter) str(s string) (string, error) {
+// for length and characters the vendor cannot store. A new phone number
+// is written to w (a new string when w is nil).
+func (c *converter) str(s string, w *strings.Builder) (string, error) {
 	switch c.typ {
 	case crm.TypeEmail:
 		v, err := checkEmail(s)
@@ -137,7 +138,7 @@ func (c *converter) str(s string) (string, error) {
 		}
 		return v, c.checkString(v)
 	case crm.TypePhone:
-		v, err := PhoneE164(s, c.region)
+		v, err := phoneE164(s, c.region, w)
 		if err != nil {
 			return "", err
 		}
@@ -243,7 +244,8 @@ type Binding struct {
 	fields []boundField
 	opt    ApplyOptions
 	clear  bool
-	nStr   int // fields whose values are strings: the boxer's size
+	nStr   int   // fields whose values are strings: the boxer's size
+	makes  []int // fields whose transforms may make new text: sized up front
 }
 
 type boundField struct {
@@ -266,6 +268,7 @@ type boundField struct {
 	defValue any            // the default after the transform chain and conversion; nil = convert per row
 	checked  bool           // the last transform already made the check conv.typ asks for (email, phone)
 	strKind  bool           // conv.stringKind(): values go through a boxer
+	makes    bool           // transforms, joins or the phone type may make new text
 }
 
 // Bind binds the mapping to a file's header row and the vendor's catalogue
@@ -315,6 +318,10 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 		}
 		bf.checked = (last == "email" && bf.conv.typ == crm.TypeEmail) || (last == "phone" && bf.conv.typ == crm.TypePhone)
 		bf.strKind = bf.conv.stringKind()
+		bf.makes = bf.conv.typ == crm.TypePhone
+		for _, st := range bf.steps {
+			bf.makes = bf.makes || st.op == "lower" || st.op == "upper" || st.op == "digits" || st.op == "phone"
+		}
 		bf.precompute()
 		if fm.Value != nil {
 			if s, ok := fm.Value.(string); ok && isNowWord(s) && (bf.conv.typ == crm.TypeDate || bf.conv.typ == crm.TypeDateTime) {
@@ -351,6 +358,9 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 		if bf.strKind && bf.split == "" {
 			b.nStr++
 		}
+		if (bf.makes || len(bf.cols) > 1) && bf.split == "" {
+			b.makes = append(b.makes, len(b.fields))
+		}
 		b.fields = append(b.fields, bf)
 	}
 	if len(errs) > 0 {
@@ -385,6 +395,9 @@ func (b *Binding) Apply(row sheet.Row) (crm.Record, error) {
 	rec := make(crm.Record, len(b.fields))
 	var errs []error
 	bx := boxer{size: b.nStr}
+	if n := b.textSize(row); n > 0 {
+		bx.w.Grow(n)
+	}
 	for i := range b.fields {
 		f := &b.fields[i]
 		if f.cols == nil {
@@ -403,7 +416,7 @@ func (b *Binding) Apply(row sheet.Row) (crm.Record, error) {
 				s = cell.Text
 			}
 		} else {
-			s = f.joined(row)
+			s = f.joined(row, &bx.w)
 		}
 		v, err := f.value(b, cell, s, &bx)
 		if err != nil {
@@ -424,7 +437,23 @@ func (b *Binding) Apply(row sheet.Row) (crm.Record, error) {
 	return rec, nil
 }
 
-func (f *boundField) joined(row sheet.Row) string {
+// textSize estimates the bytes of new text the row's transforms make, so
+// one allocation holds them all.
+func (b *Binding) textSize(row sheet.Row) int {
+	n := 0
+	for _, i := range b.makes {
+		f := &b.fields[i]
+		for _, idx := range f.cols {
+			if idx < len(row.Cells) {
+				n += len(row.Cells[idx].Text) + len(f.join)
+			}
+		}
+		n += 4 // "+48" for a national phone number
+	}
+	return n
+}
+
+func (f *boundField) joined(row sheet.Row, w *strings.Builder) string {
 	n, parts := 0, 0
 	for _, idx := range f.cols {
 		if idx < len(row.Cells) {
@@ -437,8 +466,17 @@ func (f *boundField) joined(row sheet.Row) string {
 	if parts == 0 {
 		return ""
 	}
-	var b strings.Builder
-	b.Grow(n + (parts-1)*len(f.join)) // one allocation for the joined text
+	if parts == 1 {
+		for _, idx := range f.cols {
+			if idx < len(row.Cells) {
+				if t := trimSpace(row.Cells[idx].Text); t != "" {
+					return t
+				}
+			}
+		}
+	}
+	w.Grow(n + (parts-1)*len(f.join))
+	start := w.Len()
 	for _, idx := range f.cols {
 		if idx >= len(row.Cells) {
 			continue
@@ -447,12 +485,12 @@ func (f *boundField) joined(row sheet.Row) string {
 		if t == "" {
 			continue
 		}
-		if b.Len() > 0 {
-			b.WriteString(f.join)
+		if w.Len() > start {
+			w.WriteString(f.join)
 		}
-		b.WriteString(t)
+		w.WriteString(t)
 	}
-	return b.String()
+	return w.String()[start:]
 }
 
 // value converts one field's source text; nil, nil means "send nothing".
@@ -521,9 +559,10 @@ func (f *boundField) value(b *Binding, cell *sheet.Cell, s string, bx *boxer) (a
 // single value. isDefault skips the table (defaults are vendor values).
 func (f *boundField) one(cell *sheet.Cell, s string, isDefault bool, bx *boxer) (any, error) {
 	orig := s
+	w := bx.text()
 	for _, st := range f.steps {
 		var err error
-		if s, err = st(s); err != nil {
+		if s, err = st.run(s, w); err != nil {
 			return nil, err
 		}
 	}
@@ -552,7 +591,7 @@ func (f *boundField) one(cell *sheet.Cell, s string, isDefault bool, bx *boxer) 
 	if f.checked && !replaced {
 		err = f.conv.checkString(s)
 	} else {
-		s, err = f.conv.str(s)
+		s, err = f.conv.str(s, bx.text())
 	}
 	if err != nil {
 		return nil, err

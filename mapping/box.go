@@ -1,6 +1,9 @@
 package mapping
 
-import "unsafe"
+import (
+	"strings"
+	"unsafe"
+)
 
 // Apply stores most values as strings in a crm.Record, a map[string]any.
 // Putting a string into an `any` makes Go allocate 16 bytes for its header,
@@ -26,11 +29,23 @@ var stringTypeWord = func() unsafe.Pointer {
 	return (*eface)(unsafe.Pointer(&a)).typ
 }()
 
-// boxer boxes the strings of one row with one allocation.
+// boxer boxes the strings of one row with one allocation, and holds the
+// new texts the row's transforms make (lower case, digits, E.164 numbers,
+// joined columns), also in one allocation: they are slices of w, which
+// only ever grows, so they never change.
 type boxer struct {
 	slab []string
 	n    int // headers handed out
 	size int // strings a row needs at most
+	w    strings.Builder
+}
+
+// text returns the buffer for new texts; nil for a nil boxer.
+func (x *boxer) text() *strings.Builder {
+	if x == nil {
+		return nil
+	}
+	return &x.w
 }
 
 // box returns s as an `any`.

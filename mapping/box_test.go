@@ -84,3 +84,45 @@ func TestApplyRecordsSurviveLaterRows(t *testing.T) {
 		assert.NoError(t, <-done)
 	}
 }
+
+// TestStepsWriteSameTextToRowBuffer checks that a transform writing into
+// Apply's row buffer gives what it gives on its own, and that texts
+// already handed out stay as they were while the buffer grows.
+func TestStepsWriteSameTextToRowBuffer(t *testing.T) {
+	tests := []struct {
+		name, op, in string
+	}{
+		{"lower ascii", "lower", "Jan.Kowalski@Firma.PL"},
+		{"lower already", "lower", "jan@firma.pl"},
+		{"lower polish", "lower", "ŁUKASZ Wójcik"},
+		{"lower russian", "lower", "ИВАН Петров"},
+		{"upper ascii", "upper", "pl"},
+		{"upper russian", "upper", "москва"},
+		{"digits", "digits", "525-000-12-34"},
+		{"digits only", "digits", "5250001234"},
+		{"phone spaced", "phone", "+48 601 234 567"},
+		{"phone national", "phone", "601-234-567"},
+		{"phone e164", "phone", "+48601234567"},
+		{"phone russian", "phone", "8 (916) 123-45-67"},
+		{"phone bad", "phone", "12"},
+		{"trim", "trim", "\u00a0 Łódź "},
+		{"email", "email", " jan@firma.pl"},
+	}
+	var w strings.Builder
+	var got, want []string
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := stringTransform(tt.op, "")
+			require.NoError(t, err)
+			if tt.name == "phone russian" {
+				st.region = "RU"
+			}
+			alone, errAlone := st.run(tt.in, nil)
+			buffered, errBuf := st.run(tt.in, &w)
+			assert.Equal(t, errAlone, errBuf)
+			assert.Equal(t, alone, buffered)
+			got, want = append(got, buffered), append(want, alone)
+		})
+	}
+	assert.Equal(t, want, got, "texts handed out earlier changed as the buffer grew")
+}

@@ -39,8 +39,12 @@ var (
 	ErrNotBool    = errors.New("is not yes/no (expected tak/nie, да/нет, yes/no, true/false or 1/0)")
 )
 
-// stringStep is one string transform of a chain.
-type stringStep func(s string) (string, error)
+// stringStep is one string transform of a chain: a switch on op rather
+// than a closure, so Apply's text buffer does not escape to the heap.
+type stringStep struct {
+	op     string // trim, lower, upper, digits, email, phone, country
+	region string // phone: default region
+}
 
 // TransformFunc returns the string transform called name (trim, lower,
 // upper, digits, email, phone, country), with region as the default phone
@@ -50,30 +54,105 @@ func TransformFunc(name, region string) (func(string) (string, error), error) {
 	if err != nil {
 		return nil, err
 	}
-	return st, nil
+	return func(s string) (string, error) { return st.run(s, nil) }, nil
 }
 
 func stringTransform(name, region string) (stringStep, error) {
 	switch name {
-	case "trim":
-		return func(s string) (string, error) { return trimSpace(s), nil }, nil
-	case "lower":
-		return func(s string) (string, error) { return strings.ToLower(s), nil }, nil
-	case "upper":
-		return func(s string) (string, error) { return strings.ToUpper(s), nil }, nil
-	case "digits":
-		return func(s string) (string, error) { return digitsOnly(s), nil }, nil
-	case "email":
-		return func(s string) (string, error) { return checkEmail(s) }, nil
+	case "trim", "lower", "upper", "digits", "email", "country":
+		return stringStep{op: name}, nil
 	case "phone":
 		if region == "" {
 			region = "PL"
 		}
-		return func(s string) (string, error) { return PhoneE164(s, region) }, nil
-	case "country":
-		return func(s string) (string, error) { return CountryCode(s) }, nil
+		return stringStep{op: name, region: region}, nil
 	}
-	return nil, fmt.Errorf("unknown string transform %q", name)
+	return stringStep{}, fmt.Errorf("unknown string transform %q", name)
+}
+
+// run applies the step to s. New text is written to w and returned as a
+// slice of it (one buffer for a whole row); w may be nil.
+func (st stringStep) run(s string, w *strings.Builder) (string, error) {
+	switch st.op {
+	case "trim":
+		return trimSpace(s), nil
+	case "lower":
+		return asciiCase(s, w, false), nil
+	case "upper":
+		return asciiCase(s, w, true), nil
+	case "digits":
+		return digitsTo(s, w), nil
+	case "email":
+		return checkEmail(s)
+	case "phone":
+		return phoneE164(s, st.region, w)
+	case "country":
+		return CountryCode(s)
+	}
+	return "", fmt.Errorf("unknown string transform %q", st.op)
+}
+
+// asciiCase returns s in lower (or upper) case: s itself when nothing
+// changes, written to w when s is ASCII, else via the strings package.
+func asciiCase(s string, w *strings.Builder, upper bool) string {
+	lo, hi := byte('A'), byte('Z')
+	if upper {
+		lo, hi = 'a', 'z'
+	}
+	change := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			if upper {
+				return strings.ToUpper(s)
+			}
+			return strings.ToLower(s)
+		}
+		change = change || (c >= lo && c <= hi)
+	}
+	if !change {
+		return s
+	}
+	if w == nil {
+		if upper {
+			return strings.ToUpper(s)
+		}
+		return strings.ToLower(s)
+	}
+	start := w.Len()
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= lo && c <= hi {
+			c ^= 0x20
+		}
+		w.WriteByte(c)
+	}
+	return w.String()[start:]
+}
+
+// digitsTo returns the digits of s: s itself when it has nothing else,
+// else written to w (or a new string when w is nil).
+func digitsTo(s string, w *strings.Builder) string {
+	if w == nil {
+		return digitsOnly(s)
+	}
+	all := true
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			all = false
+			break
+		}
+	}
+	if all {
+		return s
+	}
+	start := w.Len()
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			w.WriteByte(s[i])
+		}
+	}
+	return w.String()[start:]
 }
 
 // trimSpace removes surrounding white space, non-breaking spaces included.
@@ -199,6 +278,12 @@ var (
 // without a country code as numbers of region ("PL"). Several numbers in
 // one cell must be split first (`split:`).
 func PhoneE164(s, region string) (string, error) {
+	return phoneE164(s, region, nil)
+}
+
+// phoneE164 is PhoneE164 writing a new number to w (a new string when w
+// is nil).
+func phoneE164(s, region string, w *strings.Builder) (string, error) {
 	var buf [32]byte
 	n := 0
 	plus := false
@@ -238,6 +323,11 @@ func PhoneE164(s, region string) (string, error) {
 			o := append(append(append(out[:0], '+'), fr.code...), nat...)
 			if string(o) == s {
 				return s, nil // already E.164: no copy
+			}
+			if w != nil {
+				start := w.Len()
+				w.Write(o)
+				return w.String()[start:], nil
 			}
 			return string(o), nil
 		}
