@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/csv"
 	"io"
 	"net/http"
 	"os"
@@ -163,4 +164,27 @@ func TestSandboxFlagErrors(t *testing.T) {
 	code, _, stderr := execCrmport(t, f, "sandbox", "--faults", "2")
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, stderr, "between 0 and 1")
+}
+
+func TestFieldsAsCSV(t *testing.T) {
+	f, _ := testFactory()
+	code, out, stderr := execCrmport(t, f, "fields", "--vendor", "thulium", "--offline", "--format", "csv")
+	require.Equal(t, exitOK, code, stderr)
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	require.Greater(t, len(recs), 10)
+	assert.Equal(t, []string{"field", "type", "max_length", "required", "active", "label", "description"}, recs[0])
+	var surname []string
+	for _, r := range recs {
+		if r[0] == "surname" {
+			surname = r
+		}
+	}
+	require.NotNil(t, surname)
+	assert.Equal(t, "yes", surname[3], "surname is required by Thulium")
+
+	f, _ = testFactory()
+	code, _, stderr = execCrmport(t, f, "fields", "--vendor", "thulium", "--format", "xml")
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "table or csv")
 }

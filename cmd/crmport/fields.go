@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/gocarina/gocsv"
 	"github.com/spf13/cobra"
 
 	"github.com/crmport/crmport/crm"
@@ -21,6 +24,7 @@ type fieldsOptions struct {
 	Vendor  string
 	Sandbox bool
 	Offline bool
+	Format  string // table (default) or csv
 }
 
 func newFieldsCmd(f *factory) *cobra.Command {
@@ -35,11 +39,15 @@ With credentials set (see 'crmport --help') the account is asked which
 fields are active (SalesMan form fields) and which extra fields exist
 (BaseLinker); --offline prints the built-in catalogue only.`,
 		Example: `  crmport fields --vendor salesman --sandbox
-  crmport fields --vendor baselinker --offline`,
+  crmport fields --vendor baselinker --offline
+  crmport fields --vendor thulium --offline --format csv > thulium-fields.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.Vendor == "" {
 				return flagErrorf("--vendor is required (salesman, thulium or baselinker)")
+			}
+			if opts.Format != "table" && opts.Format != "csv" {
+				return flagErrorf("--format %q: use table or csv", opts.Format)
 			}
 			return runFields(cmd.Context(), f, opts)
 		},
@@ -47,6 +55,7 @@ fields are active (SalesMan form fields) and which extra fields exist
 	cmd.Flags().StringVar(&opts.Vendor, "vendor", "", "CRM: salesman, thulium or baselinker")
 	cmd.Flags().BoolVar(&opts.Sandbox, "sandbox", false, "ask the built-in emulator instead of a real account")
 	cmd.Flags().BoolVar(&opts.Offline, "offline", false, "print the built-in catalogue without asking the CRM")
+	cmd.Flags().StringVar(&opts.Format, "format", "table", "table, or csv to open the list in Excel")
 	return cmd
 }
 
@@ -70,7 +79,63 @@ func runFields(ctx context.Context, f *factory, opts *fieldsOptions) error {
 			return fmt.Errorf("read the fields of %s: %w", opts.Vendor, err)
 		}
 	}
+	if opts.Format == "csv" {
+		return writeFieldsCSV(opts.IO.Out, fields, live)
+	}
 	return printFields(opts.IO, fields, live)
+}
+
+// fieldRow is one line of `fields --format csv`: a fixed set of columns,
+// the case gocsv is made for.
+type fieldRow struct {
+	Field       string `csv:"field"`
+	Type        string `csv:"type"`
+	MaxLength   string `csv:"max_length"`
+	Required    string `csv:"required"`
+	Active      string `csv:"active"`
+	Label       string `csv:"label"`
+	Description string `csv:"description"`
+}
+
+// writeFieldsCSV writes the catalogue as CSV through gocsv, with a writer
+// of our own (never gocsv's package-level settings).
+func writeFieldsCSV(w io.Writer, fields []crm.Field, live bool) error {
+	rows := make([]fieldRow, 0, len(fields))
+	for _, fl := range fields {
+		r := fieldRow{Field: fl.Name, Type: fieldType(fl), Label: fl.Label, Description: oneLine(fl.Description),
+			Required: yesNo(fl.Required), Active: yesNo(fl.Active)}
+		if fl.MaxLen > 0 {
+			r.MaxLength = strconv.Itoa(fl.MaxLen)
+		}
+		if !live {
+			r.Active = ""
+		}
+		rows = append(rows, r)
+	}
+	cw := csv.NewWriter(w)
+	if err := gocsv.MarshalCSV(&rows, gocsv.NewSafeCSVWriter(cw)); err != nil {
+		return fmt.Errorf("write the field list: %w", err)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func fieldType(fl crm.Field) string {
+	typ := string(fl.Type)
+	if fl.Multi {
+		typ += "[]"
+	}
+	if fl.Min != 0 || fl.Max != 0 {
+		typ += fmt.Sprintf(" %d-%d", fl.Min, fl.Max)
+	}
+	return typ
 }
 
 func printFields(io *iostreams.IOStreams, fields []crm.Field, live bool) error {
@@ -81,13 +146,7 @@ func printFields(io *iostreams.IOStreams, fields []crm.Field, live bool) error {
 		if fl.MaxLen > 0 {
 			max = strconv.Itoa(fl.MaxLen)
 		}
-		typ := string(fl.Type)
-		if fl.Multi {
-			typ += "[]"
-		}
-		if fl.Min != 0 || fl.Max != 0 {
-			typ += fmt.Sprintf(" %d-%d", fl.Min, fl.Max)
-		}
+		typ := fieldType(fl)
 		active := "yes"
 		if !fl.Active {
 			active = "no"
