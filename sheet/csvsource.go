@@ -303,6 +303,8 @@ func (s *csvSource) Next() (Row, error) {
 		kind := KindText
 		if f == "" {
 			kind = KindEmpty
+		} else if isProtected(f) {
+			f = f[1:] // undo a CSV sink's formula protection: exported files read back as exported
 		}
 		if row.Blank && strings.TrimSpace(f) != "" {
 			row.Blank = false

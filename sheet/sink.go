@@ -91,6 +91,20 @@ func needsNeutralising(s string) bool {
 	return false
 }
 
+// isProtected reports whether s is a neutralised cell: an apostrophe
+// before formula-like text (or before another protected value). CSV
+// sources remove that one apostrophe; sinks add one more to a value that
+// already looks protected, so every text reads back exactly.
+func isProtected(s string) bool {
+	for len(s) > 1 && s[0] == '\'' {
+		s = s[1:]
+		if needsNeutralising(s) {
+			return true
+		}
+	}
+	return false
+}
+
 // csvSink writes CSV: see NewCSVSink.
 type csvSink struct {
 	w     *csv.Writer
@@ -153,7 +167,7 @@ func (s *csvSink) write(values []any, header bool) error {
 			kind = s.cols[i].Kind
 		}
 		t, isText := textOf(v, kind)
-		if isText && !s.opt.Raw && needsNeutralising(t) {
+		if isText && !s.opt.Raw && (needsNeutralising(t) || isProtected(t)) {
 			t = "'" + t
 		}
 		s.rec = append(s.rec, t)

@@ -7,9 +7,11 @@ package sheettest
 import (
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,7 +30,8 @@ type Opt struct {
 	// Open opens a source reading path.
 	Open func(path string) (sheet.Source, error)
 	// Neutralised says the sink prefixes formula-like text with ' (CSV
-	// without Raw); the read-back value then carries the prefix.
+	// without Raw). The file then holds the prefix, and the source removes
+	// it again, so values still read back exactly.
 	Neutralised bool
 	// Typed says the format keeps cell types: numbers and dates come back
 	// as KindNumber and KindDate (XLSX), not as text (CSV).
@@ -67,7 +70,11 @@ func Run(t *testing.T, opt Opt) {
 // roundTrip writes header and rows, then reads everything back.
 func roundTrip(t *testing.T, opt Opt, header []string, rows [][]any) (sheet.Source, []sheet.Row) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "t"+opt.Ext)
+	return roundTripAt(t, opt, filepath.Join(t.TempDir(), "t"+opt.Ext), header, rows)
+}
+
+func roundTripAt(t *testing.T, opt Opt, path string, header []string, rows [][]any) (sheet.Source, []sheet.Row) {
+	t.Helper()
 	sink, err := opt.Create(path)
 	require.NoError(t, err)
 	cols := make([]sheet.Column, len(header))
@@ -170,14 +177,18 @@ func testFormulaLike(t *testing.T, opt Opt) {
 	for _, v := range vals {
 		rows = append(rows, []any{v, -5})
 	}
-	_, got := roundTrip(t, opt, []string{"Text", "Int"}, rows)
+	path := filepath.Join(t.TempDir(), "formula"+opt.Ext)
+	_, got := roundTripAt(t, opt, path, []string{"Text", "Int"}, rows)
 	require.Len(t, got, len(vals))
-	for i, v := range vals {
-		want := v
-		if opt.Neutralised {
-			want = "'" + v
+	if opt.Neutralised {
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		for _, v := range vals {
+			assert.Contains(t, string(data), "'"+strings.ReplaceAll(v, `"`, `""`), "the file protects %q", v)
 		}
-		assert.Equal(t, want, got[i].Cells[0].Text, "row %d", i)
+	}
+	for i, v := range vals {
+		assert.Equal(t, v, got[i].Cells[0].Text, "row %d reads back exactly", i)
 		assert.Equal(t, sheet.KindText, got[i].Cells[0].Kind, "row %d is text, not a formula result", i)
 		assert.Equal(t, "-5", got[i].Cells[1].Text, "a negative number is never neutralised")
 	}
