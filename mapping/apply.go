@@ -20,6 +20,7 @@ type converter struct {
 	vendor   string
 	typ      crm.FieldType
 	layout   string
+	num      *numLayout // layout when time.Parse is not needed for it
 	region   string
 	maxLen   int
 	min, max int
@@ -66,6 +67,9 @@ func converterFor(cf *crm.Field, fm *FieldMap, vendor, region string) converter 
 	if fm.layout != "" && c.typ != crm.TypeDateTime {
 		c.typ = crm.TypeDate
 	}
+	if c.layout != "" {
+		c.num = compileNumLayout(c.layout)
+	}
 	return c
 }
 
@@ -90,6 +94,11 @@ func (c *converter) convert(cell *sheet.Cell, s string) (any, error) {
 	case crm.TypeBool:
 		return ParseBool(s)
 	case crm.TypeDate, crm.TypeDateTime:
+		if c.num != nil && (cell == nil || cell.Kind != sheet.KindDate || cell.Time.IsZero()) {
+			if t, ok := c.num.parse(trimSpace(s)); ok {
+				return t, nil
+			}
+		}
 		cl := sheet.Cell{Text: s, Kind: sheet.KindText}
 		if cell != nil {
 			cl = *cell

@@ -256,17 +256,15 @@ type fastRegion struct {
 	code  string // country calling code
 	nsn   int    // digits of a national significant number
 	trunk byte   // national trunk prefix digit (0 if none)
-	valid func(nsn []byte) bool
+	first string // digits a valid national number starts with
 }
 
+// fastRegions are checked without a closure, so the digits stay on the
+// stack.
 var fastRegions = map[string]fastRegion{
-	"PL": {code: "48", nsn: 9, valid: func(n []byte) bool {
-		// mobile 45, 5, 6, 7, 8x; fixed lines by area code; 80x/70x services.
-		return n[0] >= '1' && n[0] <= '9'
-	}},
-	"RU": {code: "7", nsn: 10, trunk: '8', valid: func(n []byte) bool {
-		return n[0] == '3' || n[0] == '4' || n[0] == '8' || n[0] == '9'
-	}},
+	// mobile 45, 5, 6, 7, 8x; fixed lines by area code; 80x/70x services.
+	"PL": {code: "48", nsn: 9, first: "123456789"},
+	"RU": {code: "7", nsn: 10, trunk: '8', first: "3489"},
 }
 
 var (
@@ -318,7 +316,7 @@ func phoneE164(s, region string, w *strings.Builder) (string, error) {
 		case len(d) == len(fr.code)+fr.nsn && string(d[:len(fr.code)]) == fr.code && (plus || region != "RU"):
 			nat = d[len(fr.code):]
 		}
-		if nat != nil && fr.valid(nat) {
+		if nat != nil && strings.IndexByte(fr.first, nat[0]) >= 0 {
 			var out [32]byte
 			o := append(append(append(out[:0], '+'), fr.code...), nat...)
 			if string(o) == s {
