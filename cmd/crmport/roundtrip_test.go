@@ -115,3 +115,46 @@ fields:
 		})
 	}
 }
+
+// The same round trip through a CSV for Excel (BOM, ';'): phone numbers
+// starting with + are written with a protecting apostrophe and must come
+// back as the CRM holds them.
+func TestExportImportRoundTripCSV(t *testing.T) {
+	sb, err := sandbox.Start(t.Context(), sandbox.Options{Addr: "127.0.0.1:0", Seed: 15})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = sb.Close() })
+	env := map[string]string{}
+	for _, kv := range sb.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	dir := t.TempDir()
+	mpath := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(mpath, []byte(`vendor: thulium
+key: customer_id
+fields:
+  customer_id: ID
+  surname: Nazwisko
+  phone_number: Telefon
+  note: Uwagi
+`), 0o600))
+	out := filepath.Join(dir, "k.csv")
+	f, _ := testFactory()
+	f.Getenv = func(k string) string { return env[k] }
+	code, _, stderr := execCrmport(t, f, "export", "-m", mpath, "-o", out, "--bom", "--delimiter", ";")
+	require.Equal(t, exitOK, code, stderr)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	require.Contains(t, string(data), ";'+48", "phones are protected from formula injection in the file")
+
+	f, _ = testFactory()
+	f.Getenv = func(k string) string { return env[k] }
+	code, stdout, stderr := execCrmport(t, f, "import", "-m", mpath, out, "--mode", "upsert", "--json", "--report-dir", dir)
+	require.Equal(t, exitOK, code, stderr)
+	var sum importJSON
+	require.NoError(t, json.Unmarshal([]byte(stdout), &sum), stdout)
+	assert.Equal(t, 15, sum.Unchanged, "nothing changed, so nothing is sent: %s", stderr)
+	for _, r := range sb.Fakes()["thulium"].Records() {
+		assert.NotContains(t, fmt.Sprint(r["phone_number"]), "'")
+	}
+}
