@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -67,4 +68,26 @@ func FuzzNumLayout(f *testing.F) {
 			require.True(t, want.Equal(got), "%q in %q: %v, time.Parse %v", s, layout, got, want)
 		}
 	})
+}
+
+func TestTrimSpace(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"empty", "", ""},
+		{"ascii", "Jan", "Jan"},
+		{"polish letters at both ends", "Łódź", "Łódź"},
+		{"russian", "Москва", "Москва"},
+		{"spaces", "  Jan \t", "Jan"},
+		{"non-breaking spaces", "\u00a0Łódź\u00a0", "Łódź"},
+		{"zero-width space and BOM", "\ufeff\u200bJan\u200b", "Jan"},
+		{"ideographic space at the end", "Jan\u3000", "Jan"},
+		{"only spaces", " \u00a0 ", ""},
+		{"invalid utf-8 kept", "\xffJan\xc5", "\xffJan\xc5"},
+		{"control byte kept", "\x01Jan", "\x01Jan"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, trimSpace(tt.in))
+			assert.Equal(t, strings.TrimFunc(tt.in, isTrimRune), trimSpace(tt.in), "differs from the plain TrimFunc")
+		})
+	}
 }

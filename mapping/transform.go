@@ -157,10 +157,31 @@ func digitsTo(s string, w *strings.Builder) string {
 
 // trimSpace removes surrounding white space, non-breaking spaces included.
 func trimSpace(s string) string {
-	if len(s) == 0 || (s[0] > ' ' && s[0] < utf8.RuneSelf && s[len(s)-1] > ' ' && s[len(s)-1] < utf8.RuneSelf) {
+	if len(s) == 0 || (!trimStart(s) && !trimEnd(s)) {
 		return s
 	}
-	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' })
+	return strings.TrimFunc(s, isTrimRune)
+}
+
+func isTrimRune(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' }
+
+// trimStart reports whether s (not empty) starts with a rune trimSpace
+// removes; the common case, a letter or digit, costs one comparison.
+func trimStart(s string) bool {
+	if c := s[0]; c < utf8.RuneSelf {
+		return c <= ' '
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return isTrimRune(r)
+}
+
+// trimEnd is trimStart for the end of s ("Łódź" ends in a 2-byte letter).
+func trimEnd(s string) bool {
+	if c := s[len(s)-1]; c < utf8.RuneSelf {
+		return c <= ' '
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return isTrimRune(r)
 }
 
 func digitsOnly(s string) string {
