@@ -8,10 +8,14 @@
 //	go test ./bench/export -run '^$' -bench Export -benchtime=1x
 //	CRMPORT_BENCH_EXPORT_N=100000,1000000 go test ./bench/export -run '^$' -bench Export -benchtime=1x -timeout 60m
 //
-// The benchmark reports clients/s, the Go heap in use at its peak during
-// the export minus the heap before it (export-heap-MiB: the export's own
-// memory, the store excluded), and the process's peak RSS (peak-RSS-MiB,
-// store included; Unix only).
+// The benchmark reports wall-s, cpu-s (steadier on a shared machine),
+// clients/s, the live Go heap the export adds at its peak (export-live-MiB:
+// the export's own memory, the store excluded; export-heap-MiB also counts
+// garbage not yet collected), and the process's peak RSS (peak-RSS-MiB,
+// store included; Unix only). With CRMPORT_BENCH_EXPORT_URL set to the root
+// of a sandbox served by smserve (seeded with the one size given in
+// CRMPORT_BENCH_EXPORT_N), it exports from there and profiles hold only
+// crmport's side.
 //
 // Separate processes (the emulator in one, the real crmport binary in
 // another, measured with /usr/bin/time -v), which is the number that
