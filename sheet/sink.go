@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"archive/zip"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -300,6 +301,10 @@ func (s *xlsxSink) start() error {
 		return s.err
 	}
 	f := excelize.NewFile()
+	// Zip straight into the output: excelize's WriteTo would otherwise
+	// build the whole compressed workbook in memory first (hundreds of MiB
+	// for a million clients). The buffer it passes stays empty.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(s.out) })
 	s.f = f
 	if s.sheet != "Sheet1" {
 		if err := f.SetSheetName("Sheet1", s.sheet); err != nil {
