@@ -173,6 +173,15 @@ func (c *Client) listRaw(ctx context.Context, body map[string]any) ([]map[string
 	if err != nil {
 		return nil, nil, err
 	}
+	// The usual answer, {"data":[{…},…],"params":{…}}, is decoded in one
+	// pass; anything else (data as {} or null) takes the careful path.
+	var fast struct {
+		Data   []map[string]any `json:"data"`
+		Params *listParams      `json:"params"`
+	}
+	if c.decode(op, data, &fast) == nil {
+		return fast.Data, fast.Params, nil
+	}
 	var env struct {
 		Data   json.RawMessage `json:"data"`
 		Params *listParams     `json:"params"`
