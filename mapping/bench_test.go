@@ -93,7 +93,11 @@ func BenchmarkSheetRead(b *testing.B) {
 // BenchmarkApply maps the same rows to SalesMan records (14 fields: e-mail
 // and phone validation, digits, a join, a values table, a date, a constant).
 // Compare its ns/row with BenchmarkSheetRead's: the target is Apply within
-// 2× of the bare read.
+// 2× of the bare read. Measured on the shared 2-core machine (best of a few
+// runs): 3,479 ns/row, 26 allocs and 1,128 B per row before the work on
+// issue 3; 2,074 ns/row, 7 allocs, 1,008 B after, with the read at about
+// 1,550 ns/row. What is left is mostly crm.Record itself: a map of 14
+// fields is 4 allocations and ~650 bytes.
 func BenchmarkApply(b *testing.B) {
 	header, rows := readAll(b, benchCSV(benchRows))
 	m, err := Parse("bench.yaml", []byte(benchMapping))
@@ -184,13 +188,19 @@ func BenchmarkMillionRows(b *testing.B) {
 	} {
 		b.Run(tt.name, func(b *testing.B) {
 			runtime.GC()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
 			cpu := cpuTime()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				pass(b, tt.apply)
 			}
 			b.StopTimer()
+			runtime.ReadMemStats(&after)
 			rows := float64(b.N * n)
+			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/rows, "allocs/row")
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/rows, "B/row")
+			b.ReportMetric(float64(after.NumGC-before.NumGC)/float64(b.N), "GCs/pass")
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/rows, "ns/row")
 			if c := cpuTime() - cpu; c > 0 {
 				b.ReportMetric(float64(c.Nanoseconds())/rows, "cpu-ns/row")
