@@ -128,6 +128,16 @@ func BenchmarkApply(b *testing.B) {
 // system can tell): on a shared machine the wall time swings with the
 // load, the CPU time much less. CRMPORT_BENCH_ROWS overrides the row
 // count.
+//
+// Measured on the shared 2-core machine, 1M rows, one pass each:
+//
+//	              read      read+apply  ratio   allocs/row  B/row
+//	before        4.45 s    12.19 s     2.74×   27          ~2400
+//	after         3.69 s     7.85 s     2.13×    8.1         2272   (load ~8)
+//	after         2.40 s     4.81 s     2.00×                       (load ~4)
+//
+// The read alone is 1.1 allocations and 1,264 B per row; Apply adds 7 and
+// ~1,000 B, of which the crm.Record map is 4 and ~650 B.
 func BenchmarkMillionRows(b *testing.B) {
 	n := 1_000_000
 	if v := os.Getenv("CRMPORT_BENCH_ROWS"); v != "" {
