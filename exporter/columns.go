@@ -210,11 +210,22 @@ func unknownFieldError(name string, fields []crm.Field, seen map[string]bool) er
 	}
 	sort.Strings(names)
 	names = dedup(names)
-	msg := fmt.Sprintf("--fields: unknown field %q", name)
-	if s := closest(name, names); s != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	return &ColumnError{Name: name, Suggestion: closest(name, names)}
+}
+
+// ColumnError reports a --fields name the vendor does not have.
+type ColumnError struct {
+	Name       string // as given
+	Suggestion string // the closest known field, if any
+}
+
+// Error says which field is unknown and what was probably meant.
+func (e *ColumnError) Error() string {
+	msg := fmt.Sprintf("--fields: unknown field %q", e.Name)
+	if e.Suggestion != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", e.Suggestion)
 	}
-	return fmt.Errorf("%s; run 'crmport fields --vendor V' to see the fields", msg)
+	return msg + "; run 'crmport fields --vendor V' to see the fields"
 }
 
 func dedup(s []string) []string {

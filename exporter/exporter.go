@@ -94,6 +94,9 @@ func Run(ctx context.Context, opt Options) (Summary, error) {
 			return sum, f.err
 		}
 		if f.err != nil {
+			if errors.Is(f.err, crm.ErrUnsupported) {
+				return sum, f.err // the query itself cannot be served (a date filter): say just that
+			}
 			return sum, fmt.Errorf("read page %d of %s clients: %w", sum.Pages+1, opt.Vendor.Name(), f.err)
 		}
 		page := f.page

@@ -26,3 +26,11 @@ func TestDebugTraceHidesSecrets(t *testing.T) {
 	assert.NotContains(t, stderr, "sandbox-key")
 	assert.Equal(t, 1, strings.Count(stderr, "client/fields"), "one line per request")
 }
+
+func TestDebugTraceNamesBaseLinkerMethod(t *testing.T) {
+	f, _ := testFactory()
+	code, _, stderr := execCrmport(t, f, "--debug", "fields", "--vendor", "baselinker", "--sandbox")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "method=getCrmClientExtraFields")
+	assert.NotContains(t, stderr, "sandbox-token")
+}

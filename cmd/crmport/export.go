@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -125,6 +126,11 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	} else if opts.Format == "xlsx" {
 		return flagErrorf("-o - writes CSV; to get XLSX give a file name such as clients.xlsx")
 	}
+	if !toStdout {
+		if st, err := os.Stat(filepath.Dir(opts.Output)); err != nil || !st.IsDir() {
+			return flagErrorf("-o %s: the folder %s does not exist", opts.Output, filepath.Dir(opts.Output))
+		}
+	}
 	sopt.Format = format
 	if format == "xlsx" && (opts.BOM || opts.Delimiter != "" || opts.Raw) {
 		return flagErrorf("--bom, --delimiter and --raw apply to CSV output only")
@@ -238,6 +244,12 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		var colErr *exporter.ColumnError
+		if sum.Rows == 0 && (errors.Is(runErr, crm.ErrUnsupported) || errors.As(runErr, &colErr)) {
+			// A request the vendor cannot serve (dates on BaseLinker) or an
+			// unknown --fields name: a usage problem, not a broken export.
+			return flagErrorf("%s", plainMessage(runErr))
+		}
 		return fmt.Errorf("export stopped after %d clients: %w", sum.Rows, runErr)
 	}
 	if closeErr != nil {
@@ -257,7 +269,7 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 		where = "stdout"
 	}
 	say("Exported %d %s (%d %s) from %s to %s in %s.", sum.Rows, plural(sum.Rows, "client", "clients"),
-		sum.Pages, plural(sum.Pages, "page", "pages"), opts.Vendor, where, elapsed.Round(10*time.Millisecond))
+		sum.Pages, plural(sum.Pages, "page", "pages"), vendorTitle(opts.Vendor), where, elapsed.Round(10*time.Millisecond))
 	if opts.JSON {
 		return json.NewEncoder(opts.IO.Out).Encode(exportSummary{
 			Rows: sum.Rows, Pages: sum.Pages, ElapsedMS: elapsed.Milliseconds(), Output: opts.Output})
@@ -356,4 +368,31 @@ func (p *exportProgress) done() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
 	}
+}
+
+// vendorTitle is the vendor's name as people write it.
+func vendorTitle(v string) string {
+	switch strings.ToLower(v) {
+	case "salesman":
+		return "SalesMan"
+	case "thulium":
+		return "Thulium"
+	case "baselinker":
+		return "BaseLinker"
+	}
+	return v
+}
+
+// plainMessage returns the innermost vendor message of err without the
+// chain of "what crmport was doing" prefixes, for usage errors.
+func plainMessage(err error) string {
+	var ce *crm.Error
+	if errors.As(err, &ce) && ce.Message != "" {
+		return vendorTitle(ce.Vendor) + ": " + strings.TrimSuffix(ce.Message, ": "+crm.ErrUnsupported.Error())
+	}
+	var colErr *exporter.ColumnError
+	if errors.As(err, &colErr) {
+		return colErr.Error()
+	}
+	return strings.TrimSuffix(err.Error(), ": "+crm.ErrUnsupported.Error())
 }

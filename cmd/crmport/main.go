@@ -6,13 +6,16 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/crmport/crmport/internal/iostreams"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// Ctrl-C, and the TERM a service manager or `kill` sends, cancel the
+	// run the same way: the journal is saved and the exit status is 130.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	f := &factory{
 		IOStreams: iostreams.System(),
 		Getenv:    os.Getenv,

@@ -139,7 +139,7 @@ func newMappingCheckCmd(f *factory) *cobra.Command {
 given, against its headers. Every problem is printed at once with the line
 of the mapping (or the column) to fix; exit status 1 if there are any.
 Otherwise prints "ok" and a short table of field <- column.`,
-		Example: `  crmport mapping check -m samples/salesman.yaml samples/klienci-pl.csv`,
+		Example: `  crmport mapping check -m samples/thulium.yaml samples/klienci-pl.csv`,
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Mapping == "" {

@@ -99,7 +99,7 @@ func newRootCmd(f *factory) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version,
-		Example: `  crmport import --sandbox -m samples/salesman.yaml samples/klienci-pl.csv
+		Example: `  crmport import --sandbox -m samples/salesman.yaml samples/klienty-ru.csv
   crmport export --vendor baselinker -o clients.xlsx
   crmport mapping init --vendor thulium contacts.xlsx > thulium.yaml`,
 	}

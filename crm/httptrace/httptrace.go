@@ -79,6 +79,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := t.base.RoundTrip(r2)
 	line := fmt.Sprintf("%s %s", req.Method, redactURL(req.URL, secrets))
+	if m := formMethod(req); m != "" {
+		line += " method=" + m // BaseLinker: every call goes to connector.php
+	}
 	if err != nil {
 		t.write(fmt.Sprintf("%s -> error after %s: %s (request %s)\n", line, since(start), Redact(err.Error(), secrets), size(reqBody.n.Load(), req.ContentLength)), secrets)
 		return nil, &redactedError{err: err, msg: Redact(err.Error(), secrets)}
@@ -94,6 +97,35 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = rb
 	return resp, nil
+}
+
+// formMethod returns the API method named in a small form-encoded body
+// (BaseLinker's "method" field), read from a copy of the body; "" otherwise.
+func formMethod(req *http.Request) string {
+	if req.GetBody == nil || req.ContentLength <= 0 || req.ContentLength > 1<<16 ||
+		!strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return ""
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return ""
+	}
+	defer body.Close()
+	data, err := io.ReadAll(io.LimitReader(body, 1<<16))
+	if err != nil {
+		return ""
+	}
+	vals, err := url.ParseQuery(string(data))
+	if err != nil {
+		return ""
+	}
+	m := vals.Get("method")
+	for _, r := range m {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return "" // not an API method name: print nothing from the body
+		}
+	}
+	return m
 }
 
 func (t *transport) write(line string, secrets []string) {

@@ -48,7 +48,7 @@ func TestTraceLinesHaveNoSecrets(t *testing.T) {
 		{
 			name: "baselinker token header and in form body", method: http.MethodPost, path: "/connector.php", body: form,
 			headers: map[string]string{"X-BLToken": blToken, "Content-Type": "application/x-www-form-urlencoded"},
-			want:    []string{"POST " + srvURL(srv) + "/connector.php -> 200 OK", "response 20 B", "request "},
+			want:    []string{"POST " + srvURL(srv) + "/connector.php method=addCrmClient -> 200 OK", "response 20 B", "request "},
 			secrets: []string{blToken},
 		},
 		{
