@@ -120,6 +120,11 @@ type GuessedColumn struct {
 	Transforms []string // suggested transforms
 	Split      string   // separators when cells hold several values
 	Date       string   // date layout seen in the cells (Go layout), if any
+	// Off is the field that would fit the column but is switched off on
+	// the account (Active false, e.g. SalesMan's des or territory on a
+	// fresh install); Field is then "" and YAML writes the line commented
+	// out with a note on how to switch the field on.
+	Off string
 }
 
 // Guessed is a mapping guessed by Guess, for `crmport mapping init`.
@@ -130,6 +135,8 @@ type Guessed struct {
 	Missing []string        // required vendor fields no column feeds
 	Key     string          // suggested key (your own id field), "" if none
 	Info    *sheet.Info     // how the file was read, if the caller sets it (shown as comments)
+
+	labels map[string]string // catalogue labels of the Off fields, for YAML's notes
 }
 
 // Guess guesses a mapping for vendor from a file's header and its first
@@ -152,7 +159,18 @@ func Guess(vendor string, fields []crm.Field, header []string, sample []sheet.Ro
 	for i := range fields {
 		have[fields[i].Name] = &fields[i]
 	}
+	// active reports whether a field may be mapped: catalogues that set
+	// Active on no field at all are taken as all on.
+	anyActive := false
+	for i := range fields {
+		anyActive = anyActive || fields[i].Active
+	}
+	active := func(name string) bool {
+		f := have[name]
+		return f == nil || f.Active || !anyActive
+	}
 	used := map[string]bool{}
+	offUsed := map[string]bool{}
 	type cand struct {
 		col      int
 		field    string
@@ -208,6 +226,13 @@ func Guess(vendor string, fields []crm.Field, header []string, sample []sheet.Ro
 		if used[c.field] || g.Columns[c.col].Field != "" {
 			continue
 		}
+		if !active(c.field) {
+			// remembered in case no active field claims the column
+			if g.Columns[c.col].Off == "" && !offUsed[c.field] {
+				g.Columns[c.col].Off, g.Columns[c.col].Reason, offUsed[c.field] = c.field, "header", true
+			}
+			continue
+		}
 		used[c.field] = true
 		g.Columns[c.col].Field, g.Columns[c.col].Reason = c.field, "header"
 	}
@@ -229,6 +254,12 @@ func Guess(vendor string, fields []crm.Field, header []string, sample []sheet.Ro
 				if used[name] || (have[name] == nil && len(fields) > 0) {
 					continue
 				}
+				if !active(name) {
+					if g.Columns[i].Off == "" && !offUsed[name] {
+						g.Columns[i].Off, g.Columns[i].Reason, offUsed[name] = name, "values", true
+					}
+					continue
+				}
 				used[name] = true
 				g.Columns[i].Field, g.Columns[i].Reason = name, "values"
 				break
@@ -237,10 +268,22 @@ func Guess(vendor string, fields []crm.Field, header []string, sample []sheet.Ro
 	}
 	for i := range g.Columns {
 		c := &g.Columns[i]
-		if c.Field == "" {
+		if c.Field != "" {
+			c.Off = "" // an active field claimed the column after all
+		}
+		if c.Field == "" && c.Off == "" {
 			continue
 		}
 		f := have[c.Field]
+		if c.Field == "" {
+			f = have[c.Off]
+			if f != nil && f.Label != "" && f.Label != f.Name {
+				if g.labels == nil {
+					g.labels = map[string]string{}
+				}
+				g.labels[c.Off] = f.Label
+			}
+		}
 		c.Transforms, c.Split, c.Date = suggestTransforms(f, i, sample)
 		if f != nil && (c.Field == "uid" || c.Field == "identifier") {
 			g.Key = c.Field
@@ -473,7 +516,20 @@ func (g *Guessed) YAML() []byte {
 	b.WriteString("fields:\n")
 	var unplaced []string
 	for _, c := range g.Columns {
-		if c.Field == "" {
+		field, prefix := c.Field, "  "
+		if field == "" && c.Off != "" {
+			field, prefix = c.Off, "  # "
+			label := ""
+			if l := g.labels[c.Off]; l != "" {
+				label = " (" + l + ")"
+			}
+			if g.Vendor == "salesman" {
+				fmt.Fprintf(&b, "  # %s -> %s%s is switched off on a fresh SalesMan install; switch it on in Панель управления / Формы, then uncomment\n", yamlScalar(c.Header), c.Off, label)
+			} else {
+				fmt.Fprintf(&b, "  # %s -> %s%s is switched off on the %s account; switch it on there, then uncomment\n", yamlScalar(c.Header), c.Off, label, vt)
+			}
+		}
+		if field == "" {
 			if strings.TrimSpace(c.Header) != "" {
 				unplaced = append(unplaced, c.Header)
 			}
@@ -499,10 +555,10 @@ func (g *Guessed) YAML() []byte {
 			why = "recognised by its values: check it"
 		}
 		if len(opts) == 0 {
-			fmt.Fprintf(&b, "  %s: %s   # %s\n", c.Field, yamlScalar(c.Header), why)
+			fmt.Fprintf(&b, "%s%s: %s   # %s\n", prefix, field, yamlScalar(c.Header), why)
 			continue
 		}
-		fmt.Fprintf(&b, "  %s: {column: %s, %s}   # %s\n", c.Field, yamlFlowScalar(c.Header), strings.Join(opts, ", "), why)
+		fmt.Fprintf(&b, "%s%s: {column: %s, %s}   # %s\n", prefix, field, yamlFlowScalar(c.Header), strings.Join(opts, ", "), why)
 	}
 	if len(unplaced) > 0 {
 		fmt.Fprintf(&b, "# Columns not placed (add them by hand as `field: column` if %s should get them):\n", vt)

@@ -1,12 +1,14 @@
 package mapping
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/salesman"
 	"github.com/crmport/crmport/crm/thulium"
 	"github.com/crmport/crmport/sheet"
 )
@@ -20,7 +22,8 @@ func salesmanFullFields() []crm.Field {
 }
 
 // evalSheet is a spreadsheet header as users write it, with the field a
-// person would choose for each column ("" = no field fits).
+// person would choose for each column ("" = no field fits; "#des" = des
+// fits but is switched off on the account, so the line is commented out).
 type evalSheet struct {
 	name   string
 	vendor string
@@ -40,8 +43,8 @@ var evalSheets = []evalSheet{
 	}},
 	{"russian salesman", "salesman", salesmanFullFields(), [][2]string{
 		{"Наименование организации", "title"}, {"ИНН", "recv.castInn"}, {"КПП", "recv.castKpp"}, {"Контактный телефон", "phone"},
-		{"Эл. почта", "mail_url"}, {"Адрес", "address"}, {"Сайт", "site_url"}, {"Примечание", "des"}, {"Код клиента", "uid"},
-		{"Дата создания", "date_create"}, {"Ответственный", "user"}, {"Отрасль", "idcategory"}, {"ОГРН", "recv.castOgrn"}, {"Отчество", ""},
+		{"Эл. почта", "mail_url"}, {"Адрес", "address"}, {"Сайт", "site_url"}, {"Примечание", "#des"}, {"Код клиента", "uid"},
+		{"Дата создания", "date_create"}, {"Ответственный", "user"}, {"Отрасль", "#idcategory"}, {"ОГРН", "recv.castOgrn"}, {"Отчество", ""},
 	}, [][]string{
 		{"ООО \"Ромашка\"", "7707083893", "773601001", "8 (912) 345-67-89", "info@romashka.ru", "г. Пермь, ул. Ленина, 1", "romashka.ru", "", "A-17", "15.03.2024", "ivanov", "Торговля", "1027700132195", "Иванович"},
 	}},
@@ -59,7 +62,7 @@ var evalSheets = []evalSheet{
 	}, nil},
 	{"english salesman, values only for some", "salesman", salesmanFullFields(), [][2]string{
 		{"Company", "title"}, {"Contact", ""}, {"Column C", "mail_url"}, {"Column D", "phone"}, {"Website", "site_url"},
-		{"Address", "address"}, {"Comments", "des"}, {"Client ID", "uid"}, {"Industry", "idcategory"}, {"Lead source", "clientpath"},
+		{"Address", "address"}, {"Comments", "#des"}, {"Client ID", "uid"}, {"Industry", "#idcategory"}, {"Lead source", "#clientpath"},
 	}, [][]string{
 		{"Acme", "Jan", "jan@acme.pl", "601234567", "acme.pl", "Warszawa", "", "7", "IT", "web"},
 		{"Beta", "Ola", "ola@beta.pl", "+48 601 234 568", "", "", "", "8", "", ""},
@@ -82,10 +85,14 @@ func TestGuessEvaluation(t *testing.T) {
 			require.NoError(t, err)
 			ok := 0
 			for i, c := range es.cols {
-				if g.Columns[i].Field == c[1] {
+				got := g.Columns[i].Field
+				if got == "" && g.Columns[i].Off != "" {
+					got = "#" + g.Columns[i].Off
+				}
+				if got == c[1] {
 					ok++
 				} else {
-					t.Logf("column %q: guessed %q, expected %q", c[0], g.Columns[i].Field, c[1])
+					t.Logf("column %q: guessed %q, expected %q", c[0], got, c[1])
 				}
 			}
 			t.Logf("%s: %d of %d columns as a person would map them", es.name, ok, len(es.cols))
@@ -99,9 +106,61 @@ func TestGuessEvaluation(t *testing.T) {
 			assert.NoError(t, m.Validate(es.fields), "%s", y)
 			_, err = m.Bind(header, es.fields, ApplyOptions{})
 			assert.NoError(t, err, "%s", y)
+			report, problems := Check(m, es.fields, header)
+			assert.Empty(t, problems, report)
+			assert.NotContains(t, report, "switched off", "a guessed mapping must not map fields the account drops")
 		})
 	}
 	t.Logf("mapping init evaluation: %d of %d columns (%.1f%%)", right, total, 100*float64(right)/float64(total))
+}
+
+func TestGuessLeavesSwitchedOffFieldsCommentedOut(t *testing.T) {
+	header := []string{"Firma", "Telefon", "E-mail", "Uwagi", "Miasto"}
+	sample := []sheet.Row{textRow(2, "Żółć sp. z o.o.", "601 234 567", "biuro@zolc.pl", "stały klient", "Kraków")}
+	cat := salesman.Catalogue()
+	g, err := Guess("salesman", cat, header, sample)
+	require.NoError(t, err)
+	tests := []struct{ header, field, off string }{
+		{"Firma", "title", ""},
+		{"Telefon", "phone", ""},
+		{"E-mail", "mail_url", ""},
+		{"Uwagi", "", "des"},
+		{"Miasto", "", "territory"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.header, func(t *testing.T) {
+			assert.Equal(t, tt.header, g.Columns[i].Header)
+			assert.Equal(t, tt.field, g.Columns[i].Field)
+			assert.Equal(t, tt.off, g.Columns[i].Off)
+		})
+	}
+	y := string(g.YAML())
+	assert.Contains(t, y, "  # Uwagi -> des (Описание) is switched off on a fresh SalesMan install; switch it on in Панель управления / Формы, then uncomment\n  # des: Uwagi   #")
+	assert.Contains(t, y, "  # Miasto -> territory (Территория) is switched off")
+	assert.NotContains(t, y, "#   Uwagi\n", "a commented-out column is not also listed as unplaced")
+
+	m, err := Parse("guessed.yaml", []byte(y))
+	require.NoError(t, err, y)
+	report, problems := Check(m, cat, header)
+	require.Empty(t, problems, report)
+	assert.NotContains(t, report, "switched off", report)
+
+	// uncommenting the suggested line gives a mapping that parses and checks
+	on := strings.ReplaceAll(y, "  # des: Uwagi", "  des: Uwagi")
+	m, err = Parse("guessed.yaml", []byte(on))
+	require.NoError(t, err, on)
+	report, problems = Check(m, cat, header)
+	require.Empty(t, problems, report)
+	assert.Contains(t, report, "note: des is switched off")
+
+	// with the fields switched on (an account's own catalogue), they are mapped
+	for i := range cat {
+		cat[i].Active = true
+	}
+	g, err = Guess("salesman", cat, header, sample)
+	require.NoError(t, err)
+	assert.Equal(t, "des", g.Columns[3].Field)
+	assert.Empty(t, g.Columns[3].Off)
 }
 
 func TestGuessYAMLListsLeftovers(t *testing.T) {
