@@ -270,6 +270,7 @@ type boundField struct {
 	exact    map[string]string // cell → target, tried first (no folding)
 	def      *string
 	required bool
+	need     string // for a required field: "SalesMan needs a value for title (Название)"
 	conv     converter
 
 	// Work done once in Bind so Apply does not repeat it per row.
@@ -318,6 +319,12 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 			bf.conv.strict4 = true
 		}
 		bf.required = cf != nil && cf.Required
+		if bf.required {
+			bf.need = fmt.Sprintf("%s needs a value for %s", vendorTitle(m.Vendor), fm.Field)
+			if cf.Label != "" && cf.Label != cf.Name {
+				bf.need += " (" + cf.Label + ")"
+			}
+		}
 		last := ""
 		for _, t := range fm.Transforms {
 			if st, err := stringTransform(t, bf.conv.region); err == nil {
@@ -429,8 +436,13 @@ func (b *Binding) Apply(row sheet.Row) (crm.Record, error) {
 		}
 		v, err := f.value(b, cell, s, &bx)
 		if err != nil {
+			// sheet.CellError writes `column "X": "value" <err>`, or
+			// `column "X": <err>` for a blank cell, whose errors therefore
+			// start with their subject ("the cell is empty, ...").
 			shown := s
-			if utf8.RuneCountInString(shown) > 80 {
+			if trimSpace(s) == "" {
+				shown = ""
+			} else if utf8.RuneCountInString(shown) > 80 {
 				shown = string([]rune(shown)[:77]) + "…"
 			}
 			errs = append(errs, &sheet.CellError{Line: row.Line, Column: f.colName, Value: shown, Err: err})
@@ -509,9 +521,13 @@ func (f *boundField) value(b *Binding, cell *sheet.Cell, s string, bx *boxer) (a
 		case f.defValue != nil:
 			return f.defValue, nil
 		case f.def != nil:
-			return f.one(nil, *f.def, true, bx)
+			v, err := f.one(nil, *f.def, true, bx)
+			if err != nil {
+				return nil, fmt.Errorf("the cell is empty and its default %q %w", *f.def, err)
+			}
+			return v, nil
 		case f.required:
-			return nil, fmt.Errorf("is empty, but %s requires %s", vendorTitle(b.m.Vendor), f.name)
+			return nil, errors.New("the cell is empty, but " + f.need)
 		case b.clear:
 			return "", nil
 		}
@@ -552,7 +568,7 @@ func (f *boundField) value(b *Binding, cell *sheet.Cell, s string, bx *boxer) (a
 	}
 	if len(out) == 0 {
 		if f.required {
-			return nil, fmt.Errorf("is empty, but %s requires %s", vendorTitle(b.m.Vendor), f.name)
+			return nil, errors.New("holds no value, but " + f.need)
 		}
 		return nil, nil
 	}

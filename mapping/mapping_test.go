@@ -169,7 +169,7 @@ fields:
 	probs := Problems(err)
 	require.Len(t, probs, 4)
 	want := []string{
-		`row 17, column "Firma": is empty, but SalesMan requires title`,
+		`row 17, column "Firma": the cell is empty, but SalesMan needs a value for title (Название)`,
 		`row 17, column "E-mail": "jan@" is not an e-mail address`,
 		`row 17, column "Telefon": "12" is not a phone number (expected e.g. +48 601 234 567)`,
 		`row 17, column "ID": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" is too long: 31 characters, SalesMan takes at most 30 in uid`,
@@ -181,6 +181,44 @@ fields:
 		assert.Equal(t, want[i], p.Error())
 	}
 	assert.ErrorIs(t, err, ErrNotEmail)
+}
+
+func TestApplyBlankCellMessagesReadAsSentences(t *testing.T) {
+	tests := []struct {
+		name  string
+		field string
+		cell  string
+		want  string
+	}{
+		{"required and empty", "title: Firma", "", `row 5, column "Firma": the cell is empty, but SalesMan needs a value for title (Название)`},
+		{"required and only spaces", "title: Firma", " \u00a0 ", `row 5, column "Firma": the cell is empty, but SalesMan needs a value for title (Название)`},
+		{"required, split, only separators", `title: {column: Firma, split: ",;"}`, " , ;", `row 5, column "Firma": " , ;" holds no value, but SalesMan needs a value for title (Название)`},
+		{"default the transforms refuse", "title: Firma\n  uid: {column: ID, transform: [email], default: none}", "", `row 5, column "ID": the cell is empty and its default "none" is not an e-mail address`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Parse("m.yaml", []byte("vendor: salesman\nfields:\n  "+tt.field+"\n"))
+			require.NoError(t, err)
+			fields := salesmanFields()
+			for i := range fields {
+				if fields[i].Name == "title" {
+					fields[i].Multi = true // lets the split case through Validate
+				}
+			}
+			b, err := m.Bind([]string{"Firma", "ID"}, fields, ApplyOptions{})
+			require.NoError(t, err)
+			cells := []string{"Acme", ""}
+			if strings.Contains(tt.field, "ID") {
+				cells[1] = tt.cell
+			} else {
+				cells[0] = tt.cell
+			}
+			_, err = b.Apply(textRow(5, cells...))
+			require.Error(t, err)
+			assert.Equal(t, tt.want, err.Error())
+			assert.NotContains(t, err.Error(), `": is`)
+		})
+	}
 }
 
 func TestApplyTypedFields(t *testing.T) {
