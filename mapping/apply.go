@@ -357,10 +357,10 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 			idx, found := index[normHeader(col)]
 			if !found {
 				l, c := fm.at("column")
-				if p, has := fm.pos["columns"]; has {
-					l, c = p.line, p.col+ci
+				if ci < len(fm.colsPos) {
+					l, c = fm.colsPos[ci].line, fm.colsPos[ci].col
 				}
-				errs = append(errs, m.errAt(l, c, "column %q is not in the file%s; headers: %s", col, didYouMean(col, header), headerList(header)))
+				errs = append(errs, m.errAt(l, c, "column %q is not in the file%s", col, closestHeader(col, header)))
 				ok = false
 				continue
 			}

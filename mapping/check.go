@@ -15,13 +15,18 @@ import (
 // command exits 1. Otherwise report starts with "ok" and shows a short
 // table of field ← column, plus notes (fields switched off on the account,
 // export-only fields); problems is nil.
+//
+// A partial mapping from ParsePartial brings its parse problems: they are
+// listed first, then the problems of everything that did parse, so one run
+// shows them all.
 func Check(m *Mapping, fields []crm.Field, header []string) (report string, problems []error) {
+	problems = append(problems, m.parseErrs...)
 	if header != nil {
 		if _, err := m.Bind(header, fields, ApplyOptions{}); err != nil {
-			problems = Problems(err)
+			problems = append(problems, Problems(err)...)
 		}
 	} else if err := m.Validate(fields); err != nil {
-		problems = Problems(err)
+		problems = append(problems, Problems(err)...)
 	}
 	var b strings.Builder
 	if len(problems) > 0 {

@@ -49,6 +49,12 @@ type Mapping struct {
 	Fields []FieldMap    // in file order
 
 	keyPos, vendorPos, fieldsPos pos
+
+	// Set by ParsePartial: the problems found while parsing (Check lists
+	// them first), and the fields left out because of them (so Validate
+	// does not also call them missing).
+	parseErrs []error
+	broken    map[string]bool
 }
 
 // SourceOptions is the mapping's `source:` section, as written in the file.
@@ -82,6 +88,18 @@ type FieldMap struct {
 	reverse  map[string]string // Values reversed: vendor value → first cell value
 	valuesCI map[string]string // Values keyed by foldKey(cell value)
 	pos      map[string]pos    // positions of the long form's keys and values
+	colsPos  []pos             // positions of the `columns:` items, in order
+}
+
+// sources counts the sources set: column, columns, value.
+func (f *FieldMap) sources() int {
+	n := 0
+	for _, s := range []bool{f.Column != "", len(f.Columns) > 0, f.Value != nil} {
+		if s {
+			n++
+		}
+	}
+	return n
 }
 
 // SourceColumns returns the spreadsheet columns the field reads (none for a constant).
@@ -141,8 +159,10 @@ func Problems(err error) []error {
 }
 
 type parser struct {
-	file string
-	errs []error
+	file    string
+	errs    []error
+	partial bool            // keep what is usable of a field with problems
+	broken  map[string]bool // fields left out because of their problems
 }
 
 func (p *parser) errAt(at pos, format string, args ...any) {
@@ -163,18 +183,64 @@ var (
 // problems are reported at once, joined with errors.Join, each a *PosError
 // with the line and column to fix.
 func Parse(name string, data []byte) (*Mapping, error) {
-	p := &parser{file: name}
-	m := &Mapping{File: name, Blank: "skip"}
+	m, errs, fatal := parse(name, data, false)
+	if fatal != nil {
+		return nil, fatal
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return m, nil
+}
+
+// ParsePartial is Parse for `crmport mapping check`, which shows every
+// problem in one run: along with the parse problems (the same error Parse
+// returns) it returns what did parse, as long as the file is readable YAML
+// naming a known vendor (else the *Mapping is nil). Fields with a problem
+// keep their usable parts (a field with an unknown transform still names
+// its column) and are left out only when they have no usable source. The
+// partial *Mapping remembers its parse problems: Check lists them first,
+// then the validation and header problems of everything that parsed. Do
+// not import with a partial mapping.
+func ParsePartial(name string, data []byte) (*Mapping, error) {
+	m, errs, fatal := parse(name, data, true)
+	if fatal != nil {
+		return nil, fatal
+	}
+	if len(errs) == 0 {
+		return m, nil
+	}
+	if !contains(Vendors, m.Vendor) {
+		return nil, errors.Join(errs...)
+	}
+	m.parseErrs = errs
+	return m, errors.Join(errs...)
+}
+
+// LoadPartial reads the mapping file at path and parses it with ParsePartial.
+func LoadPartial(path string) (*Mapping, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the mapping file: %w", err)
+	}
+	return ParsePartial(path, data)
+}
+
+// parse parses a mapping file: fatal is set when nothing of it is usable;
+// otherwise errs lists its problems.
+func parse(name string, data []byte, partial bool) (m *Mapping, errs []error, fatal error) {
+	p := &parser{file: name, partial: partial, broken: map[string]bool{}}
+	m = &Mapping{File: name, Blank: "skip"}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlSyntaxError(name, err)
+		return nil, nil, yamlSyntaxError(name, err)
 	}
 	if len(doc.Content) == 0 {
-		return nil, &PosError{File: name, Msg: "the mapping file is empty: it needs at least `vendor:` and `fields:`"}
+		return nil, nil, &PosError{File: name, Msg: "the mapping file is empty: it needs at least `vendor:` and `fields:`"}
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, &PosError{File: name, Line: root.Line, Col: root.Column, Msg: "the mapping file must be a set of `key: value` lines (vendor:, source:, fields: ...)"}
+		return nil, nil, &PosError{File: name, Line: root.Line, Col: root.Column, Msg: "the mapping file must be a set of `key: value` lines (vendor:, source:, fields: ...)"}
 	}
 	seen := map[string]pos{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
@@ -191,6 +257,7 @@ func Parse(name string, data []byte) (*Mapping, error) {
 				m.Vendor = strings.ToLower(strings.TrimSpace(s))
 				if !contains(Vendors, m.Vendor) {
 					p.errAt(nodePos(v), "unknown vendor %q%s; choose one of: %s", s, didYouMean(m.Vendor, Vendors), strings.Join(Vendors, ", "))
+					m.Vendor = ""
 				}
 			}
 		case "source":
@@ -222,13 +289,28 @@ func Parse(name string, data []byte) (*Mapping, error) {
 	if _, ok := seen["fields"]; !ok {
 		p.errAt(pos{1, 1}, "`fields:` is missing; add the vendor fields and the columns that feed them, e.g. `fields:` then `  title: Company`")
 	}
-	if m.Key != "" && len(m.Fields) > 0 && m.field(m.Key) == nil {
+	if m.Key != "" && len(m.Fields) > 0 && m.field(m.Key) == nil && !p.broken[m.Key] {
 		p.errAt(m.keyPos, "key %q is not one of the mapped fields; map it under `fields:` (e.g. `%s: {column: ID}`)%s", m.Key, m.Key, didYouMean(m.Key, m.fieldNames()))
 	}
-	if len(p.errs) > 0 {
-		return nil, errors.Join(p.errs...)
+	if len(p.broken) > 0 {
+		m.broken = p.broken
 	}
-	return m, nil
+	return m, p.errs, nil
+}
+
+// yamlParserProblems are the problems yaml.v3's parser (not its scanner)
+// reports. For these, yaml.v3 (v3.0.1, decode.go parser.fail) prints the
+// 0-based line of the mark, one less than the line a person counts: an
+// unclosed `[` on line 3 comes out as "line 2". Scanner problems already
+// carry the 1-based line.
+var yamlParserProblems = map[string]string{
+	"did not find expected ',' or ']'":       "a list opened with `[` on this line is not closed with `]`, or its items are not separated by commas",
+	"did not find expected ',' or '}'":       "a `{` opened on this line is not closed with `}`, or its entries are not separated by commas",
+	"did not find expected '-' indicator":    "a list item here is not indented like the `-` items before it",
+	"did not find expected key":              "a line here is not indented like the `key: value` lines around it",
+	"did not find expected node content":     "a value is missing or starts with a character that cannot start one",
+	"did not find expected <document start>": "the file does not start like a mapping file",
+	"found undefined tag handle":             "a value starts with `!`, which YAML reads as a tag; quote it",
 }
 
 // yamlSyntaxError turns a yaml.v3 error ("yaml: line 3: ...") into a *PosError.
@@ -247,6 +329,12 @@ func yamlSyntaxError(name string, err error) error {
 			line = n
 			msg = rest[i+2:]
 		}
+	}
+	if hint, ok := yamlParserProblems[msg]; ok {
+		if line > 0 {
+			line++ // see yamlParserProblems
+		}
+		msg += ": " + hint
 	}
 	return &PosError{File: name, Line: line, Msg: "not valid YAML: " + msg + " (check the indentation and quote values containing `:` or `#`)"}
 }
@@ -355,6 +443,10 @@ func (p *parser) parseFields(v *yaml.Node, m *Mapping) {
 		f := FieldMap{Field: name, Line: k.Line, Col: k.Column, pos: map[string]pos{}}
 		if p.parseField(val, &f) {
 			m.Fields = append(m.Fields, f)
+		} else if p.partial && f.sources() == 1 {
+			m.Fields = append(m.Fields, f) // its column can still be checked
+		} else {
+			p.broken[name] = true
 		}
 	}
 }
@@ -382,12 +474,7 @@ func (p *parser) parseField(v *yaml.Node, f *FieldMap) bool {
 			f.pos[k.Value] = nodePos(val)
 			p.fieldKey(k, val, f)
 		}
-		n := 0
-		for _, s := range []bool{f.Column != "", len(f.Columns) > 0, f.Value != nil} {
-			if s {
-				n++
-			}
-		}
+		n := f.sources()
 		switch {
 		case n == 0 && len(p.errs) == before:
 			p.errAt(pos{f.Line, f.Col}, "field %q has no source: add `column: Header`, `columns: [A, B]` or `value: constant`", f.Field)
@@ -438,6 +525,7 @@ func (p *parser) fieldKey(k, val *yaml.Node, f *FieldMap) {
 		for _, c := range val.Content {
 			if s, ok := p.scalar(c, where+" columns item"); ok {
 				f.Columns = append(f.Columns, s)
+				f.colsPos = append(f.colsPos, nodePos(c))
 			}
 		}
 	case "join":

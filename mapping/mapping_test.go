@@ -315,7 +315,46 @@ func TestBindMissingColumn(t *testing.T) {
 	require.NoError(t, err)
 	_, err = m.Bind([]string{"Nazwisko", "Email", "Telefon"}, thulium.Catalogue(), ApplyOptions{})
 	require.Error(t, err)
-	assert.Equal(t, `mapping.yaml:4:19: column "Emial" is not in the file (did you mean "Email"?); headers: Nazwisko, Email, Telefon`, err.Error())
+	assert.Equal(t, `mapping.yaml:4:19: column "Emial" is not in the file (did you mean "Email"?)`, err.Error())
+}
+
+func TestBindMissingColumnSuggestsTheClosestHeader(t *testing.T) {
+	tests := []struct {
+		name   string
+		column string
+		header []string
+		want   string
+	}{
+		{"typo", "Emial", []string{"Nazwisko", "Email", "Telefon"}, ` (did you mean "Email"?)`},
+		{"case and diacritics", "miejscowosc", []string{"Nazwisko", "Miejscowość"}, ` (did you mean "Miejscowość"?)`},
+		{"cyrillic for latin", "Телефон", []string{"Firma", "Telefon", "Tel. kom."}, ` (did you mean "Telefon"?)`},
+		{"latin for cyrillic", "Adres", []string{"Название", "Адрес"}, ` (did you mean "Адрес"?)`},
+		{"a header holding the column's words", "Poczta", []string{"Firma", "Poczta e-mail", "Telefon"}, ` (did you mean "Poczta e-mail"?)`},
+		{"a synonym", "Poczta", []string{"Firma", "E-mail", "Telefon"}, ` (did you mean "E-mail"?)`},
+		{"nothing close: the list", "Poczta", []string{"Firma", "NIP", "Telefon"}, `; the file's headers are: Firma, NIP, Telefon`},
+		{"two synonyms: the list", "Poczta", []string{"E-mail", "Mail"}, `; the file's headers are: E-mail, Mail`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Parse("m.yaml", []byte("vendor: thulium\nfields:\n  surname: "+tt.column+"\n"))
+			require.NoError(t, err)
+			_, err = m.Bind(tt.header, nil, ApplyOptions{})
+			require.Error(t, err)
+			assert.Equal(t, `m.yaml:3:12: column "`+tt.column+`" is not in the file`+tt.want, err.Error())
+		})
+	}
+}
+
+func TestBindMissingColumnsOfAFlowListAtEachItem(t *testing.T) {
+	y := "vendor: salesman\nfields:\n  title: Firma\n  address: {columns: [Город, Адрес]}\n"
+	m, err := Parse("m.yaml", []byte(y))
+	require.NoError(t, err)
+	_, err = m.Bind([]string{"Firma"}, nil, ApplyOptions{})
+	require.Error(t, err)
+	probs := Problems(err)
+	require.Len(t, probs, 2)
+	assert.True(t, strings.HasPrefix(probs[0].Error(), `m.yaml:4:23: column "Город" is not in the file`), probs[0].Error())
+	assert.True(t, strings.HasPrefix(probs[1].Error(), `m.yaml:4:30: column "Адрес" is not in the file`), probs[1].Error())
 }
 
 func TestReverse(t *testing.T) {

@@ -129,6 +129,81 @@ func shiftLine(s string) string {
 	return s
 }
 
+func TestYAMLSyntaxErrorLines(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want string
+	}{
+		{"unclosed [", "vendor: thulium\nfields:\n  surname: [A\n", "m.yaml:3: not valid YAML: did not find expected ',' or ']': a list opened with `[` on this line is not closed with `]`"},
+		{"unclosed {", "vendor: thulium\nfields:\n  name: B\n  surname: {column: A\n", "m.yaml:4: not valid YAML: did not find expected ',' or '}': a `{` opened on this line"},
+		{"scanner error keeps its line", "vendor: thulium\nfields:\n  surname: a: b\n", "m.yaml:3: not valid YAML: mapping values are not allowed in this context"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("m.yaml", []byte(tt.yaml))
+			require.Error(t, err)
+			assert.True(t, strings.HasPrefix(err.Error(), tt.want), "got  %s\nwant %s…", err, tt.want)
+		})
+	}
+}
+
+func TestCheckPartialShowsEveryProblemInOneRun(t *testing.T) {
+	y := `vendor: salesman
+sorce:
+  delimiter: ";"
+fields:
+  titel: Firma
+  mail_url: {column: Poczta, transform: [trim, lowr]}
+  phone: {colum: Telefon}
+  address: {columns: [Ulica, Miasto]}
+`
+	header := []string{"Firma", "E-mail", "Telefon", "Ulica"}
+	_, err := Parse("m.yaml", []byte(y))
+	require.Error(t, err, "Parse keeps refusing a file with problems")
+
+	m, err := ParsePartial("m.yaml", []byte(y))
+	require.Error(t, err)
+	require.NotNil(t, m)
+	assert.Len(t, Problems(err), 3, "ParsePartial's error is Parse's")
+	report, problems := Check(m, salesmanFields(), header)
+	want := []string{
+		`m.yaml:2:1: unknown key "sorce" in the mapping file (did you mean "source"?)`,
+		`m.yaml:6:48: unknown transform "lowr" (did you mean "lower"?)`,
+		`m.yaml:7:11: unknown key "colum" in field "phone" (did you mean "column"?)`,
+		`m.yaml:5:3: unknown field "titel" for SalesMan (did you mean "title"?)`,
+		`m.yaml:4:1: SalesMan requires field "title" (Название) but the mapping has no source for it`,
+		`m.yaml:6:22: column "Poczta" is not in the file (did you mean "E-mail"?)`,
+		`m.yaml:8:30: column "Miasto" is not in the file; the file's headers are: Firma, E-mail, Telefon, Ulica`,
+	}
+	require.Len(t, problems, len(want), report)
+	for i, w := range want {
+		assert.True(t, strings.HasPrefix(problems[i].Error(), w), "got  %s\nwant %s…", problems[i], w)
+	}
+	assert.Contains(t, report, "m.yaml: 7 problems to fix:\n")
+	assert.NotContains(t, report, `"phone" but the mapping has no source`, "a field dropped for its parse problem is not also called missing")
+
+	tests := []struct {
+		name string
+		yaml string
+	}{
+		{"unknown vendor", "vendor: salesmen\nfields:\n  title: A\n"},
+		{"no vendor", "fields:\n  title: A\n"},
+		{"not YAML", "vendor: salesman\nfields:\n  title: [A\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := ParsePartial("m.yaml", []byte(tt.yaml))
+			require.Error(t, err)
+			assert.Nil(t, m, "nothing to check without a known vendor")
+		})
+	}
+	m, err = ParsePartial("m.yaml", []byte("vendor: salesman\nfields:\n  title: A\n"))
+	require.NoError(t, err)
+	report, problems = Check(m, salesmanFields(), []string{"A"})
+	assert.Empty(t, problems, report)
+}
+
 func TestThuliumCustomFieldsAccepted(t *testing.T) {
 	m, err := Parse("m.yaml", []byte("vendor: thulium\nfields:\n  surname: A\n  custom_fields.Segment klienta: B\n"))
 	require.NoError(t, err)

@@ -153,3 +153,107 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// closestHeader returns ` (did you mean "X"?)` naming the file's header
+// nearest to col (see nearestHeader) or, when none is near, the list of
+// the file's headers to choose from.
+func closestHeader(col string, header []string) string {
+	if h := nearestHeader(col, header); h != "" {
+		return fmt.Sprintf(" (did you mean %q?)", h)
+	}
+	return "; the file's headers are: " + headerList(header)
+}
+
+// nearestHeader finds the header a person most likely meant by col, or "":
+// first by edit distance, ignoring case, diacritics and punctuation and
+// also comparing Cyrillic transliterated to Latin ("Телефон" ~ "Telefon");
+// then the one header that holds col's words or whose words col holds
+// ("Poczta" ~ "Poczta e-mail"); then the one header that is a synonym of
+// col in mapping init's dictionary ("Poczta" ~ "E-mail").
+func nearestHeader(col string, header []string) string {
+	key := foldKey(col)
+	if key == "" {
+		return ""
+	}
+	lat := translit(key)
+	keys := make([]string, len(header))
+	best, bestD := -1, 1<<30
+	for i, h := range header {
+		hk := foldKey(h)
+		keys[i] = hk
+		if hk == "" {
+			continue
+		}
+		d := distance(key, hk)
+		if hl := translit(hk); hl != hk || lat != key {
+			d = min(d, distance(lat, hl))
+		}
+		if d < bestD {
+			best, bestD = i, d
+		}
+	}
+	n := utf8.RuneCountInString(lat)
+	limit := max(1, n/3)
+	if n <= 2 {
+		limit = 1
+	}
+	if best >= 0 && bestD <= limit {
+		return header[best]
+	}
+	only := func(match func(hk string) bool) string {
+		found := -1
+		for i, hk := range keys {
+			if hk == "" || !match(hk) {
+				continue
+			}
+			if found >= 0 {
+				return "" // two candidates: let the person choose from the list
+			}
+			found = i
+		}
+		if found < 0 {
+			return ""
+		}
+		return header[found]
+	}
+	if h := only(func(hk string) bool { return containsWords(hk, key) || containsWords(key, hk) }); h != "" {
+		return h
+	}
+	if ci, ok := synIndex[key]; ok {
+		return only(func(hk string) bool { c, ok := synIndex[hk]; return ok && c == ci })
+	}
+	return ""
+}
+
+// cyrLatin spells lower-case Russian letters in Latin the way Polish and
+// Russian users write them in headers (Телефон → telefon).
+var cyrLatin = map[rune]string{
+	'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "e", 'ж': "zh", 'з': "z", 'и': "i",
+	'й': "y", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t",
+	'у': "u", 'ф': "f", 'х': "h", 'ц': "c", 'ч': "ch", 'ш': "sh", 'щ': "sch", 'ъ': "", 'ы': "y", 'ь': "",
+	'э': "e", 'ю': "yu", 'я': "ya",
+}
+
+// translit returns the folded key s with Cyrillic letters in Latin; s
+// itself when it has none.
+func translit(s string) string {
+	has := false
+	for _, r := range s {
+		if _, ok := cyrLatin[r]; ok {
+			has = true
+			break
+		}
+	}
+	if !has {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if l, ok := cyrLatin[r]; ok {
+			b.WriteString(l)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

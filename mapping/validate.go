@@ -124,7 +124,7 @@ func (m *Mapping) Validate(fields []crm.Field) error {
 	}
 	for _, cf := range fields {
 		if cf.Required && !cf.ReadOnly {
-			if _, ok := seen[cf.Name]; !ok {
+			if _, ok := seen[cf.Name]; !ok && !m.broken[cf.Name] {
 				label := ""
 				if cf.Label != "" && cf.Label != cf.Name {
 					label = fmt.Sprintf(" (%s)", cf.Label)
