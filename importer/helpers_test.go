@@ -47,8 +47,15 @@ func (s *memSource) Next() (sheet.Row, error) {
 			blank = false
 		}
 	}
+	var extra []sheet.Cell // cells beyond the header, as sheet sources keep them
+	if n := len(s.rows[s.i]); n > len(s.header) {
+		for _, v := range s.rows[s.i][len(s.header):] {
+			extra = append(extra, sheet.Cell{Text: v, Kind: sheet.KindText})
+		}
+		blank = false
+	}
 	s.i++
-	return sheet.Row{Line: s.i + 1, Cells: cells, Blank: blank}, nil
+	return sheet.Row{Line: s.i + 1, Cells: cells, Blank: blank, Extra: extra}, nil
 }
 
 // fileSink writes rows as JSON arrays of text, one per line, so tests can

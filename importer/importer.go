@@ -30,6 +30,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -123,6 +124,7 @@ type run struct {
 	firstMu           sync.Mutex
 	firstErrors       []RowFailure
 	keys              map[string]int
+	srcBroken         bool // the source failed: the rest of it cannot be read
 	stop              chan struct{}
 	stopOnce          sync.Once
 	stopErr           error
@@ -292,6 +294,9 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	} else {
 		readErr = r.pipeline(ctx, src, binder)
 	}
+	if readErr != nil || r.stopErr != nil {
+		r.countRest(ctx, src)
+	}
 	closeErr := r.closeReports()
 	jErr := r.closeJournal()
 	r.sum.Reports = r.reports
@@ -349,7 +354,7 @@ func (r *run) openJournal() error {
 			fresh = true
 		}
 	}
-	r.jr, err = openJournal(path, h, fresh)
+	r.jr, err = openJournal(path, h, fresh, r.opt.Now)
 	return err
 }
 
@@ -386,7 +391,10 @@ func (r *run) readAll(ctx context.Context, src sheet.Source, b Binder, emit func
 			}
 			it.fail(rowErr.Err.Error())
 		case err != nil:
+			r.srcBroken = true
 			return fmt.Errorf("cannot read %s: %w", filepath.Base(r.opt.Input), err)
+		case len(row.Extra) > 0:
+			it.fail(extraCellsMessage(it.line, row.Extra))
 		case row.Blank:
 			it.skipped = true
 		default:
@@ -406,6 +414,57 @@ func (r *run) readAll(ctx context.Context, src sheet.Source, b Binder, emit func
 		}
 		r.checkMaxErrors()
 	}
+}
+
+// countRest reads the rows an early stop left unread, so that the summary
+// can say how many rows are in no report: blank ones count as skipped (as
+// in a full run), the others as not processed, like rows that were read
+// but never finished. After Ctrl-C, or when the file itself cannot be
+// read, the rest is not read and Summary.RestUnread says so.
+func (r *run) countRest(ctx context.Context, src sheet.Source) {
+	defer func() {
+		s := &r.sum
+		s.NotProcessed = s.Rows - (s.Created + s.Updated + s.Exists + s.Unchanged + s.Failed + s.Skipped)
+	}()
+	if r.srcBroken {
+		r.sum.RestUnread = true
+		return
+	}
+	for {
+		if ctx.Err() != nil {
+			r.sum.RestUnread = true
+			return
+		}
+		row, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		var rowErr *sheet.RowError
+		if err != nil && !errors.As(err, &rowErr) {
+			r.sum.RestUnread = true
+			return
+		}
+		r.sum.Rows++
+		if err == nil && row.Blank && len(row.Extra) == 0 {
+			r.sum.Skipped++
+		}
+	}
+}
+
+// extraCellsMessage says that a row has more cells than the header.
+func extraCellsMessage(line int, extra []sheet.Cell) string {
+	vals := make([]string, 0, 5)
+	for i, c := range extra {
+		if i == 4 && len(extra) > 5 {
+			vals = append(vals, fmt.Sprintf("and %d more", len(extra)-4))
+			break
+		}
+		vals = append(vals, strconv.Quote(c.Text))
+	}
+	if len(extra) == 1 {
+		return fmt.Sprintf("row %d has 1 more cell than there are headers (%s): add a header for it or remove it", line, vals[0])
+	}
+	return fmt.Sprintf("row %d has %d more cells than there are headers (%s): add headers for them or remove them", line, len(extra), strings.Join(vals, ", "))
 }
 
 // noteFailure keeps the first failures for messages.
@@ -627,11 +686,31 @@ func (r *run) checkMaxErrors() {
 		var b strings.Builder
 		r.firstMu.Lock()
 		for _, f := range r.firstErrors {
-			fmt.Fprintf(&b, "\n  row %d: %s", f.Row, f.Error)
+			if strings.HasPrefix(f.Error, "column ") {
+				fmt.Fprintf(&b, "\n  row %d, %s", f.Row, f.Error)
+			} else {
+				fmt.Fprintf(&b, "\n  row %d: %s", f.Row, f.Error)
+			}
 		}
 		r.firstMu.Unlock()
-		r.stopErr = fmt.Errorf("%w: %d of the first %d rows failed (--max-errors %s), so the import stopped before using more of the CRM's request quota; the mapping is probably wrong. First errors:%s\nFix the mapping (check it with: crmport mapping check -m MAPPING %s), then run the same command again: rows already imported are not sent twice",
-			ErrTooManyErrors, failed, finished, m, b.String(), filepath.Base(r.opt.Input))
+		mp := r.opt.MappingFile
+		if mp == "" {
+			mp = "MAPPING"
+		}
+		again := "then run the same command again: rows already imported are not sent twice"
+		if r.opt.DryRun {
+			again = "then run the same command again"
+		}
+		r.stopErr = fmt.Errorf("%w: %d of the first %d rows failed (--max-errors %s), so the import stopped before using more of the CRM's request quota; the mapping or the data is probably wrong. First errors:%s\nFix the mapping or the data (check the mapping against the file with: crmport mapping check -m %s %s), %s",
+			ErrTooManyErrors, failed, finished, m, b.String(), quoteArg(mp), quoteArg(r.opt.Input), again)
 		close(r.stop)
 	})
+}
+
+// quoteArg quotes a command-line argument when it needs it.
+func quoteArg(s string) string {
+	if s == "" || strings.ContainsAny(s, " \t\"'&;|<>()$`") {
+		return strconv.Quote(s)
+	}
+	return s
 }

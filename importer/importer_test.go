@@ -3,11 +3,13 @@ package importer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -148,6 +150,9 @@ func TestRunFatalStops(t *testing.T) {
 	assert.Equal(t, crm.KindFatal, crm.KindOf(err))
 	assert.Contains(t, err.Error(), "wrong api key")
 	assert.FileExists(t, s.Reports.Journal)
+	assert.Equal(t, 10, s.Rows, "the rest of the file is counted")
+	assert.Equal(t, 10, s.NotProcessed, "no row was finished")
+	assert.False(t, s.RestUnread)
 }
 
 func TestRunInterruptAndResume(t *testing.T) {
@@ -171,6 +176,9 @@ func TestRunInterruptAndResume(t *testing.T) {
 	require.FileExists(t, s1.Reports.Journal)
 	before := len(v.emails())
 	require.Less(t, before, 59)
+	assert.True(t, s1.RestUnread, "after Ctrl-C the rest of the file is not read")
+	assert.Positive(t, s1.NotProcessed)
+	assert.Equal(t, s1.Rows, s1.Created+s1.Failed+s1.NotProcessed, "every row read is counted once")
 
 	v.afterEach = nil
 	s2, err := Run(t.Context(), opt)
@@ -352,16 +360,24 @@ func TestRunMaxErrors(t *testing.T) {
 			v := newMemVendor(5)
 			opt := setup(t, t.TempDir(), rows, wrap(v))
 			opt.MaxErrors = tt.max
+			opt.MappingFile = filepath.Join(filepath.Dir(opt.Input), "my mapping.yaml")
+			require.NoError(t, os.WriteFile(opt.MappingFile, []byte("vendor: mem\n"), 0o644))
 			s, err := Run(t.Context(), opt)
 			if tt.wantStop {
 				require.ErrorIs(t, err, ErrTooManyErrors)
-				assert.Contains(t, err.Error(), "mapping is probably wrong")
-				assert.Contains(t, err.Error(), `column "Email": "broken" is not an e-mail address`)
-				assert.Less(t, s.Rows, 100)
+				assert.Contains(t, err.Error(), "the mapping or the data is probably wrong")
+				assert.Contains(t, err.Error(), `row 2, column "Email": "broken" is not an e-mail address`)
+				assert.Contains(t, err.Error(), fmt.Sprintf("crmport mapping check -m %q %s", opt.MappingFile, opt.Input))
+				assert.NotContains(t, err.Error(), "MAPPING")
+				assert.Equal(t, 100, s.Rows, "the rest of the file is counted")
+				assert.Positive(t, s.NotProcessed)
+				assert.False(t, s.RestUnread)
+				assert.Equal(t, 100, s.Created+s.Failed+s.NotProcessed, "every row is done, failed or not processed")
 				assert.LessOrEqual(t, s.Failed, tt.maxFailed)
 				assert.FileExists(t, s.Reports.Journal)
 				return
 			}
+			assert.Zero(t, s.NotProcessed)
 			require.ErrorIs(t, err, ErrSomeRowsFailed)
 			assert.NotErrorIs(t, err, ErrTooManyErrors)
 			assert.Equal(t, 100, s.Rows)
@@ -406,7 +422,7 @@ func TestReadJournalIgnoresTruncatedLastLine(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "j")
 	h := journalHeader{Journal: "crmport", Version: JournalVersion, Input: Fingerprint{SHA256: "a", Size: 1}, Vendor: "mem"}
-	j, err := openJournal(path, h, true)
+	j, err := openJournal(path, h, true, time.Now)
 	require.NoError(t, err)
 	require.NoError(t, j.inFlight([]int{2, 3}))
 	require.NoError(t, j.finished([]journalLine{{Row: 2, Status: crm.StatusCreated, ID: "7"}}))
@@ -446,4 +462,45 @@ func TestCanon(t *testing.T) {
 			assert.Equal(t, tt.same, canon("f", tt.a, nil) == canon("f", tt.b, nil))
 		})
 	}
+}
+
+func TestRunRowWithMoreCellsThanHeaders(t *testing.T) {
+	tests := []struct {
+		name  string
+		extra []string
+		want  string
+	}{
+		{"two cells", []string{"EXTRA", "MORE"}, `row 4 has 2 more cells than there are headers ("EXTRA", "MORE"): add headers for them or remove them`},
+		{"one cell", []string{"x"}, `row 4 has 1 more cell than there are headers ("x"): add a header for it or remove it`},
+		{"many cells", []string{"a", "b", "c", "d", "e", "f"}, `row 4 has 6 more cells than there are headers ("a", "b", "c", "d", and 2 more)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows := table(5)
+			rows[2] = append(rows[2], tt.extra...)
+			v := newMemVendor(5)
+			opt := setup(t, t.TempDir(), rows, wrap(v))
+			s, err := Run(t.Context(), opt)
+			require.ErrorIs(t, err, ErrSomeRowsFailed)
+			assert.Equal(t, 4, s.Created)
+			assert.Equal(t, 1, s.Failed)
+			assert.NotContains(t, v.emails(), "c3@example.com", "the row is not sent without its extra cells")
+			_, errs := readReport(t, s.Reports.Errors)
+			require.Len(t, errs, 1)
+			assert.Equal(t, "4", errs[0][3])
+			assert.Contains(t, errs[0][4], tt.want)
+		})
+	}
+}
+
+func TestRunJournalStartedUsesTheClock(t *testing.T) {
+	clock := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	opt := setup(t, t.TempDir(), table(3), wrap(newMemVendor(5)))
+	opt.Now = func() time.Time { return clock }
+	s, err := Run(t.Context(), opt)
+	require.NoError(t, err)
+	data, err := os.ReadFile(s.Reports.Journal)
+	require.NoError(t, err)
+	first, _, _ := strings.Cut(string(data), "\n")
+	assert.Contains(t, first, `"started":"2026-03-04T05:06:07Z"`)
 }

@@ -177,8 +177,8 @@ type journal struct {
 }
 
 // openJournal opens path for appending; a new or empty file gets h as its
-// first line.
-func openJournal(path string, h journalHeader, fresh bool) (*journal, error) {
+// first line (stamped with now when h.Started is empty).
+func openJournal(path string, h journalHeader, fresh bool, now func() time.Time) (*journal, error) {
 	flag := os.O_CREATE | os.O_WRONLY | os.O_APPEND
 	if fresh {
 		flag |= os.O_TRUNC
@@ -195,7 +195,7 @@ func openJournal(path string, h journalHeader, fresh bool) (*journal, error) {
 	j := &journal{f: f, w: bufio.NewWriterSize(f, 64*1024)}
 	if st.Size() == 0 {
 		if h.Started == "" {
-			h.Started = time.Now().UTC().Format(time.RFC3339)
+			h.Started = now().UTC().Format(time.RFC3339)
 		}
 		b, _ := json.Marshal(h)
 		j.w.Write(b)

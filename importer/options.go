@@ -155,7 +155,8 @@ type RowFailure struct {
 }
 
 // Summary counts what happened to the input rows. For a complete run
-// Rows == Created+Updated+Exists+Unchanged+Failed+Skipped. In a dry run
+// Rows == Created+Updated+Exists+Unchanged+Failed+Skipped (plus
+// NotProcessed for a run that stopped early). In a dry run
 // Created counts the rows that would be sent (created, or in upsert mode
 // created or updated).
 type Summary struct {
@@ -173,6 +174,15 @@ type Summary struct {
 	Vendor  string
 	Elapsed time.Duration
 	Reports Reports
+	// NotProcessed counts rows in no report because the run stopped early
+	// (MaxErrors, Ctrl-C, a fatal error): read but never finished, or never
+	// read. With them, Rows == Created+Updated+Exists+Unchanged+Failed+
+	// Skipped+NotProcessed.
+	NotProcessed int
+	// RestUnread is set when the run stopped early and the rest of the
+	// file was not read (interrupted, or the file could not be read), so
+	// NotProcessed covers only the rows read.
+	RestUnread bool
 	// FirstErrors holds the first few failed rows, in input order.
 	FirstErrors []RowFailure
 }

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -202,6 +204,12 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		return err
 	}
 	vendorName := strings.ToLower(strings.TrimSpace(opts.Vendor))
+	if vendorName != "" {
+		// A misspelt --vendor is a flag error, not a mapping mismatch.
+		if _, err := vendorRegistry().Lookup(vendorName); err != nil {
+			return flagErrorf("%w", err)
+		}
+	}
 	switch {
 	case vendorName == "":
 		vendorName = m.Vendor
@@ -209,8 +217,13 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		return fmt.Errorf("the mapping %s is written for %s, but --vendor says %s: use a mapping for %s (crmport mapping init --vendor %s FILE)",
 			opts.Mapping, importVendorTitle(m.Vendor), importVendorTitle(vendorName), importVendorTitle(vendorName), vendorName)
 	}
-	if _, err := os.Stat(opts.Input); err != nil {
-		return fmt.Errorf("cannot read the file to import: %w", err)
+	if st, err := os.Stat(opts.Input); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: file not found (check the name and the folder)", opts.Input)
+		}
+		return fmt.Errorf("cannot read the file to import %s: %w", opts.Input, err)
+	} else if st.IsDir() {
+		return fmt.Errorf("%s is a folder, not a file: give the CSV or XLSX file to import", opts.Input)
 	}
 	so := sourceOptions(m, opts.Input, opts.Sheet)
 
@@ -247,6 +260,8 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	if err != nil {
 		return fmt.Errorf("cannot read %s's field list (check the CRMPORT_%s_* settings): %w", importVendorTitle(vendorName), strings.ToUpper(vendorName), err)
 	}
+	_, offline := v.(offlineVendor)
+	warnInactiveFields(opts.IO.ErrOut, vendorName, m, fields, offline)
 
 	var info sheet.Info
 	iopt := importer.Options{
@@ -310,15 +325,18 @@ var importNormalizers = map[string]func(field, value string) string{
 
 // importJSON is the --json summary object of DESIGN.md.
 type importJSON struct {
-	Rows      int   `json:"rows"`
-	Created   int   `json:"created"`
-	Updated   int   `json:"updated"`
-	Exists    int   `json:"exists"`
-	Unchanged int   `json:"unchanged"`
-	Failed    int   `json:"failed"`
-	Skipped   int   `json:"skipped"`
-	ElapsedMS int64 `json:"elapsed_ms"`
-	Reports   struct {
+	Rows      int `json:"rows"`
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Exists    int `json:"exists"`
+	Unchanged int `json:"unchanged"`
+	Failed    int `json:"failed"`
+	Skipped   int `json:"skipped"`
+	// NotProcessed is added (beyond DESIGN's keys) when the import stopped
+	// early: rows that are in no report.
+	NotProcessed int   `json:"not_processed,omitempty"`
+	ElapsedMS    int64 `json:"elapsed_ms"`
+	Reports      struct {
 		Errors  string `json:"errors"`
 		Done    string `json:"done"`
 		Journal string `json:"journal"`
@@ -328,6 +346,7 @@ type importJSON struct {
 func writeImportJSON(w io.Writer, s importer.Summary) error {
 	var j importJSON
 	j.Rows, j.Created, j.Updated, j.Exists, j.Unchanged, j.Failed, j.Skipped = s.Rows, s.Created, s.Updated, s.Exists, s.Unchanged, s.Failed, s.Skipped
+	j.NotProcessed = s.NotProcessed
 	j.ElapsedMS = s.Elapsed.Milliseconds()
 	j.Reports.Errors, j.Reports.Done, j.Reports.Journal = s.Reports.Errors, s.Reports.Done, s.Reports.Journal
 	enc := json.NewEncoder(w)
@@ -397,10 +416,15 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 	add(s.Unchanged, "unchanged")
 	add(s.Failed, "failed")
 	add(s.Skipped, "blank (skipped)")
+	add(s.NotProcessed, "not processed")
 	if len(parts) == 0 {
 		parts = append(parts, "nothing to import")
 	}
-	fmt.Fprintf(w, "  %s: %s\n", importPlural(s.Rows, "row", "rows"), strings.Join(parts, ", "))
+	rows := importPlural(s.Rows, "row", "rows")
+	if s.RestUnread {
+		rows += " read"
+	}
+	fmt.Fprintf(w, "  %s: %s\n", rows, strings.Join(parts, ", "))
 	if s.Resumed > 0 {
 		fmt.Fprintf(w, "  %s were already done by an earlier run (from the journal)\n", importPlural(s.Resumed, "row", "rows"))
 	}
@@ -413,28 +437,81 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 	if s.Reports.Journal != "" {
 		fmt.Fprintf(w, "  journal: %s\n", s.Reports.Journal)
 	}
+	tooMany := errors.Is(runErr, importer.ErrTooManyErrors)
+	stoppedEarly := runErr != nil && !errors.Is(runErr, importer.ErrSomeRowsFailed)
+	if stoppedEarly && (s.NotProcessed > 0 || s.RestUnread) {
+		interrupted := errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded)
+		fmt.Fprintln(w, notProcessedLine(s, tooMany, interrupted, s.Reports.Journal != ""))
+	}
 	switch {
-	case runErr != nil && !errors.Is(runErr, importer.ErrSomeRowsFailed) && !errors.Is(runErr, importer.ErrTooManyErrors):
-		if s.Reports.Journal != "" {
+	case stoppedEarly && !tooMany:
+		if s.Reports.Journal != "" && s.NotProcessed == 0 && !s.RestUnread {
 			fmt.Fprintln(w, "Run the same command again to continue: rows already imported are not sent twice.")
 		}
-	case s.Failed > 0 && s.Reports.Errors != "" && !errors.Is(runErr, importer.ErrTooManyErrors):
-		args := []string{"crmport", "import", "-m", importQuoteArg(opts.Mapping)}
-		if opts.Vendor != "" {
-			args = append(args, "--vendor", vendor)
-		}
-		if opts.Sandbox {
-			args = append(args, "--sandbox")
-		}
-		if opts.Mode != "create" {
-			args = append(args, "--mode", opts.Mode)
-		}
-		args = append(args, importQuoteArg(s.Reports.Errors))
+	case s.DryRun && s.Failed > 0 && s.Reports.Errors != "":
+		// Nothing was sent: importing only the error report would leave
+		// out the good rows, so the original file is fixed and imported.
+		fmt.Fprintf(w, "Fix the %s listed in %s (the reason is in the column %s) in the original file %s, then run the same command without --dry-run:\n  %s\n",
+			importPlural(s.Failed, "row", "rows"), s.Reports.Errors, importer.ColError, opts.Input, importCommandLine(opts, vendor, opts.Input, false))
+	case s.DryRun && !tooMany:
+		fmt.Fprintf(w, "Run the same command without --dry-run to import:\n  %s\n", importCommandLine(opts, vendor, opts.Input, false))
+	case s.Failed > 0 && s.Reports.Errors != "" && !tooMany:
 		fmt.Fprintf(w, "Fix the %s in %s (the reason is in the column %s) and run:\n  %s\n",
-			importPlural(s.Failed, "row", "rows"), filepath.Base(s.Reports.Errors), importer.ColError, strings.Join(args, " "))
-	case s.DryRun:
-		fmt.Fprintln(w, "Run the same command without --dry-run to import.")
+			importPlural(s.Failed, "row", "rows"), s.Reports.Errors, importer.ColError, importCommandLine(opts, vendor, s.Reports.Errors, false))
 	}
+}
+
+// notProcessedLine tells how many rows are in no report because the import
+// stopped early, and what to do about them.
+func notProcessedLine(s importer.Summary, tooMany, interrupted, journal bool) string {
+	what := importPlural(s.NotProcessed, "row", "rows") + " not processed"
+	if s.RestUnread {
+		what = importPlural(s.NotProcessed, "row", "rows") + " read but not processed, and the rest of the file was not read"
+	}
+	why := "the import stopped early"
+	switch {
+	case interrupted:
+		why = "the import was interrupted"
+	case s.DryRun:
+		why = "the dry run stopped early"
+	}
+	var todo string
+	switch {
+	case tooMany && s.DryRun:
+		todo = "fix the mapping or data, then run the same command again"
+	case tooMany:
+		todo = "fix the mapping or data, then run the same command again — rows already done are skipped"
+	case journal:
+		todo = "run the same command again to continue — rows already done are skipped"
+	default:
+		todo = "fix the problem above, then run the same command again"
+	}
+	return fmt.Sprintf("  %s (%s): %s", what, why, todo)
+}
+
+// importCommandLine is the import command for input with the options that
+// matter (mapping, vendor, sandbox, mode), with --dry-run if dryRun.
+func importCommandLine(opts *importOptions, vendor, input string, dryRun bool) string {
+	args := []string{"crmport", "import", "-m", importQuoteArg(opts.Mapping)}
+	if opts.Vendor != "" {
+		args = append(args, "--vendor", vendor)
+	}
+	if opts.Sheet != "" {
+		args = append(args, "--sheet", importQuoteArg(opts.Sheet))
+	}
+	if opts.Sandbox {
+		args = append(args, "--sandbox")
+	}
+	if opts.Mode != "create" && opts.Mode != "" {
+		args = append(args, "--mode", opts.Mode)
+	}
+	if opts.ReportDir != "" {
+		args = append(args, "--report-dir", importQuoteArg(opts.ReportDir))
+	}
+	if dryRun {
+		args = append(args, "--dry-run")
+	}
+	return strings.Join(append(args, importQuoteArg(input)), " ")
 }
 
 // importProgress shows progress on stderr: a bar on a terminal, a line
@@ -526,18 +603,83 @@ func (p *importProgress) Retrying(op string, err error, wait time.Duration) {
 		return
 	}
 	p.lastNote = t
-	msg := err.Error()
-	var e *crm.Error
-	if errors.As(err, &e) && e.Message != "" {
-		msg = e.Message
-	}
 	if p.bar != nil {
 		_ = p.bar.Clear()
 	}
-	if until := t.Add(wait); wait >= time.Second {
-		fmt.Fprintf(p.io.ErrOut, "%s says: %s; waiting %s (until %s) before trying again\n", p.vendor, msg, wait.Round(time.Second), until.Format("15:04:05"))
-	} else {
-		fmt.Fprintf(p.io.ErrOut, "%s says: %s; trying again\n", p.vendor, msg)
+	fmt.Fprintln(p.io.ErrOut, retryNotice(p.vendor, err, wait, t))
+}
+
+// retryNoise matches what vendor and retry messages add for someone who
+// has to retry by hand: a wait already said ("(… waiting 6s)") and "try
+// again later". The notice says once what crmport itself does.
+var retryNoise = regexp.MustCompile(`(?i)\s*\([^()]*\bwaiting\b[^()]*\)|[;,:]?\s*(please\s+)?try again later\.?`)
+
+// retryNotice is the one line shown when a vendor call is retried after
+// wait, e.g. "BaseLinker: query limit reached, token blocked until
+// 16:53:38; waiting 6s, then trying again".
+func retryNotice(vendor string, err error, wait time.Duration, now time.Time) string {
+	msg := err.Error()
+	var e *crm.Error
+	if errors.As(err, &e) {
+		if e.Message != "" {
+			msg = e.Message
+		}
+		if e.Code == "ERROR_BLOCKED_TOKEN" || e.Code == "ERROR_USER_ACCOUNT_BLOCKED" {
+			// BaseLinker's own time is Polish time with a date; say when
+			// crmport tries again, in the user's clock.
+			msg = "query limit reached, token blocked until " + now.Add(wait).Format("15:04:05")
+			if e.Code == "ERROR_USER_ACCOUNT_BLOCKED" {
+				msg = "account temporarily blocked until " + now.Add(wait).Format("15:04:05")
+			}
+		}
+	}
+	msg = strings.TrimSpace(retryNoise.ReplaceAllString(msg, ""))
+	msg = strings.TrimRight(msg, ";,:. ")
+	if msg == "" {
+		msg = "the request failed"
+	}
+	if wait >= time.Second {
+		return fmt.Sprintf("%s: %s; waiting %s, then trying again", vendor, msg, wait.Round(time.Second))
+	}
+	return fmt.Sprintf("%s: %s; trying again", vendor, msg)
+}
+
+// warnInactiveFields warns once per field the mapping fills that the
+// vendor has switched off: the CRM would drop its values without an error.
+// offline says the field list is the vendor's static catalogue (a dry run
+// without credentials), which describes a fresh account.
+func warnInactiveFields(w io.Writer, vendor string, m *mapping.Mapping, fields []crm.Field, offline bool) {
+	byName := make(map[string]crm.Field, len(fields))
+	anyActive := false
+	for _, f := range fields {
+		byName[f.Name] = f
+		anyActive = anyActive || f.Active
+	}
+	if !anyActive {
+		return // a vendor that does not report Active at all
+	}
+	title := importVendorTitle(vendor)
+	where := "on this account"
+	if offline {
+		where = "on a fresh " + title + " account (without credentials crmport cannot see yours)"
+	}
+	howTo := "switch it on in " + title + "'s settings"
+	if vendor == "salesman" {
+		howTo = "switch it on in Панель управления / Формы"
+	}
+	seen := map[string]bool{}
+	for _, fm := range m.Fields {
+		f, ok := byName[fm.Field]
+		if !ok || f.Active || seen[f.Name] {
+			continue
+		}
+		seen[f.Name] = true
+		label := ""
+		if f.Label != "" && f.Label != f.Name {
+			label = " (" + f.Label + ")"
+		}
+		fmt.Fprintf(w, "warning: %s field %q%s is switched off %s, so its values would be dropped: %s, or remove it from the mapping\n",
+			title, f.Name, label, where, howTo)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -266,7 +267,11 @@ func TestImportDryRun(t *testing.T) {
 	assert.Empty(t, r.fake.Records())
 	assert.Contains(t, r.out, `"journal":""`)
 	assert.NoFileExists(t, filepath.Join(filepath.Dir(in), "klienty-ru.salesman.journal"))
-	assert.FileExists(t, filepath.Join(filepath.Dir(in), "klienty-ru.salesman.errors.csv"))
+	errPath := filepath.Join(filepath.Dir(in), "klienty-ru.salesman.errors.csv")
+	assert.FileExists(t, errPath)
+	mp := filepath.Join("..", "..", "samples", "salesman.yaml")
+	assert.Contains(t, r.errOut, "Fix the 1 row listed in "+errPath+" (the reason is in the column crmport_error) in the original file "+in+", then run the same command without --dry-run:\n  crmport import -m "+mp+" --sandbox "+in+"\n")
+	assert.NotContains(t, r.errOut, "import -m "+mp+" --sandbox "+errPath, "after a dry run importing only the errors would leave out the good rows")
 }
 
 // importWriteContacts writes n distinct SalesMan-style rows (title, phone,
@@ -383,7 +388,7 @@ func TestImportInterruptedThenResumed(t *testing.T) {
 	code, errOut := run(ctx)
 	cancel()
 	require.Equal(t, exitInterrupted, code, errOut)
-	assert.Contains(t, errOut, "Run the same command again")
+	assert.Contains(t, errOut, "rows read but not processed, and the rest of the file was not read (the import was interrupted): run the same command again to continue — rows already done are skipped\n")
 	journal := filepath.Join(dir, "kontakty.salesman.journal")
 	require.FileExists(t, journal)
 	require.Less(t, len(fake.Records()), 300)
@@ -501,7 +506,7 @@ func TestImportProgressOutput(t *testing.T) {
 			p.Retrying("create", &crm.Error{Vendor: "baselinker", Message: "token blocked until 2026-01-01 12:05:00"}, 45*time.Second)
 			p.stop()
 			assert.Contains(t, errOut.String(), tt.want)
-			assert.Contains(t, errOut.String(), "token blocked until 2026-01-01 12:05:00; waiting 45s")
+			assert.Contains(t, errOut.String(), "SalesMan: token blocked until 2026-01-01 12:05:00; waiting 45s, then trying again\n")
 		})
 	}
 }
@@ -572,12 +577,160 @@ func TestImportMaxErrorsStopsEarly(t *testing.T) {
 	require.NoError(t, os.WriteFile(mp, []byte("vendor: salesman\nsource:\n  delimiter: \";\"\nfields:\n  title: Firma\n  mail_url: {column: Telefon, transform: [email]}\n"), 0o644))
 	r := runImportCmd(t.Context(), t, "salesman", sandbox.Options{}, "--sandbox", "--rate", "0", "--max-errors", "10%", "--json", "-m", mp, in)
 	require.Equal(t, exitRowsFailed, r.code, r.errOut)
-	assert.Contains(t, r.errOut, "mapping is probably wrong")
-	assert.Contains(t, r.errOut, "row 2: column \"Telefon\"")
+	assert.Contains(t, r.errOut, "the mapping or the data is probably wrong")
+	assert.Contains(t, r.errOut, "row 2, column \"Telefon\"")
+	assert.Contains(t, r.errOut, "crmport mapping check -m "+mp+" "+in)
+	assert.NotContains(t, r.errOut, "MAPPING")
 	assert.Contains(t, r.errOut, "Stopped importing")
 	var js map[string]any
 	require.NoError(t, json.Unmarshal([]byte(r.out), &js), r.out)
-	assert.Less(t, js["rows"], float64(200), "stopped before reading the whole file")
+	assert.EqualValues(t, 200, js["rows"], "the rest of the file is counted")
+	failed := int(js["failed"].(float64))
+	assert.Less(t, failed, 200, "stopped before the end")
+	assert.EqualValues(t, 200-failed, js["not_processed"])
+	for _, k := range []string{"rows", "created", "updated", "exists", "unchanged", "failed", "skipped", "elapsed_ms", "reports"} {
+		assert.Contains(t, js, k, "DESIGN's --json keys stay")
+	}
+	assert.Contains(t, r.errOut, fmt.Sprintf("  %d rows not processed (the import stopped early): fix the mapping or data, then run the same command again — rows already done are skipped\n", 200-failed))
 	assert.Empty(t, r.fake.Records())
 	assert.FileExists(t, filepath.Join(dir, "kontakty.salesman.journal"))
+}
+
+func TestImportFlagAndFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	in, mp := importWriteContacts(t, dir, 2)
+	tests := []struct {
+		name string
+		args []string
+		want string
+		not  string
+	}{
+		{"misspelt vendor", []string{"import", "--vendor", "salesmen", "-m", mp, in},
+			"crmport: unknown vendor \"salesmen\" (known: baselinker, salesman, thulium)\nRun 'crmport --help'", "written for"},
+		{"vendor other than the mapping's", []string{"import", "--vendor", "thulium", "-m", mp, in},
+			"is written for SalesMan, but --vendor says Thulium", ""},
+		{"missing file", []string{"import", "-m", mp, "nonexist.csv"},
+			"crmport: nonexist.csv: file not found (check the name and the folder)\n", "stat"},
+		{"missing file in a folder", []string{"import", "-m", mp, filepath.Join(dir, "nope.csv")},
+			filepath.Join(dir, "nope.csv") + ": file not found", "stat"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, ios := testFactory()
+			code := run(t.Context(), f, tt.args)
+			errOut := ios.ErrOut.(*bytes.Buffer).String()
+			assert.Equal(t, exitError, code, errOut)
+			assert.Contains(t, errOut, tt.want)
+			if tt.not != "" {
+				assert.NotContains(t, errOut, tt.not)
+			}
+		})
+	}
+}
+
+func TestImportRowWithMoreCellsThanHeaders(t *testing.T) {
+	dir := t.TempDir()
+	in, mp := importWriteContacts(t, dir, 8)
+	data, err := os.ReadFile(in)
+	require.NoError(t, err)
+	lines := strings.Split(string(data), "\n")
+	lines[6] += ";EXTRA;MORE;;" // row 7; blank trailing cells are not counted
+	require.NoError(t, os.WriteFile(in, []byte(strings.Join(lines, "\n")), 0o644))
+	r := runImportCmd(t.Context(), t, "salesman", sandbox.Options{}, "--sandbox", "--rate", "0", "--json", "-m", mp, in)
+	require.Equal(t, exitRowsFailed, r.code, r.errOut)
+	assert.Contains(t, r.out, `"created":7,`)
+	assert.Contains(t, r.out, `"failed":1,`)
+	assert.Equal(t, 0, importTitles(t, r.fake)["Firma Testowa 0006"], "the row is not sent without its extra cells")
+	rows := importReadCSV(t, filepath.Join(dir, "kontakty.salesman.errors.csv"), ';')
+	require.Len(t, rows, 2)
+	assert.Equal(t, "7", rows[1][importColumn(rows, importer.ColRow)])
+	assert.Equal(t, `row 7 has 2 more cells than there are headers ("EXTRA", "MORE"): add headers for them or remove them`,
+		rows[1][importColumn(rows, importer.ColError)])
+}
+
+func TestImportSummaryNamesTheErrorReportAsGiven(t *testing.T) {
+	dir := t.TempDir()
+	in, mp := importWriteContacts(t, dir, 3)
+	data, err := os.ReadFile(in)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(in, bytes.Replace(data, []byte("biuro0002@firma.pl"), []byte("biuro0002@"), 1), 0o644))
+	r := runImportCmd(t.Context(), t, "salesman", sandbox.Options{}, "--sandbox", "--rate", "0", "-m", mp, in)
+	require.Equal(t, exitRowsFailed, r.code, r.errOut)
+	errPath := filepath.Join(dir, "kontakty.salesman.errors.csv")
+	assert.Contains(t, r.errOut, "  errors:  "+errPath+"\n")
+	assert.Contains(t, r.errOut, "Fix the 1 row in "+errPath+" (the reason is in the column crmport_error) and run:\n  crmport import -m "+mp+" --sandbox "+errPath+"\n")
+}
+
+func TestImportWarnsAboutSwitchedOffFields(t *testing.T) {
+	in := importCopySample(t, "klienty-ru.csv")
+	src, err := os.ReadFile(filepath.Join("..", "..", "samples", "salesman.yaml"))
+	require.NoError(t, err)
+	mp := filepath.Join(filepath.Dir(in), "with-des.yaml")
+	require.NoError(t, os.WriteFile(mp, append(src, []byte("  des: Примечание\n")...), 0o644))
+	want := `warning: SalesMan field "des" (Описание) is switched off on this account, so its values would be dropped: switch it on in Панель управления / Формы, or remove it from the mapping` + "\n"
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"import", []string{"--sandbox", "--rate", "0"}, want},
+		{"dry run", []string{"--sandbox", "--dry-run"}, want},
+		{"dry run without credentials", []string{"--dry-run"}, `warning: SalesMan field "des" (Описание) is switched off on a fresh SalesMan account`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var errOut string
+			if slicesContains(tt.args, "--sandbox") {
+				r := runImportCmd(t.Context(), t, "salesman", sandbox.Options{}, append(tt.args, "--restart", "-m", mp, in)...)
+				require.Equal(t, exitRowsFailed, r.code, r.errOut)
+				errOut = r.errOut
+			} else {
+				f, ios := testFactory()
+				code := run(t.Context(), f, append(append([]string{"import"}, tt.args...), "-m", mp, in))
+				errOut = ios.ErrOut.(*bytes.Buffer).String()
+				require.Equal(t, exitRowsFailed, code, errOut)
+			}
+			assert.Contains(t, errOut, tt.want)
+			assert.Equal(t, 1, strings.Count(errOut, `field "des"`), "once per field, not per row")
+			assert.NotContains(t, errOut, `field "title"`, "switched-on fields are not mentioned")
+		})
+	}
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func TestRetryNotice(t *testing.T) {
+	now := time.Date(2026, 1, 1, 16, 53, 32, 0, time.Local)
+	tests := []struct {
+		name   string
+		vendor string
+		err    error
+		wait   time.Duration
+		want   string
+	}{
+		{"baselinker block", "BaseLinker", &crm.Error{Vendor: "baselinker", Op: "addCrmClient", Kind: crm.KindRetryable, Code: "ERROR_BLOCKED_TOKEN",
+			Message: "Query limit exceeded, token blocked until 2026-01-01 16:53:37 (BaseLinker allows 100 requests per minute per token, shared with other integrations; waiting 6s)"},
+			6 * time.Second, "BaseLinker: query limit reached, token blocked until 16:53:38; waiting 6s, then trying again"},
+		{"try again later is dropped", "SalesMan", &crm.Error{Vendor: "salesman", Kind: crm.KindRetryable, Code: "503",
+			Message: "the server answered HTTP 503 Service Unavailable; try again later"},
+			2 * time.Second, "SalesMan: the server answered HTTP 503 Service Unavailable; waiting 2s, then trying again"},
+		{"short wait", "Thulium", &crm.Error{Vendor: "thulium", Kind: crm.KindRetryable, Message: "HTTP 502 Bad Gateway"},
+			200 * time.Millisecond, "Thulium: HTTP 502 Bad Gateway; trying again"},
+		{"plain error", "Thulium", errors.New("connection reset by peer"), 3 * time.Second, "Thulium: connection reset by peer; waiting 3s, then trying again"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := retryNotice(tt.vendor, tt.err, tt.wait, now)
+			assert.Equal(t, tt.want, got)
+			assert.LessOrEqual(t, strings.Count(got, "waiting"), 1, "the wait is said once")
+			assert.NotContains(t, got, "later")
+		})
+	}
 }
