@@ -253,8 +253,9 @@ type Binding struct {
 	fields []boundField
 	opt    ApplyOptions
 	clear  bool
-	nStr   int   // fields whose values are strings: the boxer's size
-	makes  []int // fields whose transforms may make new text: sized up front
+	nStr   int               // fields whose values are strings: the boxer's size
+	makes  []int             // fields whose transforms may make new text: sized up front
+	need   map[string]string // required field → "SalesMan needs a value for title (Название)", for messages
 }
 
 type boundField struct {
@@ -270,7 +271,6 @@ type boundField struct {
 	exact    map[string]string // cell → target, tried first (no folding)
 	def      *string
 	required bool
-	need     string // for a required field: "SalesMan needs a value for title (Название)"
 	conv     converter
 
 	// Work done once in Bind so Apply does not repeat it per row.
@@ -320,10 +320,14 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 		}
 		bf.required = cf != nil && cf.Required
 		if bf.required {
-			bf.need = fmt.Sprintf("%s needs a value for %s", vendorTitle(m.Vendor), fm.Field)
+			need := fmt.Sprintf("%s needs a value for %s", vendorTitle(m.Vendor), fm.Field)
 			if cf.Label != "" && cf.Label != cf.Name {
-				bf.need += " (" + cf.Label + ")"
+				need += " (" + cf.Label + ")"
 			}
+			if b.need == nil {
+				b.need = map[string]string{}
+			}
+			b.need[fm.Field] = need
 		}
 		last := ""
 		for _, t := range fm.Transforms {
@@ -527,7 +531,7 @@ func (f *boundField) value(b *Binding, cell *sheet.Cell, s string, bx *boxer) (a
 			}
 			return v, nil
 		case f.required:
-			return nil, errors.New("the cell is empty, but " + f.need)
+			return nil, errors.New("the cell is empty, but " + b.need[f.name])
 		case b.clear:
 			return "", nil
 		}
@@ -568,7 +572,7 @@ func (f *boundField) value(b *Binding, cell *sheet.Cell, s string, bx *boxer) (a
 	}
 	if len(out) == 0 {
 		if f.required {
-			return nil, errors.New("holds no value, but " + f.need)
+			return nil, errors.New("holds no value, but " + b.need[f.name])
 		}
 		return nil, nil
 	}
