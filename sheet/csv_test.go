@@ -226,7 +226,8 @@ func TestOpenByExtension(t *testing.T) {
 	}{
 		{"unknown extension", "a.pdf", `unknown file type ".pdf"`},
 		{"old excel", "a.xls", "save it as .xlsx"},
-		{"missing file", "missing.csv", "open"},
+		{"missing file", "missing.csv", "missing.csv: file not found (check the name and the folder)"},
+		{"missing xlsx", "missing.xlsx", "missing.xlsx: file not found (check the name and the folder)"},
 		{"not a zip", "bad.xlsx", "is it really an .xlsx file"},
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "bad.xlsx"), []byte("a,b\n"), 0o644))
@@ -282,8 +283,14 @@ func TestCSVUnclosedQuote(t *testing.T) {
 	assert.Equal(t, 4, re.Line)
 	assert.Contains(t, err.Error(), "row 4: ")
 	assert.Contains(t, err.Error(), "never closed")
+	for i := range 3000 {
+		r, err = src.Next()
+		require.NoError(t, err, "the rows swallowed by the quote are read again")
+		require.Equal(t, 5+i, r.Line)
+		require.Equal(t, string(rune('0'+i%10)), r.Cells[1].Text)
+	}
 	_, err = src.Next()
-	assert.ErrorIs(t, err, io.EOF, "the source stays usable after a row error")
+	assert.ErrorIs(t, err, io.EOF)
 }
 
 func TestCSVLateSingleByteText(t *testing.T) {

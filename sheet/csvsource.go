@@ -29,6 +29,9 @@ var cellSize = int(reflect.TypeFor[Cell]().Size())
 type csvSource struct {
 	ctx    context.Context
 	cr     *csv.Reader
+	raw    *rawLog // the decoded text csv.Reader has read, for locating and re-reading runaway quotes
+	start  int64   // offset in raw's stream where cr began reading
+	comma  rune
 	closer io.Closer
 	header []string
 	width  int
@@ -100,7 +103,8 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 	} else {
 		s.checkUTF8 = true // decoders always produce valid UTF-8; raw input may not be
 	}
-	tr := bufio.NewReaderSize(text, sampleSize)
+	s.raw = &rawLog{r: text}
+	tr := bufio.NewReaderSize(s.raw, sampleSize)
 	decoded, perr := tr.Peek(sampleSize)
 	if perr != nil && !errors.Is(perr, io.EOF) && !errors.Is(perr, bufio.ErrBufferFull) {
 		return nil, fmt.Errorf("read csv as %s: %w", enc, perr)
@@ -114,6 +118,7 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 				opt.Delimiter = r
 			}
 			_, _ = tr.Discard(len(first) + 1)
+			s.start = int64(len(first) + 1)
 			sampleText = sampleText[min(len(first)+1, len(sampleText)):]
 		}
 	}
@@ -121,16 +126,22 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 		opt.Delimiter = sniffDelimiter(sampleText, !atEOF)
 	}
 	s.info.Delimiter = opt.Delimiter
-	cr := csv.NewReader(tr)
-	cr.Comma = opt.Delimiter
-	cr.LazyQuotes = true
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true // the strings are fresh per record; only the slice is reused
-	s.cr = cr
+	s.comma = opt.Delimiter
+	s.cr = s.newReader(tr)
 	if err := s.readHeader(opt.HeaderRow); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// newReader returns the csv.Reader settings every source uses, over r.
+func (s *csvSource) newReader(r io.Reader) *csv.Reader {
+	cr := csv.NewReader(r) // r is a large *bufio.Reader: csv.Reader reads it directly
+	cr.Comma = s.comma
+	cr.LazyQuotes = true
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true // the strings are fresh per record; only the slice is reused
+	return cr
 }
 
 // readHeader skips to the header row and records it.
@@ -179,6 +190,8 @@ func (s *csvSource) readHeader(want int) error {
 // readRecord reads the next record and says how many blank lines
 // encoding/csv skipped before it.
 func (s *csvSource) readRecord() ([]string, int, error) {
+	s.raw.keep = s.start + s.cr.InputOffset()
+	firstLine := s.lastEnd + 1 // the physical line at s.raw.keep
 	rec, err := s.cr.Read()
 	if err != nil {
 		var pe *csv.ParseError
@@ -198,6 +211,11 @@ func (s *csvSource) readRecord() ([]string, int, error) {
 	for i, f := range rec {
 		if s.checkUTF8 && !utf8.ValidString(f) {
 			rec[i] = s.fixInvalid(rec, f)
+		}
+		if s.width > 0 && (strings.IndexByte(f, '\n') >= 0 || i == last && strings.ContainsRune(f, s.comma)) {
+			if err := s.checkRunaway(rec, i, firstLine); err != nil {
+				return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: err}
+			}
 		}
 		if len(f) > maxCellChars && strings.Contains(f, "\n") && utf8.RuneCountInString(f) > maxCellChars {
 			return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: fmt.Errorf(

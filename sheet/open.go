@@ -2,8 +2,10 @@ package sheet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,7 +49,11 @@ func Open(ctx context.Context, path string, opt Options) (Source, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, openFailed(path, err)
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		_ = f.Close()
+		return nil, fmt.Errorf("%s is a folder, not a file: give the name of the file inside it", path)
 	}
 	if opt.Delimiter == 0 && strings.EqualFold(filepath.Ext(path), ".tsv") {
 		opt.Delimiter = '\t'
@@ -71,7 +77,7 @@ func Create(path string, opt Options) (Sink, error) {
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", path, err)
+		return nil, createFailed(path, err)
 	}
 	if format == "xlsx" {
 		return &closingSink{Sink: NewXLSXSink(f, opt), f: f}, nil
@@ -95,4 +101,53 @@ func (c *closingSink) Close() error {
 		err = fmt.Errorf("close output: %w", cerr)
 	}
 	return err
+}
+
+// fileError is an error about a file, worded for the user, that keeps the
+// operating system's error in its chain (errors.Is(err, fs.ErrNotExist)
+// works) without repeating the path the way *fs.PathError prints it.
+type fileError struct {
+	msg string
+	err error
+}
+
+func (e *fileError) Error() string { return e.msg }
+func (e *fileError) Unwrap() error { return e.err }
+
+// openFailed explains why path could not be opened for reading.
+func openFailed(path string, err error) error {
+	var msg string
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		msg = "file not found (check the name and the folder)"
+	case errors.Is(err, fs.ErrPermission):
+		msg = "cannot open (is it open in another program? if not, check that you may read it)"
+	default:
+		msg = "cannot open: " + osReason(err)
+	}
+	return &fileError{msg: path + ": " + msg, err: err}
+}
+
+// createFailed explains why path could not be created for writing.
+func createFailed(path string, err error) error {
+	var msg string
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		msg = "cannot create the file: the folder does not exist (check the folder name)"
+	case errors.Is(err, fs.ErrPermission):
+		msg = "cannot write the file (is it open in another program, e.g. Excel? close it and try again, or choose another folder)"
+	default:
+		msg = "cannot write the file (is it open in another program, e.g. Excel?): " + osReason(err)
+	}
+	return &fileError{msg: path + ": " + msg, err: err}
+}
+
+// osReason is the operating system's reason without the operation and path
+// that *fs.PathError adds.
+func osReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }

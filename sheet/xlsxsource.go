@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -42,6 +44,13 @@ func OpenXLSX(path string, opt Options) (Source, error) {
 
 func openXLSX(ctx context.Context, p string, opt Options) (Source, error) {
 	zr, err := zip.OpenReader(p)
+	var pe *fs.PathError
+	if err != nil && errors.As(err, &pe) {
+		if st, serr := os.Stat(p); serr == nil && st.IsDir() {
+			return nil, fmt.Errorf("%s is a folder, not a file: give the name of the file inside it", p)
+		}
+		return nil, openFailed(p, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w (is it really an .xlsx file? save it from Excel as \"Excel Workbook (*.xlsx)\")", filepath.Base(p), err)
 	}
