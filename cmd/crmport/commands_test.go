@@ -188,3 +188,15 @@ func TestFieldsAsCSV(t *testing.T) {
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, stderr, "table or csv")
 }
+
+func TestMappingCheckGoesOnPastParseProblems(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "typos.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("vendor: thulium\nsorce:\n  sheet: Klienci\nfields:\n  surname: Nazwisko\n  titel: Firma\n  email: {column: Poczta, transform: [lowr]}\n"), 0o600))
+	f, _ := testFactory()
+	code, _, stderr := execCrmport(t, f, "mapping", "check", "-m", path, samplePath("klienci-pl.csv"))
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "typos.yaml:2", "the key typo")
+	assert.Contains(t, stderr, `"lower"`, "the transform typo")
+	assert.Contains(t, stderr, `"titel"`, "the unknown field, in the same run")
+	assert.Contains(t, stderr, `"Poczta"`, "the missing column, in the same run")
+}

@@ -157,8 +157,10 @@ Otherwise prints "ok" and a short table of field <- column.`,
 }
 
 func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
-	m, err := mapping.Load(opts.Mapping)
-	if err != nil {
+	// Go on past parse problems with whatever did parse, so one run lists
+	// every mistake: the typo in a key and the missing column alike.
+	m, err := mapping.LoadPartial(opts.Mapping)
+	if m == nil {
 		printProblems(opts.IO.ErrOut, opts.Mapping, mapping.Problems(err))
 		return errSilent
 	}
