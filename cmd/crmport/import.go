@@ -199,16 +199,16 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	if now == nil {
 		now = time.Now
 	}
-	m, err := mapping.Load(opts.Mapping)
-	if err != nil {
-		return err
-	}
 	vendorName := strings.ToLower(strings.TrimSpace(opts.Vendor))
 	if vendorName != "" {
 		// A misspelt --vendor is a flag error, not a mapping mismatch.
 		if _, err := vendorRegistry().Lookup(vendorName); err != nil {
 			return flagErrorf("%w", err)
 		}
+	}
+	m, err := mapping.Load(opts.Mapping)
+	if err != nil {
+		return err
 	}
 	switch {
 	case vendorName == "":

@@ -607,6 +607,8 @@ func TestImportFlagAndFileErrors(t *testing.T) {
 	}{
 		{"misspelt vendor", []string{"import", "--vendor", "salesmen", "-m", mp, in},
 			"crmport: unknown vendor \"salesmen\" (known: baselinker, salesman, thulium)\nRun 'crmport --help'", "written for"},
+		{"misspelt vendor before a missing mapping", []string{"import", "--vendor", "salesmen", "-m", filepath.Join(dir, "none.yaml"), in},
+			"crmport: unknown vendor \"salesmen\"", "none.yaml"},
 		{"vendor other than the mapping's", []string{"import", "--vendor", "thulium", "-m", mp, in},
 			"is written for SalesMan, but --vendor says Thulium", ""},
 		{"missing file", []string{"import", "-m", mp, "nonexist.csv"},
