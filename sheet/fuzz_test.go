@@ -13,7 +13,8 @@ import (
 
 // FuzzCSVSource feeds arbitrary bytes through encoding detection, delimiter
 // sniffing and parsing: it must never panic, and rows must be numbered from
-// 2 upwards without gaps going backwards.
+// 2 upwards without going backwards, row errors included (a quote that is
+// never closed is reported once and the rows it swallowed read again).
 func FuzzCSVSource(f *testing.F) {
 	seeds := []string{
 		"a,b\n1,2\n",
@@ -31,6 +32,11 @@ func FuzzCSVSource(f *testing.F) {
 		"a,b\r\r\n1,2\r",
 		"a|b\n\"|\"|\"\"\"\"\n",
 		"\xEF\xBB",
+		"Nazwisko;Imię;E-mail\r\nKowalski;Jan;jan@x.pl\r\n\"Zielinski;Piotr;p@x.pl\r\nLewandowski;Adam;adam@x.pl\r\nNowak;Ewa;e@x.pl\r\n",
+		"a;b;c\nx;\"y;z\n\nq;\"r\";s\nt;u;v\"\n",
+		"a;b\n\"x\ny\";\"1;2\n3;4\n5;6",
+		"a\n\"b\nc\nd",
+		"a;b;c\n\"p \"\"q\"\";r;s\n\"\"\"\";\"\";\"m\nn; o\"\n",
 		"\xFF\xFE\x00",
 	}
 	for _, s := range seeds {
@@ -66,6 +72,10 @@ func FuzzCSVSource(f *testing.F) {
 				if !errors.As(err, &re) {
 					t.Fatalf("unexpected error type %T: %v", err, err)
 				}
+				if re.Line <= last {
+					t.Fatalf("row error at line %d after %d", re.Line, last)
+				}
+				last = re.Line
 				continue
 			}
 			if row.Line <= last {

@@ -1,6 +1,8 @@
 package sheet
 
 import (
+	"errors"
+	"io/fs"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,4 +70,52 @@ func TestIsDateFormat(t *testing.T) {
 	assert.True(t, isBuiltinDateFormat(22))
 	assert.False(t, isBuiltinDateFormat(2))
 	assert.False(t, isBuiltinDateFormat(49))
+}
+
+func TestFileErrorMessages(t *testing.T) {
+	pathErr := func(op string, err error) error { return &fs.PathError{Op: op, Path: "dane.csv", Err: err} }
+	tests := []struct {
+		name string
+		err  error
+		want string
+		is   error
+	}{
+		{"open: not found", openFailed("dane.csv", pathErr("open", fs.ErrNotExist)), "dane.csv: file not found (check the name and the folder)", fs.ErrNotExist},
+		{"open: permission", openFailed("dane.csv", pathErr("open", fs.ErrPermission)), "dane.csv: cannot open (is it open in another program? if not, check that you may read it)", fs.ErrPermission},
+		{"open: other", openFailed("dane.csv", pathErr("open", errors.New("i/o error"))), "dane.csv: cannot open: i/o error", nil},
+		{"create: no folder", createFailed("dane.csv", pathErr("open", fs.ErrNotExist)), "dane.csv: cannot create the file: the folder does not exist (check the folder name)", fs.ErrNotExist},
+		{"create: permission", createFailed("dane.csv", pathErr("open", fs.ErrPermission)), "dane.csv: cannot write the file (is it open in another program, e.g. Excel? close it and try again, or choose another folder)", fs.ErrPermission},
+		{"create: other", createFailed("dane.csv", pathErr("open", errors.New("disk full"))), "dane.csv: cannot write the file (is it open in another program, e.g. Excel?): disk full", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.err.Error())
+			var pe *fs.PathError
+			assert.ErrorAs(t, tt.err, &pe, "the os error stays in the chain")
+			if tt.is != nil {
+				assert.ErrorIs(t, tt.err, tt.is)
+			}
+		})
+	}
+}
+
+func TestColumnName(t *testing.T) {
+	header := []string{"Nazwisko", " ", "Imię"}
+	tests := []struct {
+		name string
+		i    int
+		want string
+	}{
+		{"named", 0, `column "Nazwisko"`},
+		{"blank header", 1, "column B"},
+		{"polish letters", 2, `column "Imię"`},
+		{"past the header", 25, "column Z"},
+		{"two letters", 26, "column AA"},
+		{"far right", 702, "column AAA"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, columnName(header, tt.i))
+		})
+	}
 }
