@@ -116,8 +116,11 @@ func TestRunAmbiguousWithoutFinderIsNeverResent(t *testing.T) {
 	require.ErrorIs(t, err, ErrSomeRowsFailed)
 	_, failed := checkInvariant(t, s, rows)
 	assert.Equal(t, 3, s.Failed)
-	for _, line := range []int{2, 3, 4} {
-		assert.Contains(t, failed[line][4], lostAnswer)
+	// Workers send batches concurrently: whichever batch arrives first is
+	// the one whose answer is lost, so any three rows may be it.
+	require.Len(t, failed, 3)
+	for line, row := range failed {
+		assert.Contains(t, row[4], lostAnswer, "row %d", line)
 	}
 	assert.Equal(t, 6, v.creates, "the lost batch was applied once and not resent")
 }
