@@ -59,6 +59,10 @@ type csvSource struct {
 // non-blank row. Row.Line counts records as Excel shows them: blank lines
 // count, a multi-line quoted cell does not add rows. Returned rows stay
 // valid after later calls to Next.
+//
+// A quote that is opened and never really closed (see checkRunaway for the
+// rule) is reported as a *RowError for its row, and the lines it swallowed
+// are read again as the rows they are, keeping their row numbers.
 func NewCSVSource(r io.Reader, opt Options) (Source, error) {
 	return newCSVSource(context.Background(), r, nil, opt)
 }
@@ -181,6 +185,11 @@ func (s *csvSource) readHeader(want int) error {
 	copy(h, s.queued)
 	for len(h) > 0 && strings.TrimSpace(h[len(h)-1]) == "" {
 		h = h[:len(h)-1]
+	}
+	for i, c := range h {
+		if strings.Contains(c, "\n") && strings.ContainsRune(c, s.comma) {
+			return fmt.Errorf("header row %d: a quote (\") in %s is never closed, so the rows below it were read as a column name; remove the quote or close it, then import again", s.line, columnName(nil, i))
+		}
 	}
 	s.header, s.width, s.queued = h, len(h), nil
 	s.info.HeaderLine = s.line
@@ -375,14 +384,36 @@ func (s *csvSource) Close() error {
 // quotes over the first 50 records): the one whose most common non-zero
 // count per record occurs in the most records; ties go to the larger
 // count, then to the order above.
+//
+// When a quote opened early is never closed, so that fewer than two
+// records are seen, quotes are ignored instead if that finds a delimiter
+// agreeing over at least two lines: the rows the quote swallowed still show
+// it (and reading reports the quote).
 func sniffDelimiter(text string, truncated bool) rune {
-	cands := [4]rune{';', ',', '\t', '|'}
+	counts, inQuotes := delimiterCounts(text, truncated, true)
+	best, _ := pickDelimiter(counts)
+	if inQuotes && len(counts) < 2 {
+		counts, _ = delimiterCounts(text, truncated, false)
+		if d, agree := pickDelimiter(counts); agree >= 2 {
+			best = d
+		}
+	}
+	return best
+}
+
+var delimiterCands = [4]rune{';', ',', '\t', '|'}
+
+// delimiterCounts counts each candidate delimiter per record over the
+// first 50 records, outside quotes when quoted is set, and says whether the
+// text ended inside quotes.
+func delimiterCounts(text string, truncated, quoted bool) ([][4]int, bool) {
+	cands := delimiterCands
 	var counts [][4]int
 	var cur [4]int
 	inQuotes, nonBlank := false, false
 	for _, r := range text {
 		switch {
-		case r == '"':
+		case r == '"' && quoted:
 			inQuotes = !inQuotes
 			nonBlank = true
 		case inQuotes:
@@ -408,6 +439,13 @@ func sniffDelimiter(text string, truncated bool) rune {
 	if nonBlank && !truncated && !inQuotes && len(counts) < 50 {
 		counts = append(counts, cur)
 	}
+	return counts, inQuotes
+}
+
+// pickDelimiter chooses among the candidates by their counts per record,
+// and says in how many records the chosen count occurs.
+func pickDelimiter(counts [][4]int) (rune, int) {
+	cands := delimiterCands
 	best, bestAgree, bestN := ',', 0, 0
 	for j, c := range cands {
 		freq := map[int]int{}
@@ -422,7 +460,7 @@ func sniffDelimiter(text string, truncated bool) rune {
 			}
 		}
 	}
-	return best
+	return best, bestAgree
 }
 
 func isASCII(b []byte) bool {

@@ -147,6 +147,12 @@ func TestCSVRunawayQuote(t *testing.T) {
 			errs: []string{"row 3: "},
 		},
 		{
+			name: "delimiter found although the quote swallows the sample",
+			in:   "Nazwisko;Imię;E-mail\r\n\"Zielinski;Piotr;p@x.pl\r\nLewandowski;Adam;adam@x.pl\r\nNowak;Ewa;e@x.pl\r\n",
+			want: []string{"2 ERR", "3 Lewandowski|Adam|adam@x.pl", "4 Nowak|Ewa|e@x.pl"},
+			errs: []string{"row 2: "},
+		},
+		{
 			name: "legit multi-line address",
 			in:   "Nazwisko;Ulica;Miasto\r\nKowalski;\"ul. Długa 5\nklatka B\";Łódź\r\nNowak;\"ul. Krótka 1\r\nm. 4\";Gdańsk\r\n",
 			want: []string{"2 Kowalski|ul. Długa 5\nklatka B|Łódź", "3 Nowak|ul. Krótka 1\nm. 4|Gdańsk"},
@@ -249,4 +255,14 @@ func TestCreateFileErrors(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, path+": cannot create the file: the folder does not exist (check the folder name)", err.Error())
 	assert.ErrorIs(t, err, fs.ErrNotExist)
+}
+
+func TestCSVRunawayQuoteInHeader(t *testing.T) {
+	_, err := sheet.NewCSVSource(strings.NewReader("Nazwisko;\"Imię;E-mail\r\nKowalski;Jan;jan@x.pl\r\nNowak;Ewa;e@x.pl\r\n"), sheet.Options{})
+	require.Error(t, err)
+	assert.Equal(t, `header row 1: a quote (") in column B is never closed, so the rows below it were read as a column name; remove the quote or close it, then import again`, err.Error())
+
+	src, err := sheet.NewCSVSource(strings.NewReader("\"Imię i\nnazwisko\";\"Adres\nkorespondencyjny\"\r\nJan Kowalski;Łódź\r\n"), sheet.Options{})
+	require.NoError(t, err, "multi-line column names without a delimiter are fine")
+	assert.Equal(t, []string{"Imię i\nnazwisko", "Adres\nkorespondencyjny"}, src.Header())
 }
