@@ -77,7 +77,7 @@ holds with the same values are "unchanged", others are updated, new ones
 created. --dry-run checks every row against the mapping without sending.`
 
 const importExample = `  # try it with the built-in sandbox CRM, no account needed
-  crmport import --sandbox -m samples/salesman.yaml samples/klienci-pl.csv
+  crmport import --sandbox -m samples/salesman.yaml samples/klienty-ru.csv
 
   # check the file first, then import, stopping if more than 5% of rows fail
   crmport import --dry-run -m salesman.yaml klienci.xlsx
