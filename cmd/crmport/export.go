@@ -370,19 +370,6 @@ func (p *exportProgress) done() {
 	}
 }
 
-// vendorTitle is the vendor's name as people write it.
-func vendorTitle(v string) string {
-	switch strings.ToLower(v) {
-	case "salesman":
-		return "SalesMan"
-	case "thulium":
-		return "Thulium"
-	case "baselinker":
-		return "BaseLinker"
-	}
-	return v
-}
-
 // plainMessage returns the innermost vendor message of err without the
 // chain of "what crmport was doing" prefixes, for usage errors.
 func plainMessage(err error) string {

@@ -156,19 +156,6 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	return cmd
 }
 
-// importVendorTitle is the vendor's name as people write it.
-func importVendorTitle(v string) string {
-	switch v {
-	case "salesman":
-		return "SalesMan"
-	case "thulium":
-		return "Thulium"
-	case "baselinker":
-		return "BaseLinker"
-	}
-	return v
-}
-
 // sourceOptions are the mapping's sheet options, adjusted so that an error
 // report written by crmport (UTF-8 with a BOM, header in row 1) reads back
 // right even when the mapping names the original file's encoding or
@@ -215,7 +202,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		vendorName = m.Vendor
 	case m.Vendor != "" && m.Vendor != vendorName:
 		return fmt.Errorf("the mapping %s is written for %s, but --vendor says %s: use a mapping for %s (crmport mapping init --vendor %s FILE)",
-			opts.Mapping, importVendorTitle(m.Vendor), importVendorTitle(vendorName), importVendorTitle(vendorName), vendorName)
+			opts.Mapping, vendorTitle(m.Vendor), vendorTitle(vendorName), vendorTitle(vendorName), vendorName)
 	}
 	if st, err := os.Stat(opts.Input); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -238,7 +225,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 			return flagErrorf("%w", lerr)
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "note: no %s credentials set, so the rows are checked against %s's standard fields only (custom fields of your account are not known)\n",
-			importVendorTitle(vendorName), importVendorTitle(vendorName))
+			vendorTitle(vendorName), vendorTitle(vendorName))
 		v, cleanup, err = offlineVendor{name: reg.Name, fields: reg.Catalogue()}, func() {}, nil
 	}
 	if err != nil {
@@ -258,7 +245,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	wrapped := retry.Wrap(v, policy)
 	fields, err := wrapped.Fields(ctx)
 	if err != nil {
-		return fmt.Errorf("cannot read %s's field list (check the CRMPORT_%s_* settings): %w", importVendorTitle(vendorName), strings.ToUpper(vendorName), err)
+		return fmt.Errorf("cannot read %s's field list (check the CRMPORT_%s_* settings): %w", vendorTitle(vendorName), strings.ToUpper(vendorName), err)
 	}
 	_, offline := v.(offlineVendor)
 	warnInactiveFields(opts.IO.ErrOut, vendorName, m, fields, offline)
@@ -372,7 +359,7 @@ func importPlural(n int, one, many string) string {
 // printImportSummary tells a person what happened and what to do next.
 func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s importer.Summary, runErr error) {
 	w := opts.IO.ErrOut
-	title := importVendorTitle(vendor)
+	title := vendorTitle(vendor)
 	if opts.Sandbox {
 		title += " sandbox"
 	}
@@ -535,7 +522,7 @@ type importProgress struct {
 }
 
 func newImportProgress(opts *importOptions, vendor string, now func() time.Time) *importProgress {
-	return &importProgress{io: opts.IO, vendor: importVendorTitle(vendor), now: now, quiet: opts.Quiet}
+	return &importProgress{io: opts.IO, vendor: vendorTitle(vendor), now: now, quiet: opts.Quiet}
 }
 
 // Start implements importer.Progress.
@@ -658,7 +645,7 @@ func warnInactiveFields(w io.Writer, vendor string, m *mapping.Mapping, fields [
 	if !anyActive {
 		return // a vendor that does not report Active at all
 	}
-	title := importVendorTitle(vendor)
+	title := vendorTitle(vendor)
 	where := "on this account"
 	if offline {
 		where = "on a fresh " + title + " account (without credentials crmport cannot see yours)"

@@ -88,3 +88,16 @@ func plural(n int, one, many string) string {
 
 // vendorRegistry returns the registry of the shipped vendors.
 func vendorRegistry() *crm.Registry { return all.Vendors() }
+
+// vendorTitle is the vendor's name as people write it.
+func vendorTitle(v string) string {
+	switch strings.ToLower(v) {
+	case "salesman":
+		return "SalesMan"
+	case "thulium":
+		return "Thulium"
+	case "baselinker":
+		return "BaseLinker"
+	}
+	return v
+}
