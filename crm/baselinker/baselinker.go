@@ -33,6 +33,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/internal/vendorkit"
 )
 
 // Environment variables of DESIGN.md "Credentials and endpoints".
@@ -95,13 +96,7 @@ func New(cfg Config, hc *http.Client) (*Client, error) {
 	if cfg.PageSize < 0 {
 		return nil, fmt.Errorf("baselinker page size %d is negative", cfg.PageSize)
 	}
-	if hc == nil {
-		t := cfg.Timeout
-		if t <= 0 {
-			t = 60 * time.Second
-		}
-		hc = &http.Client{Timeout: t}
-	}
+	hc = vendorkit.HTTPClient(hc, cfg.Timeout)
 	ps := cfg.PageSize
 	if ps == 0 {
 		ps = PageSize
@@ -475,12 +470,12 @@ func (c *Client) Find(ctx context.Context, rec crm.Record) (string, crm.Record, 
 			}
 			return n
 		}},
-		{"email", "filter_email", normEmail, func(s string) any { return strings.TrimSpace(s) }},
-		{"phone", "filter_phone", digits, func(s string) any { return strings.TrimSpace(s) }},
+		{"email", "filter_email", vendorkit.NormalizeEmail, func(s string) any { return strings.TrimSpace(s) }},
+		{"phone", "filter_phone", vendorkit.Digits, func(s string) any { return strings.TrimSpace(s) }},
 		{"invoice_tax_id", "filter_invoice_tax_id", normTaxID, func(s string) any { return normTaxID(s) }},
 	}
 	for _, k := range keys {
-		wants := values(rec[k.field])
+		wants := vendorkit.Values(rec[k.field])
 		tried := false
 		for _, w := range wants {
 			nw := k.norm(w)
@@ -495,7 +490,7 @@ func (c *Client) Find(ctx context.Context, rec crm.Record) (string, crm.Record, 
 					return "", nil, err
 				}
 				for _, r := range rows {
-					for _, got := range values(r[k.field]) {
+					for _, got := range vendorkit.Values(r[k.field]) {
 						if k.norm(got) == nw {
 							id, _ := r["crm_client_id"].(string)
 							return id, r, nil
@@ -541,12 +536,12 @@ func (c *Client) call(ctx context.Context, method string, params any, write bool
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return transportError(ctx, method, write, sent.Load(), err)
+		return transport.Error(ctx, method, write, sent.Load(), err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return transportError(ctx, method, write, true, err)
+		return transport.Error(ctx, method, write, true, err)
 	}
 	if err := checkResponse(method, write, resp, body, c.now()); err != nil {
 		return err

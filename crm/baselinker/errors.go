@@ -1,7 +1,6 @@
 package baselinker
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,9 +11,13 @@ import (
 	_ "time/tzdata" // "blocked until" times are Polish local time; Windows has no zoneinfo
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/internal/vendorkit"
 )
 
 // vendorName is the registry name used in every error.
+// transport classifies failures to reach the server.
+var transport = vendorkit.Transport{Vendor: vendorName, Display: "BaseLinker", EnvURL: EnvURL}
+
 const vendorName = "baselinker"
 
 // blockMargin is added to the "blocked until" time before retrying.
@@ -57,7 +60,7 @@ func checkResponse(op string, write bool, resp *http.Response, body []byte, now 
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 			e.Kind = crm.KindRetryable
-			e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), now)
+			e.RetryAfter = vendorkit.RetryAfter(resp.Header.Get("Retry-After"), now)
 		case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
 			e.Kind = crm.KindFatal
 			e.Message += ": BaseLinker refused the token; check CRMPORT_BASELINKER_TOKEN"
@@ -121,42 +124,6 @@ func blockWait(msg string, now time.Time) time.Duration {
 		d = blockMargin
 	}
 	return d
-}
-
-// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
-
-// transportError classifies an error from the HTTP client or from reading
-// the body; sent reports whether the request was completely written.
-func transportError(ctx context.Context, op string, write, sent bool, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		if sent && write {
-			return &crm.Error{Vendor: vendorName, Op: op, Kind: crm.KindAmbiguous, Message: "cancelled after the request was sent; the change may or may not have been applied", Err: ctxErr}
-		}
-		return fmt.Errorf("baselinker %s: %w", op, ctxErr)
-	}
-	kind := crm.KindRetryable
-	msg := "could not reach BaseLinker: " + err.Error() + "; check CRMPORT_BASELINKER_URL and the network"
-	if sent {
-		msg = "the request was sent but BaseLinker's answer was lost: " + err.Error()
-		if write {
-			kind = crm.KindAmbiguous
-			msg += " (the change may or may not have been applied)"
-		}
-	}
-	return &crm.Error{Vendor: vendorName, Op: op, Kind: kind, Message: msg, Err: err}
 }
 
 // badAnswer classifies a 2xx answer that cannot be understood: ambiguous

@@ -8,11 +8,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/internal/vendorkit"
 )
 
 // intFields are the integer fields of addCrmClient.
@@ -55,7 +55,7 @@ func encodeRecord(op string, rec crm.Record, update bool) (map[string]any, error
 			if err != nil {
 				return nil, reject(k, "field %s: %v", k, err)
 			}
-			for _, s := range values(w) {
+			for _, s := range vendorkit.Values(w) {
 				if has4Byte(s) {
 					return nil, reject(k, "field %s contains emoji or other 4-byte characters, which BaseLinker replaces with \"?\": remove them", k)
 				}
@@ -122,7 +122,7 @@ func textValue(field string, v any) (string, error) {
 		}
 		return "", fmt.Errorf("%d values given but BaseLinker keeps one", len(keep))
 	}
-	return scalarString(v)
+	return vendorkit.ScalarString(v)
 }
 
 // extraValue converts a custom extra field value: text, or a list for
@@ -137,7 +137,7 @@ func extraValue(v any) (any, error) {
 		}
 		return "0", nil
 	}
-	return scalarString(v)
+	return vendorkit.ScalarString(v)
 }
 
 // toInt converts an integer-like value.
@@ -159,33 +159,6 @@ func toInt(v any) (int64, error) {
 	return 0, fmt.Errorf("%v is not a whole number", v)
 }
 
-// scalarString formats a scalar value as text.
-func scalarString(v any) (string, error) {
-	switch x := v.(type) {
-	case string:
-		return x, nil
-	case int64:
-		return strconv.FormatInt(x, 10), nil
-	case int:
-		return strconv.Itoa(x), nil
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return "", fmt.Errorf("%v is not a number", x)
-		}
-		return strconv.FormatFloat(x, 'f', -1, 64), nil
-	case bool:
-		return strconv.FormatBool(x), nil
-	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
-			return x.Format("2006-01-02"), nil
-		}
-		return x.Format("2006-01-02 15:04:05"), nil
-	case json.Number:
-		return x.String(), nil
-	}
-	return "", fmt.Errorf("values of type %T cannot be sent", v)
-}
-
 // has4Byte reports whether s has a character outside the Basic
 // Multilingual Plane (emoji), which MySQL utf8 columns cannot hold.
 func has4Byte(s string) bool {
@@ -204,35 +177,6 @@ func idOf(rec crm.Record) string {
 		return ""
 	}
 	return strconv.FormatInt(n, 10)
-}
-
-// values returns the text values of a record value (one for a scalar).
-func values(v any) []string {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case []string:
-		return x
-	}
-	s, err := scalarString(v)
-	if err != nil {
-		return nil
-	}
-	return []string{s}
-}
-
-// normEmail trims and lower-cases an e-mail address.
-func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-// digits keeps only the digits of a phone number.
-func digits(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // normTaxID removes whitespace and dashes (as BaseLinker does) and
@@ -314,7 +258,7 @@ func plainValue(raw json.RawMessage) (any, bool) {
 	case []any:
 		out := make([]string, 0, len(x))
 		for _, e := range x {
-			if s, err := scalarString(e); err == nil {
+			if s, err := vendorkit.ScalarString(e); err == nil {
 				out = append(out, s)
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/internal/vendorkit"
 )
 
 // Vendor codes seen on the real server (RESULTS.md) and in the docs.
@@ -60,7 +61,7 @@ func (c *Client) checkResponse(op string, resp *http.Response, body []byte) erro
 	case st == http.StatusTooManyRequests || st >= 500:
 		e.Kind = crm.KindRetryable
 		e.Code = strconv.Itoa(st)
-		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+		e.RetryAfter = vendorkit.RetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		e.Message = fmt.Sprintf("the server answered HTTP %d %s; try again later", st, http.StatusText(st))
 		return e
 	case st == http.StatusUnauthorized || st == http.StatusForbidden:
@@ -190,23 +191,6 @@ func appendHint(msg, hint string) string {
 		return hint
 	}
 	return msg + " (" + hint + ")"
-}
-
-// retryAfter parses a Retry-After header (seconds or an HTTP date).
-func retryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(h); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
 }
 
 var (

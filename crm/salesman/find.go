@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/internal/vendorkit"
 )
 
 // maxFindPages bounds the name search of Find (200 rows a page).
@@ -163,7 +164,7 @@ func anyEqual(a, b []string, fold bool) bool {
 func phoneDigits(v any) []string {
 	var out []string
 	for _, p := range listOf(v) {
-		if d := digits(p); d != "" {
+		if d := vendorkit.Digits(p); d != "" {
 			out = append(out, d)
 		}
 	}

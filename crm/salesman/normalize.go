@@ -111,13 +111,3 @@ func splitList(s string) []string {
 	}
 	return out
 }
-
-// digits returns the decimal digits of s.
-func digits(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
-}

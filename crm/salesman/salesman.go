@@ -30,6 +30,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/internal/vendorkit"
 )
 
 const vendorName = "salesman"
@@ -98,9 +99,7 @@ func New(cfg Config, hc *http.Client) (*Client, error) {
 	if strings.TrimSpace(cfg.APIKey) == "" {
 		return nil, fmt.Errorf("salesman: the API key is missing: set %s (SalesMan: Панель управления / Общие настройки / Настройки безопасности)", EnvAPIKey)
 	}
-	if hc == nil {
-		hc = &http.Client{Timeout: DefaultTimeout}
-	}
+	hc = vendorkit.HTTPClient(hc, DefaultTimeout)
 	return &Client{base: base, login: strings.TrimSpace(cfg.Login), apikey: strings.TrimSpace(cfg.APIKey), hc: hc}, nil
 }
 

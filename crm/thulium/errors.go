@@ -1,7 +1,6 @@
 package thulium
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,9 +10,13 @@ import (
 	"time"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/internal/vendorkit"
 )
 
 // vendorName is the registry name used in every error.
+// transport classifies failures to reach the server.
+var transport = vendorkit.Transport{Vendor: vendorName, Display: "Thulium", EnvURL: EnvURL}
+
 const vendorName = "thulium"
 
 // checkResponse is the only place that reads Thulium's status codes and
@@ -35,7 +38,7 @@ func checkResponse(op string, resp *http.Response, body []byte) error {
 		msg = "Thulium refused the API user (" + msg + "): check CRMPORT_THULIUM_USER and CRMPORT_THULIUM_PASSWORD, and that the API user has permission for the CRM area"
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		e.Kind = crm.KindRetryable
-		e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		e.RetryAfter = vendorkit.RetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	case resp.StatusCode == http.StatusNotFound && strings.HasSuffix(op, "/:id"):
 		e.Kind = crm.KindRejected
 		e.Err = crm.ErrNotFound
@@ -78,47 +81,6 @@ func decodeErrorBody(body []byte) (msg, requestID string) {
 		msgs = append(msgs, m)
 	}
 	return strings.Join(msgs, "; "), string(ae.RequestID)
-}
-
-// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
-}
-
-// transportError classifies an error from the HTTP client or from reading the
-// body. sent reports whether the request was completely written. A context
-// cancellation is returned as the context's error (not retryable), except for
-// a write that was already sent: its outcome is unknown (KindAmbiguous, still
-// wrapping the context error).
-func transportError(ctx context.Context, op string, write, sent bool, err error) error {
-	kind := crm.KindRetryable
-	msg := "could not reach Thulium: " + err.Error() + "; check CRMPORT_THULIUM_URL and the network"
-	if sent {
-		msg = "the request was sent but Thulium's answer was lost: " + err.Error()
-		if write {
-			kind = crm.KindAmbiguous
-			msg += " (the change may or may not have been applied)"
-		}
-	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		if sent && write {
-			return &crm.Error{Vendor: vendorName, Op: op, Kind: crm.KindAmbiguous, Message: "cancelled after the request was sent; the change may or may not have been applied", Err: ctxErr}
-		}
-		return fmt.Errorf("thulium %s: %w", op, ctxErr)
-	}
-	return &crm.Error{Vendor: vendorName, Op: op, Kind: kind, Message: msg, Err: err}
 }
 
 // badAnswer classifies a 2xx answer whose body cannot be understood: for a

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/internal/vendorkit"
 )
 
 // encodeRecord turns a record into the JSON object Thulium expects:
@@ -38,7 +39,7 @@ func encodeRecord(op string, rec crm.Record, update bool) (map[string]any, error
 			if !update {
 				return nil, reject(k, "customer_id is given by Thulium and cannot be set on a new customer: import with --mode upsert to change existing customers")
 			}
-			id, err := scalarString(v)
+			id, err := vendorkit.ScalarString(v)
 			if err != nil || strings.TrimSpace(id) == "" {
 				return nil, reject(k, "customer_id %v is not a Thulium customer number", v)
 			}
@@ -145,7 +146,7 @@ func wireValue(f crm.Field, v any) (any, error) {
 		}
 		return nil, fmt.Errorf("%d values given but this field holds one", len(keep))
 	}
-	return scalarString(v)
+	return vendorkit.ScalarString(v)
 }
 
 // customValue converts a custom field value: scalars keep their JSON type,
@@ -160,41 +161,9 @@ func customValue(v any) (any, error) {
 		}
 		return x, nil
 	case time.Time:
-		return formatTime(x), nil
+		return vendorkit.FormatTime(x), nil
 	}
-	return scalarString(v)
-}
-
-// scalarString formats a scalar value as text.
-func scalarString(v any) (string, error) {
-	switch x := v.(type) {
-	case string:
-		return x, nil
-	case int64:
-		return strconv.FormatInt(x, 10), nil
-	case int:
-		return strconv.Itoa(x), nil
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return "", fmt.Errorf("%v is not a number", x)
-		}
-		return strconv.FormatFloat(x, 'f', -1, 64), nil
-	case bool:
-		return strconv.FormatBool(x), nil
-	case time.Time:
-		return formatTime(x), nil
-	case json.Number:
-		return x.String(), nil
-	}
-	return "", fmt.Errorf("values of type %T cannot be sent", v)
-}
-
-// formatTime writes a date as YYYY-MM-DD, or with the time when it has one.
-func formatTime(t time.Time) string {
-	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
-		return t.Format("2006-01-02")
-	}
-	return t.Format("2006-01-02 15:04:05")
+	return vendorkit.ScalarString(v)
 }
 
 // idOf returns the customer_id of rec as a string ("" if absent).
@@ -203,7 +172,7 @@ func idOf(rec crm.Record) string {
 	if !ok || v == nil {
 		return ""
 	}
-	s, err := scalarString(v)
+	s, err := vendorkit.ScalarString(v)
 	if err != nil {
 		return ""
 	}
@@ -212,39 +181,16 @@ func idOf(rec crm.Record) string {
 
 // values returns the text values of a record value (one for a scalar).
 func values(v any) []string {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case []string:
-		return x
-	case []any:
+	if x, ok := v.([]any); ok {
 		var out []string
 		for _, e := range x {
-			if s, err := scalarString(e); err == nil {
+			if s, err := vendorkit.ScalarString(e); err == nil {
 				out = append(out, s)
 			}
 		}
 		return out
 	}
-	s, err := scalarString(v)
-	if err != nil {
-		return nil
-	}
-	return []string{s}
-}
-
-// normEmail trims and lower-cases an e-mail address.
-func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-// digits keeps only the digits of a phone number.
-func digits(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return vendorkit.Values(v)
 }
 
 // decodeJSON decodes body keeping numbers as json.Number.
@@ -306,7 +252,7 @@ func flatten(m map[string]any) crm.Record {
 				if e == nil {
 					continue
 				}
-				if s, err := scalarString(e); err == nil {
+				if s, err := vendorkit.ScalarString(e); err == nil {
 					out = append(out, s)
 				}
 			}
@@ -329,7 +275,7 @@ func flatten(m map[string]any) crm.Record {
 			if v == nil {
 				continue
 			}
-			s, _ := scalarString(v)
+			s, _ := vendorkit.ScalarString(v)
 			r[k] = s
 		case "phone_numbers":
 		default:

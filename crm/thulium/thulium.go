@@ -35,6 +35,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/internal/vendorkit"
 )
 
 // Environment variables of DESIGN.md "Credentials and endpoints".
@@ -104,13 +105,7 @@ func New(cfg Config, hc *http.Client) (*Client, error) {
 	u.RawQuery, u.Fragment = "", ""
 	base := strings.TrimRight(u.String(), "/")
 	base = strings.TrimSuffix(base, "/api")
-	if hc == nil {
-		t := cfg.Timeout
-		if t <= 0 {
-			t = 60 * time.Second
-		}
-		hc = &http.Client{Timeout: t}
-	}
+	hc = vendorkit.HTTPClient(hc, cfg.Timeout)
 	ps := cfg.PageSize
 	if ps == 0 {
 		ps = DefaultPageSize
@@ -405,8 +400,8 @@ func (c *Client) Find(ctx context.Context, rec crm.Record) (string, crm.Record, 
 		norm  func(string) string
 	}{
 		{"identifier", strings.TrimSpace},
-		{"email", normEmail},
-		{"phone_number", digits},
+		{"email", vendorkit.NormalizeEmail},
+		{"phone_number", vendorkit.Digits},
 	} {
 		wants := values(rec[key.field])
 		for _, want := range wants {
@@ -502,12 +497,12 @@ func (c *Client) send(ctx context.Context, method, path string, q url.Values, bo
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return 0, nil, transportError(ctx, op, write, sent.Load(), err)
+		return 0, nil, transport.Error(ctx, op, write, sent.Load(), err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return 0, nil, transportError(ctx, op, write, true, err)
+		return 0, nil, transport.Error(ctx, op, write, true, err)
 	}
 	if err := checkResponse(op, resp, data); err != nil {
 		return resp.StatusCode, nil, err
