@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/fakekit"
 )
 
 // client is one stored CRM client. It is also the SaveState format.
@@ -170,7 +171,7 @@ func (f *Fake) parseChange(params map[string]json.RawMessage) (change, *apiErr) 
 		if !ok {
 			continue
 		}
-		s, ok := scalarText(raw)
+		s, ok := fakekit.ScalarText(raw)
 		if !ok {
 			return ch, errf(ErrInvalidValue, "Field %q must be a text", t.name)
 		}
@@ -227,7 +228,7 @@ func extraValue(ef ExtraField, raw json.RawMessage) (any, *apiErr) {
 			Title string `json:"title"`
 			File  string `json:"file"`
 		}
-		if s, ok := scalarText(raw); ok && s == "" {
+		if s, ok := fakekit.ScalarText(raw); ok && s == "" {
 			return nil, nil
 		}
 		if json.Unmarshal(raw, &file) != nil || file.Title == "" {
@@ -238,7 +239,7 @@ func extraValue(ef ExtraField, raw json.RawMessage) (any, *apiErr) {
 		}
 		return map[string]any{"title": file.Title}, nil
 	}
-	s, ok := scalarText(raw)
+	s, ok := fakekit.ScalarText(raw)
 	if !ok {
 		return nil, errf(ErrInvalidValue, "Field %q must be a text or a number", name)
 	}
@@ -263,23 +264,6 @@ func extraValue(ef ExtraField, raw json.RawMessage) (any, *apiErr) {
 		}
 	}
 	return s, nil
-}
-
-// scalarText accepts a JSON string, number or null as text.
-func scalarText(raw json.RawMessage) (string, bool) {
-	var v any
-	if json.Unmarshal(raw, &v) != nil {
-		return "", false
-	}
-	switch x := v.(type) {
-	case nil:
-		return "", true
-	case string:
-		return x, true
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64), true
-	}
-	return "", false
 }
 
 func (c *client) clone() *client {
@@ -399,7 +383,7 @@ func (f *Fake) getClients(params map[string]json.RawMessage) ([]byte, *apiErr) {
 		if !ok {
 			continue
 		}
-		v, ok := scalarText(raw)
+		v, ok := fakekit.ScalarText(raw)
 		if !ok {
 			return nil, errf(ErrInvalidValue, "Field %q must be a text", k)
 		}
@@ -628,10 +612,7 @@ type state struct {
 // SaveState serialises the store as JSON.
 func (f *Fake) SaveState() ([]byte, error) {
 	f.mu.RLock()
-	st := state{NextID: f.nextID, Clients: make([]*client, 0, len(f.ids))}
-	for _, id := range f.ids {
-		st.Clients = append(st.Clients, f.byID[id])
-	}
+	st := state{NextID: f.nextID, Clients: fakekit.InOrder(f.byID, f.ids)}
 	data, err := json.Marshal(st)
 	f.mu.RUnlock()
 	if err != nil {
@@ -646,24 +627,15 @@ func (f *Fake) LoadState(data []byte) error {
 	if err := json.Unmarshal(data, &st); err != nil {
 		return fmt.Errorf("load baselinker emulator state: the saved data is not a BaseLinker emulator state: %w", err)
 	}
-	byID := make(map[int]*client, len(st.Clients))
-	ids := make([]int, 0, len(st.Clients))
-	next := max(st.NextID, 1)
+	byID, ids, next, err := fakekit.IndexByID(st.Clients, func(c *client) int { return c.ID }, st.NextID, "client", "crm_client_id")
+	if err != nil {
+		return fmt.Errorf("load baselinker emulator state: %w", err)
+	}
 	for _, c := range st.Clients {
-		if c == nil || c.ID <= 0 {
-			return fmt.Errorf("load baselinker emulator state: a client without a valid crm_client_id")
-		}
-		if _, dup := byID[c.ID]; dup {
-			return fmt.Errorf("load baselinker emulator state: crm_client_id %d appears twice", c.ID)
-		}
 		if c.Fields == nil {
 			c.Fields = map[string]string{}
 		}
-		byID[c.ID] = c
-		ids = append(ids, c.ID)
-		next = max(next, c.ID+1)
 	}
-	sort.Ints(ids)
 	f.mu.Lock()
 	f.byID, f.ids, f.nextID = byID, ids, next
 	f.mu.Unlock()

@@ -3,12 +3,12 @@ package fake
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/fakekit"
 )
 
 // Reset empties the store, the fault queue and the request log.
@@ -176,10 +176,7 @@ type state struct {
 // SaveState serialises the store as JSON.
 func (f *Fake) SaveState() ([]byte, error) {
 	f.mu.RLock()
-	st := state{NextID: f.nextID, Customers: make([]*customer, 0, len(f.ids))}
-	for _, id := range f.ids {
-		st.Customers = append(st.Customers, f.byID[id])
-	}
+	st := state{NextID: f.nextID, Customers: fakekit.InOrder(f.byID, f.ids)}
 	data, err := json.Marshal(st)
 	f.mu.RUnlock()
 	if err != nil {
@@ -194,21 +191,10 @@ func (f *Fake) LoadState(data []byte) error {
 	if err := json.Unmarshal(data, &st); err != nil {
 		return fmt.Errorf("load thulium emulator state: the saved data is not a Thulium emulator state: %w", err)
 	}
-	byID := make(map[int]*customer, len(st.Customers))
-	ids := make([]int, 0, len(st.Customers))
-	next := max(st.NextID, 1)
-	for _, c := range st.Customers {
-		if c == nil || c.ID <= 0 {
-			return fmt.Errorf("load thulium emulator state: a customer without a valid customer_id")
-		}
-		if _, dup := byID[c.ID]; dup {
-			return fmt.Errorf("load thulium emulator state: customer_id %d appears twice", c.ID)
-		}
-		byID[c.ID] = c
-		ids = append(ids, c.ID)
-		next = max(next, c.ID+1)
+	byID, ids, next, err := fakekit.IndexByID(st.Customers, func(c *customer) int { return c.ID }, st.NextID, "customer", "customer_id")
+	if err != nil {
+		return fmt.Errorf("load thulium emulator state: %w", err)
 	}
-	sort.Ints(ids)
 	f.mu.Lock()
 	f.byID, f.ids, f.nextID = byID, ids, next
 	f.mu.Unlock()

@@ -6,9 +6,10 @@ import (
 	"maps"
 	"net/mail"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/crmport/crmport/crm/fakekit"
 )
 
 // customer is one stored customer. It is also the SaveState format.
@@ -268,7 +269,7 @@ func applyInput(c *customer, m map[string]json.RawMessage) []apiError {
 					bad(CodeUnknownField, "Unknown field %s.%s (known: %s).", k, ak, strings.Join(addressKeys, ", "))
 					continue
 				}
-				s, ok := scalarString(av)
+				s, ok := fakekit.ScalarText(av)
 				if !ok {
 					bad(CodeType, "Field %s.%s must be a string.", k, ak)
 					continue
@@ -281,7 +282,7 @@ func applyInput(c *customer, m map[string]json.RawMessage) []apiError {
 				bad(CodeUnknownField, "Unknown field %s.", k)
 				continue
 			}
-			s, ok := scalarString(raw)
+			s, ok := fakekit.ScalarText(raw)
 			if !ok {
 				bad(CodeType, "Field %s must be a string.", k)
 				continue
@@ -330,26 +331,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// scalarString accepts a JSON string, number or null as text.
-func scalarString(raw json.RawMessage) (string, bool) {
-	var v any
-	if json.Unmarshal(raw, &v) != nil {
-		return "", false
-	}
-	switch x := v.(type) {
-	case nil:
-		return "", true
-	case string:
-		return x, true
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64), true
-	}
-	return "", false
-}
-
 // stringOrArray accepts "a", ["a","b"] or null.
 func stringOrArray(raw json.RawMessage) ([]string, bool) {
-	if s, ok := scalarString(raw); ok {
+	if s, ok := fakekit.ScalarText(raw); ok {
 		s = strings.TrimSpace(s)
 		if s == "" {
 			return nil, true
@@ -362,7 +346,7 @@ func stringOrArray(raw json.RawMessage) ([]string, bool) {
 	}
 	out := make([]string, 0, len(arr))
 	for _, a := range arr {
-		s, ok := scalarString(a)
+		s, ok := fakekit.ScalarText(a)
 		if !ok {
 			return nil, false
 		}
