@@ -40,6 +40,7 @@ type Fake interface {
 // Fault describes a failure an emulator produces on purpose.
 type Fault struct {
 	Op         string        // vendor operation ("client/add.list", "POST /api/customers", "addCrmClient"); "" = any
+	Match      string        // only requests whose body contains this text (a poisonous record); "" = any
 	Times      int           // how many matching requests it applies to; 0 means 1
 	Status     int           // HTTP status to answer (429 gets a Retry-After header)
 	RetryAfter time.Duration // Retry-After for 429 (rounded up to whole seconds); 0 = 1s

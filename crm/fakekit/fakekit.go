@@ -110,12 +110,12 @@ func (k *Kit) Requests() []crm.RecordedRequest {
 }
 
 // pick returns the fault for this request, if any.
-func (k *Kit) pick(op string) (crm.Fault, bool) {
+func (k *Kit) pick(op string, body []byte) (crm.Fault, bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	for i := range k.queue {
 		f := &k.queue[i]
-		if f.Op != "" && f.Op != op {
+		if f.Op != "" && f.Op != op || f.Match != "" && !bytes.Contains(body, []byte(f.Match)) {
 			continue
 		}
 		out := *f
@@ -171,7 +171,7 @@ func (k *Kit) Wrap(h http.Handler) http.Handler {
 		if lat > 0 && !sleep(r, lat) {
 			return
 		}
-		f, ok := k.pick(op)
+		f, ok := k.pick(op, body)
 		if !ok {
 			sw := &statusWriter{ResponseWriter: w}
 			h.ServeHTTP(sw, r)
