@@ -299,3 +299,17 @@ func TestExportWithNotesReadsDetails(t *testing.T) {
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, stderr, "--with-notes is for BaseLinker")
 }
+
+func TestExportSinceUntil(t *testing.T) {
+	f, _ := testFactory()
+	code, stdout, stderr := execCrmport(t, f, "export", "--vendor", "salesman", "--sandbox", "-o", "-", "-q",
+		"--fields", "clid,date_create", "--since", "2025-06-01", "--until", "30.06.2025")
+	require.Equal(t, exitOK, code, stderr)
+	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	require.NoError(t, err)
+	require.Greater(t, len(rows), 1, "the seeded clients span three years")
+	assert.Less(t, len(rows)-1, exportSandboxClients)
+	for _, r := range rows[1:] {
+		assert.True(t, r[1] >= "2025-06-01" && r[1] < "2025-07-01", "client %s created %s", r[0], r[1])
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand"
 	"strings"
+	"time"
 
 	"github.com/crmport/crmport/crm"
 )
@@ -177,7 +178,10 @@ func people(n int, salt int64, ruShare float64) []person {
 func SalesManRecords(n int) []crm.Record {
 	out := make([]crm.Record, 0, n)
 	used := map[string]int{}
-	for _, p := range people(n, 1, 0.7) {
+	// Creation dates spread over three years, oldest first (clids grow with
+	// them), so `export --since/--until` shows something in the sandbox.
+	step := seedSpan / time.Duration(max(n, 1))
+	for i, p := range people(n, 1, 0.7) {
 		title := p.company
 		if title == "" {
 			title = p.last + " " + p.first
@@ -190,10 +194,11 @@ func SalesManRecords(n int) []crm.Record {
 			title = fmt.Sprintf("%s (%s %d)", title, p.city, k)
 		}
 		r := crm.Record{
-			"title":    title,
-			"phone":    p.phone,
-			"mail_url": p.email,
-			"address":  fmt.Sprintf("%s %s, %s %s", p.postcode, p.city, p.street, p.building),
+			"title":       title,
+			"phone":       p.phone,
+			"mail_url":    p.email,
+			"address":     fmt.Sprintf("%s %s, %s %s", p.postcode, p.city, p.street, p.building),
+			"date_create": seedStart.Add(time.Duration(i) * step).Truncate(time.Second).Format("2006-01-02 15:04:05"),
 		}
 		if p.company != "" && p.russian {
 			r["recv.castInn"] = p.taxID
@@ -265,3 +270,10 @@ func BaseLinkerRecords(n int) []crm.Record {
 // (and so crmport's phone check) accepts: a seeded client exported and
 // imported back must pass validation.
 var plMobilePrefixes = []string{"50", "51", "53", "57", "60", "66", "69", "72", "73", "78", "79", "88"}
+
+// seedStart and seedSpan bound the creation dates of seeded SalesMan
+// clients (fixed, so seeded data is the same on every run).
+var (
+	seedStart = time.Date(2023, 1, 2, 9, 0, 0, 0, time.UTC)
+	seedSpan  = 3 * 365 * 24 * time.Hour
+)
