@@ -45,7 +45,11 @@ func Open(ctx context.Context, path string, opt Options) (Source, error) {
 		return nil, err
 	}
 	if format == "xlsx" {
-		return openXLSX(ctx, path, opt)
+		src, err := openXLSX(ctx, path, opt)
+		if err != nil {
+			return nil, err
+		}
+		return trimTrailingBlanks(src), nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -63,7 +67,7 @@ func Open(ctx context.Context, path string, opt Options) (Source, error) {
 		_ = f.Close()
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
-	return src, nil
+	return trimTrailingBlanks(src), nil
 }
 
 // Create creates (or truncates) a CSV or XLSX file for writing, choosing
@@ -150,4 +154,52 @@ func osReason(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// trimTrailingBlanks wraps src so that blank rows at the very end of the
+// file are not returned: Excel keeps formatted but empty rows below a
+// table, and CSV files often end with empty lines, and nobody counts those
+// as rows of their data. Blank rows between data rows are returned as
+// before (the importer reports them as skipped).
+func trimTrailingBlanks(src Source) Source { return &blankTrimmer{Source: src} }
+
+type blankTrimmer struct {
+	Source
+	blanks  []int // line numbers of blank rows held back
+	held    *Row  // the row after them, with its error
+	heldErr error
+}
+
+// Next returns the next row, holding blank rows back until a row with data
+// (or an error) follows them; blank rows followed only by the end of the
+// file are dropped.
+func (t *blankTrimmer) Next() (Row, error) {
+	if len(t.blanks) > 0 {
+		line := t.blanks[0]
+		t.blanks = t.blanks[1:]
+		return Row{Line: line, Cells: make([]Cell, len(t.Header())), Blank: true}, nil
+	}
+	if t.held != nil {
+		r, err := *t.held, t.heldErr
+		t.held, t.heldErr = nil, nil
+		return r, err
+	}
+	r, err := t.Source.Next()
+	if err != nil || !r.Blank {
+		return r, err
+	}
+	run := []int{r.Line}
+	for {
+		n, err := t.Source.Next()
+		if errors.Is(err, io.EOF) {
+			return Row{}, io.EOF
+		}
+		if err == nil && n.Blank {
+			run = append(run, n.Line)
+			continue
+		}
+		t.held, t.heldErr = &n, err
+		t.blanks = run[1:]
+		return r, nil
+	}
 }
