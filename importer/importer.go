@@ -345,7 +345,7 @@ func (r *run) openJournal() error {
 		}
 		fresh = true
 	} else {
-		priors, err := readJournal(path, h)
+		priors, changed, err := readJournalMapping(path, h, r.opt.ResumeNewMapping)
 		if err != nil {
 			return err
 		}
@@ -353,8 +353,12 @@ func (r *run) openJournal() error {
 		if priors == nil {
 			fresh = true
 		}
+		r.sum.MappingChanged = changed
 	}
 	r.jr, err = openJournal(path, h, fresh, r.opt.Now)
+	if err == nil && r.sum.MappingChanged {
+		err = r.jr.header(h)
+	}
 	return err
 }
 
@@ -697,7 +701,7 @@ func (r *run) checkMaxErrors() {
 		if mp == "" {
 			mp = "MAPPING"
 		}
-		again := "then run the same command again: rows already imported are not sent twice"
+		again := "then run the same command again (with --resume-new-mapping if you changed the mapping): rows already imported are not sent twice"
 		if r.opt.DryRun {
 			again = "then run the same command again"
 		}

@@ -87,54 +87,103 @@ var ErrJournalMismatch = errors.New("the journal belongs to another import")
 // import. A missing journal returns (nil, nil). A truncated last line (the
 // process died while writing it) is ignored.
 func readJournal(path string, want journalHeader) (map[int]prior, error) {
+	rows, _, err := readJournalMapping(path, want, false)
+	return rows, err
+}
+
+// readJournalMapping is readJournal that, with acceptMapping, also accepts
+// a journal written with another mapping of the same input (the user fixed
+// the mapping after a stop); changed then says so. A journal that accepted
+// a new mapping before holds a further header line naming it.
+func readJournalMapping(path string, want journalHeader, acceptMapping bool) (rows map[int]prior, changed bool, err error) {
+	rows, mapping, err := readJournalLines(path, want)
+	if err != nil || rows == nil || mapping == want.Mapping.SHA256 {
+		return rows, false, err
+	}
+	if !acceptMapping {
+		done := 0
+		for _, p := range rows {
+			if p.status != "" && p.status != crm.StatusFailed {
+				done++
+			}
+		}
+		return nil, false, fmt.Errorf("%w: %s was written with a different mapping file (the mapping changed since the earlier run, which imported %d rows); "+
+			"to go on with the changed mapping and skip the rows already imported, run again with --resume-new-mapping; "+
+			"--restart sends every row again (SalesMan answers 'exists' for the imported ones, but Thulium and BaseLinker would create them twice)",
+			ErrJournalMismatch, path, done)
+	}
+	return rows, true, nil
+}
+
+// readJournalLines reads the journal, checking everything but the mapping,
+// and returns the rows and the fingerprint of the mapping in force last.
+func readJournalLines(path string, want journalHeader) (map[int]prior, string, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return nil, "", nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the journal of the previous run: %w", err)
+		return nil, "", fmt.Errorf("cannot read the journal of the previous run: %w", err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64*1024), 64*1024*1024)
 	if !sc.Scan() {
 		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("cannot read the journal %s: %w", path, err)
+			return nil, "", fmt.Errorf("cannot read the journal %s: %w", path, err)
 		}
-		return nil, nil // empty file: the previous run died before writing anything
+		return nil, "", nil // empty file: the previous run died before writing anything
 	}
 	var h journalHeader
 	if err := json.Unmarshal(sc.Bytes(), &h); err != nil || h.Journal != "crmport" {
-		return nil, fmt.Errorf("%w: %s is not a crmport journal; run again with --restart to start over (it is moved aside), or choose another --report-dir", ErrJournalMismatch, path)
+		return nil, "", fmt.Errorf("%w: %s is not a crmport journal; run again with --restart to start over (it is moved aside), or choose another --report-dir", ErrJournalMismatch, path)
 	}
 	if h.Version != JournalVersion {
-		return nil, fmt.Errorf("%w: %s was written by another crmport version (journal format %d, this one reads %d); run again with --restart to start over, or choose another --report-dir", ErrJournalMismatch, path, h.Version, JournalVersion)
+		return nil, "", fmt.Errorf("%w: %s was written by another crmport version (journal format %d, this one reads %d); run again with --restart to start over, or choose another --report-dir", ErrJournalMismatch, path, h.Version, JournalVersion)
 	}
 	switch {
 	case h.Input.SHA256 != want.Input.SHA256 || h.Input.Size != want.Input.Size:
-		return nil, fmt.Errorf("%w: %s was written for a different version of the input file (%s, %d bytes; this file has %d bytes or other contents); to import this file from the start run again with --restart (the old journal is moved aside), or use another --report-dir", ErrJournalMismatch, path, h.Input.Name, h.Input.Size, want.Input.Size)
-	case h.Mapping.SHA256 != want.Mapping.SHA256:
-		return nil, fmt.Errorf("%w: %s was written with a different mapping file (the mapping changed since); run again with --restart to start over (the old journal is moved aside), or use another --report-dir", ErrJournalMismatch, path)
+		return nil, "", fmt.Errorf("%w: %s was written for a different version of the input file (%s, %d bytes; this file has %d bytes or other contents); to import this file from the start run again with --restart (the old journal is moved aside), or use another --report-dir", ErrJournalMismatch, path, h.Input.Name, h.Input.Size, want.Input.Size)
 	case h.Vendor != want.Vendor:
-		return nil, fmt.Errorf("%w: %s was written for %s, not %s; run again with --restart, or use another --report-dir", ErrJournalMismatch, path, h.Vendor, want.Vendor)
+		return nil, "", fmt.Errorf("%w: %s was written for %s, not %s; run again with --restart, or use another --report-dir", ErrJournalMismatch, path, h.Vendor, want.Vendor)
 	}
 	rows := map[int]prior{}
+	mapping := h.Mapping.SHA256
 	var pending []byte
 	for sc.Scan() {
 		if pending != nil {
-			if err := applyLine(rows, pending); err != nil {
-				return nil, fmt.Errorf("the journal %s is damaged (%v); run again with --restart to start over", path, err)
+			if m, ok := headerMapping(pending); ok {
+				mapping = m
+			} else if err := applyLine(rows, pending); err != nil {
+				return nil, "", fmt.Errorf("the journal %s is damaged (%v); run again with --restart to start over", path, err)
 			}
 		}
 		pending = append(pending[:0], sc.Bytes()...)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("cannot read the journal %s: %w", path, err)
+		return nil, "", fmt.Errorf("cannot read the journal %s: %w", path, err)
 	}
 	if pending != nil {
-		_ = applyLine(rows, pending) // the last line may be cut short by a crash
+		if m, ok := headerMapping(pending); ok {
+			mapping = m
+		} else {
+			_ = applyLine(rows, pending) // the last line may be cut short by a crash
+		}
 	}
-	return rows, nil
+	return rows, mapping, nil
+}
+
+// headerMapping recognises a header line written when a run accepted a
+// changed mapping, and returns that mapping's fingerprint.
+func headerMapping(b []byte) (string, bool) {
+	if !bytes.Contains(b, []byte(`"journal":"crmport"`)) {
+		return "", false
+	}
+	var h journalHeader
+	if err := json.Unmarshal(b, &h); err != nil || h.Journal != "crmport" {
+		return "", false
+	}
+	return h.Mapping.SHA256, true
 }
 
 func applyLine(rows map[int]prior, b []byte) error {
@@ -206,6 +255,22 @@ func openJournal(path string, h journalHeader, fresh bool, now func() time.Time)
 		}
 	}
 	return j, nil
+}
+
+// header appends a header line: the run goes on with a changed mapping.
+func (j *journal) header(h journalHeader) error {
+	b, _ := json.Marshal(h)
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.err != nil {
+		return j.err
+	}
+	j.w.Write(b)
+	j.w.WriteByte('\n')
+	if err := j.w.Flush(); err != nil {
+		j.err = fmt.Errorf("cannot write the journal: %w", err)
+	}
+	return j.err
 }
 
 // inFlight records that rows are about to be sent.

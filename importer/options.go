@@ -125,6 +125,11 @@ type Options struct {
 	DryRun bool
 	// Restart ignores (and moves aside) the journal of an earlier run.
 	Restart bool
+	// ResumeNewMapping resumes from a journal written with another mapping
+	// of the same input (the mapping was fixed after a stop): rows already
+	// imported are skipped, the others use the new mapping. Without it such
+	// a journal is refused (ErrJournalMismatch).
+	ResumeNewMapping bool
 	// MaxErrors stops the run early when too many rows fail.
 	MaxErrors MaxErrors
 	// ReportDir is where reports and the journal go ("" = beside Input).
@@ -185,6 +190,9 @@ type Summary struct {
 	RestUnread bool
 	// FirstErrors holds the first few failed rows, in input order.
 	FirstErrors []RowFailure
+	// MappingChanged is set when the run resumed a journal written with
+	// another mapping (Options.ResumeNewMapping).
+	MappingChanged bool
 }
 
 var (

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crmport/crmport/crm/sandbox"
+)
+
+// After a run with a wrong mapping, the user fixes the mapping and runs
+// again: the journal of the earlier run is refused with a message that
+// names the safe way on, and --resume-new-mapping imports only the rows not
+// yet in the CRM, so nobody is created twice (Thulium has no duplicate check).
+func TestResumeWithFixedMapping(t *testing.T) {
+	sb, err := sandbox.Start(t.Context(), sandbox.Options{Addr: "127.0.0.1:0"})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = sb.Close() })
+	env := map[string]string{}
+	for _, kv := range sb.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("Nazwisko;E-mail;Uwagi\r\n")
+	for i := 1; i <= 10; i++ {
+		note := ""
+		if i > 5 {
+			note = "zadzwonić w poniedziałek"
+		}
+		fmt.Fprintf(&b, "Nowak%d;nowak%d@firma.pl;%s\r\n", i, i, note)
+	}
+	input := filepath.Join(dir, "kontakty.csv")
+	require.NoError(t, os.WriteFile(input, []byte(b.String()), 0o600))
+	mpath := filepath.Join(dir, "m.yaml")
+	// The wrong mapping takes the e-mail from the notes column: rows with a
+	// note fail, the others are created without an e-mail.
+	require.NoError(t, os.WriteFile(mpath, []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  email: {column: Uwagi, transform: [email]}\n"), 0o600))
+
+	runIt := func(args ...string) (exitCode, string) {
+		f, _ := testFactory()
+		f.Getenv = func(k string) string { return env[k] }
+		code, _, stderr := execCrmport(t, f, append([]string{"import", "-m", mpath, input}, args...)...)
+		return code, stderr
+	}
+	code, stderr := runIt()
+	require.Equal(t, exitRowsFailed, code, stderr)
+	assert.Contains(t, stderr, "5 created")
+	assert.Contains(t, stderr, "5 failed")
+
+	require.NoError(t, os.WriteFile(mpath, []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  email: {column: E-mail, transform: [email]}\n"), 0o600))
+	code, stderr = runIt()
+	require.Equal(t, exitError, code, stderr)
+	assert.Contains(t, stderr, "--resume-new-mapping")
+	assert.Contains(t, stderr, "imported 5 rows")
+	assert.Contains(t, stderr, "would create them twice", "the trap of --restart is named")
+
+	code, stderr = runIt("--resume-new-mapping")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "the mapping changed since the earlier run")
+	recs := sb.Fakes()["thulium"].Records()
+	require.Len(t, recs, 10, "every row once: the five imported by the first run were not sent again")
+	surnames := map[string]int{}
+	for _, r := range recs {
+		surnames[fmt.Sprint(r["surname"])]++
+	}
+	for s, n := range surnames {
+		assert.Equal(t, 1, n, s)
+	}
+
+	// The journal now names the new mapping: a plain rerun resumes quietly.
+	code, stderr = runIt()
+	require.Equal(t, exitOK, code, stderr)
+	assert.Len(t, sb.Fakes()["thulium"].Records(), 10)
+}
