@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/retry"
 )
 
 // fatalError stops the run: the vendor refused the account or the method.
@@ -148,6 +149,10 @@ func (r *run) create(ctx context.Context, items []*item) error {
 		items[0].fail(err.Error())
 		return nil
 	}
+	// The failure already outlived the decorator's full retries: each half
+	// gets one more try, so isolating a bad record takes seconds, not the
+	// whole back-off again at every level.
+	ctx = retry.WithRetries(ctx, 1)
 	mid := len(items) / 2
 	if err := r.create(ctx, items[:mid]); err != nil {
 		return err
@@ -200,6 +205,7 @@ func (r *run) update(ctx context.Context, items []*item) error {
 		items[0].fail(err.Error())
 		return nil
 	}
+	ctx = retry.WithRetries(ctx, 1) // as in create: one more try per half
 	mid := len(items) / 2
 	if err := r.update(ctx, items[:mid]); err != nil {
 		return err

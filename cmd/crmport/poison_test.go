@@ -49,7 +49,7 @@ func TestImportIsolatesAPoisonousRecord(t *testing.T) {
 		}
 		return runImport(t.Context(), o)
 	})
-	cmd.SetArgs([]string{"--sandbox", "-m", mpath, input, "--batch-size", "20", "--retries", "1", "-q"})
+	cmd.SetArgs([]string{"--sandbox", "-m", mpath, input, "--batch-size", "20", "-q"})
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)
 	code := exitCodeFor(cmd.ExecuteContext(t.Context()), errOut, t.Context())

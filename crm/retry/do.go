@@ -14,3 +14,14 @@ func (w *Vendor) Do(ctx context.Context, op string, fn func(ctx context.Context)
 type Doer interface {
 	Do(ctx context.Context, op string, fn func(ctx context.Context) error) error
 }
+
+type retriesKey struct{}
+
+// WithRetries returns a context under which calls through the decorator
+// are retried at most n times (fewer than the Policy says, never more).
+// The importer uses it while it splits a failed batch in halves: the
+// failure already survived the full retries once, so each half gets one
+// more try instead of the whole back-off again.
+func WithRetries(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, retriesKey{}, n)
+}

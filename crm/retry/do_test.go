@@ -35,3 +35,19 @@ func TestDoRetriesAndShares(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, 1, calls, "fatal errors are not retried")
 }
+
+func TestWithRetriesCapsRetries(t *testing.T) {
+	m := &mock{}
+	v := Wrap(m, Policy{Retries: 5, Sleep: func(context.Context, time.Duration) error { return nil }})
+	d := v.(Doer)
+	calls := 0
+	fail := func(context.Context) error {
+		calls++
+		return &crm.Error{Vendor: "mock", Kind: crm.KindRetryable, Message: "busy"}
+	}
+	require.Error(t, d.Do(WithRetries(context.Background(), 1), "x", fail))
+	assert.Equal(t, 2, calls, "one try and one retry")
+	calls = 0
+	require.Error(t, d.Do(WithRetries(context.Background(), 50), "x", fail))
+	assert.Equal(t, 6, calls, "never more than the policy allows")
+}

@@ -417,7 +417,11 @@ func (w *Vendor) pace(ctx context.Context) error {
 // backoff spends one retry (of the call and of the run's budget), tells
 // OnRetry and waits. It returns the error to give up with, or nil.
 func (w *Vendor) backoff(ctx context.Context, op string, attempt int, err error) error {
-	if w.p.Retries < 0 || attempt >= w.p.Retries {
+	limit := w.p.Retries
+	if n, ok := ctx.Value(retriesKey{}).(int); ok && n < limit {
+		limit = n
+	}
+	if limit < 0 || attempt >= limit {
 		return fmt.Errorf("gave up after %d retries (the vendor kept failing; try again later): %w", max(attempt, 0), err)
 	}
 	if w.limited && w.budget.Add(-1) < 0 {
