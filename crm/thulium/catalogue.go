@@ -86,6 +86,8 @@ func Catalogue() []crm.Field {
 	f = append(f,
 		crm.Field{Name: "updated_at", Label: "Ostatnia zmiana", Type: crm.TypeString, ReadOnly: true, Active: true,
 			Description: "When the customer was last changed, as Thulium reports it (export only)."},
+		crm.Field{Name: "company_flag", Label: "Firma (znacznik)", Type: crm.TypeString, ReadOnly: true, Active: true,
+			Description: "Whether the customer is a company, as Thulium reports it in lists (export only; a filter of GET /api/customers)."},
 		crm.Field{Name: CustomFieldPrefix + "*", Label: "Pola specjalne", Type: crm.TypeString, Active: true,
 			Description: "Any custom field of your Thulium system: write custom_fields.<Name> with the field's name exactly as Thulium shows it (spaces and Polish letters allowed), e.g. custom_fields.Kraj. The field must already exist in Thulium."},
 	)
