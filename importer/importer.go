@@ -328,7 +328,10 @@ func (r *run) openJournal() error {
 		return err
 	}
 	var mp Fingerprint
-	if r.opt.MappingFile != "" {
+	switch {
+	case r.opt.MappingDigest != "":
+		mp = Fingerprint{Name: filepath.Base(r.opt.MappingFile), SHA256: r.opt.MappingDigest}
+	case r.opt.MappingFile != "":
 		if mp, err = FingerprintFile(r.opt.MappingFile); err != nil {
 			return err
 		}

@@ -125,6 +125,10 @@ type Options struct {
 	DryRun bool
 	// Restart ignores (and moves aside) the journal of an earlier run.
 	Restart bool
+	// MappingDigest, if set, identifies the mapping in the journal instead
+	// of the mapping file's bytes (mapping.Mapping.Fingerprint: comments
+	// and layout do not count).
+	MappingDigest string
 	// ResumeNewMapping resumes from a journal written with another mapping
 	// of the same input (the mapping was fixed after a stop): rows already
 	// imported are skipped, the others use the new mapping. Without it such

@@ -279,6 +279,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		// earlier sandbox run describes clients that no longer exist.
 		Restart:          opts.Restart || opts.Sandbox,
 		ResumeNewMapping: opts.ResumeNewMapping,
+		MappingDigest:    m.Fingerprint(),
 		MaxErrors:        opts.MaxErrors,
 		ReportDir:        opts.ReportDir,
 		Progress:         prog,

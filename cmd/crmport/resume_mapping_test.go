@@ -79,3 +79,34 @@ func TestResumeWithFixedMapping(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	assert.Len(t, sb.Fakes()["thulium"].Records(), 10)
 }
+
+// Editing only a comment of the mapping does not stop a resume.
+func TestResumeAfterCommentOnlyMappingEdit(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(dir, "k.csv")
+	require.NoError(t, os.WriteFile(input, []byte("Nazwisko;E-mail\r\nNowak;jan@\r\nKowalski;k@firma.pl\r\n"), 0o600))
+	mpath := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(mpath, []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  email: E-mail\n"), 0o600))
+	sb, err := sandbox.Start(t.Context(), sandbox.Options{Addr: "127.0.0.1:0"})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = sb.Close() })
+	env := map[string]string{}
+	for _, kv := range sb.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	runIt := func() (exitCode, string) {
+		f, _ := testFactory()
+		f.Getenv = func(k string) string { return env[k] }
+		code, _, stderr := execCrmport(t, f, "import", "-m", mpath, input)
+		return code, stderr
+	}
+	code, stderr := runIt()
+	require.Equal(t, exitRowsFailed, code, stderr)
+	require.NoError(t, os.WriteFile(mpath, []byte("# Thulium, poprawione\nvendor: thulium\nfields:\n  surname: Nazwisko   # wymagane\n  email: E-mail\n"), 0o600))
+	code, stderr = runIt()
+	assert.Equal(t, exitRowsFailed, code, stderr)
+	assert.NotContains(t, stderr, "different mapping")
+	assert.Contains(t, stderr, "already done by an earlier run")
+	assert.Len(t, sb.Fakes()["thulium"].Records(), 1, "Kowalski once; Nowak's e-mail still fails")
+}
