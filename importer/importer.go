@@ -337,9 +337,25 @@ func (r *run) openJournal() error {
 		}
 	}
 	h := journalHeader{Journal: "crmport", Version: JournalVersion, Input: in, Mapping: mp, Vendor: r.vendor, Mode: r.opt.Mode,
-		Started: r.opt.Now().UTC().Format(time.RFC3339)}
+		Target: r.opt.Target, Started: r.opt.Now().UTC().Format(time.RFC3339)}
 	path := r.reports.Journal
 	fresh := false
+	// A journal says which rows are in which CRM: never resume one written
+	// for another CRM, and never let a sandbox rehearsal overwrite the
+	// journal of a real import.
+	switch old := journalTarget(path); {
+	case old == "" || r.opt.Target == "" || old == r.opt.Target:
+	case r.opt.Target == SandboxTarget:
+		return fmt.Errorf("%w: %s belongs to an import into %s; a sandbox rehearsal would replace it and its reports: add --report-dir with another folder for the rehearsal",
+			ErrJournalMismatch, path, old)
+	case old == SandboxTarget:
+		// The rows of a rehearsal are in no real CRM: start this import afresh.
+		r.opt.Restart = true
+		r.sum.SandboxJournalSetAside = true
+	case !r.opt.Restart:
+		return fmt.Errorf("%w: %s was written for an import into %s, and this run imports into %s; to import the whole file into %s run again with --restart (the old journal is moved aside), or use another --report-dir",
+			ErrJournalMismatch, path, old, r.opt.Target, r.opt.Target)
+	}
 	if r.opt.Restart {
 		if _, err := os.Stat(path); err == nil {
 			if err := os.Rename(path, path+".old"); err != nil {

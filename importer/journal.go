@@ -28,7 +28,31 @@ type journalHeader struct {
 	Mapping Fingerprint `json:"mapping"`
 	Vendor  string      `json:"vendor"`
 	Mode    Mode        `json:"mode"`
+	Target  string      `json:"target,omitempty"` // where the rows went: the CRM's address, or "sandbox"
 	Started string      `json:"started,omitempty"`
+}
+
+// SandboxTarget is Options.Target for runs into the in-process emulators.
+const SandboxTarget = "sandbox"
+
+// journalTarget returns the Target of the journal at path ("" when there
+// is no readable journal or it predates targets).
+func journalTarget(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	if !sc.Scan() {
+		return ""
+	}
+	var h journalHeader
+	if json.Unmarshal(sc.Bytes(), &h) != nil {
+		return ""
+	}
+	return h.Target
 }
 
 // Fingerprint identifies a file's contents.

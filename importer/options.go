@@ -125,6 +125,10 @@ type Options struct {
 	DryRun bool
 	// Restart ignores (and moves aside) the journal of an earlier run.
 	Restart bool
+	// Target names where the rows go, for the journal: the CRM's address,
+	// or SandboxTarget. A journal written for another target is not
+	// resumed ("" = unchecked).
+	Target string
 	// MappingDigest, if set, identifies the mapping in the journal instead
 	// of the mapping file's bytes (mapping.Mapping.Fingerprint: comments
 	// and layout do not count).
@@ -194,6 +198,9 @@ type Summary struct {
 	RestUnread bool
 	// FirstErrors holds the first few failed rows, in input order.
 	FirstErrors []RowFailure
+	// SandboxJournalSetAside is set when the journal of a sandbox
+	// rehearsal was moved aside because this run imports into a real CRM.
+	SandboxJournalSetAside bool
 	// MappingChanged is set when the run resumed a journal written with
 	// another mapping (Options.ResumeNewMapping).
 	MappingChanged bool

@@ -280,6 +280,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		Restart:          opts.Restart || opts.Sandbox,
 		ResumeNewMapping: opts.ResumeNewMapping,
 		MappingDigest:    m.Fingerprint(),
+		Target:           f.importTarget(vendorName, opts.Sandbox),
 		MaxErrors:        opts.MaxErrors,
 		ReportDir:        opts.ReportDir,
 		Progress:         prog,
@@ -418,6 +419,9 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 		rows += " read"
 	}
 	fmt.Fprintf(w, "  %s: %s\n", rows, strings.Join(parts, ", "))
+	if s.SandboxJournalSetAside {
+		fmt.Fprintln(w, "  the journal of an earlier sandbox rehearsal was set aside: this import started from the first row")
+	}
 	if s.MappingChanged {
 		fmt.Fprintln(w, "  the mapping changed since the earlier run: rows it imported were kept, the others used the new mapping")
 	}

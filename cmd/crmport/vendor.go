@@ -9,6 +9,7 @@ import (
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/crm/all"
 	"github.com/crmport/crmport/crm/sandbox"
+	"github.com/crmport/crmport/importer"
 )
 
 // vendorOptions tunes how a command reaches its vendor.
@@ -100,4 +101,27 @@ func vendorTitle(v string) string {
 		return "BaseLinker"
 	}
 	return v
+}
+
+// importTarget names the CRM an import writes to, for its journal: the
+// vendor's address (CRMPORT_*_URL, or its default), or the sandbox. It
+// holds no secret.
+func (f *factory) importTarget(vendor string, useSandbox bool) string {
+	if useSandbox {
+		return importer.SandboxTarget
+	}
+	reg, err := vendorRegistry().Lookup(vendor)
+	if err != nil {
+		return ""
+	}
+	for _, e := range reg.Env {
+		if !strings.HasSuffix(e.Name, "_URL") || e.Secret {
+			continue
+		}
+		if v := strings.TrimRight(strings.TrimSpace(f.Getenv(e.Name)), "/"); v != "" {
+			return v
+		}
+		return e.Default
+	}
+	return ""
 }
