@@ -120,6 +120,11 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	}
 	format := "csv"
 	if !toStdout {
+		ext := strings.ToLower(filepath.Ext(opts.Output))
+		if opts.Format == "" && ext != ".xlsx" && ext != ".csv" {
+			return flagErrorf("-o %s: crmport writes .xlsx or .csv files: use a name such as %s.xlsx (or add --format csv)",
+				opts.Output, strings.TrimSuffix(filepath.Base(opts.Output), filepath.Ext(opts.Output)))
+		}
 		if format, err = sheet.FormatOf(opts.Output, sopt); err != nil {
 			return flagErrorf("-o %s: %w", opts.Output, err)
 		}
@@ -182,8 +187,19 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 			fmt.Fprintf(opts.IO.ErrOut, format+"\n", args...)
 		}
 	}
+	// One plain line per retry, as import prints them; routine short waits
+	// at most every 5 s.
+	var noteMu sync.Mutex
+	var lastNote time.Time
 	pol := retry.Policy{Retries: opts.Retries, OnRetry: func(op string, err error, wait time.Duration) {
-		say("%s: %v; trying again in %s", op, err, wait.Round(time.Second))
+		noteMu.Lock()
+		defer noteMu.Unlock()
+		now := opts.Now()
+		if wait < time.Second && now.Sub(lastNote) < 5*time.Second {
+			return
+		}
+		lastNote = now
+		say("%s", retryNotice(vendorTitle(opts.Vendor), err, wait, now))
 	}}
 	if custom {
 		pol.Rate = lim
