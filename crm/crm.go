@@ -86,6 +86,7 @@ type Field struct {
 	Required    bool      // a create without it is rejected
 	Multi       bool      // several values allowed (phones, e-mails): sent as an array
 	ReadOnly    bool      // set by the vendor (ids, dates it stamps): export only
+	WriteOnly   bool      // a request option, not client data (Thulium fill_read_only_custom_fields): import only
 	Active      bool      // switched on for this account (SalesMan form fields); static catalogues say true
 	Min, Max    int       // for TypeInt with a range (BaseLinker star 0-5); both 0 = no range
 	Values      []string  // allowed values for TypeEnum

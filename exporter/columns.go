@@ -71,7 +71,7 @@ func newColumnPlan(opt Options, first []crm.Record, idField string) (*columnPlan
 	}
 	p.known = map[string]bool{}
 	for _, f := range opt.Fields {
-		if strings.HasSuffix(f.Name, "*") {
+		if strings.HasSuffix(f.Name, "*") || f.WriteOnly {
 			continue
 		}
 		if f.Active || seen[f.Name] {

@@ -78,6 +78,7 @@ var testFields = []crm.Field{
 	{Name: "phone", Type: crm.TypePhone, Active: true},
 	{Name: "created", Type: crm.TypeDateTime, Active: true},
 	{Name: "switched_off", Type: crm.TypeString, Active: false},
+	{Name: "request_option", Type: crm.TypeBool, Active: true, WriteOnly: true},
 }
 
 func TestRunAllPagesInCatalogueOrder(t *testing.T) {
@@ -87,7 +88,7 @@ func TestRunAllPagesInCatalogueOrder(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 7, sum.Rows)
 	assert.Equal(t, 3, sum.Pages)
-	require.Len(t, sink.header, 4, "the switched-off field gets no column")
+	require.Len(t, sink.header, 4, "the switched-off field and the request option get no column")
 	assert.Equal(t, []string{"id", "name", "phone", "created"}, sum.Columns)
 	assert.Equal(t, sheet.ColumnText, sink.header[0].Kind, "ids are text")
 	assert.Equal(t, sheet.ColumnText, sink.header[2].Kind, "phones are text")

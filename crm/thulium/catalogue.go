@@ -72,7 +72,7 @@ func Catalogue() []crm.Field {
 			Description: "Login of the Thulium user who looks after the customer."},
 		{Name: "vip", Label: "VIP", Type: crm.TypeBool, Active: true,
 			Description: "VIP customer: true or false."},
-		{Name: "fill_read_only_custom_fields", Label: "Wypełnij pola tylko do odczytu", Type: crm.TypeBool, Active: true,
+		{Name: "fill_read_only_custom_fields", Label: "Wypełnij pola tylko do odczytu", WriteOnly: true, Type: crm.TypeBool, Active: true,
 			Description: "Set to true to fill custom fields that are read-only in Thulium as well (otherwise Thulium skips them)."},
 	}
 	for _, a := range addressKinds {
