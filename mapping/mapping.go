@@ -13,7 +13,6 @@ package mapping
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -135,9 +134,9 @@ func (e *PosError) Error() string {
 
 // Load reads and parses the mapping file at path.
 func Load(path string) (*Mapping, error) {
-	data, err := os.ReadFile(path)
+	data, err := readMapping(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the mapping file: %w", err)
+		return nil, err
 	}
 	return Parse(path, data)
 }
@@ -219,9 +218,9 @@ func ParsePartial(name string, data []byte) (*Mapping, error) {
 
 // LoadPartial reads the mapping file at path and parses it with ParsePartial.
 func LoadPartial(path string) (*Mapping, error) {
-	data, err := os.ReadFile(path)
+	data, err := readMapping(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the mapping file: %w", err)
+		return nil, err
 	}
 	return ParsePartial(path, data)
 }

@@ -1,6 +1,8 @@
 package mapping
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -239,8 +241,33 @@ func TestLoad(t *testing.T) {
 	m, err := Load(p)
 	require.NoError(t, err)
 	assert.Equal(t, p, m.File)
-	_, err = Load(filepath.Join(dir, "missing.yaml"))
-	assert.ErrorContains(t, err, "cannot read the mapping file")
+}
+
+func TestLoadErrors(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "nope.yaml")
+	tests := []struct {
+		name   string
+		path   string
+		load   func(string) (*Mapping, error)
+		want   string
+		notExi bool
+	}{
+		{name: "missing file", path: missing, load: Load, want: missing + ": mapping file not found (check the name and the folder)", notExi: true},
+		{name: "missing file, partial", path: missing, load: LoadPartial, want: missing + ": mapping file not found (check the name and the folder)", notExi: true},
+		{name: "folder", path: dir, load: Load, want: dir + ": is a folder, not a mapping file: give the name of the .yaml file inside it"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := tt.load(tt.path)
+			require.Error(t, err)
+			assert.Nil(t, m)
+			assert.Equal(t, tt.want, err.Error())
+			assert.Equal(t, tt.notExi, errors.Is(err, fs.ErrNotExist), "the operating system's error stays in the chain")
+			var pe *fs.PathError
+			assert.True(t, errors.As(err, &pe), "the *fs.PathError stays in the chain")
+		})
+	}
 }
 
 func fmtSscanf(s string, l, c *int, rest *string) (int, error) {
