@@ -117,7 +117,7 @@ func TestParseDesignExample(t *testing.T) {
 	assert.Equal(t, "Потенциальный клиент", *m.Fields[7].Default)
 	assert.Equal(t, map[string]string{"Lead": "Потенциальный клиент"}, m.Fields[7].Values)
 	assert.Equal(t, "02.01.2006", m.Fields[8].Date)
-	assert.Equal(t, []string{"Company", "ID", "Phones", "E-mail", "INN", "Notes", "type", "Status", "Created"}, m.Headers())
+	assert.Equal(t, []string{"Company", "ID", "Phones", "E-mail", "INN", "Notes", "Comment", "type", "Status", "Created"}, m.Headers())
 	require.NoError(t, m.Validate(salesmanFields()))
 }
 
@@ -366,7 +366,8 @@ func TestReverse(t *testing.T) {
 		"tip_cmr":     "Потенциальный клиент",
 		"date_create": "2024-03-15 10:20:30",
 		"type":        "client",
+		"des":         "первая строка\nвторая строка\nтретья",
 	})
-	assert.Equal(t, []any{"Ромашка, ООО", nil, "+79123456789,+48601234567", nil, nil, nil, "client", "Lead", "15.03.2024"}, row)
+	assert.Equal(t, []any{"Ромашка, ООО", nil, "+79123456789,+48601234567", nil, nil, "первая строка", "вторая строка\nтретья", "client", "Lead", "15.03.2024"}, row)
 	assert.Len(t, row, len(m.Headers()))
 }

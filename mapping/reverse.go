@@ -10,21 +10,75 @@ import (
 	"github.com/crmport/crmport/sheet"
 )
 
-// Headers returns the export column headers, one per mapped field in file
-// order: the field's column header; for `columns: [A, B]` the first
-// column's header (the joined value goes there); for a constant
-// (`value:`) the field name.
-func (m *Mapping) Headers() []string {
-	out := make([]string, len(m.Fields))
-	for i, f := range m.Fields {
+// exportCol is one column of an export: its header and the field that
+// writes it (part is the index into the field's `columns:`, -1 for a
+// field's whole value).
+type exportCol struct {
+	header string
+	field  int
+	part   int
+}
+
+// exportLayout decides the export columns: every column a field reads, in
+// mapping order — all of a `columns: [A, B]` field's columns, so that the
+// exported file imports back with the same mapping — and the field name for
+// a constant. A header used by several fields (compared as Bind compares
+// them) appears once, at its first place, and is written by the first field
+// that takes it whole (`surname: Nazwisko` rather than `name: {columns:
+// [Imię, Nazwisko]}`), else by the first field that uses it: a field's own
+// value then comes back unchanged, and the joined field loses nothing as
+// long as its value ends (or starts) with the other field's value.
+func (m *Mapping) exportLayout() []exportCol {
+	type use struct {
+		header      string
+		field, part int
+	}
+	var uses []use
+	for i := range m.Fields {
+		f := &m.Fields[i]
 		switch {
 		case f.Column != "":
-			out[i] = f.Column
+			uses = append(uses, use{f.Column, i, -1})
 		case len(f.Columns) > 0:
-			out[i] = f.Columns[0]
+			for j, c := range f.Columns {
+				uses = append(uses, use{c, i, j})
+			}
 		default:
-			out[i] = f.Field
+			uses = append(uses, use{f.Field, i, -1})
 		}
+	}
+	owner := make(map[string]int, len(uses)) // normHeader → index in uses
+	var order []string
+	for k, u := range uses {
+		h := normHeader(u.header)
+		first, seen := owner[h]
+		switch {
+		case !seen:
+			owner[h] = k
+			order = append(order, h)
+		case uses[first].part >= 0 && u.part < 0:
+			owner[h] = k // a whole value wins over a part of a joined one
+		}
+	}
+	out := make([]exportCol, len(order))
+	for i, h := range order {
+		u := uses[owner[h]]
+		out[i] = exportCol{header: u.header, field: u.field, part: u.part}
+	}
+	return out
+}
+
+// Headers returns the export column headers in mapping order: the field's
+// column header; for `columns: [A, B]` every one of its columns (the
+// joined value is split back over them, see Reverse); for a constant
+// (`value:`) the field name. A header two fields use appears once (see
+// Reverse for which field writes it). An exported file therefore imports
+// back with the same mapping.
+func (m *Mapping) Headers() []string {
+	layout := m.exportLayout()
+	out := make([]string, len(layout))
+	for i, c := range layout {
+		out[i] = c.header
 	}
 	return out
 }
@@ -33,17 +87,21 @@ func (m *Mapping) Headers() []string {
 // export keeps phones, ids, postcodes and tax ids as text and dates as
 // dates (fields may be nil: every column is then ColumnAuto).
 func (m *Mapping) Columns(fields []crm.Field) []sheet.Column {
-	hs := m.Headers()
-	out := make([]sheet.Column, len(hs))
-	for i, h := range hs {
-		out[i] = sheet.Column{Name: h, Kind: sheet.ColumnAuto}
-		fm := &m.Fields[i]
+	layout := m.exportLayout()
+	out := make([]sheet.Column, len(layout))
+	for i, c := range layout {
+		out[i] = sheet.Column{Name: c.header, Kind: sheet.ColumnAuto}
+		fm := &m.Fields[c.field]
 		cf, _ := lookupField(fields, fm.Field)
 		typ := crm.TypeString
 		if cf != nil {
 			typ = cf.Type
 		}
 		switch {
+		case c.part >= 0:
+			if textLike(fm.Field) {
+				out[i].Kind = sheet.ColumnText // a part of a joined text value
+			}
 		case fm.layout != "":
 			out[i].Kind = sheet.ColumnText // formatted with the mapping's layout
 		case typ == crm.TypeDate || typ == crm.TypeDateTime:
@@ -79,17 +137,127 @@ func textLike(field string) bool {
 // (vendor date strings such as "2024-05-01 10:00:00" are parsed first);
 // several values joined with the first `split` character (", " without
 // split); missing fields nil.
+//
+// A `columns: [A, B]` field's value is split back with its `join`
+// separator, strings.SplitN(value, join, len(columns)): "John Smith" →
+// "John", "Smith"; a value without the separator goes whole into the first
+// column and the others stay empty, so Apply on the row gives the same
+// value back. A column another field writes whole (see Headers) keeps that
+// field's value; when the joined value starts or ends with it (plus the
+// separator) that part is taken off and the rest is split over the
+// remaining columns: name "Jan Maria Kowalski" with surname "Kowalski"
+// gives Imię "Jan Maria", Nazwisko "Kowalski".
 func (m *Mapping) Reverse(rec crm.Record) []any {
-	out := make([]any, len(m.Fields))
-	for i := range m.Fields {
-		f := &m.Fields[i]
+	layout := m.exportLayout()
+	out := make([]any, len(layout))
+	joins := false
+	for _, c := range layout {
+		if c.part >= 0 {
+			joins = true
+			break
+		}
+	}
+	for i, c := range layout {
+		if c.part >= 0 {
+			continue
+		}
+		f := &m.Fields[c.field]
 		v, ok := rec[f.Field]
 		if !ok || v == nil {
 			continue
 		}
 		out[i] = f.reverseValue(v)
 	}
+	if !joins {
+		return out
+	}
+	colOf := make(map[string]int, len(layout)) // normHeader → index in out
+	for i, c := range layout {
+		colOf[normHeader(c.header)] = i
+	}
+	for fi := range m.Fields {
+		f := &m.Fields[fi]
+		if len(f.Columns) == 0 {
+			continue
+		}
+		v, ok := rec[f.Field]
+		if !ok || v == nil {
+			continue
+		}
+		rv := f.reverseValue(v)
+		s, ok := rv.(string)
+		if !ok {
+			s = fmt.Sprint(rv)
+		}
+		m.splitJoined(fi, s, layout, colOf, out)
+	}
 	return out
+}
+
+// splitJoined writes the parts of field fi's joined value s into the
+// columns of out it writes (see Reverse).
+func (m *Mapping) splitJoined(fi int, s string, layout []exportCol, colOf map[string]int, out []any) {
+	f := &m.Fields[fi]
+	n := len(f.Columns)
+	idx := make([]int, n)
+	own := make([]bool, n)
+	for j, c := range f.Columns {
+		idx[j] = colOf[normHeader(c)]
+		own[j] = layout[idx[j]].field == fi && layout[idx[j]].part == j
+	}
+	// other returns the text another field wrote in column j, and whether
+	// s starts (front) or ends with it; s is then shortened by it.
+	other := func(j int, front bool) bool {
+		fv, ok := out[idx[j]].(string)
+		if !ok {
+			return out[idx[j]] == nil
+		}
+		switch {
+		case fv == "":
+			return true
+		case s == fv:
+			s = ""
+		case front && strings.HasPrefix(s, fv+f.Join):
+			s = s[len(fv)+len(f.Join):]
+		case !front && strings.HasSuffix(s, f.Join+fv):
+			s = s[:len(s)-len(f.Join)-len(fv)]
+		default:
+			return false
+		}
+		return true
+	}
+	lo, hi := 0, n // the columns [lo, hi) share what is left of s
+	for lo < hi && !own[lo] && other(lo, true) {
+		lo++
+	}
+	for hi > lo && !own[hi-1] && other(hi-1, false) {
+		hi--
+	}
+	free := 0
+	for j := lo; j < hi; j++ {
+		if own[j] {
+			free++
+		}
+	}
+	if free == 0 {
+		return
+	}
+	var parts []string
+	if s != "" {
+		parts = strings.SplitN(s, f.Join, free)
+	}
+	k := 0
+	for j := lo; j < hi; j++ {
+		if !own[j] {
+			continue
+		}
+		if k < len(parts) {
+			out[idx[j]] = parts[k]
+		} else {
+			out[idx[j]] = ""
+		}
+		k++
+	}
 }
 
 func (f *FieldMap) reverseValue(v any) any {

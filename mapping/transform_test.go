@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/sheet"
 )
 
@@ -192,8 +193,15 @@ func FuzzParse(f *testing.F) {
 		_ = m.SheetOptions()
 		_ = m.Validate(salesmanFields())
 		hs := m.Headers()
-		if len(hs) != len(m.Fields) {
-			t.Fatalf("%d headers for %d fields", len(hs), len(m.Fields))
+		seen := map[string]bool{}
+		for _, h := range hs {
+			if seen[normHeader(h)] {
+				t.Fatalf("header %q twice in %q", h, hs)
+			}
+			seen[normHeader(h)] = true
+		}
+		if row := m.Reverse(crm.Record{}); len(row) != len(hs) {
+			t.Fatalf("%d values for %d headers", len(row), len(hs))
 		}
 		if b, err := m.Bind(hs, nil, ApplyOptions{}); err == nil {
 			row := sheet.Row{Line: 2}
