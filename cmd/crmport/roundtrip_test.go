@@ -158,3 +158,39 @@ fields:
 		assert.NotContains(t, fmt.Sprint(r["phone_number"]), "'")
 	}
 }
+
+// A field fed by several columns (`columns:` + `join:`) exports to all of
+// them and imports back as it was.
+func TestRoundTripJoinedColumns(t *testing.T) {
+	sb, env := startEnv(t)
+	require.Empty(t, sb.Fakes()["salesman"].Records())
+	sb.Fakes()["salesman"].Seed(sandbox.SalesManRecords(8))
+	dir := t.TempDir()
+	mpath := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(mpath, []byte(`vendor: salesman
+key: clid
+fields:
+  clid: ID
+  title: Firma
+  address: {columns: [Miasto, Ulica], join: ", "}
+`), 0o600))
+	out := filepath.Join(dir, "k.xlsx")
+	f, _ := testFactory()
+	f.Getenv = func(k string) string { return env[k] }
+	code, _, stderr := execCrmport(t, f, "export", "-m", mpath, "-o", out)
+	require.Equal(t, exitOK, code, stderr)
+	_, _, rows := readXLSX(t, out)
+	require.Equal(t, []string{"ID", "Firma", "Miasto", "Ulica"}, rows[0])
+	for _, r := range rows[1:] {
+		assert.Regexp(t, `^[0-9-]+ \pL`, r[2], "postcode and city: the part before the join separator")
+		assert.Regexp(t, `^(ul|ул)\. `, r[3], "the street: the part after it")
+	}
+
+	f, _ = testFactory()
+	f.Getenv = func(k string) string { return env[k] }
+	code, stdout, stderr := execCrmport(t, f, "import", "-m", mpath, out, "--mode", "upsert", "--json", "--report-dir", dir)
+	require.Equal(t, exitOK, code, stderr)
+	var sum importJSON
+	require.NoError(t, json.Unmarshal([]byte(stdout), &sum), stdout)
+	assert.Equal(t, 8, sum.Unchanged, stderr)
+}
