@@ -20,6 +20,21 @@
 //
 // A journal written for another input file or mapping is refused
 // (ErrJournalMismatch); Options.Restart moves it aside and starts over.
+// With Options.ResumeChanged it is accepted: every finished row's journal
+// line holds a short hash of its original cells, so a row the journal says
+// was imported is skipped only while its hash matches; a row whose content
+// changed, or that moved because rows above it were added or removed,
+// fails with a message (never sent twice, never skipped silently); rows
+// that failed or were not processed are sent.
+//
+// In upsert mode a row found in the CRM is compared with what the CRM
+// holds, ignoring formatting-only differences: surrounding spaces, the case
+// of e-mail addresses, phone numbers written differently (+48 601 234 567,
+// 0048601234567, 601234567; for Russia 8 495… and +7 495…), countries as
+// names or ISO codes (Polska = PL, Россия = RU). Equal rows are
+// "unchanged" and not sent. A field the vendor's look-up does not return at
+// all (BaseLinker's notes are not in getCrmClients) cannot be compared: a
+// row that sends one is always updated, and counted "updated".
 package importer
 
 import (
@@ -49,9 +64,10 @@ type item struct {
 	line    int
 	cells   []sheet.Cell
 	rec     crm.Record
-	lookup  bool // in flight in an earlier run: look it up before sending
-	skipped bool // blank row
-	early   bool // failed when read (validation), before any sending
+	hash    string // rowHash of the original cells, for the journal
+	lookup  bool   // in flight in an earlier run: look it up before sending
+	skipped bool   // blank row
+	early   bool   // failed when read (validation), before any sending
 	res     crm.Result
 	errText string
 	done    chan struct{}
@@ -110,8 +126,11 @@ type run struct {
 	keep    []int // indexes of the original columns (crmport_* dropped)
 	srcInfo sheet.Info
 	priors  map[int]prior
-	jr      *journal
-	reports Reports
+	// movedFrom maps the hash of each row an earlier run imported to that
+	// row's id, when the input changed since (rows may have moved).
+	movedFrom map[string]string
+	jr        *journal
+	reports   Reports
 
 	errSink, doneSink sheet.Sink
 	errTmp, doneTmp   string
@@ -364,7 +383,7 @@ func (r *run) openJournal() error {
 		}
 		fresh = true
 	} else {
-		priors, changed, err := readJournalMapping(path, h, r.opt.ResumeNewMapping)
+		priors, change, err := readJournalChanged(path, h, r.opt.ResumeChanged)
 		if err != nil {
 			return err
 		}
@@ -372,10 +391,19 @@ func (r *run) openJournal() error {
 		if priors == nil {
 			fresh = true
 		}
-		r.sum.MappingChanged = changed
+		r.sum.MappingChanged = change.mapping
+		r.sum.InputChanged = change.input
+		if change.input {
+			r.movedFrom = map[string]string{}
+			for _, p := range priors {
+				if p.done() && p.hash != "" {
+					r.movedFrom[p.hash] = p.id
+				}
+			}
+		}
 	}
 	r.jr, err = openJournal(path, h, fresh, r.opt.Now)
-	if err == nil && r.sum.MappingChanged {
+	if err == nil && (r.sum.MappingChanged || r.sum.InputChanged) {
 		err = r.jr.header(h)
 	}
 	return err
@@ -517,19 +545,42 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 			r.keys[k] = it.line
 		}
 	}
+	it.hash = rowHash(row.Cells, r.keep)
 	if p, ok := r.priors[it.line]; ok {
 		if p.done() {
-			it.res = crm.Result{Status: p.status, ID: p.id}
-			r.sum.Resumed++
+			if p.hash == it.hash || (p.hash == "" && !r.sum.InputChanged) {
+				it.res = crm.Result{Status: p.status, ID: p.id}
+				r.sum.Resumed++
+				return
+			}
+			// Imported, but the row at this place is not the one imported:
+			// sending it could create a client twice, skipping it could
+			// lose an edit. Say so; the journal keeps the earlier line.
+			it.fail(changedSinceMessage(p.id))
 			return
 		}
 		it.lookup = p.inflight
+	}
+	if id, ok := r.movedFrom[it.hash]; ok {
+		it.fail(changedSinceMessage(id))
+		return
 	}
 	if r.opt.DryRun {
 		it.res = crm.Result{Status: crm.StatusCreated}
 		return
 	}
 	it.done = make(chan struct{})
+}
+
+// changedSinceMessage is the error of a row an earlier run imported (with
+// id) whose place or content changed in the input file since.
+func changedSinceMessage(id string) string {
+	ref := ""
+	if id != "" {
+		ref = " (id " + id + ")"
+	}
+	return "this row was imported by an earlier run" + ref + " but has changed since, or rows above it were added or removed; " +
+		"check it in the CRM, or import it on its own"
 }
 
 // rowMessage turns a mapping error into one line for the error report
@@ -720,7 +771,7 @@ func (r *run) checkMaxErrors() {
 		if mp == "" {
 			mp = "MAPPING"
 		}
-		again := "then run the same command again (with --resume-new-mapping if you changed the mapping): rows already imported are not sent twice"
+		again := "then run the same command again with --resume-changed (the mapping or the file changed): rows already imported are not sent twice"
 		if r.opt.DryRun {
 			again = "then run the same command again"
 		}

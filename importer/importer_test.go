@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/sheet"
 )
 
 func TestRunCreateWithBadRows(t *testing.T) {
@@ -506,4 +507,109 @@ func TestRunJournalStartedUsesTheClock(t *testing.T) {
 	require.NoError(t, err)
 	first, _, _ := strings.Cut(string(data), "\n")
 	assert.Contains(t, first, `"started":"2026-03-04T05:06:07Z"`)
+}
+
+// A user fixes the bad cells of the file after a run and resumes with
+// ResumeChanged: imported rows whose content is unchanged are skipped, the
+// fixed rows are sent, and an imported row edited since fails with a
+// message instead of being sent twice.
+func TestRunResumeChangedInput(t *testing.T) {
+	rows := table(6)
+	rows[2][1] = "bad"  // row 4
+	rows[4][1] = "bad2" // row 6
+	v := newMemVendor(3)
+	dir := t.TempDir()
+	opt := setup(t, dir, rows, wrap(v))
+	s, err := Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	require.Equal(t, 4, s.Created)
+
+	fixed := table(6)
+	fixed[1][0] = "Client 2 renamed" // row 3: imported, edited since
+	opt = setup(t, dir, fixed, wrap(v))
+	_, err = Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrJournalMismatch)
+	for _, want := range []string{"--resume-changed", "--restart", "create them twice", "imported 4 rows"} {
+		assert.Contains(t, err.Error(), want)
+	}
+
+	opt.ResumeChanged = true
+	s, err = Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	_, failed := checkInvariant(t, s, fixed)
+	assert.True(t, s.InputChanged)
+	assert.Equal(t, 3, s.Resumed, "rows 2, 5, 7 are unchanged and skipped")
+	assert.Equal(t, 5, s.Created)
+	assert.Equal(t, 1, s.Failed)
+	require.Contains(t, failed, 3)
+	assert.Regexp(t, `^this row was imported by an earlier run \(id \d+\) but has changed since, or rows above it were added or removed; check it in the CRM, or import it on its own$`, failed[3][4])
+	assert.Equal(t, 6, v.creates, "4 + the 2 fixed rows: nothing sent twice")
+	for e, n := range v.emails() {
+		assert.Equal(t, 1, n, e)
+	}
+
+	// The journal now names the fixed file: a plain run resumes quietly and
+	// the edited row keeps failing rather than being sent.
+	opt.ResumeChanged = false
+	s, err = Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	assert.False(t, s.InputChanged)
+	assert.Equal(t, 5, s.Resumed)
+	assert.Equal(t, 1, s.Failed)
+	assert.Equal(t, 6, v.creates)
+}
+
+// Rows inserted above imported ones move them: the moved rows are not sent
+// again, they fail with the message; rows never imported are sent.
+func TestRunResumeChangedInputRowsMoved(t *testing.T) {
+	rows := table(4)
+	rows[3][1] = "bad" // row 5: failed
+	v := newMemVendor(2)
+	dir := t.TempDir()
+	s, err := Run(t.Context(), setup(t, dir, rows, wrap(v)))
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	require.Equal(t, 3, s.Created)
+
+	moved := append([][]string{{"", "", ""}}, table(4)...) // a blank row above: everything moves down
+	opt := setup(t, dir, moved, wrap(v))
+	opt.ResumeChanged = true
+	s, err = Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	_, failed := checkInvariant(t, s, moved)
+	for _, line := range []int{3, 4, 5} {
+		require.Contains(t, failed, line)
+		assert.Contains(t, failed[line][4], "rows above it were added or removed")
+	}
+	assert.Equal(t, 1, s.Created, "the fixed row 6 (row 5 before) is sent")
+	assert.Equal(t, 4, v.creates)
+	for e, n := range v.emails() {
+		assert.Equal(t, 1, n, e)
+	}
+}
+
+func TestRowHash(t *testing.T) {
+	cells := func(s ...string) []sheet.Cell {
+		out := make([]sheet.Cell, len(s))
+		for i, x := range s {
+			out[i] = sheet.Cell{Text: x}
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		a, b []sheet.Cell
+		keep []int
+		same bool
+	}{
+		{"equal", cells("a", "b"), cells("a", "b"), nil, true},
+		{"spaces and trailing empty cells", cells(" a", "b", ""), cells("a", "b "), nil, true},
+		{"changed cell", cells("a", "b"), cells("a", "c"), nil, false},
+		{"cells not joined ambiguously", cells("ab", ""), cells("a", "b"), nil, false},
+		{"report columns left out", cells("a", "row 5"), cells("a", "row 9"), []int{0}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.same, rowHash(tt.a, tt.keep) == rowHash(tt.b, tt.keep))
+		})
+	}
 }

@@ -8,13 +8,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/sheet"
 )
 
 // JournalVersion is the format version written in every journal header.
@@ -85,13 +89,50 @@ type journalLine struct {
 	Status   crm.Status `json:"status,omitempty"`
 	ID       string     `json:"id,omitempty"`
 	Error    string     `json:"error,omitempty"`
+	// Hash is rowHash of the row's original cells, so that a run on a
+	// changed input file can tell whether the row is still the one imported.
+	Hash string `json:"hash,omitempty"`
+}
+
+// rowHash is a short hash of a row's original cells (FNV-64a of the
+// trimmed cell texts, trailing empty cells ignored, in hex). keep lists
+// the columns that count (crmport_* report columns are left out); nil
+// means all.
+func rowHash(cells []sheet.Cell, keep []int) string {
+	texts := make([]string, 0, len(cells))
+	add := func(i int) {
+		if i < len(cells) {
+			texts = append(texts, strings.TrimSpace(cells[i].Text))
+		} else {
+			texts = append(texts, "")
+		}
+	}
+	if keep == nil {
+		for i := range cells {
+			add(i)
+		}
+	} else {
+		for _, i := range keep {
+			add(i)
+		}
+	}
+	for len(texts) > 0 && texts[len(texts)-1] == "" {
+		texts = texts[:len(texts)-1]
+	}
+	h := fnv.New64a()
+	for _, t := range texts {
+		h.Write([]byte(t))
+		h.Write([]byte{0x1f})
+	}
+	return strconv.FormatUint(h.Sum64(), 16)
 }
 
 // prior is what an earlier run left for one row.
 type prior struct {
 	status   crm.Status // "" while only in flight
 	id       string
-	inflight bool // sent, no answer recorded: look it up before sending
+	inflight bool   // sent, no answer recorded: look it up before sending
+	hash     string // rowHash of the row when it finished ("" in older journals)
 }
 
 // done reports whether the row needs nothing more.
@@ -111,103 +152,122 @@ var ErrJournalMismatch = errors.New("the journal belongs to another import")
 // import. A missing journal returns (nil, nil). A truncated last line (the
 // process died while writing it) is ignored.
 func readJournal(path string, want journalHeader) (map[int]prior, error) {
-	rows, _, err := readJournalMapping(path, want, false)
+	rows, _, err := readJournalChanged(path, want, false)
 	return rows, err
 }
 
-// readJournalMapping is readJournal that, with acceptMapping, also accepts
-// a journal written with another mapping of the same input (the user fixed
-// the mapping after a stop); changed then says so. A journal that accepted
-// a new mapping before holds a further header line naming it.
-func readJournalMapping(path string, want journalHeader, acceptMapping bool) (rows map[int]prior, changed bool, err error) {
-	rows, mapping, err := readJournalLines(path, want)
-	if err != nil || rows == nil || mapping == want.Mapping.SHA256 {
-		return rows, false, err
-	}
-	if !acceptMapping {
-		done := 0
-		for _, p := range rows {
-			if p.status != "" && p.status != crm.StatusFailed {
-				done++
-			}
-		}
-		return nil, false, fmt.Errorf("%w: %s was written with a different mapping file (the mapping changed since the earlier run, which imported %d rows); "+
-			"to go on with the changed mapping and skip the rows already imported, run again with --resume-new-mapping; "+
-			"--restart sends every row again (SalesMan answers 'exists' for the imported ones, but Thulium and BaseLinker would create them twice)",
-			ErrJournalMismatch, path, done)
-	}
-	return rows, true, nil
+// journalChange says what changed since the run that wrote a journal.
+type journalChange struct {
+	mapping bool // the mapping changed
+	input   bool // the input file changed
 }
 
-// readJournalLines reads the journal, checking everything but the mapping,
-// and returns the rows and the fingerprint of the mapping in force last.
-func readJournalLines(path string, want journalHeader) (map[int]prior, string, error) {
+// any reports whether anything changed.
+func (c journalChange) any() bool { return c.mapping || c.input }
+
+// readJournalChanged is readJournal that, with acceptChanged, also accepts
+// a journal written with another mapping or another version of the input
+// file (the user fixed the mapping or the data after a stop); the change
+// says what differs. A journal that accepted a change before holds a
+// further header line naming the mapping and input of that run.
+func readJournalChanged(path string, want journalHeader, acceptChanged bool) (rows map[int]prior, change journalChange, err error) {
+	rows, last, err := readJournalLines(path, want)
+	if err != nil || rows == nil {
+		return rows, change, err
+	}
+	change.mapping = last.Mapping.SHA256 != want.Mapping.SHA256
+	change.input = last.Input.SHA256 != want.Input.SHA256 || last.Input.Size != want.Input.Size
+	if !change.any() || acceptChanged {
+		return rows, change, nil
+	}
+	done := 0
+	for _, p := range rows {
+		if p.done() {
+			done++
+		}
+	}
+	const twice = "--restart would send every row again (SalesMan answers 'exists' for the imported ones, but Thulium and BaseLinker would create them twice)"
+	if change.input {
+		what := "the input file"
+		if change.mapping {
+			what = "the input file and the mapping"
+		}
+		return nil, change, fmt.Errorf("%w: %s was written for a different version of the input file (%s, %d bytes; this file has %d bytes or other contents; %s changed since the earlier run, which imported %d rows); "+
+			"if you fixed rows of the same file, run again with --resume-changed: rows already imported are skipped (one that changed since is reported in the error report, not sent again) and the others are sent; "+
+			"%s; to import another file use another --report-dir",
+			ErrJournalMismatch, path, last.Input.Name, last.Input.Size, want.Input.Size, what, done, twice)
+	}
+	return nil, change, fmt.Errorf("%w: %s was written with a different mapping file (the mapping changed since the earlier run, which imported %d rows); "+
+		"to go on with the changed mapping and skip the rows already imported, run again with --resume-changed; %s",
+		ErrJournalMismatch, path, done, twice)
+}
+
+// readJournalLines reads the journal, checking its format and vendor, and
+// returns the rows and the header in force last (the first line, or the
+// last header line a run with a changed mapping or input appended).
+func readJournalLines(path string, want journalHeader) (map[int]prior, journalHeader, error) {
+	var h journalHeader
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, "", nil
+		return nil, h, nil
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("cannot read the journal of the previous run: %w", err)
+		return nil, h, fmt.Errorf("cannot read the journal of the previous run: %w", err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64*1024), 64*1024*1024)
 	if !sc.Scan() {
 		if err := sc.Err(); err != nil {
-			return nil, "", fmt.Errorf("cannot read the journal %s: %w", path, err)
+			return nil, h, fmt.Errorf("cannot read the journal %s: %w", path, err)
 		}
-		return nil, "", nil // empty file: the previous run died before writing anything
+		return nil, h, nil // empty file: the previous run died before writing anything
 	}
-	var h journalHeader
 	if err := json.Unmarshal(sc.Bytes(), &h); err != nil || h.Journal != "crmport" {
-		return nil, "", fmt.Errorf("%w: %s is not a crmport journal; run again with --restart to start over (it is moved aside), or choose another --report-dir", ErrJournalMismatch, path)
+		return nil, h, fmt.Errorf("%w: %s is not a crmport journal; run again with --restart to start over (it is moved aside), or choose another --report-dir", ErrJournalMismatch, path)
 	}
 	if h.Version != JournalVersion {
-		return nil, "", fmt.Errorf("%w: %s was written by another crmport version (journal format %d, this one reads %d); run again with --restart to start over, or choose another --report-dir", ErrJournalMismatch, path, h.Version, JournalVersion)
+		return nil, h, fmt.Errorf("%w: %s was written by another crmport version (journal format %d, this one reads %d); run again with --restart to start over, or choose another --report-dir", ErrJournalMismatch, path, h.Version, JournalVersion)
 	}
-	switch {
-	case h.Input.SHA256 != want.Input.SHA256 || h.Input.Size != want.Input.Size:
-		return nil, "", fmt.Errorf("%w: %s was written for a different version of the input file (%s, %d bytes; this file has %d bytes or other contents); to import this file from the start run again with --restart (the old journal is moved aside), or use another --report-dir", ErrJournalMismatch, path, h.Input.Name, h.Input.Size, want.Input.Size)
-	case h.Vendor != want.Vendor:
-		return nil, "", fmt.Errorf("%w: %s was written for %s, not %s; run again with --restart, or use another --report-dir", ErrJournalMismatch, path, h.Vendor, want.Vendor)
+	if h.Vendor != want.Vendor {
+		return nil, h, fmt.Errorf("%w: %s was written for %s, not %s; run again with --restart, or use another --report-dir", ErrJournalMismatch, path, h.Vendor, want.Vendor)
 	}
 	rows := map[int]prior{}
-	mapping := h.Mapping.SHA256
 	var pending []byte
 	for sc.Scan() {
 		if pending != nil {
-			if m, ok := headerMapping(pending); ok {
-				mapping = m
+			if nh, ok := headerLine(pending); ok {
+				h = nh
 			} else if err := applyLine(rows, pending); err != nil {
-				return nil, "", fmt.Errorf("the journal %s is damaged (%v); run again with --restart to start over", path, err)
+				return nil, h, fmt.Errorf("the journal %s is damaged (%v); run again with --restart to start over", path, err)
 			}
 		}
 		pending = append(pending[:0], sc.Bytes()...)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, "", fmt.Errorf("cannot read the journal %s: %w", path, err)
+		return nil, h, fmt.Errorf("cannot read the journal %s: %w", path, err)
 	}
 	if pending != nil {
-		if m, ok := headerMapping(pending); ok {
-			mapping = m
+		if nh, ok := headerLine(pending); ok {
+			h = nh
 		} else {
 			_ = applyLine(rows, pending) // the last line may be cut short by a crash
 		}
 	}
-	return rows, mapping, nil
+	return rows, h, nil
 }
 
-// headerMapping recognises a header line written when a run accepted a
-// changed mapping, and returns that mapping's fingerprint.
-func headerMapping(b []byte) (string, bool) {
-	if !bytes.Contains(b, []byte(`"journal":"crmport"`)) {
-		return "", false
-	}
+// headerLine recognises a header line written when a run accepted a
+// changed mapping or input file.
+func headerLine(b []byte) (journalHeader, bool) {
 	var h journalHeader
-	if err := json.Unmarshal(b, &h); err != nil || h.Journal != "crmport" {
-		return "", false
+	if !bytes.Contains(b, []byte(`"journal":"crmport"`)) {
+		return h, false
 	}
-	return h.Mapping.SHA256, true
+	if err := json.Unmarshal(b, &h); err != nil || h.Journal != "crmport" {
+		return h, false
+	}
+	return h, true
 }
 
 func applyLine(rows map[int]prior, b []byte) error {
@@ -225,7 +285,7 @@ func applyLine(rows map[int]prior, b []byte) error {
 		rows[r] = p
 	}
 	if l.Row > 0 {
-		p := prior{status: l.Status, id: l.ID}
+		p := prior{status: l.Status, id: l.ID, hash: l.Hash}
 		if l.Status == crm.StatusFailed {
 			p = prior{status: crm.StatusFailed}
 		}
@@ -281,7 +341,8 @@ func openJournal(path string, h journalHeader, fresh bool, now func() time.Time)
 	return j, nil
 }
 
-// header appends a header line: the run goes on with a changed mapping.
+// header appends a header line: the run goes on with a changed mapping
+// or input file.
 func (j *journal) header(h journalHeader) error {
 	b, _ := json.Marshal(h)
 	j.mu.Lock()

@@ -133,11 +133,13 @@ type Options struct {
 	// of the mapping file's bytes (mapping.Mapping.Fingerprint: comments
 	// and layout do not count).
 	MappingDigest string
-	// ResumeNewMapping resumes from a journal written with another mapping
-	// of the same input (the mapping was fixed after a stop): rows already
-	// imported are skipped, the others use the new mapping. Without it such
-	// a journal is refused (ErrJournalMismatch).
-	ResumeNewMapping bool
+	// ResumeChanged resumes from a journal written with another mapping or
+	// another version of the input file (fixed after a stop): rows already
+	// imported are skipped while their content is unchanged, an imported
+	// row that changed or moved fails with a message, the others are sent
+	// with the new mapping. Without it such a journal is refused
+	// (ErrJournalMismatch).
+	ResumeChanged bool
 	// MaxErrors stops the run early when too many rows fail.
 	MaxErrors MaxErrors
 	// ReportDir is where reports and the journal go ("" = beside Input).
@@ -202,8 +204,11 @@ type Summary struct {
 	// rehearsal was moved aside because this run imports into a real CRM.
 	SandboxJournalSetAside bool
 	// MappingChanged is set when the run resumed a journal written with
-	// another mapping (Options.ResumeNewMapping).
+	// another mapping (Options.ResumeChanged).
 	MappingChanged bool
+	// InputChanged is set when the run resumed a journal written for
+	// another version of the input file (Options.ResumeChanged).
+	InputChanged bool
 }
 
 var (

@@ -76,7 +76,7 @@ func (r *run) process(ctx context.Context, batch []*item) error {
 	}
 	jl := make([]journalLine, len(batch))
 	for i, it := range batch {
-		jl[i] = journalLine{Row: it.line, Status: it.res.Status, ID: it.res.ID, Error: it.errText}
+		jl[i] = journalLine{Row: it.line, Status: it.res.Status, ID: it.res.ID, Error: it.errText, Hash: it.hash}
 	}
 	if err := r.jr.finished(jl); err != nil {
 		return err

@@ -52,12 +52,12 @@ type importOptions struct {
 	MaxErrors importer.MaxErrors
 	ReportDir string
 	Restart   bool
-	// ResumeNewMapping goes on from a journal written with an earlier
-	// version of the mapping (fixed after a stop).
-	ResumeNewMapping bool
-	Sandbox          bool
-	JSON             bool
-	Quiet            bool
+	// ResumeChanged goes on from a journal written with an earlier
+	// version of the mapping or of the input file (fixed after a stop).
+	ResumeChanged bool
+	Sandbox       bool
+	JSON          bool
+	Quiet         bool
 
 	// vendorOpts reaches the vendor (tests set sandbox options and hooks).
 	vendorOpts vendorOptions
@@ -153,7 +153,7 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	fl.StringVar(&maxErrors, "max-errors", "", "stop when more than N rows (e.g. 10) or P% of rows (e.g. 5%) fail")
 	fl.StringVar(&opts.ReportDir, "report-dir", "", "folder for the reports and the journal (default: the file's folder)")
 	fl.BoolVar(&opts.Restart, "restart", false, "start over: ignore the journal of an earlier run of this import")
-	fl.BoolVar(&opts.ResumeNewMapping, "resume-new-mapping", false, "after fixing the mapping, go on from the earlier run: rows already imported are skipped")
+	fl.BoolVar(&opts.ResumeChanged, "resume-changed", false, "after fixing the mapping or rows of the file, go on from the earlier run: rows already imported are skipped (changed ones are reported, not sent twice)")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "import into built-in emulators instead of a real CRM (no account needed; they start empty, so every run starts over)")
 	fl.BoolVar(&opts.JSON, "json", false, "print a JSON summary on stdout at the end")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress output (the summary and errors are still printed)")
@@ -277,16 +277,16 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		DryRun:      opts.DryRun,
 		// The in-process sandbox starts empty every time, so a journal of an
 		// earlier sandbox run describes clients that no longer exist.
-		Restart:          opts.Restart || opts.Sandbox,
-		ResumeNewMapping: opts.ResumeNewMapping,
-		MappingDigest:    m.Fingerprint(),
-		Target:           f.importTarget(vendorName, opts.Sandbox),
-		MaxErrors:        opts.MaxErrors,
-		ReportDir:        opts.ReportDir,
-		Progress:         prog,
-		Normalize:        importNormalizers[vendorName],
-		CountRows:        opts.IO.IsStderrTTY() && !opts.Quiet,
-		Now:              now,
+		Restart:       opts.Restart || opts.Sandbox,
+		ResumeChanged: opts.ResumeChanged,
+		MappingDigest: m.Fingerprint(),
+		Target:        f.importTarget(vendorName, opts.Sandbox),
+		MaxErrors:     opts.MaxErrors,
+		ReportDir:     opts.ReportDir,
+		Progress:      prog,
+		Normalize:     importNormalizers[vendorName],
+		CountRows:     opts.IO.IsStderrTTY() && !opts.Quiet,
+		Now:           now,
 	}
 	sum, runErr := importer.Run(ctx, iopt)
 	prog.stop()
@@ -425,6 +425,9 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 	if s.MappingChanged {
 		fmt.Fprintln(w, "  the mapping changed since the earlier run: rows it imported were kept, the others used the new mapping")
 	}
+	if s.InputChanged {
+		fmt.Fprintln(w, "  the file changed since the earlier run: rows it imported were skipped where unchanged (a changed one is in the error report, not sent again), the others were sent")
+	}
 	if s.Resumed > 0 {
 		fmt.Fprintf(w, "  %s were already done by an earlier run (from the journal)\n", importPlural(s.Resumed, "row", "rows"))
 	}
@@ -480,7 +483,7 @@ func notProcessedLine(s importer.Summary, tooMany, interrupted, journal bool) st
 	case tooMany && s.DryRun:
 		todo = "fix the mapping or data, then run the same command again"
 	case tooMany:
-		todo = "fix the mapping or data, then run the same command again (add --resume-new-mapping if you changed the mapping) — rows already done are skipped"
+		todo = "fix the mapping or data, then run the same command again with --resume-changed — rows already done are skipped"
 	case journal:
 		todo = "run the same command again to continue — rows already done are skipped"
 	default:

@@ -591,7 +591,7 @@ func TestImportMaxErrorsStopsEarly(t *testing.T) {
 	for _, k := range []string{"rows", "created", "updated", "exists", "unchanged", "failed", "skipped", "elapsed_ms", "reports"} {
 		assert.Contains(t, js, k, "DESIGN's --json keys stay")
 	}
-	assert.Contains(t, r.errOut, fmt.Sprintf("  %d rows not processed (the import stopped early): fix the mapping or data, then run the same command again (add --resume-new-mapping if you changed the mapping) — rows already done are skipped\n", 200-failed))
+	assert.Contains(t, r.errOut, fmt.Sprintf("  %d rows not processed (the import stopped early): fix the mapping or data, then run the same command again with --resume-changed — rows already done are skipped\n", 200-failed))
 	assert.Empty(t, r.fake.Records())
 	assert.FileExists(t, filepath.Join(dir, "kontakty.salesman.journal"))
 }

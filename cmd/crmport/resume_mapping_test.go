@@ -15,7 +15,7 @@ import (
 
 // After a run with a wrong mapping, the user fixes the mapping and runs
 // again: the journal of the earlier run is refused with a message that
-// names the safe way on, and --resume-new-mapping imports only the rows not
+// names the safe way on, and --resume-changed imports only the rows not
 // yet in the CRM, so nobody is created twice (Thulium has no duplicate check).
 func TestResumeWithFixedMapping(t *testing.T) {
 	sb, err := sandbox.Start(t.Context(), sandbox.Options{Addr: "127.0.0.1:0"})
@@ -57,11 +57,11 @@ func TestResumeWithFixedMapping(t *testing.T) {
 	require.NoError(t, os.WriteFile(mpath, []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  email: {column: E-mail, transform: [email]}\n"), 0o600))
 	code, stderr = runIt()
 	require.Equal(t, exitError, code, stderr)
-	assert.Contains(t, stderr, "--resume-new-mapping")
+	assert.Contains(t, stderr, "--resume-changed")
 	assert.Contains(t, stderr, "imported 5 rows")
 	assert.Contains(t, stderr, "would create them twice", "the trap of --restart is named")
 
-	code, stderr = runIt("--resume-new-mapping")
+	code, stderr = runIt("--resume-changed")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stderr, "the mapping changed since the earlier run")
 	recs := sb.Fakes()["thulium"].Records()
