@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/mapping"
 )
 
 // Normalizer is an optional interface a vendor (or the Options.Normalize
@@ -52,8 +53,15 @@ func text(v any) string {
 }
 
 // canon is the comparison form of one value: trimmed; e-mail addresses
-// lower-case; phone-like values reduced to their digits; lists sorted.
+// lower-case; phone-like values (and every value of a phone field) reduced
+// to their digits, without 00 or a Russian trunk 8; countries (country
+// fields) as ISO codes; lists sorted.
 func canon(field string, v any, norm func(field, value string) string) string {
+	return canonTyped(field, "", v, norm)
+}
+
+// canonTyped is canon knowing the field's catalogue type ("" = unknown).
+func canonTyped(field string, typ crm.FieldType, v any, norm func(field, value string) string) string {
 	s := text(v)
 	if norm != nil {
 		s = norm(field, s)
@@ -62,18 +70,20 @@ func canon(field string, v any, norm func(field, value string) string) string {
 	if len(parts) == 0 {
 		return ""
 	}
+	country := typ == crm.TypeCountry || (typ == "" && isCountryField(field))
 	for i, p := range parts {
 		p = strings.TrimSpace(p)
 		switch {
+		case country:
+			if c, err := mapping.CountryCode(p); err == nil {
+				p = c
+			} else {
+				p = strings.ToUpper(p)
+			}
 		case strings.Contains(p, "@"):
 			p = strings.ToLower(p)
-		case phoneLike(p):
-			p = strings.Map(func(r rune) rune {
-				if r >= '0' && r <= '9' {
-					return r
-				}
-				return -1
-			}, p)
+		case typ == crm.TypePhone || phoneLike(p):
+			p = phoneDigits(p)
 		}
 		parts[i] = p
 	}
@@ -81,6 +91,57 @@ func canon(field string, v any, norm func(field, value string) string) string {
 		slices.Sort(parts)
 	}
 	return strings.Join(parts, ",")
+}
+
+// isCountryField reports whether a field of unknown type holds a country.
+func isCountryField(field string) bool {
+	f := strings.ToLower(field)
+	return strings.HasSuffix(f, "country") || strings.HasSuffix(f, "country_code")
+}
+
+// phoneDigits is the comparison form of a phone number: its digits, with
+// an international 00 prefix dropped and a Russian trunk 8 (8 495 …, 11
+// digits) written as the country code 7.
+func phoneDigits(p string) string {
+	d := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, p)
+	if d == "" {
+		return p
+	}
+	if strings.HasPrefix(d, "00") {
+		d = d[2:]
+	}
+	if len(d) == 11 && d[0] == '8' && !strings.HasPrefix(strings.TrimSpace(p), "+") {
+		d = "7" + d[1:]
+	}
+	return d
+}
+
+// samePhones reports whether two phone comparison forms denote the same
+// numbers: equal, or one written without the country code (or with a
+// national trunk 0) that the other has.
+func samePhones(a, b string) bool {
+	if a == b {
+		return true
+	}
+	as, bs := strings.Split(a, ","), strings.Split(b, ",")
+	if len(as) != len(bs) {
+		return false
+	}
+	for i := range as {
+		x, y := strings.TrimPrefix(as[i], "0"), strings.TrimPrefix(bs[i], "0")
+		if len(x) < len(y) {
+			x, y = y, x
+		}
+		if x != y && !(len(y) >= 9 && len(x)-len(y) <= 3 && strings.HasSuffix(x, y)) {
+			return false
+		}
+	}
+	return true
 }
 
 // phoneLike reports whether s is made of digits and phone punctuation only.
@@ -99,13 +160,35 @@ func phoneLike(s string) bool {
 }
 
 // sameValues reports whether every field we send already has the value the
-// vendor stores (skip names the fields not compared: the key and the id).
-func sameValues(ours, stored crm.Record, skip map[string]bool, norm func(field, value string) string) bool {
+// vendor stores (skip names the fields not compared: the key and the id),
+// ignoring formatting-only differences; types are the catalogue's field
+// types (nil = guess from the values and field names).
+func sameValues(ours, stored crm.Record, skip map[string]bool, norm func(field, value string) string, types map[string]crm.FieldType) bool {
 	for k, v := range ours {
 		if skip[k] {
 			continue
 		}
-		if canon(k, v, norm) != canon(k, stored[k], norm) {
+		typ := types[k]
+		a, b := canonTyped(k, typ, v, norm), canonTyped(k, typ, stored[k], norm)
+		if a == b {
+			continue
+		}
+		if (typ == crm.TypePhone || (typ == "" && allDigits(a) && allDigits(b))) && samePhones(a, b) {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// allDigits reports whether s is a non-empty comparison form of phone
+// numbers (digits and commas).
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if (r < '0' || r > '9') && r != ',' {
 			return false
 		}
 	}

@@ -613,3 +613,37 @@ func TestRowHash(t *testing.T) {
 		})
 	}
 }
+
+// An unedited export imported with upsert must come back "unchanged": the
+// CRM formats phones and names countries, the file holds E.164 and codes.
+func TestSameValuesIgnoresFormatting(t *testing.T) {
+	types := map[string]crm.FieldType{"phone_number": crm.TypePhone, "kraj": crm.TypeCountry}
+	tests := []struct {
+		name         string
+		field        string
+		ours, stored any
+		types        map[string]crm.FieldType
+		same         bool
+	}{
+		{"phone formatted by the CRM", "phone_number", "+74951004447", "+7 495 100-44-47", types, true},
+		{"phone list", "phone_number", []string{"+74951004447"}, []any{"+7 495 100-44-47"}, types, true},
+		{"phone 00 prefix", "phone", "0048601234567", "+48 601 234 567", nil, true},
+		{"phone russian trunk 8", "phone_number", "+74951004447", "8 (495) 100-44-47", types, true},
+		{"phone without country code", "phone_number", "+48601234567", "601 234 567", types, true},
+		{"other phone", "phone_number", "+48601234567", "+48 601 234 568", types, false},
+		{"country name vs code (pl)", "country", "PL", "Polska", nil, true},
+		{"country name vs code (ru)", "country", "RU", "Россия", nil, true},
+		{"country code field", "billing_country_code", "ru", "RU", nil, true},
+		{"country by catalogue type", "kraj", "PL", "Poland", types, true},
+		{"other country", "country", "PL", "Россия", nil, false},
+		{"e-mail case and spaces", "email", " Jan@Firma.PL", "jan@firma.pl", nil, true},
+		{"text differs", "surname", "Nowak", "Kowalski", nil, false},
+		{"field not returned by the vendor", "notes", "call on Monday", nil, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := sameValues(crm.Record{tt.field: tt.ours}, crm.Record{tt.field: tt.stored}, nil, nil, tt.types)
+			assert.Equal(t, tt.same, got)
+		})
+	}
+}

@@ -149,6 +149,10 @@ type Options struct {
 	// Normalize, if set, says how the vendor stores a value (for upsert
 	// comparisons); otherwise a vendor implementing Normalizer is used.
 	Normalize func(field, value string) string
+	// FieldTypes are the catalogue's field types by name, so that an
+	// upsert compares phones, countries and e-mails by what they mean, not
+	// how they are written (nil = guessed from values and field names).
+	FieldTypes map[string]crm.FieldType
 	// CountRows makes Run count the rows first for Progress.Start (a quick
 	// newline count for CSV; XLSX reports -1).
 	CountRows bool
