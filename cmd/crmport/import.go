@@ -253,6 +253,10 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	}
 	_, offline := v.(offlineVendor)
 	warnInactiveFields(opts.IO.ErrOut, vendorName, m, fields, offline)
+	fieldTypes := make(map[string]crm.FieldType, len(fields))
+	for _, fd := range fields {
+		fieldTypes[fd.Name] = fd.Type
+	}
 
 	var info sheet.Info
 	iopt := importer.Options{
@@ -285,6 +289,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		ReportDir:     opts.ReportDir,
 		Progress:      prog,
 		Normalize:     importNormalizers[vendorName],
+		FieldTypes:    fieldTypes,
 		CountRows:     opts.IO.IsStderrTTY() && !opts.Quiet,
 		Now:           now,
 	}

@@ -110,3 +110,65 @@ func TestResumeAfterCommentOnlyMappingEdit(t *testing.T) {
 	assert.Contains(t, stderr, "already done by an earlier run")
 	assert.Len(t, sb.Fakes()["thulium"].Records(), 1, "Kowalski once; Nowak's e-mail still fails")
 }
+
+// After --max-errors stops a run on bad e-mails, the user fixes the cells in
+// the original file and runs again with --resume-changed: every row ends in
+// the CRM exactly once (Thulium has no duplicate check).
+func TestResumeAfterFixingTheFile(t *testing.T) {
+	sb, err := sandbox.Start(t.Context(), sandbox.Options{Addr: "127.0.0.1:0"})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = sb.Close() })
+	env := map[string]string{}
+	for _, kv := range sb.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	dir := t.TempDir()
+	write := func(fixed bool) {
+		var b strings.Builder
+		b.WriteString("Nazwisko;E-mail\r\n")
+		for i := 1; i <= 30; i++ {
+			mail := fmt.Sprintf("nowak%d@firma.pl", i)
+			if !fixed && i%3 == 0 && i <= 15 {
+				mail = fmt.Sprintf("nowak%d(at)firma.pl", i) // 5 bad e-mails
+			}
+			fmt.Fprintf(&b, "Nowak%d;%s\r\n", i, mail)
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "kontakty.csv"), []byte(b.String()), 0o600))
+	}
+	write(false)
+	input := filepath.Join(dir, "kontakty.csv")
+	mpath := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(mpath, []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  email: {column: E-mail, transform: [email]}\n"), 0o600))
+	runIt := func(args ...string) (exitCode, string) {
+		f, _ := testFactory()
+		f.Getenv = func(k string) string { return env[k] }
+		code, _, stderr := execCrmport(t, f, append([]string{"import", "-m", mpath, "--batch-size", "1", "--workers", "1", input}, args...)...)
+		return code, stderr
+	}
+	code, stderr := runIt("--max-errors", "4")
+	require.Equal(t, exitRowsFailed, code, stderr)
+	assert.Contains(t, stderr, "--resume-changed")
+	before := len(sb.Fakes()["thulium"].Records())
+	require.Positive(t, before)
+
+	write(true)
+	code, stderr = runIt()
+	require.Equal(t, exitError, code, stderr)
+	assert.Contains(t, stderr, "--resume-changed")
+	assert.Contains(t, stderr, "create them twice", "the trap of --restart is named")
+
+	code, stderr = runIt("--resume-changed")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "the file changed since the earlier run")
+	recs := sb.Fakes()["thulium"].Records()
+	require.Len(t, recs, 30, "every row once")
+	surnames := map[string]int{}
+	for _, r := range recs {
+		surnames[fmt.Sprint(r["surname"])]++
+	}
+	assert.Len(t, surnames, 30)
+	for s, n := range surnames {
+		assert.Equal(t, 1, n, s)
+	}
+}
