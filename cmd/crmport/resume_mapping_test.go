@@ -9,8 +9,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/crmport/crmport/crm/sandbox"
 )
 
 // After a run with a wrong mapping, the user fixes the mapping and runs
@@ -18,14 +16,7 @@ import (
 // names the safe way on, and --resume-changed imports only the rows not
 // yet in the CRM, so nobody is created twice (Thulium has no duplicate check).
 func TestResumeWithFixedMapping(t *testing.T) {
-	sb, err := sandbox.Start(t.Context(), sandbox.Options{Addr: "127.0.0.1:0"})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sb.Close() })
-	env := map[string]string{}
-	for _, kv := range sb.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
+	sb, env := startEnv(t)
 	dir := t.TempDir()
 	var b strings.Builder
 	b.WriteString("Nazwisko;E-mail;Uwagi\r\n")
@@ -87,14 +78,7 @@ func TestResumeAfterCommentOnlyMappingEdit(t *testing.T) {
 	require.NoError(t, os.WriteFile(input, []byte("Nazwisko;E-mail\r\nNowak;jan@\r\nKowalski;k@firma.pl\r\n"), 0o600))
 	mpath := filepath.Join(dir, "m.yaml")
 	require.NoError(t, os.WriteFile(mpath, []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  email: E-mail\n"), 0o600))
-	sb, err := sandbox.Start(t.Context(), sandbox.Options{Addr: "127.0.0.1:0"})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sb.Close() })
-	env := map[string]string{}
-	for _, kv := range sb.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
+	sb, env := startEnv(t)
 	runIt := func() (exitCode, string) {
 		f, _ := testFactory()
 		f.Getenv = func(k string) string { return env[k] }
@@ -115,14 +99,7 @@ func TestResumeAfterCommentOnlyMappingEdit(t *testing.T) {
 // the original file and runs again with --resume-changed: every row ends in
 // the CRM exactly once (Thulium has no duplicate check).
 func TestResumeAfterFixingTheFile(t *testing.T) {
-	sb, err := sandbox.Start(t.Context(), sandbox.Options{Addr: "127.0.0.1:0"})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sb.Close() })
-	env := map[string]string{}
-	for _, kv := range sb.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
+	sb, env := startEnv(t)
 	dir := t.TempDir()
 	write := func(fixed bool) {
 		var b strings.Builder

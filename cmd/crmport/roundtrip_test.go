@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -58,14 +57,7 @@ fields:
 			if tt.vendor == "baselinker" && testing.Short() {
 				t.Skip("paced at BaseLinker's 90 requests/min")
 			}
-			sb, err := sandbox.Start(t.Context(), sandbox.Options{Addr: "127.0.0.1:0", Seed: clients})
-			require.NoError(t, err)
-			t.Cleanup(func() { _ = sb.Close() })
-			env := map[string]string{}
-			for _, kv := range sb.Env() {
-				k, v, _ := strings.Cut(kv, "=")
-				env[k] = v
-			}
+			sb, env := startEnv(t, sandbox.Options{Seed: clients})
 			dir := t.TempDir()
 			mpath := filepath.Join(dir, "m.yaml")
 			require.NoError(t, os.WriteFile(mpath, []byte(tt.mapping), 0o600))
@@ -120,14 +112,7 @@ fields:
 // starting with + are written with a protecting apostrophe and must come
 // back as the CRM holds them.
 func TestExportImportRoundTripCSV(t *testing.T) {
-	sb, err := sandbox.Start(t.Context(), sandbox.Options{Addr: "127.0.0.1:0", Seed: 15})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sb.Close() })
-	env := map[string]string{}
-	for _, kv := range sb.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
+	sb, env := startEnv(t, sandbox.Options{Seed: 15})
 	dir := t.TempDir()
 	mpath := filepath.Join(dir, "m.yaml")
 	require.NoError(t, os.WriteFile(mpath, []byte(`vendor: thulium

@@ -12,9 +12,16 @@ import (
 	"github.com/crmport/crmport/crm/sandbox"
 )
 
-func startEnv(t *testing.T) (*sandbox.Sandbox, map[string]string) {
+// startEnv starts the emulators on a free loopback port for one test and
+// returns them with their CRMPORT_* variables.
+func startEnv(t *testing.T, opts ...sandbox.Options) (*sandbox.Sandbox, map[string]string) {
 	t.Helper()
-	sb, err := sandbox.Start(t.Context(), sandbox.Options{Addr: "127.0.0.1:0"})
+	opt := sandbox.Options{}
+	if len(opts) > 0 {
+		opt = opts[0]
+	}
+	opt.Addr = "127.0.0.1:0"
+	sb, err := sandbox.Start(t.Context(), opt)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = sb.Close() })
 	env := map[string]string{}
