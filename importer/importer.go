@@ -440,6 +440,9 @@ func (r *run) readAll(ctx context.Context, src sheet.Source, b Binder, emit func
 			if it.line == 0 {
 				it.line = rowErr.Line
 			}
+			if len(rowErr.Cells) > 0 {
+				it.cells = rowErr.Cells // what could be read, so the row can be fixed in the report
+			}
 			it.fail(rowErr.Err.Error())
 		case err != nil:
 			r.srcBroken = true

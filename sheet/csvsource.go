@@ -223,7 +223,7 @@ func (s *csvSource) readRecord() ([]string, int, error) {
 		}
 		if s.width > 0 && (strings.IndexByte(f, '\n') >= 0 || i == last && strings.ContainsRune(f, s.comma)) {
 			if err := s.checkRunaway(rec, i, firstLine); err != nil {
-				return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: err}
+				return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: err, Cells: s.runawayCells(rec, i)}
 			}
 		}
 		if len(f) > maxCellChars && strings.Contains(f, "\n") && utf8.RuneCountInString(f) > maxCellChars {
@@ -475,4 +475,21 @@ func isASCII(b []byte) bool {
 // validDelimiter reports whether encoding/csv accepts r as a delimiter.
 func validDelimiter(r rune) bool {
 	return r != 0 && r != '"' && r != '\r' && r != '\n' && r != utf8.RuneError && utf8.ValidRune(r)
+}
+
+// runawayCells rebuilds the cells of a row whose cell i swallowed the rows
+// after it: the cells before it as read, then what stood on the row's own
+// line, split at the delimiter (the unclosed quote itself is gone).
+func (s *csvSource) runawayCells(rec []string, i int) []Cell {
+	own, _, _ := strings.Cut(rec[i], "\n")
+	own = strings.TrimSuffix(own, "\r")
+	parts := append(append([]string(nil), rec[:i]...), strings.Split(own, string(s.comma))...)
+	n := max(s.width, 1)
+	cells := make([]Cell, n)
+	for j := 0; j < n && j < len(parts); j++ {
+		if parts[j] != "" {
+			cells[j] = Cell{Text: parts[j], Kind: KindText}
+		}
+	}
+	return cells
 }

@@ -116,6 +116,9 @@ type Options struct {
 type RowError struct {
 	Line int   // row number as a spreadsheet program shows it
 	Err  error // what is wrong
+	// Cells holds the row's cells as far as they could be read (for the
+	// error report, so the row can be fixed there); nil when unknown.
+	Cells []Cell
 }
 
 // Error formats the error as "row 17: …".

@@ -40,3 +40,22 @@ func TestCSVApostropheValuesRoundTrip(t *testing.T) {
 		assert.Equal(t, v, row.Cells[0].Text)
 	}
 }
+
+// The row with the unclosed quote keeps what stood on its own line, so it
+// can be fixed in the error report.
+func TestRunawayRowKeepsItsCells(t *testing.T) {
+	src, err := NewCSVSource(strings.NewReader("Nazwisko;Imię;E-mail\r\nKowalski;Jan;jan@x.pl\r\n\"Zielinski;Piotr;p@x.pl\r\nLewandowski;Adam;adam@x.pl\r\nNowak;Ewa;e@x.pl\r\n"), Options{})
+	require.NoError(t, err)
+	defer src.Close()
+	_, err = src.Next()
+	require.NoError(t, err)
+	_, err = src.Next()
+	var re *RowError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, 3, re.Line)
+	require.Len(t, re.Cells, 3)
+	assert.Equal(t, []string{"Zielinski", "Piotr", "p@x.pl"}, []string{re.Cells[0].Text, re.Cells[1].Text, re.Cells[2].Text})
+	row, err := src.Next()
+	require.NoError(t, err)
+	assert.Equal(t, "Lewandowski", row.Cells[0].Text)
+}
