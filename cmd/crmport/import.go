@@ -540,6 +540,7 @@ type importProgress struct {
 	ok       int64
 	failed   int64
 	lastNote time.Time
+	muted    int // retries not shown since the last notice
 }
 
 func newImportProgress(opts *importOptions, vendor string, now func() time.Time) *importProgress {
@@ -606,15 +607,23 @@ func (p *importProgress) Retrying(op string, err error, wait time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	t := p.now()
-	// Short waits are routine under faults; say so at most every 5 s.
-	if wait < time.Second && t.Sub(p.lastNote) < 5*time.Second {
+	// Retries of a few seconds are routine on a flaky network: say so at
+	// most every 5 s, with how many were not shown. A long wait (a token
+	// blocked for a minute) is always said.
+	if wait < 10*time.Second && t.Sub(p.lastNote) < 5*time.Second {
+		p.muted++
 		return
 	}
 	p.lastNote = t
 	if p.bar != nil {
 		_ = p.bar.Clear()
 	}
-	fmt.Fprintln(p.io.ErrOut, retryNotice(p.vendor, err, wait, t))
+	note := retryNotice(p.vendor, err, wait, t)
+	if p.muted > 0 {
+		note += fmt.Sprintf(" (%d more %s since the last notice)", p.muted, plural(p.muted, "retry", "retries"))
+		p.muted = 0
+	}
+	fmt.Fprintln(p.io.ErrOut, note)
 }
 
 // retryNoise matches what vendor and retry messages add for someone who
