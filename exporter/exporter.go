@@ -7,7 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -148,11 +149,7 @@ func Run(ctx context.Context, opt Options) (Summary, error) {
 		}
 	}
 	if len(lateKeys) > 0 {
-		keys := make([]string, 0, len(lateKeys))
-		for k := range lateKeys {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(lateKeys))
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf(
 			"some clients have fields that got no column (%s): export again with --fields to include them",
 			strings.Join(keys, ", ")))

@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,11 +26,7 @@ func encodeRecord(op string, rec crm.Record, update bool) (map[string]any, error
 		return &crm.Error{Vendor: vendorName, Op: op, Kind: crm.KindRejected, Field: field, Message: fmt.Sprintf(format, args...)}
 	}
 	out := map[string]any{}
-	keys := make([]string, 0, len(rec))
-	for k := range rec {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(rec))
 	for _, k := range keys {
 		v := rec[k]
 		if v == nil {

@@ -23,10 +23,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -298,11 +299,7 @@ func (c *Client) List(ctx context.Context, q crm.ListQuery, cursor string) (crm.
 		offset = n
 	}
 	v := url.Values{}
-	keys := make([]string, 0, len(q.Filters))
-	for k := range q.Filters {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(q.Filters))
 	for _, k := range keys {
 		if !listFilters[k] && !strings.HasPrefix(k, "custom_fields[") {
 			return crm.Page{}, fmt.Errorf("thulium cannot filter by %q: use one of company_flag, company_id, custom_fields[Name], email, group, identifier, nip, order, phone_number, type", k)

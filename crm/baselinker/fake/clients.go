@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -199,11 +201,7 @@ func (f *Fake) parseChange(params map[string]json.RawMessage) (change, *apiErr) 
 		if json.Unmarshal(raw, &m) != nil {
 			return ch, errf(ErrInvalidValue, "Field \"custom_extra_fields\" must be an object: extra field id -> value")
 		}
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(m))
 		for _, k := range keys {
 			id, err := strconv.Atoi(k)
 			ef, exists := f.extra[id]

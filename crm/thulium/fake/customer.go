@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/mail"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -183,11 +183,7 @@ func applyInput(c *customer, m map[string]json.RawMessage) []apiError {
 	bad := func(code int, format string, args ...any) {
 		errs = append(errs, apiError{Message: fmt.Sprintf(format, args...), Code: code})
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	for _, k := range keys {
 		raw := m[k]
 		switch k {
