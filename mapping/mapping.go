@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/htmlindex"
@@ -54,6 +55,9 @@ type Mapping struct {
 	// does not also call them missing).
 	parseErrs []error
 	broken    map[string]bool
+
+	layoutOnce sync.Once   // export layout, computed on first use
+	layout     []exportCol // (see exportLayout)
 }
 
 // SourceOptions is the mapping's `source:` section, as written in the file.

@@ -19,7 +19,14 @@ type exportCol struct {
 	part   int
 }
 
-// exportLayout decides the export columns: every column a field reads, in
+// exportLayout returns the export columns, worked out once per mapping:
+// Reverse runs for every exported client.
+func (m *Mapping) exportLayout() []exportCol {
+	m.layoutOnce.Do(func() { m.layout = m.computeLayout() })
+	return m.layout
+}
+
+// computeLayout decides the export columns: every column a field reads, in
 // mapping order — all of a `columns: [A, B]` field's columns, so that the
 // exported file imports back with the same mapping — and the field name for
 // a constant. A header used by several fields (compared as Bind compares
@@ -28,7 +35,7 @@ type exportCol struct {
 // [Imię, Nazwisko]}`), else by the first field that uses it: a field's own
 // value then comes back unchanged, and the joined field loses nothing as
 // long as its value ends (or starts) with the other field's value.
-func (m *Mapping) exportLayout() []exportCol {
+func (m *Mapping) computeLayout() []exportCol {
 	type use struct {
 		header      string
 		field, part int
