@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/mapping"
 	"github.com/crmport/crmport/sheet"
 )
 
@@ -210,7 +211,7 @@ func unknownFieldError(name string, fields []crm.Field, seen map[string]bool) er
 	}
 	sort.Strings(names)
 	names = dedup(names)
-	return &ColumnError{Name: name, Suggestion: closest(name, names)}
+	return &ColumnError{Name: name, Suggestion: mapping.Closest(name, names)}
 }
 
 // ColumnError reports a --fields name the vendor does not have.
@@ -236,36 +237,4 @@ func dedup(s []string) []string {
 		}
 	}
 	return out
-}
-
-// closest returns the candidate nearest to name by edit distance, if near enough.
-func closest(name string, candidates []string) string {
-	best, bestD := "", len(name)/2+2
-	for _, c := range candidates {
-		if d := levenshtein(strings.ToLower(name), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -69,6 +69,11 @@ func closest(s string, candidates []string) string {
 	return best
 }
 
+// Closest returns the candidate nearest to s, compared case- and
+// space-insensitively with a typo-sized limit, or "" when none is close:
+// the suggestion behind every "did you mean" of crmport.
+func Closest(s string, candidates []string) string { return closest(s, candidates) }
+
 // didYouMean returns ` (did you mean "x"?)` or "".
 func didYouMean(s string, candidates []string) string {
 	if c := closest(s, candidates); c != "" && c != s {
