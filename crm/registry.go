@@ -20,6 +20,7 @@ type EnvVar struct {
 // Registration describes one vendor to the registry.
 type Registration struct {
 	Name        string   // "salesman"
+	Title       string   // the name as people write it: "SalesMan"
 	Description string   // one line for help texts
 	Env         []EnvVar // documented variables; the cmd layer reads them
 	// New builds a client from cfg, keyed by EnvVar.Name, and an HTTP client

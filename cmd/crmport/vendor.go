@@ -90,15 +90,11 @@ func plural(n int, one, many string) string {
 // vendorRegistry returns the registry of the shipped vendors.
 func vendorRegistry() *crm.Registry { return all.Vendors() }
 
-// vendorTitle is the vendor's name as people write it.
+// vendorTitle is the vendor's name as people write it ("SalesMan"), from
+// the registry; an unknown name is returned as given.
 func vendorTitle(v string) string {
-	switch strings.ToLower(v) {
-	case "salesman":
-		return "SalesMan"
-	case "thulium":
-		return "Thulium"
-	case "baselinker":
-		return "BaseLinker"
+	if reg, err := vendorRegistry().Lookup(v); err == nil && reg.Title != "" {
+		return reg.Title
 	}
 	return v
 }

@@ -14,6 +14,7 @@ func TestVendors(t *testing.T) {
 		reg, err := r.Lookup(name)
 		require.NoError(t, err)
 		assert.NotEmpty(t, reg.Description, name)
+		assert.NotEmpty(t, reg.Title, name)
 		assert.NotEmpty(t, reg.Env, name)
 		assert.NotNil(t, reg.New, name)
 		assert.NotEmpty(t, reg.Catalogue(), name)

@@ -108,6 +108,7 @@ func New(cfg Config, hc *http.Client) (*Client, error) {
 func Registration() crm.Registration {
 	return crm.Registration{
 		Name:        vendorName,
+		Title:       "BaseLinker",
 		Description: "BaseLinker / Base.com CRM clients (connector API)",
 		Env: []crm.EnvVar{
 			{Name: EnvToken, Description: "BaseLinker API token (panel: Account & other → My account → API)", Required: true, Secret: true},

@@ -107,6 +107,7 @@ func New(cfg Config, hc *http.Client) (*Client, error) {
 func Registration() crm.Registration {
 	return crm.Registration{
 		Name:        vendorName,
+		Title:       "SalesMan",
 		Description: "SalesMan CRM (API v3): clients via client/add.list, update, list",
 		Env: []crm.EnvVar{
 			{Name: EnvURL, Description: "CRM root address, e.g. https://crm.example.ru", Required: true},

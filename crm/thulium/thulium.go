@@ -118,6 +118,7 @@ func New(cfg Config, hc *http.Client) (*Client, error) {
 func Registration() crm.Registration {
 	return crm.Registration{
 		Name:        vendorName,
+		Title:       "Thulium",
 		Description: "Thulium contact-centre CRM (REST API, customers)",
 		Env: []crm.EnvVar{
 			{Name: EnvURL, Description: "your Thulium address, e.g. https://NAME.thulium.com", Required: true},
