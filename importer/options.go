@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/internal/runlock"
 	"github.com/crmport/crmport/sheet"
 )
 
@@ -123,8 +124,16 @@ type Options struct {
 	// DryRun maps and validates every row but sends nothing; the error
 	// report is written, no journal and no done report.
 	DryRun bool
-	// Restart ignores (and moves aside) the journal of an earlier run.
+	// Restart ignores the journal of an earlier run and starts from the
+	// first row. The earlier journal and reports are moved aside to
+	// numbered names (kontakty.csv.thulium.done.1.csv, ….1.journal) just
+	// before the first row is sent, and put back if nothing reached the
+	// CRM (every create refused, e.g. a wrong password).
 	Restart bool
+	// Lock is this import's lock (importer.Lock) when the caller took it
+	// itself, before contacting the CRM; nil: Run takes it and releases it
+	// at the end. A second run of the same import is refused at once.
+	Lock *runlock.Lock
 	// Target names where the rows go, for the journal: the CRM's address,
 	// or SandboxTarget. A journal written for another target is not
 	// resumed ("" = unchecked).
