@@ -343,17 +343,18 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	// its own reports are not written.
 	rollBack := len(r.movedAside) > 0 && readErr != nil && !r.reached.Load()
 	complete := readErr == nil && r.stopErr == nil
-	// A restart that never wrote its journal sent nothing: when it stopped
-	// early the earlier run's files stay as they were; when it read the
-	// whole file (every row failed before sending) its reports replace
+	// A restart that never wrote its journal sent nothing. When it failed
+	// (refused, interrupted, the file unreadable) the earlier run's files
+	// stay as they were; when it read the file (every row failed before
+	// sending, or --max-errors stopped it) its reports and journal replace
 	// them, which are moved aside first.
 	untouched := r.opt.Restart && r.jr != nil && !r.jr.started()
 	var closeErr error
 	switch {
-	case rollBack, untouched && !complete:
+	case rollBack, untouched && readErr != nil:
 		r.discardReports()
 	case untouched:
-		if closeErr = r.setAside(); closeErr != nil {
+		if closeErr = r.jr.begin(); closeErr != nil {
 			r.discardReports()
 			break
 		}
@@ -368,6 +369,9 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		}
 	}
 	r.sum.Reports = r.reports
+	for _, m := range r.movedAside {
+		r.sum.KeptAside = append(r.sum.KeptAside, m.to)
+	}
 	r.sum.FirstErrors = r.firstErrors
 
 	switch {

@@ -420,6 +420,13 @@ func (j *journal) ensure() error {
 	return nil
 }
 
+// begin creates a lazy journal's file now, with its header only.
+func (j *journal) begin() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.ensure()
+}
+
 // started reports whether the journal's file was written.
 func (j *journal) started() bool {
 	j.mu.Lock()

@@ -213,6 +213,9 @@ type Summary struct {
 	RestUnread bool
 	// FirstErrors holds the first few failed rows, in input order.
 	FirstErrors []RowFailure
+	// KeptAside are the files of an earlier run that a restart moved aside
+	// to numbered names (their new paths), so that none is lost.
+	KeptAside []string
 	// SandboxJournalSetAside is set when the journal of a sandbox
 	// rehearsal was moved aside because this run imports into a real CRM.
 	SandboxJournalSetAside bool
