@@ -44,9 +44,11 @@ func TestRestartRefusedKeepsEverything(t *testing.T) {
 
 	v.fatalNext = true
 	opt.Restart = true
-	_, err = Run(t.Context(), opt)
+	s, err := Run(t.Context(), opt)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "wrong api key")
+	assert.True(t, s.RestartUndone)
+	assert.Empty(t, s.KeptAside)
 	assert.Equal(t, before, snapshot(t, dir), "nothing was sent: every earlier file is as it was, none moved aside")
 }
 

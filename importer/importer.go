@@ -367,6 +367,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		if err := r.rollBack(); err != nil && jErr == nil {
 			jErr = err
 		}
+		r.sum.RestartUndone = true
 	}
 	r.sum.Reports = r.reports
 	for _, m := range r.movedAside {

@@ -213,6 +213,10 @@ type Summary struct {
 	RestUnread bool
 	// FirstErrors holds the first few failed rows, in input order.
 	FirstErrors []RowFailure
+	// RestartUndone is set when a restart sent nothing the CRM kept (it
+	// refused every request) and put the earlier run's journal and
+	// reports back as they were.
+	RestartUndone bool
 	// KeptAside are the files of an earlier run that a restart moved aside
 	// to numbered names (their new paths), so that none is lost.
 	KeptAside []string

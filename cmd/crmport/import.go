@@ -455,6 +455,9 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 		rows += " read"
 	}
 	fmt.Fprintf(w, "  %s: %s\n", rows, strings.Join(parts, ", "))
+	if s.RestartUndone {
+		fmt.Fprintln(w, "  nothing reached the CRM, so the earlier run's reports and journal are left as they were")
+	}
 	if len(s.KeptAside) > 0 {
 		names := make([]string, len(s.KeptAside))
 		for i, p := range s.KeptAside {

@@ -278,16 +278,23 @@ func TestImportDryRun(t *testing.T) {
 // e-mail) as a UTF-8 ";" CSV and a mapping for it.
 func importWriteContacts(t *testing.T, dir string, n int) (input, mapping string) {
 	t.Helper()
-	var b strings.Builder
-	b.WriteString("Firma;Telefon;E-mail\n")
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "Firma Testowa %04d;+48 600 %03d %03d;biuro%04d@firma.pl\n", i, i/1000, i%1000, i)
-	}
 	input = filepath.Join(dir, "kontakty.csv")
-	require.NoError(t, os.WriteFile(input, []byte(b.String()), 0o644))
+	importWriteContactRows(t, input, 1, n)
 	mapping = filepath.Join(dir, "kontakty.yaml")
 	require.NoError(t, os.WriteFile(mapping, []byte("vendor: salesman\nsource:\n  delimiter: \";\"\nfields:\n  title: Firma\n  phone: Telefon\n  mail_url: {column: E-mail, transform: [email]}\n"), 0o644))
 	return input, mapping
+}
+
+// importWriteContactRows writes the contacts first..last ("Firma Testowa
+// 0001", …) as a ";" CSV file at path.
+func importWriteContactRows(t *testing.T, path string, first, last int) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("Firma;Telefon;E-mail\n")
+	for i := first; i <= last; i++ {
+		fmt.Fprintf(&b, "Firma Testowa %04d;+48 600 %03d %03d;biuro%04d@firma.pl\n", i, i/1000, i%1000, i)
+	}
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
 }
 
 // importTitles counts the store's records by title.

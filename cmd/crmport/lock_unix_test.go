@@ -46,20 +46,6 @@ func lockEachOnce(t *testing.T, fake crm.Fake, n int) {
 	}
 }
 
-// dirFiles reads every file of dir, by name.
-func dirFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		require.NoError(t, err)
-		out[e.Name()] = string(b)
-	}
-	return out
-}
-
 // waitStopped waits until the process pid is stopped (SIGSTOP is
 // delivered asynchronously; Linux shows it as state T in /proc, elsewhere
 // a pause stands in) and the requests it had in flight are answered.
