@@ -432,6 +432,7 @@ func startCrmport(t *testing.T, env []string, args ...string) (*exec.Cmd, *bytes
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill() }) // a test that failed half-way leaves no child behind
 	return cmd, &stderr
 }
 

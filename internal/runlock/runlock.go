@@ -8,7 +8,9 @@
 // is doing — is written to a second small file, NAME.lock.info, because on
 // Windows the locked byte range of the lock file cannot be read by another
 // process. An info file left by a killed run is simply overwritten by the
-// next holder: only a lock that cannot be taken counts.
+// next holder: only a lock that cannot be taken counts. (In the instant
+// between a new holder's lock and its writing of the info, a refused run
+// may still read the info of the killed one; the refusal itself is right.)
 //
 // A clean Release removes both files. Taking the lock checks, once it is
 // held, that the path still names the file that was locked (another run
