@@ -422,14 +422,32 @@ func TestImportHelperProcess(t *testing.T) {
 	os.Exit(int(run(context.Background(), f, strings.Split(args, "\x1f"))))
 }
 
+// syncBuffer is a bytes.Buffer a child process writes while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 // startCrmport starts `crmport args...` as a child process (this test
 // binary run as TestImportHelperProcess) with the CRMPORT_* variables in
 // env, collecting its stderr.
-func startCrmport(t *testing.T, env []string, args ...string) (*exec.Cmd, *bytes.Buffer) {
+func startCrmport(t *testing.T, env []string, args ...string) (*exec.Cmd, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestImportHelperProcess$")
 	cmd.Env = append(append(os.Environ(), env...), "CRMPORT_TEST_IMPORT_ARGS="+strings.Join(args, "\x1f"))
-	var stderr bytes.Buffer
+	var stderr syncBuffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill() }) // a test that failed half-way leaves no child behind
