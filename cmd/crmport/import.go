@@ -160,7 +160,7 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	fl.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "time limit of one request")
 	fl.StringVar(&maxErrors, "max-errors", "", "stop when more than N rows (e.g. 10) or P% of rows (e.g. 5%) fail")
 	fl.StringVar(&opts.ReportDir, "report-dir", "", "folder for the reports and the journal (default: the file's folder)")
-	fl.BoolVar(&opts.Restart, "restart", false, "start over: ignore the journal of an earlier run of this import")
+	fl.BoolVar(&opts.Restart, "restart", false, "start over: send every row again (the earlier run's reports and journal are kept as numbered copies)")
 	fl.BoolVar(&opts.ResumeChanged, "resume-changed", false, "after fixing the mapping or rows of the file, go on from the earlier run: rows already imported are skipped (changed ones are reported, not sent twice)")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "import into built-in emulators instead of a real CRM (no account needed; they start empty, so every run starts over)")
 	fl.BoolVar(&opts.JSON, "json", false, "print a JSON summary on stdout at the end")
