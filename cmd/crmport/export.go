@@ -19,6 +19,7 @@ import (
 	"github.com/crmport/crmport/crm/sandbox"
 	"github.com/crmport/crmport/exporter"
 	"github.com/crmport/crmport/internal/iostreams"
+	"github.com/crmport/crmport/internal/runlock"
 	"github.com/crmport/crmport/mapping"
 	"github.com/crmport/crmport/sheet"
 )
@@ -171,6 +172,20 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	lim, custom, err := parseRate(opts.Rate)
 	if err != nil {
 		return err
+	}
+
+	// One export into a file at a time: a second one is refused before it
+	// asks the CRM anything (the lock file is beside the output).
+	if !toStdout {
+		doing := fmt.Sprintf("exporting from %s to %s", vendorTitle(opts.Vendor), filepath.Base(opts.Output))
+		if opts.Sandbox {
+			doing = fmt.Sprintf("exporting from the %s sandbox to %s", vendorTitle(opts.Vendor), filepath.Base(opts.Output))
+		}
+		lock, err := runlock.Acquire(opts.Output+".lock", doing, opts.Now())
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
 	}
 
 	vopt := vendorOptions{Timeout: opts.Timeout, Sandbox: sandbox.Options{Seed: exportSandboxClients}}
