@@ -142,11 +142,15 @@ func (r *run) create(ctx context.Context, items []*item) error {
 		}
 		items = rest
 	}
-	switch len(items) {
-	case 0:
+	switch {
+	case len(items) == 0:
 		return nil
-	case 1:
-		items[0].fail(err.Error())
+	case len(items) == 1 || !retry.MayResend(ctx, r.v):
+		// With no retries allowed (--retries 0) the rows are not sent
+		// again in halves: they fail at once with the reason.
+		for _, it := range items {
+			it.fail(err.Error())
+		}
 		return nil
 	}
 	// The failure already outlived the decorator's full retries: each half
@@ -201,8 +205,10 @@ func (r *run) update(ctx context.Context, items []*item) error {
 	if crm.KindOf(err) == crm.KindFatal {
 		return &fatalError{err}
 	}
-	if len(items) == 1 {
-		items[0].fail(err.Error())
+	if len(items) == 1 || !retry.MayResend(ctx, r.v) {
+		for _, it := range items {
+			it.fail(err.Error())
+		}
 		return nil
 	}
 	ctx = retry.WithRetries(ctx, 1) // as in create: one more try per half

@@ -96,7 +96,7 @@ mapping file (-m, the same file you import with), or --fields a,b,c.
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing but errors")
 	fl.BoolVar(&opts.WithNotes, "with-notes", false, "BaseLinker: also read notes and extra fields (one more request per client)")
 	fl.StringVar(&opts.Rate, "rate", "", "requests per minute, e.g. 90/min (default: the vendor's safe pace; 0 = no pacing)")
-	fl.IntVar(&opts.Retries, "retries", 5, "retries of a failed request")
+	fl.IntVar(&opts.Retries, "retries", retry.DefaultRetries, "retries of a failed request (0 = none)")
 	fl.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "time limit of one request")
 	return cmd
 }
@@ -108,6 +108,9 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	}
 	if opts.Mapping != "" && opts.Fields != "" {
 		return flagErrorf("-m and --fields both choose the columns: use one of them")
+	}
+	if opts.Retries < 0 {
+		return flagErrorf("--retries must be 0 or more")
 	}
 	toStdout := opts.Output == "-"
 	if toStdout && opts.JSON {
@@ -191,7 +194,7 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	// at most every 5 s.
 	var noteMu sync.Mutex
 	var lastNote time.Time
-	pol := retry.Policy{Retries: opts.Retries, OnRetry: func(op string, err error, wait time.Duration) {
+	pol := retry.Policy{Retries: retry.Times(opts.Retries), OnRetry: func(op string, err error, wait time.Duration) {
 		noteMu.Lock()
 		defer noteMu.Unlock()
 		now := opts.Now()

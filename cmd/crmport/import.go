@@ -148,7 +148,7 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	fl.IntVar(&opts.BatchSize, "batch-size", 0, "clients per request (default: the CRM's, SalesMan 100)")
 	fl.IntVar(&opts.Workers, "workers", 0, "requests in flight (default: the CRM's)")
 	fl.StringVar(&rateFlag, "rate", "", "requests per minute, e.g. 90/min (default: the CRM's pace, BaseLinker 90/min); 0 = unpaced")
-	fl.IntVar(&opts.Retries, "retries", retry.DefaultRetries, "retries of a failed request before the rows fail")
+	fl.IntVar(&opts.Retries, "retries", retry.DefaultRetries, "retries of a failed request before the rows fail (0 = none)")
 	fl.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "time limit of one request")
 	fl.StringVar(&maxErrors, "max-errors", "", "stop when more than N rows (e.g. 10) or P% of rows (e.g. 5%) fail")
 	fl.StringVar(&opts.ReportDir, "report-dir", "", "folder for the reports and the journal (default: the file's folder)")
@@ -238,10 +238,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	defer cleanup()
 
 	prog := newImportProgress(opts, vendorName, now)
-	policy := retry.Policy{Retries: opts.Retries, OnRetry: prog.Retrying}
-	if opts.Retries == 0 {
-		policy.Retries = -1
-	}
+	policy := retry.Policy{Retries: retry.Times(opts.Retries), OnRetry: prog.Retrying}
 	if opts.RateSet {
 		policy.Rate = opts.Rate
 		policy.Burst = 1
