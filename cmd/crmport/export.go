@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -289,11 +291,45 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	}
 	say("Exported %d %s (%d %s) from %s to %s in %s.", sum.Rows, plural(sum.Rows, "client", "clients"),
 		sum.Pages, plural(sum.Pages, "page", "pages"), vendorTitle(opts.Vendor), where, elapsed.Round(10*time.Millisecond))
+	if sum.Rows == 0 && !opts.Quiet {
+		say("%s", emptyExportNote(ctx, v, q, opts))
+	}
 	if opts.JSON {
 		return json.NewEncoder(opts.IO.Out).Encode(exportSummary{
 			Rows: sum.Rows, Pages: sum.Pages, ElapsedMS: elapsed.Milliseconds(), Output: opts.Output})
 	}
 	return nil
+}
+
+// emptyExportNote explains an export that found no client. With a filter
+// (or --since/--until) it reads the first page without it, one more
+// request, to tell "the filter matches nothing" from "the CRM is empty".
+func emptyExportNote(ctx context.Context, v crm.Vendor, q crm.ListQuery, opts *exportOptions) string {
+	title := vendorTitle(opts.Vendor)
+	var conds []string
+	for _, k := range slices.Sorted(maps.Keys(q.Filters)) {
+		conds = append(conds, k+"="+q.Filters[k])
+	}
+	if opts.Since != "" {
+		conds = append(conds, "created since "+strings.TrimSpace(opts.Since))
+	}
+	if opts.Until != "" {
+		conds = append(conds, "created until "+strings.TrimSpace(opts.Until))
+	}
+	if len(conds) == 0 {
+		return fmt.Sprintf("%s holds no clients, so only the header was written.", title)
+	}
+	cond := strings.Join(conds, ", ")
+	page, err := v.List(ctx, crm.ListQuery{}, "")
+	switch {
+	case err != nil:
+		return fmt.Sprintf("No client matches %s, so only the header was written: check the filter's name and value.", cond)
+	case len(page.Records) == 0:
+		return fmt.Sprintf("No client matches %s: %s holds no clients at all.", cond, title)
+	case page.Next == "":
+		return fmt.Sprintf("No client matches %s (%s holds %s): check the filter's name and value.", cond, title, importPlural(len(page.Records), "client", "clients"))
+	}
+	return fmt.Sprintf("No client matches %s (%s holds at least %s): check the filter's name and value.", cond, title, importPlural(len(page.Records), "client", "clients"))
 }
 
 // exportSummary is the --json object of DESIGN.md, fields in its order.

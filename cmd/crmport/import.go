@@ -292,7 +292,10 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	}
 	sum, runErr := importer.Run(ctx, iopt)
 	prog.stop()
-	started := sum.Rows > 0 || sum.Reports.Journal != "" || errors.Is(runErr, importer.ErrSomeRowsFailed)
+	// A run that finished (even on a file with no data rows) or got as far
+	// as reading rows has a summary; one that could not start has only its
+	// error.
+	started := runErr == nil || sum.Rows > 0 || sum.Reports.Journal != "" || errors.Is(runErr, importer.ErrSomeRowsFailed)
 	if started || errors.Is(runErr, importer.ErrTooManyErrors) {
 		printImportSummary(opts, vendorName, info, sum, runErr)
 	}
@@ -372,8 +375,11 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 	if opts.Sandbox {
 		title += " sandbox"
 	}
+	noRows := s.Rows == 0 && runErr == nil
 	head := fmt.Sprintf("Imported %s into %s", filepath.Base(opts.Input), title)
 	switch {
+	case noRows && !s.DryRun:
+		head = fmt.Sprintf("Nothing imported from %s into %s", filepath.Base(opts.Input), title)
 	case s.DryRun:
 		head = fmt.Sprintf("Dry run of %s for %s (nothing was sent)", filepath.Base(opts.Input), title)
 	case errors.Is(runErr, importer.ErrTooManyErrors):
@@ -413,14 +419,19 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 	add(s.Failed, "failed")
 	add(s.Skipped, "blank (skipped)")
 	add(s.NotProcessed, "not processed")
-	if len(parts) == 0 {
-		parts = append(parts, "nothing to import")
+	switch {
+	case noRows:
+		fmt.Fprintf(w, "  %s\n", noDataRows(info))
+	default:
+		if len(parts) == 0 {
+			parts = append(parts, "nothing to import")
+		}
+		rows := importPlural(s.Rows, "row", "rows")
+		if s.RestUnread {
+			rows += " read"
+		}
+		fmt.Fprintf(w, "  %s: %s\n", rows, strings.Join(parts, ", "))
 	}
-	rows := importPlural(s.Rows, "row", "rows")
-	if s.RestUnread {
-		rows += " read"
-	}
-	fmt.Fprintf(w, "  %s: %s\n", rows, strings.Join(parts, ", "))
 	if s.SandboxJournalSetAside {
 		fmt.Fprintln(w, "  the journal of an earlier sandbox rehearsal was set aside: this import started from the first row")
 	}
@@ -458,12 +469,22 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 		// out the good rows, so the original file is fixed and imported.
 		fmt.Fprintf(w, "Fix the %s listed in %s (the reason is in the column %s) in the original file %s, then run the same command without --dry-run:\n  %s\n",
 			importPlural(s.Failed, "row", "rows"), s.Reports.Errors, importer.ColError, opts.Input, importCommandLine(opts, vendor, opts.Input, false))
-	case s.DryRun && !tooMany:
+	case s.DryRun && !tooMany && !noRows:
 		fmt.Fprintf(w, "Run the same command without --dry-run to import:\n  %s\n", importCommandLine(opts, vendor, opts.Input, false))
 	case s.Failed > 0 && s.Reports.Errors != "" && !tooMany:
 		fmt.Fprintf(w, "Fix the %s in %s (the reason is in the column %s) and run:\n  %s\n",
 			importPlural(s.Failed, "row", "rows"), s.Reports.Errors, importer.ColError, importCommandLine(opts, vendor, s.Reports.Errors, false))
 	}
+}
+
+// noDataRows says that the input has a header but not one data row, and
+// what to check: a run that finds nothing must not look like one that
+// imported everything.
+func noDataRows(info sheet.Info) string {
+	if info.Format == "xlsx" && info.Sheet != "" {
+		return fmt.Sprintf("the file has a header but no data rows in the sheet %q: nothing to import (if the clients are on another sheet, choose it with --sheet NAME)", info.Sheet)
+	}
+	return "the file has a header but no data rows: nothing to import (is it the right file?)"
 }
 
 // notProcessedLine tells how many rows are in no report because the import
