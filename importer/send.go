@@ -35,7 +35,7 @@ func (r *run) process(ctx context.Context, batch []*item) error {
 		id, stored, err := r.finder.Find(ctx, it.rec)
 		switch {
 		case err == nil && r.opt.Mode == ModeUpsert:
-			if sameValues(it.rec, stored, map[string]bool{r.opt.Key: true, r.caps.IDField: true}, r.norm, r.opt.FieldTypes) {
+			if sameValues(it.rec, stored, map[string]bool{r.opt.Key: true, r.caps.IDField: true}, r.norm, r.opt.FieldTypes, r.phoneRegion) {
 				it.res = crm.Result{Status: crm.StatusUnchanged, ID: id}
 			} else {
 				it.res = crm.Result{ID: id}
