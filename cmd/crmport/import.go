@@ -419,10 +419,9 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 	add(s.Failed, "failed")
 	add(s.Skipped, "blank (skipped)")
 	add(s.NotProcessed, "not processed")
-	switch {
-	case noRows:
+	if noRows {
 		fmt.Fprintf(w, "  %s\n", noDataRows(info))
-	default:
+	} else {
 		if len(parts) == 0 {
 			parts = append(parts, "nothing to import")
 		}
