@@ -18,7 +18,7 @@ import (
 // "|", compared like every name (countryKey: case, diacritics, spaces and
 // punctuation ignored). CLDR names win over an alias that folds alike.
 const countryAliases = `
-AE:UAE|ZEA|Объединённые Арабские Эмираты|Emirates|Emiraty
+AE:UAE|ZEA|Объединённые Арабские Эмираты|Emirates|Emiraty|Emiraty Arabskie|Arabskie Emiraty
 AL:Shqipëria
 AM:Հայաստան
 AT:Österreich
@@ -51,14 +51,14 @@ IE:Éire
 IS:Ísland
 IT:Italia
 JP:日本
-KG:Кыргызстан
+KG:Кыргызстан|Kirgizja
 KP:Democratic People's Republic of Korea
 KR:Korea|Republic of Korea|Korea Republic|Южная Корея|Корея
 KZ:Қазақстан
 LT:Lietuva
 LU:Lëtzebuerg
 LV:Latvija
-MD:Молдавия
+MD:Молдавия|Moldavia
 ME:Crna Gora
 MK:North Macedonia|Macedonia Północna|Северная Македония
 MM:Burma|Birma|Бирма
@@ -141,6 +141,7 @@ func buildCountryIndex(aliases string) *countryIndex {
 		}
 	}
 	for _, r := range regions {
+		add(r.String(), r.String()) // "U.S." as well as "US"
 		add(r.ISO3(), r.String())
 	}
 	for _, line := range strings.Split(aliases, "\n") {

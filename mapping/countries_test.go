@@ -54,6 +54,7 @@ func TestCountryCodeNamesPeopleType(t *testing.T) {
 		"DR Congo": "CD", "Demokratyczna Republika Konga": "CD", "Kongo": "CG", "Папуа — Новая Гвинея": "PG", "Papua Nowa Gwinea": "PG",
 		"Фарерские острова": "FO", "Wyspy Owcze": "FO", "Palestyna": "PS", "Türkiye": "TR", "Turcja": "TR", "RPA": "ZA",
 		"Виргинские о-ва (США)": "VI", "Wyspy Dziewicze Stanów Zjednoczonych": "VI", "Deutschland ": "DE",
+		"U.S.": "US", "U.S.A.": "US", "U.K.": "GB", "Emiraty Arabskie": "AE", "ОАЭ": "AE", "Kirgizja": "KG", "Кыргызстан": "KG", "Белоруссия": "BY",
 	} {
 		got, err := CountryCode(in)
 		if assert.NoError(t, err, in) {
