@@ -133,6 +133,9 @@ type run struct {
 	workers int
 	vendor  string
 
+	// phoneRegion is the binder's PhoneRegion (nil if it has none).
+	phoneRegion func(field string) string
+
 	header  []string
 	keep    []int // indexes of the original columns (crmport_* dropped)
 	srcInfo sheet.Info
@@ -313,6 +316,9 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	binder, err := opt.Bind(r.header)
 	if err != nil {
 		return r.sum, err
+	}
+	if pr, ok := binder.(PhoneRegioner); ok {
+		r.phoneRegion = pr.PhoneRegion
 	}
 	if !opt.DryRun {
 		if err := r.openJournal(ctx); err != nil {

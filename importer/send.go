@@ -63,7 +63,7 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 		id, stored, err := r.finder.Find(ctx, it.rec)
 		switch {
 		case err == nil && r.opt.Mode == ModeUpsert:
-			if sameValues(it.rec, stored, map[string]bool{r.opt.Key: true, r.caps.IDField: true}, r.norm, r.opt.FieldTypes) {
+			if sameValues(it.rec, stored, map[string]bool{r.opt.Key: true, r.caps.IDField: true}, r.norm, r.opt.FieldTypes, r.phoneRegion) {
 				it.res = crm.Result{Status: crm.StatusUnchanged, ID: id}
 			} else {
 				it.res = crm.Result{ID: id}
@@ -181,11 +181,15 @@ func (r *run) create(ctx context.Context, items []*item) error {
 		}
 		items = rest
 	}
-	switch len(items) {
-	case 0:
+	switch {
+	case len(items) == 0:
 		return nil
-	case 1:
-		items[0].fail(err.Error())
+	case len(items) == 1 || !retry.MayResend(ctx, r.v):
+		// With no retries allowed (--retries 0) the rows are not sent
+		// again in halves: they fail at once with the reason.
+		for _, it := range items {
+			it.fail(err.Error())
+		}
 		return nil
 	}
 	// The failure already outlived the decorator's full retries: each half
@@ -241,8 +245,10 @@ func (r *run) update(ctx context.Context, items []*item) error {
 	if crm.KindOf(err) == crm.KindFatal {
 		return &fatalError{err}
 	}
-	if len(items) == 1 {
-		items[0].fail(err.Error())
+	if len(items) == 1 || !retry.MayResend(ctx, r.v) {
+		for _, it := range items {
+			it.fail(err.Error())
+		}
 		return nil
 	}
 	ctx = retry.WithRetries(ctx, 1) // as in create: one more try per half

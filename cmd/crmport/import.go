@@ -156,7 +156,7 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	fl.IntVar(&opts.BatchSize, "batch-size", 0, "clients per request (default: the CRM's, SalesMan 100)")
 	fl.IntVar(&opts.Workers, "workers", 0, "requests in flight (default: the CRM's)")
 	fl.StringVar(&rateFlag, "rate", "", "requests per minute, e.g. 90/min (default: the CRM's pace, BaseLinker 90/min); 0 = unpaced")
-	fl.IntVar(&opts.Retries, "retries", retry.DefaultRetries, "retries of a failed request before the rows fail")
+	fl.IntVar(&opts.Retries, "retries", retry.DefaultRetries, "retries of a failed request before the rows fail (0 = none)")
 	fl.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "time limit of one request")
 	fl.StringVar(&maxErrors, "max-errors", "", "stop when more than N rows (e.g. 10) or P% of rows (e.g. 5%) fail")
 	fl.StringVar(&opts.ReportDir, "report-dir", "", "folder for the reports and the journal (default: the file's folder)")
@@ -254,10 +254,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	defer lock.Release()
 
 	prog := newImportProgress(opts, vendorName, now)
-	policy := retry.Policy{Retries: opts.Retries, OnRetry: prog.Retrying}
-	if opts.Retries == 0 {
-		policy.Retries = -1
-	}
+	policy := retry.Policy{Retries: retry.Times(opts.Retries), OnRetry: prog.Retrying}
 	if opts.RateSet {
 		policy.Rate = opts.Rate
 		policy.Burst = 1
@@ -312,7 +309,10 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	}
 	sum, runErr := importer.Run(ctx, iopt)
 	prog.stop()
-	started := sum.Rows > 0 || sum.Reports.Journal != "" || errors.Is(runErr, importer.ErrSomeRowsFailed)
+	// A run that finished (even on a file with no data rows) or got as far
+	// as reading rows has a summary; one that could not start has only its
+	// error.
+	started := runErr == nil || sum.Rows > 0 || sum.Reports.Journal != "" || errors.Is(runErr, importer.ErrSomeRowsFailed)
 	if started || errors.Is(runErr, importer.ErrTooManyErrors) {
 		printImportSummary(opts, vendorName, info, sum, runErr)
 	}
@@ -406,8 +406,11 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 	if opts.Sandbox {
 		title += " sandbox"
 	}
+	noRows := s.Rows == 0 && runErr == nil
 	head := fmt.Sprintf("Imported %s into %s", filepath.Base(opts.Input), title)
 	switch {
+	case noRows && !s.DryRun:
+		head = fmt.Sprintf("Nothing imported from %s into %s", filepath.Base(opts.Input), title)
 	case s.DryRun:
 		head = fmt.Sprintf("Dry run of %s for %s (nothing was sent)", filepath.Base(opts.Input), title)
 	case errors.Is(runErr, importer.ErrTooManyErrors):
@@ -447,14 +450,18 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 	add(s.Failed, "failed")
 	add(s.Skipped, "blank (skipped)")
 	add(s.NotProcessed, "not processed")
-	if len(parts) == 0 {
-		parts = append(parts, "nothing to import")
+	if noRows {
+		fmt.Fprintf(w, "  %s\n", noDataRows(info))
+	} else {
+		if len(parts) == 0 {
+			parts = append(parts, "nothing to import")
+		}
+		rows := importPlural(s.Rows, "row", "rows")
+		if s.RestUnread {
+			rows += " read"
+		}
+		fmt.Fprintf(w, "  %s: %s\n", rows, strings.Join(parts, ", "))
 	}
-	rows := importPlural(s.Rows, "row", "rows")
-	if s.RestUnread {
-		rows += " read"
-	}
-	fmt.Fprintf(w, "  %s: %s\n", rows, strings.Join(parts, ", "))
 	if s.RestartUndone {
 		fmt.Fprintln(w, "  nothing reached the CRM, so the earlier run's reports and journal are left as they were")
 	}
@@ -502,12 +509,22 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 		// out the good rows, so the original file is fixed and imported.
 		fmt.Fprintf(w, "Fix the %s listed in %s (the reason is in the column %s) in the original file %s, then run the same command without --dry-run:\n  %s\n",
 			importPlural(s.Failed, "row", "rows"), s.Reports.Errors, importer.ColError, opts.Input, importCommandLine(opts, vendor, opts.Input, false))
-	case s.DryRun && !tooMany:
+	case s.DryRun && !tooMany && !noRows:
 		fmt.Fprintf(w, "Run the same command without --dry-run to import:\n  %s\n", importCommandLine(opts, vendor, opts.Input, false))
 	case s.Failed > 0 && s.Reports.Errors != "" && !tooMany:
 		fmt.Fprintf(w, "Fix the %s in %s (the reason is in the column %s) and run:\n  %s\n",
 			importPlural(s.Failed, "row", "rows"), s.Reports.Errors, importer.ColError, importCommandLine(opts, vendor, s.Reports.Errors, false))
 	}
+}
+
+// noDataRows says that the input has a header but not one data row, and
+// what to check: a run that finds nothing must not look like one that
+// imported everything.
+func noDataRows(info sheet.Info) string {
+	if info.Format == "xlsx" && info.Sheet != "" {
+		return fmt.Sprintf("the file has a header but no data rows in the sheet %q: nothing to import (if the clients are on another sheet, choose it with --sheet NAME)", info.Sheet)
+	}
+	return "the file has a header but no data rows: nothing to import (is it the right file?)"
 }
 
 // notProcessedLine tells how many rows are in no report because the import
