@@ -78,7 +78,16 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 	if perr != nil && !errors.Is(perr, io.EOF) && !errors.Is(perr, bufio.ErrBufferFull) {
 		return nil, fmt.Errorf("read csv: %w", perr)
 	}
+	if kind := contentKind(sample); kind != "" {
+		return nil, notATableError(kind)
+	}
 	bomEnc, bomLen := sniffBOM(sample)
+	utf16 := strings.HasPrefix(enc, encUTF16Auto) || strings.HasPrefix(bomEnc, encUTF16Auto) ||
+		enc == "" && sniffUTF16(sample) != ""
+	if !utf16 && looksBinary(sample) {
+		return nil, notATableError("")
+	}
+	s.info.EncodingConfidence = ConfidenceGiven
 	switch {
 	case enc == encUTF16Auto && bomEnc != EncUTF16BE:
 		enc = EncUTF16LE
@@ -86,10 +95,14 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 		enc = EncUTF16BE
 	case enc == "" && bomEnc != "":
 		enc = bomEnc
-		s.info.Detected = true
+		s.info.Detected, s.info.EncodingConfidence = true, ConfidenceMarked
 	case enc == "":
-		enc = detectEncoding(sample, atEOF)
-		s.info.Detected = true
+		g, err := detectEncoding(sample, atEOF)
+		if err != nil {
+			return nil, err
+		}
+		enc = g.name
+		s.info.Detected, s.info.EncodingConfidence = true, g.conf
 		s.asciiSample = enc == EncUTF8 && !atEOF && isASCII(sample)
 	}
 	s.info.Encoding = enc
@@ -213,9 +226,15 @@ func (s *csvSource) readRecord() ([]string, int, error) {
 		return nil, 0, fmt.Errorf("read csv after row %d: %w", s.line, err)
 	}
 	last := len(rec) - 1
+	if s.asciiSample && s.lateEnc == "" && !allValidUTF8(rec) {
+		if err := s.detectLate(rec); err != nil {
+			s.err = fmt.Errorf("row %d: %w", s.line+blanks+1, err)
+			return nil, blanks, s.err
+		}
+	}
 	for i, f := range rec {
 		if s.checkUTF8 && !utf8.ValidString(f) {
-			rec[i] = s.fixInvalid(rec, f)
+			rec[i] = s.fixInvalid(f)
 		}
 		if !s.rr.quoted[i] {
 			continue // only a quoted cell holds line ends or delimiters
@@ -276,28 +295,44 @@ func (s *csvSource) limitRowError(le *limitError, line int) *RowError {
 	return &RowError{Line: line, Err: err, Cells: cells}
 }
 
-// fixInvalid handles a field that is not valid UTF-8. When detection saw
-// only ASCII in its sample, the file is really in a single-byte encoding
-// whose letters start later (a long list sorted so that Polish or Russian
-// names come last): the encoding is chosen from this record and used for
-// every invalid field from now on, and Info reports it. Otherwise the bad
-// bytes become U+FFFD.
-func (s *csvSource) fixInvalid(rec []string, f string) string {
-	if !s.asciiSample {
+// detectLate chooses the encoding when the first non-UTF-8 bytes come
+// after detection's sample, which held only ASCII (a long list sorted so
+// that Polish or Russian names come last): it looks at this record and the
+// text after it, as detection does at the start, and Info reports the
+// choice. When no encoding is convincing it says so, as at the start.
+func (s *csvSource) detectLate(rec []string) error {
+	ahead, _ := s.rr.peek(sampleSize)
+	window := append([]byte(strings.Join(rec, "\n")+"\n"), ahead...)
+	g, err := detectEncoding(window, false)
+	if err != nil {
+		return err
+	}
+	s.lateEnc = g.name
+	s.info.Encoding, s.info.EncodingConfidence = g.name, g.conf
+	return nil
+}
+
+// fixInvalid decodes a field that is not valid UTF-8 with the encoding
+// detectLate chose; in a UTF-8 file the bad bytes become U+FFFD.
+func (s *csvSource) fixInvalid(f string) string {
+	d := decoderFor(s.lateEnc)
+	if s.lateEnc == EncUTF8 || d == nil {
 		return strings.ToValidUTF8(f, "\uFFFD")
 	}
-	if s.lateEnc == "" {
-		s.lateEnc = detectEncoding([]byte(strings.Join(rec, " ")), true)
-		if s.lateEnc == EncUTF8 || decoderFor(s.lateEnc) == nil {
-			s.lateEnc = EncWin1250
-		}
-		s.info.Encoding = s.lateEnc
-	}
-	out, err := decoderFor(s.lateEnc).NewDecoder().String(f)
+	out, err := d.NewDecoder().String(f)
 	if err != nil {
 		return strings.ToValidUTF8(f, "\uFFFD")
 	}
 	return out
+}
+
+func allValidUTF8(rec []string) bool {
+	for _, f := range rec {
+		if !utf8.ValidString(f) {
+			return false
+		}
+	}
+	return true
 }
 
 // maxCellChars is the most characters Excel keeps in one cell.

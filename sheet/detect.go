@@ -1,6 +1,11 @@
 package sheet
 
-import "slices"
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // Confidence says how sure a source is of something it found out about a
 // file, such as its encoding or delimiter. Its values are words for people
@@ -245,3 +250,91 @@ func minConfidence(a, b Confidence) Confidence {
 	}
 	return b
 }
+
+// Kinds of content contentKind tells apart from text.
+const (
+	contentZip  = "zip"  // a zip archive: an XLSX workbook (or another Office file)
+	contentODS  = "ods"  // an OpenDocument spreadsheet (LibreOffice's own format)
+	contentOLE2 = "ole2" // an OLE2 compound file: Excel 97-2003 (.xls) or a password-protected workbook
+)
+
+// magics names files that are not tables by their first bytes.
+var magics = []struct{ prefix, what string }{
+	{"%PDF-", "a PDF document"},
+	{"\x89PNG\r\n\x1a\n", "a PNG image"},
+	{"\xff\xd8\xff", "a JPEG image"},
+	{"GIF8", "a GIF image"},
+	{"\x1f\x8b", "a gzip archive"},
+	{"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"},
+	{"Rar!\x1a\x07", "a RAR archive"},
+	{"{\\rtf", "an RTF document"},
+}
+
+// contentKind tells from a file's first bytes what it is when that is not
+// plain text: contentZip, contentODS, contentOLE2, a description such as
+// "a PDF document", or "" for anything else (text, or binary data that
+// looksBinary finds).
+func contentKind(head []byte) string {
+	s := string(head)
+	switch {
+	case strings.HasPrefix(s, "PK\x03\x04"):
+		if len(s) > 38 && s[30:38] == "mimetype" && strings.HasPrefix(s[38:], "application/vnd.oasis.opendocument.spreadsheet") {
+			return contentODS
+		}
+		return contentZip
+	case strings.HasPrefix(s, "PK\x05\x06"), strings.HasPrefix(s, "PK\x07\x08"):
+		return contentZip
+	case strings.HasPrefix(s, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+		return contentOLE2
+	}
+	for _, m := range magics {
+		if strings.HasPrefix(s, m.prefix) {
+			return m.what
+		}
+	}
+	t := strings.ToLower(strings.TrimLeft(strings.TrimPrefix(s, "\uFEFF"), " \t\r\n"))
+	switch {
+	case strings.HasPrefix(t, "<!doctype html"), strings.HasPrefix(t, "<html"), strings.HasPrefix(t, "<table"):
+		return "a web page (HTML)"
+	case strings.HasPrefix(t, "<?xml") && strings.Contains(t, "urn:schemas-microsoft-com:office:spreadsheet"):
+		return "an Excel 2003 XML spreadsheet"
+	}
+	return ""
+}
+
+// looksBinary reports whether a sample that is not UTF-16 holds binary
+// data rather than text: a NUL byte in its first KiB, or more control
+// characters there than text ever has (tab, line ends, form feed and
+// DOS's end-of-file mark are text).
+func looksBinary(sample []byte) bool {
+	head := sample[:min(len(sample), 1024)]
+	controls := 0
+	for _, c := range head {
+		switch {
+		case c == 0:
+			return true
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f' && c != 0x1a, c == 0x7f:
+			controls++
+		}
+	}
+	return controls*50 > len(head) // over 2%
+}
+
+// notATableError explains a file whose content is not a table crmport
+// reads, whatever its name says.
+func notATableError(kind string) error {
+	switch kind {
+	case contentZip:
+		return errors.New("this is an Excel workbook (.xlsx), not CSV text: give it a .xlsx name and try again")
+	case contentODS:
+		return errors.New("this is an OpenDocument spreadsheet (.ods): open it in LibreOffice or Excel and save it as .xlsx or .csv")
+	case contentOLE2:
+		return errXLS
+	case "":
+		return errors.New("this is not a text or Excel file (it holds binary data): give the .csv or .xlsx file that holds the table, or save the table as one from the program it comes from")
+	}
+	return fmt.Errorf("this is %s, not a table: save the table from the program it comes from as .xlsx or .csv", kind)
+}
+
+// errXLS is the answer to an Excel 97-2003 workbook.
+var errXLS = errors.New("old Excel 97-2003 files (.xls) are not supported: open it in Excel and save it as .xlsx or .csv")
