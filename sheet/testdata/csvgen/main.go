@@ -28,13 +28,13 @@ import (
 // fixture is one generated file.
 type fixture struct {
 	Name      string `json:"name"`
-	Encoding  string `json:"encoding"`            // the encoding the file is written in
-	Want      string `json:"want_encoding"`       // what detection must report (an alike encoding may be named)
-	Delimiter string `json:"delimiter"`           // the delimiter it is written with
-	HeaderRow int    `json:"header_row"`          // 0: the first non-blank row
-	LineEnds  string `json:"line_ends"`           // what Info.LineEnds must say
-	Class     string `json:"class"`               // what it stands for
-	Note      string `json:"note,omitempty"`      // how it differs from LibreOffice, if at all
+	Encoding  string `json:"encoding"`       // the encoding the file is written in
+	Want      string `json:"want_encoding"`  // what detection must report (an alike encoding may be named)
+	Delimiter string `json:"delimiter"`      // the delimiter it is written with
+	HeaderRow int    `json:"header_row"`     // 0: the first non-blank row
+	LineEnds  string `json:"line_ends"`      // what Info.LineEnds must say
+	Class     string `json:"class"`          // what it stands for
+	Note      string `json:"note,omitempty"` // how it differs from LibreOffice, if at all
 	loCharset int    // LibreOffice's number for the encoding
 	text      string // the content, in UTF-8, with \n line ends
 	ends      []string
