@@ -96,7 +96,7 @@ func (r *recordReader) offset() int64 { return r.base + int64(r.pos) }
 // fill makes sure n bytes from pos are in buf, reading more as needed,
 // and reports whether they are (false at the end of the input).
 func (r *recordReader) fill(n int) bool {
-	for len(r.buf)-r.pos < n {
+	for empty := 0; len(r.buf)-r.pos < n; {
 		if r.rerr != nil {
 			return false
 		}
@@ -112,8 +112,15 @@ func (r *recordReader) fill(n int) bool {
 		}
 		m, err := r.r.Read(r.buf[len(r.buf):cap(r.buf)])
 		r.buf = r.buf[:len(r.buf)+m]
-		if err != nil {
+		switch {
+		case err != nil:
 			r.rerr = err
+		case m > 0:
+			empty = 0
+		default:
+			if empty++; empty == 100 {
+				r.rerr = io.ErrNoProgress // as bufio.Reader does
+			}
 		}
 	}
 	return true

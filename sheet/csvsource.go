@@ -46,19 +46,31 @@ type csvSource struct {
 	sinceCtx    int
 }
 
-// NewCSVSource reads CSV from r, streaming. The encoding is detected from
-// the first 64 KiB unless opt.Encoding names one (UTF-8 with or without a
-// byte order mark, UTF-16 with a mark, Windows-1250, Windows-1251,
-// ISO-8859-2, KOI8-R); the delimiter is sniffed among ; , tab and | unless
-// opt.Delimiter is set, and Excel's "sep=;" first line is honoured (it is
-// not a row, as in Excel). The header is row opt.HeaderRow or the first
-// non-blank row. Row.Line counts records as Excel shows them: blank lines
-// count, a multi-line quoted cell does not add rows. Returned rows stay
-// valid after later calls to Next.
+// NewCSVSource reads CSV from r, streaming.
+//
+// The encoding is found from the first 64 KiB unless opt.Encoding names
+// one (see EncodingNames): a byte order mark, UTF-16 by its zero bytes,
+// valid UTF-8, else the single-byte encoding of Europe whose reading is
+// most plausible (see detectEncoding). When no reading is convincing,
+// NewCSVSource stops with an error naming the two best with a line read
+// each way, rather than import mojibake. The delimiter is sniffed among
+// ; , tab and | unless opt.Delimiter is set, and Excel's "sep=;" first line
+// is honoured (it is not a row, as in Excel). Info says what was found and
+// how sure (EncodingConfidence, DelimiterConfidence, LineEnds). Zip, OLE2
+// and other binary data are refused: see Open.
+//
+// Lines may end in CRLF, LF or a lone CR (old Mac Excel), mixed in one
+// file; inside quotes CRLF reads as LF and a lone CR is kept. The header
+// is row opt.HeaderRow or the first non-blank row. Row.Line counts records
+// as Excel shows them: blank lines count, a multi-line quoted cell does not
+// add rows. Returned rows stay valid after later calls to Next.
 //
 // A quote that is opened and never really closed (see checkRunaway for the
 // rule) is reported as a *RowError for its row, and the lines it swallowed
-// are read again as the rows they are, keeping their row numbers.
+// are read again as the rows they are, keeping their row numbers. Memory
+// stays flat whatever the file: a cell longer than 128 KiB, a row of more
+// than 16,384 cells or 4 MB is reported as a *RowError naming the row and
+// the column, and reading goes on after it (see limitError).
 func NewCSVSource(r io.Reader, opt Options) (Source, error) {
 	return newCSVSource(context.Background(), r, nil, opt)
 }

@@ -2,6 +2,7 @@ package sheet_test
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 
@@ -136,4 +137,32 @@ func TestCSVEncodingConfidence(t *testing.T) {
 			assert.Equal(t, tt.want, src.Info().EncodingConfidence)
 		})
 	}
+}
+
+// TestCSVLateEncoding: the first non-ASCII text comes after detection's
+// sample; the encoding is found from the text there on, or the reading
+// stops at that row when it cannot be told.
+func TestCSVLateEncoding(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("Nom;Prenom;Societe;Adresse;Ville\r\n")
+	for b.Len() < 70_000 {
+		b.WriteString("Smith;John;Acme;1 Main St;London\r\n")
+	}
+	ascii := bytes.Clone(b.Bytes())
+	b.Write(encode(t, charmap.Windows1252, frenchCSV[strings.Index(frenchCSV, "\n")+1:]))
+	src, rows := readCSV(t, b.Bytes(), sheet.Options{})
+	assert.Equal(t, "windows-1252", src.Info().Encoding)
+	assert.Equal(t, "Hélène", rows[len(rows)-4].Cells[1].Text)
+
+	thin := append(ascii, encode(t, charmap.Windows1252, "Lefèvre;Hélène;x;y;z\r\n")...)
+	src, err := sheet.NewCSVSource(bytes.NewReader(thin), sheet.Options{})
+	require.NoError(t, err)
+	var last error
+	for last == nil {
+		_, last = src.Next()
+	}
+	var re *sheet.RowError
+	assert.False(t, errors.As(last, &re), "not a row error: reading stops")
+	assert.Contains(t, last.Error(), "cannot tell which encoding the file is in")
+	assert.Regexp(t, `^row \d+: `, last.Error())
 }
