@@ -72,8 +72,9 @@ type recordReader struct {
 	keep  int   // first byte of buf still needed (the record's start)
 	rerr  error // the input's error, io.EOF at its end
 
-	// nextLF and nextCR cache nextOf's answers; -1 when unknown.
-	nextLF, nextCR int64
+	// nextLF and nextCR cache nextOf's answers, nextEOL lineEndAhead's; -1
+	// when unknown.
+	nextLF, nextCR, nextEOL int64
 
 	blanks int     // empty lines before the record last read
 	starts []int64 // text offset of each cell of the record last read
@@ -84,7 +85,7 @@ type recordReader struct {
 }
 
 func newRecordReader(r io.Reader) *recordReader {
-	return &recordReader{r: r, buf: make([]byte, 0, readChunk), nextLF: -1, nextCR: -1}
+	return &recordReader{r: r, buf: make([]byte, 0, readChunk), nextLF: -1, nextCR: -1, nextEOL: -1}
 }
 
 // setComma sets the delimiter.
@@ -96,6 +97,14 @@ func (r *recordReader) offset() int64 { return r.base + int64(r.pos) }
 // fill makes sure n bytes from pos are in buf, reading more as needed,
 // and reports whether they are (false at the end of the input).
 func (r *recordReader) fill(n int) bool {
+	if len(r.buf)-r.pos >= n {
+		return true // the common case, inlined
+	}
+	return r.more(n)
+}
+
+// more is fill's slow path: it reads until n bytes from pos are buffered.
+func (r *recordReader) more(n int) bool {
 	for empty := 0; len(r.buf)-r.pos < n; {
 		if r.rerr != nil {
 			return false
@@ -160,7 +169,16 @@ func (r *recordReader) endErr() error {
 // lineEndAhead returns the index in buf of the next CR or LF at or after
 // pos, or len(buf) when none is buffered.
 func (r *recordReader) lineEndAhead() int {
-	return int(min(r.nextOf('\n', &r.nextLF), r.nextOf('\r', &r.nextCR)) - r.base)
+	if e := r.nextEOL - r.base; e >= int64(r.pos) && e < int64(len(r.buf)) && (r.buf[e] == '\n' || r.buf[e] == '\r') {
+		return int(e) // still ahead, and a line end (not the end of the buffer as it was)
+	}
+	return r.searchEOL()
+}
+
+// searchEOL is lineEndAhead's slow path.
+func (r *recordReader) searchEOL() int {
+	r.nextEOL = min(r.nextOf('\n', &r.nextLF), r.nextOf('\r', &r.nextCR))
+	return int(r.nextEOL - r.base)
 }
 
 // nextOf returns the text offset of the next byte c at or after pos, or of
@@ -272,29 +290,36 @@ func (r *recordReader) checkBounds(recStart int64) error {
 // unquoted reads an unquoted cell up to the delimiter or the line end and
 // reports whether the record ended.
 func (r *recordReader) unquoted(recStart int64) (bool, error) {
-	c0 := r.comma[0]
+	cellStart := len(r.out)
 	for {
 		if !r.fill(1) {
 			return true, nil
 		}
 		b := r.buf[r.pos:r.lineEndAhead()]
-		i := bytes.IndexByte(b, c0)
+		i := bytes.IndexByte(b, r.comma[0])
 		if i < 0 {
 			i = len(b)
 		}
 		r.out = append(r.out, b[:i]...)
 		r.pos += i
-		if err := r.checkBounds(recStart); err != nil {
-			return true, err
+		if len(r.out)-cellStart > maxFieldBytes || r.offset()-recStart > maxRecordBytes {
+			return true, r.checkBounds(recStart)
 		}
 		if r.pos == len(r.buf) {
 			continue
 		}
-		if n := r.lineEnd(); n > 0 {
+		switch c := r.buf[r.pos]; {
+		case c == '\n':
+			r.pos++
+			return true, nil
+		case c == '\r':
+			n := r.lineEnd()
 			r.pos += n
 			return true, nil
-		}
-		if r.fill(len(r.comma)) && bytes.HasPrefix(r.buf[r.pos:], r.comma) {
+		case len(r.comma) == 1:
+			r.pos++
+			return false, nil
+		case r.fill(len(r.comma)) && bytes.HasPrefix(r.buf[r.pos:], r.comma):
 			r.pos += len(r.comma)
 			return false, nil
 		}
@@ -370,7 +395,7 @@ func (r *recordReader) limit(kind limitKind, recStart int64) error {
 		}
 		if k := bytes.IndexAny(r.raw(st, end), "\r\n"); k >= 0 {
 			e.field, e.multi = j, true
-			r.nextLF, r.nextCR = -1, -1 // the caches hold nothing about the text before pos
+			r.nextLF, r.nextCR, r.nextEOL = -1, -1, -1 // the caches hold nothing about the text before pos
 			r.pos = int(st-r.base) + k
 			n := r.lineEnd()
 			r.pos += n
@@ -407,7 +432,7 @@ func (r *recordReader) resyncAfterLine(off int64) bool {
 	if k < 0 {
 		return false
 	}
-	r.nextLF, r.nextCR = -1, -1 // the caches hold nothing about the text before pos
+	r.nextLF, r.nextCR, r.nextEOL = -1, -1, -1 // the caches hold nothing about the text before pos
 	r.pos = int(off-r.base) + k
 	n := r.lineEnd()
 	r.pos += n
