@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -73,14 +74,14 @@ func Open(ctx context.Context, path string, opt Options) (Source, error) {
 		_ = f.Close()
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), notATableError(kind))
 	}
+	var r io.Reader = f
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		_ = f.Close()
-		return nil, openFailed(path, err)
+		r = io.MultiReader(bytes.NewReader(head[:n]), f) // a pipe: put back what was read
 	}
 	if opt.Delimiter == 0 && ext == ".tsv" {
 		opt.Delimiter = '\t'
 	}
-	src, err := newCSVSource(ctx, f, f, opt)
+	src, err := newCSVSource(ctx, r, f, opt)
 	if err != nil {
 		_ = f.Close()
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
