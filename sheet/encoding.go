@@ -228,17 +228,20 @@ func detectSingleByte(sample []byte) (encGuess, error) {
 	}
 	for i := range readings {
 		r := &readings[i]
-		r.score, r.lang, r.chars = readingScore(decodeWith(sample, r.table))
-		// Of the encodings that read it alike, name the language's own.
-		for _, name := range alike[i] {
-			if slices.Contains(homeEncodings[r.lang], name) {
-				r.name = name
-				break
+		sc := readingScore(decodeWith(sample, r.table))
+		r.score, r.lang, r.chars = sc.total, sc.lang, sc.chars
+		// Of the encodings that read it alike, name the first unless the
+		// letters are clearly in a language written in another.
+		bestHome := sc.homeScore(r.name)
+		for _, name := range alike[i][1:] {
+			if h := sc.homeScore(name); h >= bestHome+marginLikely {
+				r.name, bestHome = name, h
 			}
 		}
 	}
 	u := reading{name: EncUTF8}
-	u.score, u.lang, u.chars = readingScore(decodeWith(sample, nil))
+	sc := readingScore(decodeWith(sample, nil))
+	u.score, u.lang, u.chars = sc.total, sc.lang, sc.chars
 	readings = append(readings, u)
 	slices.SortStableFunc(readings, func(a, b reading) int { return cmp.Compare(b.score, a.score) })
 	best, second := readings[0], readings[1]
@@ -304,6 +307,8 @@ func decodeWith(b []byte, table *[256]rune) []rune {
 // Scores of what a reading shows besides letters.
 const (
 	scoreBroken       = -10 // a control character or an undefined byte
+	scoreBoxDrawing   = -8  // a line-drawing or block character (DOS and KOI8 graphics)
+	scoreOneLetter    = -3  // a word of one non-ASCII letter that is no word ("12 Ä")
 	scoreSymbolInWord = -8  // a symbol between two letters ("Pa±stwo")
 	scoreSymbolByWord = -6  // a symbol stuck to a word ("£ódŸ")
 	scoreOddSymbol    = -3  // a symbol text rarely holds
@@ -313,33 +318,79 @@ const (
 	scoreAllAccented  = -2 // per letter of a Latin word with no plain letter ("Ìîñêâà")
 )
 
-// quoteMarks are the non-ASCII marks that stand next to letters in text.
-const quoteMarks = "«»„“”‘’‚·\u00a0"
+// symbolScore scores the non-ASCII character rs[i] that is not a letter,
+// by what stands around it: text holds a euro sign by a number, a degree
+// sign by a number or before C, quotes and ™ at the edge of a word, dashes
+// between spaces; it does not hold "Pa±stwo", "£ódŸ" or "©»astný".
+func symbolScore(rs []rune, i int) float64 {
+	r := rs[i]
+	prevL, nextL := letterAt(rs, i-1), letterAt(rs, i+1)
+	at := func(j int) rune {
+		if j < 0 || j >= len(rs) {
+			return ' '
+		}
+		return rs[j]
+	}
+	plain := func(c rune) bool { return c < 0x80 && !unicode.IsLetter(c) } // space, digit, punctuation, line end
+	digitNear := unicode.IsDigit(at(i-1)) || unicode.IsDigit(at(i-2)) || unicode.IsDigit(at(i+1)) || unicode.IsDigit(at(i+2))
+	switch {
+	case r == utf8.RuneError || unicode.IsControl(r):
+		return scoreBroken
+	case 0x2500 <= r && r <= 0x25FF:
+		return scoreBoxDrawing
+	case strings.ContainsRune(insideWords, r):
+		return scoreCommonSymbol
+	case prevL && nextL:
+		return scoreSymbolInWord
+	case strings.ContainsRune("€£", r) && digitNear,
+		r == '°' && (unicode.IsDigit(at(i-1)) || at(i+1) == 'C' || at(i+1) == 'F'),
+		strings.ContainsRune(quoteMarks, r) && (prevL && plain(at(i+1)) || nextL && plain(at(i-1)) || plain(at(i-1)) && plain(at(i+1))),
+		strings.ContainsRune("™®©²³", r) && prevL && !nextL && plain(at(i+1)),
+		strings.ContainsRune(standalone, r) && plain(at(i-1)) && plain(at(i+1)):
+		return scoreCommonSymbol
+	case prevL || nextL:
+		return scoreSymbolByWord
+	}
+	return scoreOddSymbol
+}
+
+// insideWords are the non-ASCII marks that stand between letters in text
+// ("l’été", "col·lecció"); quoteMarks stand at the edge of a word; and
+// standalone symbols between spaces or digits.
+const (
+	insideWords = "’·\u00a0"
+	quoteMarks  = "«»„“”‚‘"
+	standalone  = "–—…•€£°§№©®™¿¡½¼µ×±"
+)
 
 // letterAt reports whether rs[i] exists and is a letter.
 func letterAt(rs []rune, i int) bool { return i >= 0 && i < len(rs) && unicode.IsLetter(rs[i]) }
 
-// commonSymbols are the non-ASCII symbols ordinary text in the languages
-// of Europe holds.
-const commonSymbols = "–—…•€£°§№©®™¿¡²³½¼µ×"
+// A score is how plausible one reading is.
+type score struct {
+	total  float64   // log-likelihood of the best language, plus penalties
+	lang   string    // that language ("" when the text has no non-ASCII letter)
+	chars  int       // non-ASCII characters read
+	byLang []float64 // per language of languageModels, its letters' log-likelihood
+}
 
 // readingScore says how plausible decoded text is, as a log-likelihood:
 // its non-ASCII letters under the language model that fits them best, plus
-// penalties for what text does not hold (see the score constants). It
-// returns the score, the language and the number of non-ASCII characters.
-func readingScore(rs []rune) (float64, string, int) {
+// penalties for what text does not hold (see the score constants).
+func readingScore(rs []rune) score {
 	counts := map[rune]int{}
-	penalty, chars := 0.0, 0
+	var sc score
+	penalty := 0.0
 	wordStart := -1
 	flush := func(end int) {
 		if wordStart >= 0 {
-			penalty += wordPenalty(rs[wordStart:end])
+			penalty += wordPenalty(rs[wordStart:end], end+1 < len(rs) && rs[end] == ' ' && unicode.IsLetter(rs[end+1]))
 			wordStart = -1
 		}
 	}
 	for i, r := range rs {
 		if r >= 0x80 {
-			chars++
+			sc.chars++
 		}
 		if unicode.IsLetter(r) {
 			if wordStart < 0 {
@@ -354,24 +405,13 @@ func readingScore(rs []rune) (float64, string, int) {
 		if r < 0x80 {
 			continue
 		}
-		switch {
-		case r == utf8.RuneError || unicode.IsControl(r):
-			penalty += scoreBroken
-		case strings.ContainsRune(quoteMarks, r):
-			penalty += scoreCommonSymbol // may stand next to letters
-		case letterAt(rs, i-1) && letterAt(rs, i+1):
-			penalty += scoreSymbolInWord
-		case letterAt(rs, i-1) || letterAt(rs, i+1):
-			penalty += scoreSymbolByWord
-		case strings.ContainsRune(commonSymbols, r):
-			penalty += scoreCommonSymbol
-		default:
-			penalty += scoreOddSymbol
-		}
+		penalty += symbolScore(rs, i)
 	}
 	flush(len(rs))
-	best, lang := math.Inf(-1), ""
-	for _, m := range languageModels() {
+	models := languageModels()
+	sc.byLang = make([]float64, len(models))
+	best := math.Inf(-1)
+	for i, m := range models {
 		ll := 0.0
 		for r, n := range counts {
 			p, ok := m.logp[r]
@@ -380,19 +420,36 @@ func readingScore(rs []rune) (float64, string, int) {
 			}
 			ll += float64(n) * p
 		}
+		sc.byLang[i] = ll
 		if ll > best {
-			best, lang = ll, m.name
+			best, sc.lang = ll, m.name
 		}
 	}
 	if len(counts) == 0 {
-		best, lang = 0, ""
+		best, sc.lang = 0, ""
 	}
-	return best + penalty, lang, chars
+	sc.total = best + penalty
+	return sc
+}
+
+// homeScore is the best log-likelihood of the letters under the languages
+// written in encoding enc.
+func (sc score) homeScore(enc string) float64 {
+	best := math.Inf(-1)
+	for i, m := range languageModels() {
+		if slices.Contains(homeEncodings[m.name], enc) {
+			best = max(best, sc.byLang[i])
+		}
+	}
+	return best
 }
 
 // wordPenalty scores the shape of one word holding a non-ASCII letter:
-// mixed scripts, case changing inside it, or (Latin) no plain letter at all.
-func wordPenalty(w []rune) float64 {
+// mixed scripts, case changing inside it, (Latin) no plain letter at all,
+// or a single letter that is no word on its own (or is not followed by
+// the word it belongs to).
+// beforeWord says whether a space and a letter follow the word.
+func wordPenalty(w []rune, beforeWord bool) float64 {
 	var ascii, cyr, other, upper, lower, upperAfterFirst int
 	for i, r := range w {
 		switch {
@@ -416,6 +473,9 @@ func wordPenalty(w []rune) float64 {
 		return 0 // a plain ASCII word says nothing
 	}
 	p := 0.0
+	if len(w) == 1 && !(strings.ContainsRune(oneLetterWords, unicode.ToLower(w[0])) && beforeWord) {
+		p += scoreOneLetter
+	}
 	if cyr > 0 && (ascii > 0 || other > 0) {
 		p += scoreMixedScript
 	}
@@ -440,6 +500,11 @@ var homeEncodings = map[string][]string{
 	"Lithuanian": {EncWin1257}, "Latvian": {EncWin1257}, "Estonian": {EncWin1257, EncWin1252},
 	"Russian": {EncWin1251, EncKOI8R, EncIBM866}, "Ukrainian": {EncWin1251, EncKOI8R, EncIBM866},
 }
+
+// oneLetterWords are the non-ASCII letters that are words on their own in
+// the languages of languageModels (French à, Lithuanian į, Russian в, с…),
+// each before the word it belongs to.
+const oneLetterWords = "àèéóąįвсукоаияі"
 
 // logFloor is the log-probability of a letter a language does not use.
 const logFloor = -9.2

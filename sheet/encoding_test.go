@@ -166,3 +166,28 @@ func TestCSVLateEncoding(t *testing.T) {
 	assert.Contains(t, last.Error(), "cannot tell which encoding the file is in")
 	assert.Regexp(t, `^row \d+: `, last.Error())
 }
+
+// TestCSVLittleEvidence: files whose only non-ASCII characters are a few
+// symbols or one word still read (the readings that differ are clearly
+// worse), and read right.
+func TestCSVLittleEvidence(t *testing.T) {
+	tests := []struct {
+		name string
+		cm   *charmap.Charmap
+		text string
+		cell string
+	}{
+		{"euro signs in a price list", charmap.Windows1252, "Produkt;Cena\r\nKawa;12 €\r\nHerbata;8 €\r\n", "8 €"},
+		{"degrees", charmap.Windows1252, "Name;Temp\r\nA;12 °C\r\n", "12 °C"},
+		{"copyright", charmap.Windows1250, "a;b\r\nx;© 2024\r\n", "© 2024"},
+		{"one Polish name", charmap.Windows1250, "Nazwisko\r\nWałęsa\r\n", "Wałęsa"},
+		{"one Polish city", charmap.Windows1250, "Nazwisko;Miasto\r\nKowalski;Kraków\r\n", "Kraków"},
+		{"one French word", charmap.Windows1252, "Name;Notiz\r\nA;Café\r\n", "Café"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, rows := readCSV(t, encode(t, tt.cm, tt.text), sheet.Options{})
+			assert.Equal(t, tt.cell, rows[len(rows)-1].Cells[len(rows[0].Cells)-1].Text)
+		})
+	}
+}
