@@ -140,3 +140,13 @@ func TestCSVBoundedMemory(t *testing.T) {
 		})
 	}
 }
+
+// A quote never closed in the header row of a huge file stops opening it
+// with a message, at flat memory.
+func TestCSVBoundedHeader(t *testing.T) {
+	in := &hostileCSV{head: "a;\"b;c\n", body: "1;2;3\n", tail: "", total: 50 << 20}
+	_, err := sheet.NewCSVSource(in, sheet.Options{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `row 1: a quote (") in column B is never closed, so the rows below it were read as one cell`)
+	assert.Less(t, in.done, 1<<20, "stopped soon after the bound")
+}

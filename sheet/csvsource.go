@@ -290,7 +290,11 @@ func (s *csvSource) limitRowError(le *limitError, line int) *RowError {
 		err = fmt.Errorf("the row holds more than %d MB of text, more than any table row, so the rest of this line was skipped from %s on: is this file really a table? shorten the row or remove it, then import again",
 			maxRecordBytes>>20, col)
 	}
-	if s.width == 0 { // still looking for the header
+	if s.width == 0 { // still looking for the header: nothing is read after it
+		if le.multi {
+			err = fmt.Errorf("a quote (\") in %s is never closed, so the rows below it were read as one cell (past %d characters) while looking for the header; remove the quote or close it, then try again",
+				col, maxFieldBytes)
+		}
 		return &RowError{Line: line, Err: err}
 	}
 	var cells []Cell
