@@ -600,8 +600,8 @@ func (e *unclearEncodingError) Error() string {
 		return enc + " (" + lang + ")"
 	}
 	return fmt.Sprintf("cannot tell which encoding the file is in: read as %s a line says %q, read as %s it says %q; "+
-		"write the right one in the mapping under source: (encoding: %s, or encoding: %s) or give --encoding, then run again",
-		how(e.first, e.firstLang), e.firstLine, how(e.second, e.secondLang), e.secondLine, e.first, e.second)
+		"write the right one in the mapping under source: (encoding: %s, or encoding: %s; for mapping init: --encoding %s), then run again",
+		how(e.first, e.firstLang), e.firstLine, how(e.second, e.secondLang), e.secondLine, e.first, e.second, e.first)
 }
 
 // sniffUTF16 recognises UTF-16 without a byte order mark: mostly ASCII text

@@ -94,3 +94,30 @@ func TestUnclearEncodingAsksForIt(t *testing.T) {
 	assert.Contains(t, out, "encoding: windows-1252", "the mapping keeps the encoding given")
 	assert.Contains(t, out, "Nom")
 }
+
+// TestImportUnclearEncoding: an import of a file whose encoding cannot be
+// told sends nothing and says what to write in the mapping; with it, the
+// names arrive intact.
+func TestImportUnclearEncoding(t *testing.T) {
+	dir := t.TempDir()
+	text, err := charmap.Windows1252.NewEncoder().String("Nom;Ville\r\nLefèvre;Paris\r\n")
+	require.NoError(t, err)
+	in := filepath.Join(dir, "contacts.csv")
+	require.NoError(t, os.WriteFile(in, []byte(text), 0o644))
+	mp := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(mp, []byte("vendor: thulium\nfields:\n  surname: Nom\n  address.city: Ville\n"), 0o644))
+
+	r := runImportCmd(t.Context(), t, "thulium", sandbox.Options{}, "--sandbox", "--rate", "0", "-m", mp, in)
+	assert.Equal(t, exitError, r.code, r.errOut)
+	assert.Contains(t, r.errOut, "cannot tell which encoding the file is in")
+	assert.Contains(t, r.errOut, "encoding: windows-1252")
+	if r.fake != nil {
+		assert.Empty(t, r.fake.Records())
+	}
+
+	require.NoError(t, os.WriteFile(mp, []byte("vendor: thulium\nsource:\n  encoding: windows-1252\nfields:\n  surname: Nom\n  address.city: Ville\n"), 0o644))
+	r = runImportCmd(t.Context(), t, "thulium", sandbox.Options{}, "--sandbox", "--rate", "0", "-m", mp, in)
+	require.Equal(t, exitOK, r.code, r.errOut)
+	require.Len(t, r.fake.Records(), 1)
+	assert.Equal(t, "Lefèvre", r.fake.Records()[0]["surname"])
+}
