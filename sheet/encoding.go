@@ -204,7 +204,11 @@ const (
 // detectSingleByte reads the sample with every single-byte candidate (and
 // with UTF-8, for a UTF-8 file with a few broken bytes) and picks the most
 // plausible reading. Encodings that read the sample alike are one reading,
-// named by the first of them in singleByte's order.
+// named by the first of them in singleByte's order unless its letters are
+// clearly in a language written in another of them (German text that
+// windows-1250 and windows-1252 read alike is named windows-1252). The
+// reading must beat the next different one by marginLikely, and read as
+// text at all (worstPerChar), or the encoding is unclear.
 func detectSingleByte(sample []byte) (encGuess, error) {
 	var seen [256]bool
 	for _, b := range sample {
