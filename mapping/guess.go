@@ -496,12 +496,15 @@ func (g *Guessed) YAML() []byte {
 				fmt.Fprintf(&b, "  header_row: %d\n", g.Info.HeaderLine)
 			}
 		default:
-			how := "given"
+			how, enc := "given", g.Info.Encoding
 			if g.Info.Detected {
-				how = "detected"
+				how, enc = "detected", "auto"
+				if g.Info.EncodingConfidence != "" {
+					how += ", " + string(g.Info.EncodingConfidence)
+				}
 			}
 			fmt.Fprintf(&b, "  # read as %s (%s), delimiter %q; write them here if that was wrong\n", g.Info.Encoding, how, string(g.Info.Delimiter))
-			b.WriteString("  encoding: auto\n  delimiter: auto\n")
+			fmt.Fprintf(&b, "  encoding: %s\n  delimiter: auto\n", enc) // an encoding given to init is kept
 			if g.Info.HeaderLine > 1 {
 				fmt.Fprintf(&b, "  header_row: %d\n", g.Info.HeaderLine)
 			}

@@ -17,7 +17,6 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/htmlindex"
 	"gopkg.in/yaml.v3"
 
 	"github.com/crmport/crmport/sheet"
@@ -380,8 +379,8 @@ func (p *parser) parseSource(v *yaml.Node, s *SourceOptions) {
 		case "encoding":
 			e := strings.ToLower(strings.TrimSpace(str))
 			if e != "" && e != "auto" {
-				if _, err := htmlindex.Get(e); err != nil {
-					p.errAt(nodePos(val), "unknown encoding %q%s; use auto, utf-8, windows-1250, windows-1251, iso-8859-2 or koi8-r", str, didYouMean(e, knownEncodings))
+				if _, err := sheet.ParseEncoding(e); err != nil {
+					p.errAt(nodePos(val), "unknown encoding %q%s; use auto or one of %s", str, didYouMean(e, knownEncodings), strings.Join(sheet.EncodingNames, ", "))
 					continue
 				}
 			}
@@ -398,7 +397,9 @@ func (p *parser) parseSource(v *yaml.Node, s *SourceOptions) {
 	}
 }
 
-var knownEncodings = []string{"auto", "utf-8", "utf-16", "windows-1250", "windows-1251", "iso-8859-2", "koi8-r", "cp1250", "cp1251"}
+// knownEncodings are the names source.encoding accepts: the ones the sheet
+// package reads.
+var knownEncodings = append([]string{"auto"}, sheet.EncodingNames...)
 
 // parseDelimiter turns the file's delimiter text into a rune (0 = sniff).
 func parseDelimiter(s string) (rune, error) {

@@ -3,7 +3,6 @@ package sheet
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -28,9 +27,7 @@ var cellSize = int(reflect.TypeFor[Cell]().Size())
 // csvSource reads a CSV file: see NewCSVSource.
 type csvSource struct {
 	ctx    context.Context
-	cr     *csv.Reader
-	raw    *rawLog // the decoded text csv.Reader has read, for locating and re-reading runaway quotes
-	start  int64   // offset in raw's stream where cr began reading
+	rr     *recordReader // splits the decoded text into records
 	comma  rune
 	closer io.Closer
 	header []string
@@ -38,7 +35,6 @@ type csvSource struct {
 	info   Info
 
 	line        int      // Line of the last row returned
-	lastEnd     int      // physical line (csv.Reader's count) where the last record ended
 	blanks      int      // blank lines still to report before queued
 	queued      []string // a record read but not yet returned
 	slab        []Cell
@@ -50,19 +46,31 @@ type csvSource struct {
 	sinceCtx    int
 }
 
-// NewCSVSource reads CSV from r, streaming. The encoding is detected from
-// the first 64 KiB unless opt.Encoding names one (UTF-8 with or without a
-// byte order mark, UTF-16 with a mark, Windows-1250, Windows-1251,
-// ISO-8859-2, KOI8-R); the delimiter is sniffed among ; , tab and | unless
-// opt.Delimiter is set, and Excel's "sep=;" first line is honoured (it is
-// not a row, as in Excel). The header is row opt.HeaderRow or the first
-// non-blank row. Row.Line counts records as Excel shows them: blank lines
-// count, a multi-line quoted cell does not add rows. Returned rows stay
-// valid after later calls to Next.
+// NewCSVSource reads CSV from r, streaming.
+//
+// The encoding is found from the first 64 KiB unless opt.Encoding names
+// one (see EncodingNames): a byte order mark, UTF-16 by its zero bytes,
+// valid UTF-8, else the single-byte encoding of Europe whose reading is
+// most plausible (see detectEncoding). When no reading is convincing,
+// NewCSVSource stops with an error naming the two best with a line read
+// each way, rather than import mojibake. The delimiter is sniffed among
+// ; , tab and | unless opt.Delimiter is set, and Excel's "sep=;" first line
+// is honoured (it is not a row, as in Excel). Info says what was found and
+// how sure (EncodingConfidence, DelimiterConfidence, LineEnds). Zip, OLE2
+// and other binary data are refused: see Open.
+//
+// Lines may end in CRLF, LF or a lone CR (old Mac Excel), mixed in one
+// file; inside quotes CRLF reads as LF and a lone CR is kept. The header
+// is row opt.HeaderRow or the first non-blank row. Row.Line counts records
+// as Excel shows them: blank lines count, a multi-line quoted cell does not
+// add rows. Returned rows stay valid after later calls to Next.
 //
 // A quote that is opened and never really closed (see checkRunaway for the
 // rule) is reported as a *RowError for its row, and the lines it swallowed
-// are read again as the rows they are, keeping their row numbers.
+// are read again as the rows they are, keeping their row numbers. Memory
+// stays flat whatever the file: a cell longer than 128 KiB, a row of more
+// than 16,384 cells or 4 MB is reported as a *RowError naming the row and
+// the column, and reading goes on after it (see limitError).
 func NewCSVSource(r io.Reader, opt Options) (Source, error) {
 	return newCSVSource(context.Background(), r, nil, opt)
 }
@@ -82,7 +90,16 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 	if perr != nil && !errors.Is(perr, io.EOF) && !errors.Is(perr, bufio.ErrBufferFull) {
 		return nil, fmt.Errorf("read csv: %w", perr)
 	}
+	if kind := contentKind(sample); kind != "" {
+		return nil, notATableError(kind)
+	}
 	bomEnc, bomLen := sniffBOM(sample)
+	utf16 := strings.HasPrefix(enc, encUTF16Auto) || strings.HasPrefix(bomEnc, encUTF16Auto) ||
+		enc == "" && sniffUTF16(sample) != ""
+	if !utf16 && looksBinary(sample) {
+		return nil, notATableError("")
+	}
+	s.info.EncodingConfidence = ConfidenceGiven
 	switch {
 	case enc == encUTF16Auto && bomEnc != EncUTF16BE:
 		enc = EncUTF16LE
@@ -90,10 +107,14 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 		enc = EncUTF16BE
 	case enc == "" && bomEnc != "":
 		enc = bomEnc
-		s.info.Detected = true
+		s.info.Detected, s.info.EncodingConfidence = true, ConfidenceMarked
 	case enc == "":
-		enc = detectEncoding(sample, atEOF)
-		s.info.Detected = true
+		g, err := detectEncoding(sample, atEOF)
+		if err != nil {
+			return nil, err
+		}
+		enc = g.name
+		s.info.Detected, s.info.EncodingConfidence = true, g.conf
 		s.asciiSample = enc == EncUTF8 && !atEOF && isASCII(sample)
 	}
 	s.info.Encoding = enc
@@ -107,45 +128,50 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 	} else {
 		s.checkUTF8 = true // decoders always produce valid UTF-8; raw input may not be
 	}
-	s.raw = &rawLog{r: text}
-	tr := bufio.NewReaderSize(s.raw, sampleSize)
-	decoded, perr := tr.Peek(sampleSize)
-	if perr != nil && !errors.Is(perr, io.EOF) && !errors.Is(perr, bufio.ErrBufferFull) {
+	s.rr = newRecordReader(text)
+	decoded, perr := s.rr.peek(sampleSize)
+	if perr != nil {
 		return nil, fmt.Errorf("read csv as %s: %w", enc, perr)
 	}
 	sampleText := string(decoded)
+	s.info.DelimiterConfidence = ConfidenceGiven
 	// Excel's "sep=;" line names the delimiter and is not part of the table.
-	if first, _, _ := strings.Cut(sampleText, "\n"); len(first) >= 5 && strings.EqualFold(first[:4], "sep=") {
-		sep := strings.TrimRight(first[4:], "\r")
-		if r, n := utf8.DecodeRuneInString(sep); n > 0 && n == len(sep) && validDelimiter(r) {
+	if first, n := firstLine(sampleText); len(first) >= 5 && strings.EqualFold(first[:4], "sep=") {
+		sep := first[4:]
+		if r, size := utf8.DecodeRuneInString(sep); size > 0 && size == len(sep) && validDelimiter(r) {
 			if opt.Delimiter == 0 {
 				opt.Delimiter = r
+				s.info.DelimiterConfidence = ConfidenceMarked
 			}
-			_, _ = tr.Discard(len(first) + 1)
-			s.start = int64(len(first) + 1)
-			sampleText = sampleText[min(len(first)+1, len(sampleText)):]
+			s.rr.discard(n)
+			sampleText = sampleText[n:]
 		}
 	}
+	s.info.LineEnds = shapeOf(sampleText, !atEOF, true).lineEndKind()
 	if opt.Delimiter == 0 {
-		opt.Delimiter = sniffDelimiter(sampleText, !atEOF)
+		opt.Delimiter, s.info.DelimiterConfidence = sniffDelimiter(sampleText, !atEOF)
 	}
 	s.info.Delimiter = opt.Delimiter
 	s.comma = opt.Delimiter
-	s.cr = s.newReader(tr)
+	s.rr.setComma(s.comma)
 	if err := s.readHeader(opt.HeaderRow); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-// newReader returns the csv.Reader settings every source uses, over r.
-func (s *csvSource) newReader(r io.Reader) *csv.Reader {
-	cr := csv.NewReader(r) // r is a large *bufio.Reader: csv.Reader reads it directly
-	cr.Comma = s.comma
-	cr.LazyQuotes = true
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true // the strings are fresh per record; only the slice is reused
-	return cr
+// firstLine returns the first line of text without its line end (LF,
+// CRLF or CR), and the length of both.
+func firstLine(text string) (string, int) {
+	i := strings.IndexAny(text, "\r\n")
+	if i < 0 {
+		return text, len(text)
+	}
+	n := i + 1
+	if text[i] == '\r' && strings.HasPrefix(text[i+1:], "\n") {
+		n++
+	}
+	return text[:i], n
 }
 
 // readHeader skips to the header row and records it.
@@ -187,7 +213,7 @@ func (s *csvSource) readHeader(want int) error {
 		h = h[:len(h)-1]
 	}
 	for i, c := range h {
-		if strings.Contains(c, "\n") && strings.ContainsRune(c, s.comma) {
+		if strings.ContainsAny(c, "\r\n") && strings.ContainsRune(c, s.comma) {
 			return fmt.Errorf("header row %d: a quote (\") in %s is never closed, so the rows below it were read as a column name; remove the quote or close it, then import again", s.line, columnName(nil, i))
 		}
 	}
@@ -196,67 +222,133 @@ func (s *csvSource) readHeader(want int) error {
 	return nil
 }
 
-// readRecord reads the next record and says how many blank lines
-// encoding/csv skipped before it.
+// readRecord reads the next record and says how many blank lines came
+// before it.
 func (s *csvSource) readRecord() ([]string, int, error) {
-	s.raw.keep = s.start + s.cr.InputOffset()
-	firstLine := s.lastEnd + 1 // the physical line at s.raw.keep
-	rec, err := s.cr.Read()
+	rec, err := s.rr.read()
+	blanks := s.rr.blanks
 	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return nil, 0, &RowError{Line: s.line + 1, Err: fmt.Errorf("cannot read the row: %w", pe.Err)}
+		var le *limitError
+		if errors.As(err, &le) {
+			return nil, blanks, s.limitRowError(le, s.line+blanks+1)
 		}
 		if errors.Is(err, io.EOF) {
-			return nil, 0, io.EOF
+			return nil, blanks, io.EOF
 		}
 		return nil, 0, fmt.Errorf("read csv after row %d: %w", s.line, err)
 	}
-	start, _ := s.cr.FieldPos(0)
-	blanks := max(0, start-s.lastEnd-1)
 	last := len(rec) - 1
-	endLine, _ := s.cr.FieldPos(last)
-	s.lastEnd = endLine + strings.Count(rec[last], "\n")
+	if s.asciiSample && s.lateEnc == "" && !allValidUTF8(rec) {
+		if err := s.detectLate(rec); err != nil {
+			s.err = fmt.Errorf("row %d: %w", s.line+blanks+1, err)
+			return nil, blanks, s.err
+		}
+	}
 	for i, f := range rec {
 		if s.checkUTF8 && !utf8.ValidString(f) {
-			rec[i] = s.fixInvalid(rec, f)
+			rec[i] = s.fixInvalid(f)
 		}
-		if s.width > 0 && (strings.IndexByte(f, '\n') >= 0 || i == last && strings.ContainsRune(f, s.comma)) {
-			if err := s.checkRunaway(rec, i, firstLine); err != nil {
+		if !s.rr.quoted[i] {
+			continue // only a quoted cell holds line ends or delimiters
+		}
+		multi := strings.IndexByte(f, '\n') >= 0 || strings.IndexByte(f, '\r') >= 0
+		if s.width > 0 && (multi || i == last && strings.ContainsRune(f, s.comma)) {
+			if err := s.checkRunaway(rec, i); err != nil {
 				return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: err, Cells: s.runawayCells(rec, i)}
 			}
 		}
-		if len(f) > maxCellChars && strings.Contains(f, "\n") && utf8.RuneCountInString(f) > maxCellChars {
+		if multi && len(f) > maxCellChars && utf8.RuneCountInString(f) > maxCellChars {
 			return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: fmt.Errorf(
 				"a cell runs over %d lines, longer than Excel allows (%d characters): a quote (\") opened in this row is probably never closed; fix the quotes in this row and try again",
-				strings.Count(f, "\n")+1, maxCellChars)}
+				countLines(f), maxCellChars)}
 		}
 	}
 	return rec, blanks, nil
 }
 
-// fixInvalid handles a field that is not valid UTF-8. When detection saw
-// only ASCII in its sample, the file is really in a single-byte encoding
-// whose letters start later (a long list sorted so that Polish or Russian
-// names come last): the encoding is chosen from this record and used for
-// every invalid field from now on, and Info reports it. Otherwise the bad
-// bytes become U+FFFD.
-func (s *csvSource) fixInvalid(rec []string, f string) string {
-	if !s.asciiSample {
+// countLines counts the lines of a cell's text (LF, CRLF or CR apart).
+func countLines(f string) int {
+	return strings.Count(f, "\n") + strings.Count(f, "\r") - strings.Count(f, "\r\n") + 1
+}
+
+// limitRowError explains a record that broke one of recordReader's bounds
+// as an error of row line, keeping the cells before the culprit one.
+func (s *csvSource) limitRowError(le *limitError, line int) *RowError {
+	col := columnName(s.header, le.field)
+	var err error
+	switch {
+	case le.multi:
+		err = fmt.Errorf("a quote (\") in %s is never closed: the cell runs on past %d characters (Excel allows %d), so this row was skipped (the rows below it were read normally): remove the quote or close it (write \"\" for a quote inside a cell), then import again",
+			col, maxFieldBytes, maxCellChars)
+	case le.kind == limitField:
+		err = fmt.Errorf("%s holds more than %d characters in one line, more than a spreadsheet cell can hold (Excel allows %d), so the rest of this line was skipped: is this file really a table? shorten the cell or remove the row, then import again",
+			col, maxFieldBytes, maxCellChars)
+	case le.kind == limitCells:
+		err = fmt.Errorf("the row has more than %d cells (Excel's limit), so the rest of this line was skipped from %s on: is this file really a table? check the delimiter, or remove the row, then import again",
+			maxRecordCells, col)
+	default:
+		err = fmt.Errorf("the row holds more than %d MB of text, more than any table row, so the rest of this line was skipped from %s on: is this file really a table? shorten the row or remove it, then import again",
+			maxRecordBytes>>20, col)
+	}
+	if s.width == 0 { // still looking for the header: nothing is read after it
+		if le.multi {
+			err = fmt.Errorf("a quote (\") in %s is never closed, so the rows below it were read as one cell (past %d characters) while looking for the header; remove the quote or close it, then try again",
+				col, maxFieldBytes)
+		}
+		return &RowError{Line: line, Err: err}
+	}
+	var cells []Cell
+	if le.multi {
+		cells = s.runawayCells(le.fields, le.field)
+	} else {
+		cells = make([]Cell, s.width)
+		for j, f := range le.fields[:le.field] {
+			if j < len(cells) && f != "" {
+				cells[j] = Cell{Text: f, Kind: KindText}
+			}
+		}
+	}
+	return &RowError{Line: line, Err: err, Cells: cells}
+}
+
+// detectLate chooses the encoding when the first non-UTF-8 bytes come
+// after detection's sample, which held only ASCII (a long list sorted so
+// that Polish or Russian names come last): it looks at this record and the
+// text after it, as detection does at the start, and Info reports the
+// choice. When no encoding is convincing it says so, as at the start.
+func (s *csvSource) detectLate(rec []string) error {
+	ahead, _ := s.rr.peek(sampleSize)
+	window := append([]byte(strings.Join(rec, "\n")+"\n"), ahead...)
+	g, err := detectEncoding(window, false)
+	if err != nil {
+		return err
+	}
+	s.lateEnc = g.name
+	s.info.Encoding, s.info.EncodingConfidence = g.name, g.conf
+	return nil
+}
+
+// fixInvalid decodes a field that is not valid UTF-8 with the encoding
+// detectLate chose; in a UTF-8 file the bad bytes become U+FFFD.
+func (s *csvSource) fixInvalid(f string) string {
+	d := decoderFor(s.lateEnc)
+	if s.lateEnc == EncUTF8 || d == nil {
 		return strings.ToValidUTF8(f, "\uFFFD")
 	}
-	if s.lateEnc == "" {
-		s.lateEnc = detectEncoding([]byte(strings.Join(rec, " ")), true)
-		if s.lateEnc == EncUTF8 || decoderFor(s.lateEnc) == nil {
-			s.lateEnc = EncWin1250
-		}
-		s.info.Encoding = s.lateEnc
-	}
-	out, err := decoderFor(s.lateEnc).NewDecoder().String(f)
+	out, err := d.NewDecoder().String(f)
 	if err != nil {
 		return strings.ToValidUTF8(f, "\uFFFD")
 	}
 	return out
+}
+
+func allValidUTF8(rec []string) bool {
+	for _, f := range rec {
+		if !utf8.ValidString(f) {
+			return false
+		}
+	}
+	return true
 }
 
 // maxCellChars is the most characters Excel keeps in one cell.
@@ -380,89 +472,6 @@ func (s *csvSource) Close() error {
 	return nil
 }
 
-// sniffDelimiter picks the delimiter among ; , tab | (counted outside
-// quotes over the first 50 records): the one whose most common non-zero
-// count per record occurs in the most records; ties go to the larger
-// count, then to the order above.
-//
-// When a quote opened early is never closed, so that fewer than two
-// records are seen, quotes are ignored instead if that finds a delimiter
-// agreeing over at least two lines: the rows the quote swallowed still show
-// it (and reading reports the quote).
-func sniffDelimiter(text string, truncated bool) rune {
-	counts, inQuotes := delimiterCounts(text, truncated, true)
-	best, _ := pickDelimiter(counts)
-	if inQuotes && len(counts) < 2 {
-		counts, _ = delimiterCounts(text, truncated, false)
-		if d, agree := pickDelimiter(counts); agree >= 2 {
-			best = d
-		}
-	}
-	return best
-}
-
-var delimiterCands = [4]rune{';', ',', '\t', '|'}
-
-// delimiterCounts counts each candidate delimiter per record over the
-// first 50 records, outside quotes when quoted is set, and says whether the
-// text ended inside quotes.
-func delimiterCounts(text string, truncated, quoted bool) ([][4]int, bool) {
-	cands := delimiterCands
-	var counts [][4]int
-	var cur [4]int
-	inQuotes, nonBlank := false, false
-	for _, r := range text {
-		switch {
-		case r == '"' && quoted:
-			inQuotes = !inQuotes
-			nonBlank = true
-		case inQuotes:
-		case r == '\n':
-			if nonBlank {
-				counts = append(counts, cur)
-			}
-			cur, nonBlank = [4]int{}, false
-		default:
-			for j, c := range cands {
-				if r == c {
-					cur[j]++
-				}
-			}
-			if r != '\r' && r != ' ' {
-				nonBlank = true
-			}
-		}
-		if len(counts) >= 50 {
-			break
-		}
-	}
-	if nonBlank && !truncated && !inQuotes && len(counts) < 50 {
-		counts = append(counts, cur)
-	}
-	return counts, inQuotes
-}
-
-// pickDelimiter chooses among the candidates by their counts per record,
-// and says in how many records the chosen count occurs.
-func pickDelimiter(counts [][4]int) (rune, int) {
-	cands := delimiterCands
-	best, bestAgree, bestN := ',', 0, 0
-	for j, c := range cands {
-		freq := map[int]int{}
-		for _, rc := range counts {
-			if rc[j] > 0 {
-				freq[rc[j]]++
-			}
-		}
-		for n, agree := range freq {
-			if agree > bestAgree || (agree == bestAgree && n > bestN) {
-				best, bestAgree, bestN = c, agree, n
-			}
-		}
-	}
-	return best, bestAgree
-}
-
 func isASCII(b []byte) bool {
 	for _, c := range b {
 		if c >= 0x80 {
@@ -481,8 +490,7 @@ func validDelimiter(r rune) bool {
 // after it: the cells before it as read, then what stood on the row's own
 // line, split at the delimiter (the unclosed quote itself is gone).
 func (s *csvSource) runawayCells(rec []string, i int) []Cell {
-	own, _, _ := strings.Cut(rec[i], "\n")
-	own = strings.TrimSuffix(own, "\r")
+	own, _ := firstLine(rec[i])
 	parts := append(append([]string(nil), rec[:i]...), strings.Split(own, string(s.comma))...)
 	n := max(s.width, 1)
 	cells := make([]Cell, n)

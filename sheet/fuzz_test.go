@@ -38,6 +38,14 @@ func FuzzCSVSource(f *testing.F) {
 		"a\n\"b\nc\nd",
 		"a;b;c\n\"p \"\"q\"\";r;s\n\"\"\"\";\"\";\"m\nn; o\"\n",
 		"\xFF\xFE\x00",
+		"a;b\r1;2\r\"x\ry\";3\r",
+		"a;b\r\n1;2\n3;4\r5;6",
+		"sep=;\ra;b\r\r1;\"2\r",
+		"a,b,c\r1,2,3\r\"Once upon\ra time\",5,6\r",
+		"#Klient;\n#Data;#Kwota;\n2024-01-02;-12,50\n2024-01-03;100,00;PLN\n",
+		"Nom;Pr\xe9nom\r\nLef\xe8vre;H\xe9l\xe8ne\r\n",
+		"PK\x03\x04",
+		"a\x00b",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s), "")

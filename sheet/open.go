@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -27,29 +28,21 @@ func FormatOf(path string, opt Options) (string, error) {
 	case ".xlsx", ".xlsm":
 		return "xlsx", nil
 	case ".xls":
-		return "", fmt.Errorf("%s: old Excel 97-2003 files (.xls) are not supported: open it in Excel and save it as .xlsx or .csv", filepath.Base(path))
+		return "", fmt.Errorf("%s: %w", filepath.Base(path), errXLS)
 	}
 	return "", fmt.Errorf("%s: unknown file type %q: use a .csv, .txt, .tsv, .xlsx or .xlsm file", filepath.Base(path), filepath.Ext(path))
 }
 
-// Open opens a CSV or XLSX file for reading, choosing the format by its
-// extension (.csv, .txt, .tsv → CSV; .xlsx, .xlsm → XLSX) unless
-// opt.Format is set. The returned Source stops with ctx.Err() once ctx is
-// cancelled. See NewCSVSource and OpenXLSX for what each format does.
+// Open opens a CSV or XLSX file for reading. The format is decided by the
+// file's content, not its name: a zip archive is read as XLSX and text as
+// CSV (tab-delimited unless told otherwise when named .tsv), whatever the
+// extension; an Excel 97-2003 file, a PDF, an image or other binary data
+// is refused with a message saying what it is. The returned Source stops
+// with ctx.Err() once ctx is cancelled. See NewCSVSource and OpenXLSX for
+// what each format does.
 func Open(ctx context.Context, path string, opt Options) (Source, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
-	}
-	format, err := FormatOf(path, opt)
-	if err != nil {
-		return nil, err
-	}
-	if format == "xlsx" {
-		src, err := openXLSX(ctx, path, opt)
-		if err != nil {
-			return nil, err
-		}
-		return trimTrailingBlanks(src), nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -59,10 +52,36 @@ func Open(ctx context.Context, path string, opt Options) (Source, error) {
 		_ = f.Close()
 		return nil, fmt.Errorf("%s is a folder, not a file: give the name of the file inside it", path)
 	}
-	if opt.Delimiter == 0 && strings.EqualFold(filepath.Ext(path), ".tsv") {
+	head := make([]byte, 1024)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		_ = f.Close()
+		return nil, openFailed(path, err)
+	}
+	kind := contentKind(head[:n])
+	ext := strings.ToLower(filepath.Ext(path))
+	switch {
+	case kind == contentZip, kind == contentOLE2 && (ext == ".xlsx" || ext == ".xlsm"):
+		// A workbook, whatever its name; an OLE2 file named .xlsx is a
+		// password-protected workbook, which the XLSX reader explains.
+		_ = f.Close()
+		src, err := openXLSX(ctx, path, opt)
+		if err != nil {
+			return nil, err
+		}
+		return trimTrailingBlanks(src), nil
+	case kind != "":
+		_ = f.Close()
+		return nil, fmt.Errorf("%s: %w", filepath.Base(path), notATableError(kind))
+	}
+	var r io.Reader = f
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		r = io.MultiReader(bytes.NewReader(head[:n]), f) // a pipe: put back what was read
+	}
+	if opt.Delimiter == 0 && ext == ".tsv" {
 		opt.Delimiter = '\t'
 	}
-	src, err := newCSVSource(ctx, f, f, opt)
+	src, err := newCSVSource(ctx, r, f, opt)
 	if err != nil {
 		_ = f.Close()
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)

@@ -56,6 +56,15 @@ type Info struct {
 	Delimiter  rune   // CSV: the delimiter used
 	Sheet      string // XLSX: the sheet read
 	HeaderLine int    // row number of the header row
+
+	// EncodingConfidence says how sure the CSV encoding is (see Confidence).
+	EncodingConfidence Confidence
+	// DelimiterConfidence says how sure the CSV delimiter is.
+	DelimiterConfidence Confidence
+	// LineEnds is how the CSV file's lines end, as seen in its first 64 KiB
+	// outside quotes: "crlf" (Windows), "lf" (Unix, Mac OS X), "cr" (old
+	// Mac Excel), "mixed" or "" (a single line). Every kind is read.
+	LineEnds string
 }
 
 // A Source reads rows from a CSV or XLSX file, streaming.
