@@ -34,6 +34,7 @@ func TestCSVDelimiterSniffing(t *testing.T) {
 		{"bank export with decimal commas and ragged rows", bankExport, ';', sheet.ConfidenceSure},
 		{"one amount per row, rows of unequal length", "Data;Opis;Kwota\n2024-01-02;Przelew;-12,50\n2024-01-03;Wpłata od X;100,00;PLN\n2024-01-04;Opłata;-1,00;PLN;dodatkowe\n", ';', sheet.ConfidenceSure},
 		{"commas in a semicolon file", "Firma;Adres\r\nA;Kraków, ul. X 1\r\nB;Łódź, ul. Y 2, m. 3\r\n", ';', sheet.ConfidenceSure},
+		{"a comma in every address, ragged rows", "Компания;Телефон;Адрес;Город\r\nА;+7 495;ул. Тверская, д. 7;Москва\r\nБ;+7 812;Невский пр., д. 2\r\nВ;+7 343;ул. Ленина, д. 1;Екатеринбург\r\nГ;+7 383;Красный пр., 5\r\n", ';', sheet.ConfidenceSure},
 		{"comma file with numbers", "id,qty,price\n1,20,3.50\n2,5,10.00\n3,1,0.99\n", ',', sheet.ConfidenceSure},
 		{"comma file with semicolons in text", "name,note\nA,\"x; y\"\nB,\"p;q;r\"\nC,z\n", ',', sheet.ConfidenceSure},
 		{"tab", "a\tb\tc\n1\t2\t3\n4\t5\t6\n", '\t', sheet.ConfidenceSure},

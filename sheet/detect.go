@@ -163,8 +163,9 @@ func (sh textShape) lineEndKind() string {
 // nothing. Commas that stand as decimal commas ("-12,50") weigh less, so a
 // ';' bank export with amounts in every row and rows of unequal length is
 // read with ';'. The highest score wins; ties go to the wider table, then
-// to the order above. It is sure when the runner-up scores at most half as
-// much.
+// to the order above. A candidate that does not split the first record
+// (the header) while another does scores a quarter. It is sure when the
+// runner-up scores at most half as much.
 //
 // When a quote opened early is never closed, so that fewer than two
 // records are seen, quotes are ignored instead if that finds a delimiter
@@ -213,6 +214,21 @@ func pickDelimiter(sh textShape) (rune, Confidence, int) {
 		}
 		if delimiterCands[j] == ',' && sh.commas > 0 {
 			c.score *= 1 - 0.75*float64(sh.decimal)/float64(sh.commas)
+		}
+	}
+	// The first record is the header in almost every file: a candidate
+	// that does not split it, while another does, is a separator found in
+	// the data only (the comma of "ul. Tverskaya, 7" in every address).
+	if len(sh.counts) > 0 {
+		first := sh.counts[0]
+		splitsFirst := false
+		for j := range delimiterCands {
+			splitsFirst = splitsFirst || first[j] > 0
+		}
+		for j := range cs {
+			if splitsFirst && first[j] == 0 {
+				cs[j].score /= 4
+			}
 		}
 	}
 	bi := 0
