@@ -74,15 +74,20 @@ and kind (text, number, date, time, bool, empty).`,
 
 // previewFile is the first JSON line of `preview --json`: what was read, how.
 type previewFile struct {
-	Type      string   `json:"type"` // "file"
-	File      string   `json:"file"`
-	Format    string   `json:"format"`
-	Encoding  string   `json:"encoding,omitempty"`
-	Detected  bool     `json:"encoding_detected,omitempty"`
-	Delimiter string   `json:"delimiter,omitempty"`
-	Sheet     string   `json:"sheet,omitempty"`
-	HeaderRow int      `json:"header_row"`
-	Header    []string `json:"header"`
+	Type     string `json:"type"` // "file"
+	File     string `json:"file"`
+	Format   string `json:"format"`
+	Encoding string `json:"encoding,omitempty"`
+	Detected bool   `json:"encoding_detected,omitempty"`
+	// EncodingSure and DelimiterSure say how each was found out: given,
+	// marked (a BOM or sep= line), sure, likely or guess.
+	EncodingSure  string   `json:"encoding_confidence,omitempty"`
+	Delimiter     string   `json:"delimiter,omitempty"`
+	DelimiterSure string   `json:"delimiter_confidence,omitempty"`
+	LineEnds      string   `json:"line_ends,omitempty"` // crlf, lf, cr or mixed
+	Sheet         string   `json:"sheet,omitempty"`
+	HeaderRow     int      `json:"header_row"`
+	Header        []string `json:"header"`
 }
 
 // previewCell is one cell of a `preview --json` row.
@@ -171,7 +176,8 @@ func previewJSON(w io.Writer, file string, src sheet.Source, limit int) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	head := previewFile{Type: "file", File: file, Format: info.Format, Encoding: info.Encoding, Detected: info.Detected,
-		Delimiter: delimiterName(info.Delimiter), Sheet: info.Sheet, HeaderRow: info.HeaderLine, Header: src.Header()}
+		EncodingSure: string(info.EncodingConfidence), Delimiter: delimiterName(info.Delimiter),
+		DelimiterSure: string(info.DelimiterConfidence), LineEnds: info.LineEnds, Sheet: info.Sheet, HeaderRow: info.HeaderLine, Header: src.Header()}
 	if err := enc.Encode(head); err != nil {
 		return err
 	}
@@ -203,12 +209,11 @@ func previewText(ios *iostreams.IOStreams, file string, src sheet.Source, limit 
 	switch info.Format {
 	case "csv":
 		fmt.Fprintf(w, "Format:     CSV (text)\n")
-		how := "given"
-		if info.Detected {
-			how = "detected"
+		fmt.Fprintf(w, "Encoding:   %s (%s)\n", info.Encoding, describeConfidence(info.EncodingConfidence, info.Detected))
+		fmt.Fprintf(w, "Delimiter:  %s (%s)\n", describeDelimiter(info.Delimiter), describeConfidence(info.DelimiterConfidence, true))
+		if le := describeLineEnds(info.LineEnds); le != "" {
+			fmt.Fprintf(w, "Line ends:  %s\n", le)
 		}
-		fmt.Fprintf(w, "Encoding:   %s (%s)\n", info.Encoding, how)
-		fmt.Fprintf(w, "Delimiter:  %s\n", describeDelimiter(info.Delimiter))
 	case "xlsx":
 		fmt.Fprintf(w, "Format:     XLSX (Excel workbook)\n")
 		fmt.Fprintf(w, "Sheet:      %s\n", info.Sheet)
@@ -251,6 +256,40 @@ func previewText(ios *iostreams.IOStreams, file string, src sheet.Source, limit 
 		fmt.Fprintf(w, "\nShowing the first %d data rows; --rows N shows more, --rows 0 all of them.\n", limit)
 	}
 	return nil
+}
+
+// describeConfidence says in words how a CSV fact was found out.
+func describeConfidence(c sheet.Confidence, detected bool) string {
+	switch c {
+	case sheet.ConfidenceGiven:
+		return "given"
+	case sheet.ConfidenceMarked:
+		return "stated by the file"
+	case sheet.ConfidenceSure:
+		return "detected, sure"
+	case sheet.ConfidenceLikely:
+		return "detected, likely: check the rows below"
+	case sheet.ConfidenceGuess:
+		return "a guess: nothing in the file to go by"
+	}
+	if detected {
+		return "detected"
+	}
+	return "given"
+}
+
+func describeLineEnds(s string) string {
+	switch s {
+	case "crlf":
+		return "CR LF (Windows)"
+	case "lf":
+		return "LF (Unix, macOS)"
+	case "cr":
+		return "CR (old Mac Excel)"
+	case "mixed":
+		return "mixed CR, LF and CR LF (every kind is read)"
+	}
+	return ""
 }
 
 func describeDelimiter(r rune) string {
