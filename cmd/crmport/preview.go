@@ -149,11 +149,8 @@ func previewCells(cells []sheet.Cell) []previewCell {
 }
 
 func delimiterName(r rune) string {
-	switch r {
-	case 0:
+	if r == 0 {
 		return ""
-	case '\t':
-		return "tab"
 	}
 	return string(r)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -137,4 +138,78 @@ func TestPreviewOptionsAndProblems(t *testing.T) {
 	code, _, stderr = execCrmport(t, f, "preview", filepath.Join(dir, "missing.csv"))
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, stderr, "not found")
+}
+
+// loFixture is an entry of sheet/testdata/csv/manifest.json.
+type loFixture struct {
+	Name      string `json:"name"`
+	Want      string `json:"want_encoding"`
+	Delimiter string `json:"delimiter"`
+	LineEnds  string `json:"line_ends"`
+	Class     string `json:"class"`
+}
+
+// readLibreOfficeCSV reads what LibreOffice made of a fixture (UTF-8, ';').
+func readLibreOfficeCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comma = ';'
+	r.FieldsPerRecord = -1
+	rows, err := r.ReadAll()
+	require.NoError(t, err)
+	return rows
+}
+
+// loCells drops trailing empty cells and counts a run of line breaks in a
+// cell as one (LibreOffice reads CRLF inside quotes as two breaks).
+func loCells(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = strings.Join(strings.FieldsFunc(c, func(r rune) bool { return r == '\r' || r == '\n' }), "\n")
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	return out
+}
+
+// TestPreviewJSONMatchesLibreOffice runs `crmport preview --json` on every
+// real-world-shaped CSV fixture (old Mac line ends, bank exports, the
+// single-byte encodings of Europe) and compares each cell with what
+// LibreOffice read from the same file: what a user sees in preview is what
+// another program sees in the file.
+func TestPreviewJSONMatchesLibreOffice(t *testing.T) {
+	dir := filepath.Join("..", "..", "sheet", "testdata", "csv")
+	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	require.NoError(t, err)
+	var fixtures []loFixture
+	require.NoError(t, json.Unmarshal(data, &fixtures))
+	require.NotEmpty(t, fixtures)
+	for _, fx := range fixtures {
+		t.Run(fx.Name, func(t *testing.T) {
+			head, rows := previewLines(t, filepath.Join(dir, fx.Name+".csv"))
+			assert.Equal(t, fx.Want, head.Encoding, fx.Class)
+			assert.Equal(t, fx.Delimiter, head.Delimiter, fx.Class)
+			assert.Equal(t, fx.LineEnds, head.LineEnds, fx.Class)
+			want := readLibreOfficeCSV(t, filepath.Join(dir, fx.Name+".lo.csv"))
+			got := map[int][]string{head.HeaderRow: head.Header}
+			for _, r := range rows {
+				require.Empty(t, r.Error, "row %d", r.Row)
+				var cells []string
+				for _, c := range append(r.Cells, r.Extra...) {
+					cells = append(cells, c.Text)
+				}
+				got[r.Row] = cells
+			}
+			for line := head.HeaderRow; line <= len(want); line++ {
+				assert.Equal(t, loCells(want[line-1]), loCells(got[line]), "row %d", line)
+			}
+			for line := range got {
+				assert.LessOrEqual(t, line, len(want), "row %d is not in LibreOffice's reading", line)
+			}
+		})
+	}
 }
