@@ -615,11 +615,20 @@ func rowMessage(err error) string {
 
 // pipeline runs a real import: this goroutine reads and batches, workers
 // send, a writer finishes rows in input order.
+//
+// It cannot stall, whatever the mix of rows and the sizes. The writer waits
+// only for a row in the ordered buffer; a row to send is either in pending
+// or in a batch handed to the workers, which finish it (or see the run
+// cancelled) without waiting for the reader or the writer. The reader
+// blocks in two places: handing a batch to the workers, which frees as
+// they finish; and putting a row into a full ordered buffer, which it does
+// only after handing out pending, so then every row the writer can be
+// waiting for is with a worker, finishes, and the writer makes room.
 func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error {
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 
-	ordered := make(chan *item, r.batch*(r.workers*4+2)+64)
+	ordered := make(chan *item, orderedBuffer(r.batch, r.workers))
 	work := make(chan []*item, r.workers)
 
 	var wg sync.WaitGroup
@@ -669,8 +678,19 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 	readErr := r.readAll(ctx, src, b, func(it *item) error {
 		select {
 		case ordered <- it:
-		case <-ctx.Done():
-			return context.Cause(ctx)
+		default:
+			// The buffer is full, and the writer may be waiting for a row
+			// of the partial batch (rows that need no sending filled the
+			// buffer behind it): hand that batch out before waiting, so
+			// every row the writer can wait for is with a worker.
+			if err := flush(); err != nil {
+				return err
+			}
+			select {
+			case ordered <- it:
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
 		}
 		if it.done != closedDone {
 			pending = append(pending, it)
@@ -696,6 +716,11 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 	}
 	return readErr
 }
+
+// orderedBuffer is the capacity of the channel of rows waiting to be
+// finished in input order: room for every batch the workers can hold, so
+// that rows to send alone never fill it.
+func orderedBuffer(batch, workers int) int { return batch*(workers*4+2) + 64 }
 
 // finish counts a row and writes it to its report. Rows arrive in input order.
 func (r *run) finish(it *item) {
