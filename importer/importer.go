@@ -52,6 +52,7 @@ import (
 	"time"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/internal/bug"
 	"github.com/crmport/crmport/sheet"
 )
 
@@ -153,7 +154,9 @@ type run struct {
 // summary and: nil when every row is done; an error wrapping
 // ErrSomeRowsFailed when some rows failed (in the error report); one
 // wrapping ErrTooManyErrors when MaxErrors stopped it; ctx's error when
-// interrupted (the journal is saved); any other error when the import could
+// interrupted (the journal is saved); a *bug.Error when a bug panicked on
+// one of the run's goroutines (the run stops as if interrupted, and the
+// journal is saved: Saved says so); any other error when the import could
 // not run or the vendor refused the account.
 func Run(ctx context.Context, opt Options) (Summary, error) {
 	if opt.Now == nil {
@@ -164,7 +167,13 @@ func Run(ctx context.Context, opt Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	sum, err := r.execute(ctx)
+	// A panic outside the pipeline's own recovery (opening the journal,
+	// closing the reports) still ends as an error, not a crash.
+	err = bug.Catch(func() error {
+		_, err := r.execute(ctx) // execute returns r.sum, which a panic leaves as far as it got
+		return err
+	})
+	sum := r.sum
 	sum.Elapsed = opt.Now().Sub(start)
 	if opt.Progress != nil {
 		opt.Progress.Finish(sum)
@@ -309,10 +318,14 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 
 	var readErr error
 	if opt.DryRun {
-		readErr = r.readAll(ctx, src, binder, func(it *item) error { r.finish(it); return nil })
+		_, readErr = r.catchReader(func() error {
+			return r.readAll(ctx, src, binder, func(it *item) error { r.finish(it); return nil })
+		})
 	} else {
 		readErr = r.pipeline(ctx, src, binder)
 	}
+	var crash *bug.Error
+	errors.As(readErr, &crash)
 	if readErr != nil || r.stopErr != nil {
 		r.countRest(ctx, src)
 	}
@@ -322,6 +335,14 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	r.sum.FirstErrors = r.firstErrors
 
 	switch {
+	case crash != nil:
+		// The workers are stopped and every row they finished is in the
+		// journal, so the run can be resumed.
+		out := *crash
+		if r.reports.Journal != "" && jErr == nil {
+			out.Saved = "the journal is saved"
+		}
+		return r.sum, &out
 	case readErr != nil && (errors.Is(readErr, context.Canceled) || errors.Is(readErr, context.DeadlineExceeded)):
 		if r.reports.Journal != "" {
 			return r.sum, fmt.Errorf("interrupted; the journal %s is saved: run the same command again to resume: %w", r.reports.Journal, readErr)
@@ -640,7 +661,7 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 				if ctx.Err() != nil {
 					continue
 				}
-				if err := r.process(ctx, batch); err != nil {
+				if err := bug.Catch(func() error { return r.process(ctx, batch) }); err != nil {
 					cancel(err)
 				}
 			}
@@ -649,15 +670,21 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 	writerDone := make(chan struct{})
 	go func() {
 		defer close(writerDone)
-		for it := range ordered {
-			select {
-			case <-it.done:
-			case <-ctx.Done():
-				for range ordered { //nolint:revive // drain so the reader never blocks
+		err := bug.Catch(func() error {
+			for it := range ordered {
+				select {
+				case <-it.done:
+				case <-ctx.Done():
+					return nil
 				}
-				return
+				r.finish(it)
 			}
-			r.finish(it)
+			return nil
+		})
+		if err != nil {
+			cancel(err)
+		}
+		for range ordered { //nolint:revive // drain so the reader never blocks
 		}
 	}()
 
@@ -675,7 +702,7 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 			return context.Cause(ctx)
 		}
 	}
-	readErr := r.readAll(ctx, src, b, func(it *item) error {
+	emit := func(it *item) error {
 		select {
 		case ordered <- it:
 		default:
@@ -699,7 +726,11 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 			}
 		}
 		return nil
-	})
+	}
+	panicked, readErr := r.catchReader(func() error { return r.readAll(ctx, src, b, emit) })
+	if panicked {
+		cancel(readErr) // stop the workers and the writer
+	}
 	if readErr == nil {
 		readErr = flush()
 	}
@@ -715,6 +746,22 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 		return cause
 	}
 	return readErr
+}
+
+// catchReader runs read, the reading of the rows, turning a panic into a
+// *bug.Error. The source is then taken as broken: reading on to count the
+// rest could meet the bug again.
+func (r *run) catchReader(read func() error) (panicked bool, err error) {
+	panicked = true
+	err = bug.Catch(func() error {
+		err := read()
+		panicked = false // read returned: any *bug.Error is another goroutine's, passed on
+		return err
+	})
+	if panicked {
+		r.srcBroken = true
+	}
+	return panicked, err
 }
 
 // orderedBuffer is the capacity of the channel of rows waiting to be
