@@ -423,6 +423,11 @@ func (r *run) openJournal() error {
 			}
 		}
 	}
+	if !fresh {
+		if err := cutTornTail(path); err != nil {
+			return err
+		}
+	}
 	r.jr, err = openJournal(path, h, fresh, r.opt.Now)
 	if err == nil && (r.sum.MappingChanged || r.sum.InputChanged) {
 		err = r.jr.header(h)

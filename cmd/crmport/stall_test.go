@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -206,4 +207,31 @@ func TestResumeChangedKilledAtRandomPoints(t *testing.T) {
 			importAssertEachOnce(t, fake, rows)
 		})
 	}
+}
+
+// A run killed while writing a journal line leaves it cut short; the next
+// run used to append to the fragment, and the run after that refused the
+// journal as damaged (exit 1). Found by the kill loop above; here the cut
+// line is made by hand.
+func TestImportAfterATornJournalLine(t *testing.T) {
+	sb, env := startEnv(t)
+	dir := t.TempDir()
+	in, mp := importWriteContacts(t, dir, 30)
+	args := []string{"--rate", "0", "-q", "-m", mp, in}
+	code, stderr := importWithin(t, env, args...)
+	require.Equal(t, exitOK, code, stderr)
+	m := regexp.MustCompile(`journal: (.+)\n`).FindStringSubmatch(stderr)
+	require.NotNil(t, m, stderr)
+	journal := m[1]
+	for range 2 {
+		f, err := os.OpenFile(journal, os.O_WRONLY|os.O_APPEND, 0)
+		require.NoError(t, err)
+		_, err = f.WriteString(`{"row":7,"status":"crea`)
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+		code, stderr = importWithin(t, env, args...)
+		require.Equal(t, exitOK, code, stderr)
+		assert.Contains(t, stderr, "30 rows were already done by an earlier run")
+	}
+	importAssertEachOnce(t, sb.Fakes()["salesman"], 30)
 }
