@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/nyaruka/phonenumbers"
+
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/mapping"
 )
@@ -17,6 +19,14 @@ import (
 // tell "unchanged" from "changed" (SalesMan rewrites titles, for example).
 type Normalizer interface {
 	Normalize(field, value string) string
+}
+
+// PhoneRegioner is an optional interface of a Binder: the region (ISO
+// 3166-1 alpha-2) the phone numbers of a field are read with when they
+// have no country code. An upsert reads the numbers the CRM holds in the
+// same region to tell an unchanged number from a changed one.
+type PhoneRegioner interface {
+	PhoneRegion(field string) string
 }
 
 // text renders a record value as text for comparisons.
@@ -53,15 +63,17 @@ func text(v any) string {
 }
 
 // canon is the comparison form of one value: trimmed; e-mail addresses
-// lower-case; phone-like values (and every value of a phone field) reduced
-// to their digits, without 00 or a Russian trunk 8; countries (country
-// fields) as ISO codes; lists sorted.
+// lower-case; phone-like values (and every value of a phone field) in
+// E.164 when they are valid numbers, else their digits; countries
+// (country fields) as ISO codes; lists sorted.
 func canon(field string, v any, norm func(field, value string) string) string {
 	return canonTyped(field, "", v, norm)
 }
 
 // canonTyped is canon knowing the field's catalogue type ("" = unknown).
-func canonTyped(field string, typ crm.FieldType, v any, norm func(field, value string) string) string {
+// A phone number without a country code is read in the first of regions
+// where it is valid (none: only numbers with a country code are).
+func canonTyped(field string, typ crm.FieldType, v any, norm func(field, value string) string, regions ...string) string {
 	s := text(v)
 	if norm != nil {
 		s = norm(field, s)
@@ -83,7 +95,7 @@ func canonTyped(field string, typ crm.FieldType, v any, norm func(field, value s
 		case strings.Contains(p, "@"):
 			p = strings.ToLower(p)
 		case typ == crm.TypePhone || phoneLike(p):
-			p = phoneDigits(p)
+			p = phoneCanon(p, regions)
 		}
 		parts[i] = p
 	}
@@ -99,10 +111,18 @@ func isCountryField(field string) bool {
 	return strings.HasSuffix(f, "country") || strings.HasSuffix(f, "country_code")
 }
 
-// phoneDigits is the comparison form of a phone number: its digits, with
-// an international 00 prefix dropped and a Russian trunk 8 (8 495 …, 11
-// digits) written as the country code 7.
-func phoneDigits(p string) string {
+// phoneCanon is the comparison form of a phone number: E.164 when it is a
+// valid number (with its country code, or without one in one of regions),
+// else its digits alone.
+func phoneCanon(p string, regions []string) string {
+	for _, r := range regions {
+		if e, err := mapping.PhoneE164(p, r); err == nil {
+			return e
+		}
+	}
+	if e, err := mapping.PhoneE164(p, ""); err == nil {
+		return e
+	}
 	d := strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
 			return r
@@ -112,36 +132,25 @@ func phoneDigits(p string) string {
 	if d == "" {
 		return p
 	}
-	if strings.HasPrefix(d, "00") {
-		d = d[2:]
-	}
-	if len(d) == 11 && d[0] == '8' && !strings.HasPrefix(strings.TrimSpace(p), "+") {
-		d = "7" + d[1:]
-	}
 	return d
 }
 
-// samePhones reports whether two phone comparison forms denote the same
-// numbers: equal, or one written without the country code (or with a
-// national trunk 0) that the other has.
-func samePhones(a, b string) bool {
-	if a == b {
-		return true
-	}
-	as, bs := strings.Split(a, ","), strings.Split(b, ",")
-	if len(as) != len(bs) {
-		return false
-	}
-	for i := range as {
-		x, y := strings.TrimPrefix(as[i], "0"), strings.TrimPrefix(bs[i], "0")
-		if len(x) < len(y) {
-			x, y = y, x
+// phoneRegions returns the regions of the E.164 numbers in a comparison
+// form (for reading the other side's numbers written without a country
+// code, such as a Russian CRM's "8 (495) 100-44-47").
+func phoneRegions(c string) []string {
+	var out []string
+	for _, p := range strings.Split(c, ",") {
+		if !strings.HasPrefix(p, "+") {
+			continue
 		}
-		if x != y && !(len(y) >= 9 && len(x)-len(y) <= 3 && strings.HasSuffix(x, y)) {
-			return false
+		if num, err := phonenumbers.Parse(p, ""); err == nil {
+			if r := phonenumbers.GetRegionCodeForNumber(num); r != "" && !slices.Contains(out, r) {
+				out = append(out, r)
+			}
 		}
 	}
-	return true
+	return out
 }
 
 // phoneLike reports whether s is made of digits and phone punctuation only.
@@ -162,33 +171,43 @@ func phoneLike(s string) bool {
 // sameValues reports whether every field we send already has the value the
 // vendor stores (skip names the fields not compared: the key and the id),
 // ignoring formatting-only differences; types are the catalogue's field
-// types (nil = guess from the values and field names).
-func sameValues(ours, stored crm.Record, skip map[string]bool, norm func(field, value string) string, types map[string]crm.FieldType) bool {
+// types (nil = guess from the values and field names). Phone numbers are
+// equal when they are the same number in E.164: read without a country
+// code in the field's region (region, nil = none), or a number the CRM
+// stores without one in the country of ours; a number that is not valid
+// is compared by its digits.
+func sameValues(ours, stored crm.Record, skip map[string]bool, norm func(field, value string) string, types map[string]crm.FieldType, region func(field string) string) bool {
 	for k, v := range ours {
 		if skip[k] {
 			continue
 		}
 		typ := types[k]
-		a, b := canonTyped(k, typ, v, norm), canonTyped(k, typ, stored[k], norm)
+		var regions []string
+		if region != nil {
+			regions = []string{region(k)}
+		}
+		a, b := canonTyped(k, typ, v, norm, regions...), canonTyped(k, typ, stored[k], norm, regions...)
 		if a == b {
 			continue
 		}
-		if (typ == crm.TypePhone || (typ == "" && allDigits(a) && allDigits(b))) && samePhones(a, b) {
-			continue
+		if typ == crm.TypePhone || (typ == "" && phoneForm(a) && phoneForm(b)) {
+			if more := phoneRegions(a); len(more) > 0 && a == canonTyped(k, typ, stored[k], norm, slices.Concat(regions, more)...) {
+				continue
+			}
 		}
 		return false
 	}
 	return true
 }
 
-// allDigits reports whether s is a non-empty comparison form of phone
-// numbers (digits and commas).
-func allDigits(s string) bool {
+// phoneForm reports whether s is a non-empty comparison form of phone
+// numbers (E.164 or digits, separated by commas).
+func phoneForm(s string) bool {
 	if s == "" {
 		return false
 	}
 	for _, r := range s {
-		if (r < '0' || r > '9') && r != ',' {
+		if (r < '0' || r > '9') && r != ',' && r != '+' {
 			return false
 		}
 	}

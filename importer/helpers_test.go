@@ -320,7 +320,7 @@ func (v *memVendor) emails() map[string]int {
 
 // wrap puts v behind the real retry decorator with tiny delays.
 func wrap(v crm.Vendor) crm.Vendor {
-	return retry.Wrap(v, retry.Policy{Rate: 0, Retries: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond, Budget: -1})
+	return retry.Wrap(v, retry.Policy{Rate: 0, Retries: retry.Times(3), BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond, Budget: -1})
 }
 
 // table builds n rows "Client i", "c<i>@example.com", phone.

@@ -5,7 +5,15 @@
 // Memory does not grow with the file: rows flow through bounded channels
 // and the reports are written in input order as rows finish.
 //
-// The journal (<name>.<vendor>.journal, JSON lines) starts with a header
+// The journal and reports are named after the input's whole file name,
+// extension included (kontakty.xlsx.thulium.journal,
+// kontakty.xlsx.thulium.done.xlsx), so two files of one folder never share
+// them; a journal of the old scheme (kontakty.thulium.journal) written for
+// the same file is adopted. One run at a time owns them: Run takes an OS
+// file lock beside the journal (Lock) before reading or touching any of
+// them, and a second run is refused at once.
+//
+// The journal (JSON lines) starts with a header
 // (format version, fingerprints of the input file and the mapping, vendor,
 // mode). Before a batch is sent its rows are recorded as in flight; after
 // the answer, one line per row records its status and id, flushed and
@@ -19,7 +27,10 @@
 //   - rebuilds the reports for the whole file from the journal and input.
 //
 // A journal written for another input file or mapping is refused
-// (ErrJournalMismatch); Options.Restart moves it aside and starts over.
+// (ErrJournalMismatch; *OtherInputError when none of the rows it imported
+// is in this file); Options.Restart starts over, moving the earlier
+// journal and reports aside to numbered names just before the first row
+// is sent (and back if the CRM refused everything).
 // With Options.ResumeChanged it is accepted: every finished row's journal
 // line holds a short hash of its original cells, so a row the journal says
 // was imported is skipped only while its hash matches; a row whose content
@@ -123,6 +134,9 @@ type run struct {
 	workers int
 	vendor  string
 
+	// phoneRegion is the binder's PhoneRegion (nil if it has none).
+	phoneRegion func(field string) string
+
 	header  []string
 	keep    []int // indexes of the original columns (crmport_* dropped)
 	srcInfo sheet.Info
@@ -132,6 +146,18 @@ type run struct {
 	movedFrom map[string]string
 	jr        *journal
 	reports   Reports
+
+	// movedAside lists the earlier run's files a restart moved aside;
+	// replaceEarlier says a sandbox rehearsal replaces them instead.
+	movedAside     []movedFile
+	replaceEarlier bool
+	// reached is set once a create or update may have reached the CRM
+	// (anything but a refusal): a restart that never set it is undone.
+	reached atomic.Bool
+	// firstOnce and firstAnswered make the first batch go alone (sendGate).
+	firstOnce     sync.Once
+	firstAnswered chan struct{}
+	firstErr      error // what stopped the first batch; read after firstAnswered is closed
 
 	errSink, doneSink sheet.Sink
 	errTmp, doneTmp   string
@@ -167,6 +193,22 @@ func Run(ctx context.Context, opt Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	// One run at a time owns the journal and reports: taken before any
+	// of them is read or touched.
+	lockPath := LockPath(opt.Input, opt.ReportDir, r.vendor)
+	if opt.Lock == nil {
+		doing := fmt.Sprintf("importing %s into %s", filepath.Base(opt.Input), r.vendor)
+		if opt.DryRun {
+			doing = fmt.Sprintf("checking %s for %s (a dry run)", filepath.Base(opt.Input), r.vendor)
+		}
+		l, err := Lock(opt.Input, opt.ReportDir, r.vendor, doing, start)
+		if err != nil {
+			return Summary{}, err
+		}
+		defer l.Release()
+	} else if opt.Lock.Path() != lockPath {
+		return Summary{}, fmt.Errorf("importer: Options.Lock holds %s, not this import's %s", opt.Lock.Path(), lockPath)
+	}
 	// A panic outside the pipeline's own recovery (opening the journal,
 	// closing the reports) still ends as an error, not a crash.
 	err = bug.Catch(func() error {
@@ -194,7 +236,8 @@ func prepare(opt Options) (*run, error) {
 	if opt.Mode == "" {
 		opt.Mode = ModeCreate
 	}
-	r := &run{opt: opt, v: opt.Vendor, caps: opt.Vendor.Capabilities(), vendor: opt.Vendor.Name(), stop: make(chan struct{})}
+	r := &run{opt: opt, v: opt.Vendor, caps: opt.Vendor.Capabilities(), vendor: opt.Vendor.Name(), stop: make(chan struct{}),
+		firstAnswered: make(chan struct{})}
 	r.finder, _ = opt.Vendor.(crm.Finder)
 	r.updater, _ = opt.Vendor.(crm.Updater)
 	r.norm = opt.Normalize
@@ -230,13 +273,7 @@ func prepare(opt Options) (*run, error) {
 	if r.workers <= 0 {
 		r.workers = 1
 	}
-	dir := opt.ReportDir
-	if dir == "" {
-		dir = filepath.Dir(opt.Input)
-	}
-	base := filepath.Base(opt.Input)
-	name := strings.TrimSuffix(base, filepath.Ext(base))
-	prefix := filepath.Join(dir, name+"."+r.vendor)
+	prefix := reportPrefix(opt.Input, opt.ReportDir, r.vendor)
 	r.reports.Journal = prefix + ".journal"
 	r.errPath = prefix + ".errors"
 	r.donePath = prefix + ".done"
@@ -261,18 +298,6 @@ func findNormalizer(v crm.Vendor) func(field, value string) string {
 		v = u.Unwrap()
 	}
 	return nil
-}
-
-// ReportPaths returns the paths Run writes for input and vendor (errors
-// and done without the extension, which follows the input's format).
-func ReportPaths(input, reportDir, vendor, ext string) Reports {
-	dir := reportDir
-	if dir == "" {
-		dir = filepath.Dir(input)
-	}
-	base := filepath.Base(input)
-	prefix := filepath.Join(dir, strings.TrimSuffix(base, filepath.Ext(base))+"."+vendor)
-	return Reports{Errors: prefix + ".errors." + ext, Done: prefix + ".done." + ext, Journal: prefix + ".journal"}
 }
 
 func (r *run) execute(ctx context.Context) (Summary, error) {
@@ -301,8 +326,11 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return r.sum, err
 	}
+	if pr, ok := binder.(PhoneRegioner); ok {
+		r.phoneRegion = pr.PhoneRegion
+	}
 	if !opt.DryRun {
-		if err := r.openJournal(); err != nil {
+		if err := r.openJournal(ctx); err != nil {
 			return r.sum, err
 		}
 	} else {
@@ -329,9 +357,41 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	if readErr != nil || r.stopErr != nil {
 		r.countRest(ctx, src)
 	}
-	closeErr := r.closeReports()
+	// A restart that reached nothing in the CRM (every create or update
+	// refused: a wrong password) puts the earlier run's files back, and
+	// its own reports are not written.
+	rollBack := len(r.movedAside) > 0 && readErr != nil && !r.reached.Load()
+	complete := readErr == nil && r.stopErr == nil
+	// A restart that never wrote its journal sent nothing. When it failed
+	// (refused, interrupted, the file unreadable) the earlier run's files
+	// stay as they were; when it read the file (every row failed before
+	// sending, or --max-errors stopped it) its reports and journal replace
+	// them, which are moved aside first.
+	untouched := r.opt.Restart && r.jr != nil && !r.jr.started()
+	var closeErr error
+	switch {
+	case rollBack, untouched && readErr != nil:
+		r.discardReports()
+	case untouched:
+		if closeErr = r.jr.begin(); closeErr != nil {
+			r.discardReports()
+			break
+		}
+		closeErr = r.closeReports(complete)
+	default:
+		closeErr = r.closeReports(complete)
+	}
 	jErr := r.closeJournal()
+	if rollBack {
+		if err := r.rollBack(); err != nil && jErr == nil {
+			jErr = err
+		}
+		r.sum.RestartUndone = true
+	}
 	r.sum.Reports = r.reports
+	for _, m := range r.movedAside {
+		r.sum.KeptAside = append(r.sum.KeptAside, m.to)
+	}
 	r.sum.FirstErrors = r.firstErrors
 
 	switch {
@@ -362,7 +422,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	return r.sum, nil
 }
 
-func (r *run) openJournal() error {
+func (r *run) openJournal(ctx context.Context) error {
 	in, err := FingerprintFile(r.opt.Input)
 	if err != nil {
 		return err
@@ -379,11 +439,14 @@ func (r *run) openJournal() error {
 	h := journalHeader{Journal: "crmport", Version: JournalVersion, Input: in, Mapping: mp, Vendor: r.vendor, Mode: r.opt.Mode,
 		Target: r.opt.Target, Started: r.opt.Now().UTC().Format(time.RFC3339)}
 	path := r.reports.Journal
-	fresh := false
+	if err := r.adoptOldJournal(path, h); err != nil {
+		return err
+	}
 	// A journal says which rows are in which CRM: never resume one written
 	// for another CRM, and never let a sandbox rehearsal overwrite the
 	// journal of a real import.
-	switch old := journalTarget(path); {
+	old := journalTarget(path)
+	switch {
 	case old == "" || r.opt.Target == "" || old == r.opt.Target:
 	case r.opt.Target == SandboxTarget:
 		return fmt.Errorf("%w: %s belongs to an import into %s; a sandbox rehearsal would replace it and its reports: add --report-dir with another folder for the rehearsal",
@@ -393,42 +456,55 @@ func (r *run) openJournal() error {
 		r.opt.Restart = true
 		r.sum.SandboxJournalSetAside = true
 	case !r.opt.Restart:
-		return fmt.Errorf("%w: %s was written for an import into %s, and this run imports into %s; to import the whole file into %s run again with --restart (the old journal is moved aside), or use another --report-dir",
+		return fmt.Errorf("%w: %s was written for an import into %s, and this run imports into %s; to import the whole file into %s run again with --restart (the old journal and reports are moved aside as numbered copies), or use another --report-dir",
 			ErrJournalMismatch, path, old, r.opt.Target, r.opt.Target)
 	}
 	if r.opt.Restart {
-		if _, err := os.Stat(path); err == nil {
-			if err := os.Rename(path, path+".old"); err != nil {
-				return fmt.Errorf("cannot move the old journal aside: %w", err)
-			}
-		}
-		fresh = true
-	} else {
-		priors, change, err := readJournalChanged(path, h, r.opt.ResumeChanged)
+		// The earlier run's files stay where they are until this run is
+		// about to send its first row; a rehearsal in the sandbox after
+		// another simply replaces them (they name clients of an emulator
+		// that no longer exists).
+		r.replaceEarlier = old == SandboxTarget && r.opt.Target == SandboxTarget
+		r.jr = lazyJournal(path, h, r.opt.Now, r.setAside)
+		return nil
+	}
+	priors, last, err := readJournalLines(path, h)
+	if err != nil {
+		return err
+	}
+	change := changeSince(last, h)
+	if priors != nil && change.input {
+		other, err := r.otherInput(ctx, priors)
 		if err != nil {
 			return err
 		}
-		r.priors = priors
-		if priors == nil {
-			fresh = true
+		if other {
+			return &OtherInputError{Journal: path, Input: last.Input, Imported: doneCount(priors), Started: last.Started}
 		}
-		r.sum.MappingChanged = change.mapping
-		r.sum.InputChanged = change.input
-		if change.input {
-			r.movedFrom = map[string]string{}
-			for _, p := range priors {
-				if p.done() && p.hash != "" {
-					r.movedFrom[p.hash] = p.id
-				}
+	}
+	if priors != nil && change.any() && !r.opt.ResumeChanged {
+		return changedError(path, last, h, change, priors)
+	}
+	if priors == nil {
+		change = journalChange{}
+	}
+	r.priors = priors
+	r.sum.MappingChanged = change.mapping
+	r.sum.InputChanged = change.input
+	if change.input {
+		r.movedFrom = map[string]string{}
+		for _, p := range priors {
+			if p.done() && p.hash != "" {
+				r.movedFrom[p.hash] = p.id
 			}
 		}
 	}
-	if !fresh {
+	if priors != nil {
 		if err := cutTornTail(path); err != nil {
 			return err
 		}
 	}
-	r.jr, err = openJournal(path, h, fresh, r.opt.Now)
+	r.jr, err = openJournal(path, h, priors == nil, r.opt.Now)
 	if err == nil && (r.sum.MappingChanged || r.sum.InputChanged) {
 		err = r.jr.header(h)
 	}

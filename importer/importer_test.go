@@ -64,7 +64,7 @@ func TestRunCreateWithBadRows(t *testing.T) {
 func TestRunAllGoodWritesNoErrorReport(t *testing.T) {
 	rows := table(7)
 	dir := t.TempDir()
-	stale := filepath.Join(dir, "contacts.mem.errors.csv")
+	stale := filepath.Join(dir, "contacts.csv.mem.errors.csv")
 	require.NoError(t, os.WriteFile(stale, []byte("old"), 0o644))
 	v := newMemVendor(3)
 	opt := setup(t, dir, rows, wrap(v))
@@ -74,8 +74,8 @@ func TestRunAllGoodWritesNoErrorReport(t *testing.T) {
 	assert.Empty(t, s.Reports.Errors)
 	assert.NoFileExists(t, stale, "a stale error report of an earlier run is removed")
 	checkInvariant(t, s, rows)
-	assert.Equal(t, filepath.Join(dir, "contacts.mem.done.csv"), s.Reports.Done)
-	assert.Equal(t, filepath.Join(dir, "contacts.mem.journal"), s.Reports.Journal)
+	assert.Equal(t, filepath.Join(dir, "contacts.csv.mem.done.csv"), s.Reports.Done)
+	assert.Equal(t, filepath.Join(dir, "contacts.csv.mem.journal"), s.Reports.Journal)
 }
 
 func TestRunDuplicateCountsAsExists(t *testing.T) {
@@ -217,7 +217,7 @@ func TestRunInFlightRowsAreLookedUpOnResume(t *testing.T) {
 	_, err := Run(ctx, opt)
 	require.ErrorIs(t, err, context.Canceled)
 	require.Len(t, v.emails(), 10)
-	data, err := os.ReadFile(filepath.Join(filepath.Dir(opt.Input), "contacts.mem.journal"))
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(opt.Input), "contacts.csv.mem.journal"))
 	require.NoError(t, err)
 	assert.Contains(t, string(data), `"inflight":[2,3,4,5,6,7,8,9,10,11]`)
 
@@ -250,7 +250,8 @@ func TestRunJournalMismatchAndRestart(t *testing.T) {
 	s, err := Run(t.Context(), opt)
 	require.NoError(t, err)
 	assert.Equal(t, 4, s.Exists, "restart sends again; the CRM already has them")
-	assert.FileExists(t, s.Reports.Journal+".old")
+	assert.FileExists(t, filepath.Join(dir, "contacts.csv.mem.1.journal"), "the earlier journal is kept as a numbered copy")
+	assert.FileExists(t, filepath.Join(dir, "contacts.csv.mem.done.1.csv"), "the earlier done report is kept as a numbered copy")
 }
 
 func TestRunMappingChangeRefused(t *testing.T) {
@@ -332,7 +333,7 @@ func TestRunDryRun(t *testing.T) {
 	assert.Zero(t, v.calls, "a dry run sends nothing")
 	assert.Empty(t, s.Reports.Journal)
 	assert.Empty(t, s.Reports.Done)
-	assert.NoFileExists(t, filepath.Join(filepath.Dir(opt.Input), "contacts.mem.journal"))
+	assert.NoFileExists(t, filepath.Join(filepath.Dir(opt.Input), "contacts.csv.mem.journal"))
 	_, errs := readReport(t, s.Reports.Errors)
 	require.Len(t, errs, 2)
 	assert.Equal(t, "4", errs[0][3])
@@ -455,7 +456,7 @@ func TestCanon(t *testing.T) {
 		same bool
 	}{
 		{"e-mail case", "Jan@Firma.PL", " jan@firma.pl ", true},
-		{"phone punctuation", "+48 600-000-001", "48600000001", true},
+		{"phone punctuation", "+48 600-000-001", "+48600000001", true},
 		{"list order", []string{"a@x.pl", "b@x.pl"}, "b@x.pl, a@x.pl", true},
 		{"text case matters", "Kowalski", "kowalski", false},
 		{"different", "Jan", "Janusz", false},
@@ -642,7 +643,7 @@ func TestSameValuesIgnoresFormatting(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := sameValues(crm.Record{tt.field: tt.ours}, crm.Record{tt.field: tt.stored}, nil, nil, tt.types)
+			got := sameValues(crm.Record{tt.field: tt.ours}, crm.Record{tt.field: tt.stored}, nil, nil, tt.types, func(string) string { return "PL" })
 			assert.Equal(t, tt.same, got)
 		})
 	}

@@ -175,32 +175,78 @@ func readJournalChanged(path string, want journalHeader, acceptChanged bool) (ro
 	if err != nil || rows == nil {
 		return rows, change, err
 	}
-	change.mapping = last.Mapping.SHA256 != want.Mapping.SHA256
-	change.input = last.Input.SHA256 != want.Input.SHA256 || last.Input.Size != want.Input.Size
+	change = changeSince(last, want)
 	if !change.any() || acceptChanged {
 		return rows, change, nil
 	}
+	return nil, change, changedError(path, last, want, change, rows)
+}
+
+// changeSince compares the header in force in a journal with this run's.
+func changeSince(last, want journalHeader) journalChange {
+	return journalChange{
+		mapping: last.Mapping.SHA256 != want.Mapping.SHA256,
+		input:   last.Input.SHA256 != want.Input.SHA256 || last.Input.Size != want.Input.Size,
+	}
+}
+
+// doneCount counts the rows a journal says are done.
+func doneCount(rows map[int]prior) int {
 	done := 0
 	for _, p := range rows {
 		if p.done() {
 			done++
 		}
 	}
+	return done
+}
+
+// changedError refuses a journal written with another mapping or another
+// version of this input file, naming --resume-changed as the way on.
+func changedError(path string, last, want journalHeader, change journalChange, rows map[int]prior) error {
+	done := doneCount(rows)
 	const twice = "--restart would send every row again (SalesMan answers 'exists' for the imported ones, but Thulium and BaseLinker would create them twice)"
 	if change.input {
 		what := "the input file"
 		if change.mapping {
 			what = "the input file and the mapping"
 		}
-		return nil, change, fmt.Errorf("%w: %s was written for a different version of the input file (%s, %d bytes; this file has %d bytes or other contents; %s changed since the earlier run, which imported %d rows); "+
+		return fmt.Errorf("%w: %s was written for a different version of the input file (%s, %d bytes; this file has %d bytes or other contents; %s changed since the earlier run, which imported %d rows); "+
 			"if you fixed rows of the same file, run again with --resume-changed: rows already imported are skipped (one that changed since is reported in the error report, not sent again) and the others are sent; "+
 			"%s; to import another file use another --report-dir",
 			ErrJournalMismatch, path, last.Input.Name, last.Input.Size, want.Input.Size, what, done, twice)
 	}
-	return nil, change, fmt.Errorf("%w: %s was written with a different mapping file (the mapping changed since the earlier run, which imported %d rows); "+
+	return fmt.Errorf("%w: %s was written with a different mapping file (the mapping changed since the earlier run, which imported %d rows); "+
 		"to go on with the changed mapping and skip the rows already imported, run again with --resume-changed; %s",
 		ErrJournalMismatch, path, done, twice)
 }
+
+// OtherInputError is returned when the journal of an import belongs to
+// another input file: the input changed since and none of the rows the
+// journal says were imported is in it. Resuming (--resume-changed
+// included) would make no sense, so the advice is another --report-dir.
+// It wraps ErrJournalMismatch.
+type OtherInputError struct {
+	Journal  string      // the journal's path
+	Input    Fingerprint // the file the journal was written for
+	Imported int         // rows it imported
+	Started  string      // when its import started (RFC 3339, may be "")
+}
+
+func (e *OtherInputError) Error() string {
+	when := ""
+	if t, err := time.Parse(time.RFC3339, e.Started); err == nil {
+		when = ", started " + t.Local().Format("2006-01-02 15:04")
+	}
+	return fmt.Sprintf("%s belongs to the import of another file (%s, %d bytes%s): none of the %d rows it imported is in this file. "+
+		"To import this file, use another --report-dir (the other import's journal and reports stay as they are); "+
+		"or run again with --restart to move the other import's journal and reports aside as numbered copies and send every row of this file "+
+		"(if some of its rows are already in the CRM, Thulium and BaseLinker would create them twice)",
+		e.Journal, e.Input.Name, e.Input.Size, when, e.Imported)
+}
+
+// Unwrap makes an OtherInputError an ErrJournalMismatch.
+func (e *OtherInputError) Unwrap() error { return ErrJournalMismatch }
 
 // readJournalLines reads the journal, checking its format and vendor, and
 // returns the rows and the header in force last (the first line, or the
@@ -305,6 +351,12 @@ type journal struct {
 	written uint64 // number of commits written
 	err     error  // first write error
 
+	// A journal made by lazyJournal is created at its first line: start
+	// runs once before (a restart moves the earlier run's files aside
+	// then), and open creates the file.
+	start func() error
+	open  func() (*journal, error)
+
 	syncMu sync.Mutex
 	synced uint64
 }
@@ -341,14 +393,55 @@ func openJournal(path string, h journalHeader, fresh bool, now func() time.Time)
 	return j, nil
 }
 
+// lazyJournal returns a journal whose file is created (empty, then h) only
+// when the first line is written, after start has run: a run that stops
+// before sending anything leaves an earlier journal where it was.
+func lazyJournal(path string, h journalHeader, now func() time.Time, start func() error) *journal {
+	return &journal{start: start, open: func() (*journal, error) { return openJournal(path, h, true, now) }}
+}
+
+// ensure creates a lazy journal's file; j.mu is held.
+func (j *journal) ensure() error {
+	if j.f != nil || j.err != nil {
+		return j.err
+	}
+	if j.start != nil {
+		if err := j.start(); err != nil {
+			j.err = err
+			return err
+		}
+	}
+	o, err := j.open()
+	if err != nil {
+		j.err = err
+		return err
+	}
+	j.f, j.w = o.f, o.w
+	return nil
+}
+
+// begin creates a lazy journal's file now, with its header only.
+func (j *journal) begin() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.ensure()
+}
+
+// started reports whether the journal's file was written.
+func (j *journal) started() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.f != nil
+}
+
 // header appends a header line: the run goes on with a changed mapping
 // or input file.
 func (j *journal) header(h journalHeader) error {
 	b, _ := json.Marshal(h)
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.err != nil {
-		return j.err
+	if err := j.ensure(); err != nil {
+		return err
 	}
 	j.w.Write(b)
 	j.w.WriteByte('\n')
@@ -366,8 +459,8 @@ func (j *journal) inFlight(rows []int) error {
 	b, _ := json.Marshal(journalLine{InFlight: rows})
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.err != nil {
-		return j.err
+	if err := j.ensure(); err != nil {
+		return err
 	}
 	j.w.Write(b)
 	j.w.WriteByte('\n')
@@ -389,8 +482,7 @@ func (j *journal) finished(lines []journalLine) error {
 		_ = enc.Encode(&lines[i])
 	}
 	j.mu.Lock()
-	if j.err != nil {
-		err := j.err
+	if err := j.ensure(); err != nil {
 		j.mu.Unlock()
 		return err
 	}
@@ -425,6 +517,9 @@ func (j *journal) finished(lines []journalLine) error {
 func (j *journal) close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if j.f == nil {
+		return j.err // a lazy journal never written
+	}
 	err := j.w.Flush()
 	if serr := j.f.Sync(); err == nil {
 		err = serr

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/internal/runlock"
 	"github.com/crmport/crmport/sheet"
 )
 
@@ -123,8 +124,16 @@ type Options struct {
 	// DryRun maps and validates every row but sends nothing; the error
 	// report is written, no journal and no done report.
 	DryRun bool
-	// Restart ignores (and moves aside) the journal of an earlier run.
+	// Restart ignores the journal of an earlier run and starts from the
+	// first row. The earlier journal and reports are moved aside to
+	// numbered names (kontakty.csv.thulium.done.1.csv, ….1.journal) just
+	// before the first row is sent, and put back if nothing reached the
+	// CRM (every create refused, e.g. a wrong password).
 	Restart bool
+	// Lock is this import's lock (importer.Lock) when the caller took it
+	// itself, before contacting the CRM; nil: Run takes it and releases it
+	// at the end. A second run of the same import is refused at once.
+	Lock *runlock.Lock
 	// Target names where the rows go, for the journal: the CRM's address,
 	// or SandboxTarget. A journal written for another target is not
 	// resumed ("" = unchecked).
@@ -204,6 +213,13 @@ type Summary struct {
 	RestUnread bool
 	// FirstErrors holds the first few failed rows, in input order.
 	FirstErrors []RowFailure
+	// RestartUndone is set when a restart sent nothing the CRM kept (it
+	// refused every request) and put the earlier run's journal and
+	// reports back as they were.
+	RestartUndone bool
+	// KeptAside are the files of an earlier run that a restart moved aside
+	// to numbered names (their new paths), so that none is lost.
+	KeptAside []string
 	// SandboxJournalSetAside is set when the journal of a sandbox
 	// rehearsal was moved aside because this run imports into a real CRM.
 	SandboxJournalSetAside bool

@@ -123,9 +123,11 @@ func (r *run) writeDone(it *item) {
 }
 
 // closeReports finishes both reports and moves them into place. A report
-// with no rows is not written, and a stale one from an earlier run of the
-// same import is removed (the reports always describe the whole file).
-func (r *run) closeReports() error {
+// with no rows is not written; after a complete run, a stale one from an
+// earlier run of the same import is removed (the reports always describe
+// the whole file, and the journal holds what they said). A run that
+// stopped early removes nothing.
+func (r *run) closeReports(complete bool) error {
 	err := r.sinkErr
 	finalize := func(s sheet.Sink, tmp, final string) {
 		if s == nil {
@@ -144,6 +146,9 @@ func (r *run) closeReports() error {
 	}
 	finalize(r.errSink, r.errTmp, r.reports.Errors)
 	finalize(r.doneSink, r.doneTmp, r.reports.Done)
+	if !complete {
+		return err
+	}
 	ext := r.reportExt()
 	if r.errSink == nil {
 		os.Remove(r.errPath + "." + ext)
@@ -152,6 +157,22 @@ func (r *run) closeReports() error {
 		os.Remove(r.donePath + "." + ext)
 	}
 	return err
+}
+
+// discardReports drops the reports being written (a restart that is
+// undone leaves the earlier run's reports as they were).
+func (r *run) discardReports() {
+	for _, s := range []struct {
+		sink sheet.Sink
+		tmp  string
+	}{{r.errSink, r.errTmp}, {r.doneSink, r.doneTmp}} {
+		if s.sink != nil {
+			_ = s.sink.Close()
+			os.Remove(s.tmp)
+		}
+	}
+	r.errSink, r.doneSink = nil, nil
+	r.reports.Errors, r.reports.Done = "", ""
 }
 
 // countRows estimates the number of data rows for the progress bar: the

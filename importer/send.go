@@ -17,10 +17,38 @@ func (e *fatalError) Error() string {
 }
 func (e *fatalError) Unwrap() error { return e.err }
 
+// noteSent records that a create or update may have reached the CRM: any
+// outcome but the CRM's refusal of the account or method.
+func (r *run) noteSent(err error) {
+	if err == nil || crm.KindOf(err) != crm.KindFatal {
+		r.reached.Store(true)
+	}
+}
+
+// sendGate lets the first batch of a run be sent alone: the other workers
+// wait for its answer. A wrong password is then refused once, not by
+// every worker at once, and a refused first request stops the run before
+// any other could reach the CRM (a restart is then undone). first is true
+// for the batch that goes first; it must set r.firstErr to what stopped
+// it, if anything, then close r.firstAnswered once its answer is in.
+func (r *run) sendGate(ctx context.Context) (first bool, err error) {
+	r.firstOnce.Do(func() { first = true })
+	if first {
+		return true, nil
+	}
+	select {
+	case <-r.firstAnswered:
+		// The first batch stopped the run (refused): send nothing more.
+		return false, r.firstErr
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+}
+
 // process sends one batch and records its outcome. A non-nil error stops
 // the run (fatal vendor error, journal failure or cancellation); rows left
 // unanswered stay "in flight" in the journal.
-func (r *run) process(ctx context.Context, batch []*item) error {
+func (r *run) process(ctx context.Context, batch []*item) (err error) {
 	var creates, updates []*item
 	for _, it := range batch {
 		lookup := it.lookup || (r.opt.Mode == ModeUpsert && text(it.rec[r.opt.Key]) != "")
@@ -35,7 +63,7 @@ func (r *run) process(ctx context.Context, batch []*item) error {
 		id, stored, err := r.finder.Find(ctx, it.rec)
 		switch {
 		case err == nil && r.opt.Mode == ModeUpsert:
-			if sameValues(it.rec, stored, map[string]bool{r.opt.Key: true, r.caps.IDField: true}, r.norm, r.opt.FieldTypes) {
+			if sameValues(it.rec, stored, map[string]bool{r.opt.Key: true, r.caps.IDField: true}, r.norm, r.opt.FieldTypes, r.phoneRegion) {
 				it.res = crm.Result{Status: crm.StatusUnchanged, ID: id}
 			} else {
 				it.res = crm.Result{ID: id}
@@ -60,6 +88,16 @@ func (r *run) process(ctx context.Context, batch []*item) error {
 	}
 	sent := append(append([]*item(nil), creates...), updates...)
 	if len(sent) > 0 {
+		first, gerr := r.sendGate(ctx)
+		if gerr != nil {
+			return gerr
+		}
+		if first {
+			defer func() {
+				r.firstErr = err
+				close(r.firstAnswered)
+			}()
+		}
 		lines := make([]int, len(sent))
 		for i, it := range sent {
 			lines[i] = it.line
@@ -101,6 +139,7 @@ func (r *run) create(ctx context.Context, items []*item) error {
 		recs[i] = it.rec
 	}
 	res, err := r.v.Create(ctx, recs)
+	r.noteSent(err)
 	if err == nil && len(res) != len(items) {
 		err = &crm.Error{Vendor: r.vendor, Op: "create", Kind: crm.KindAmbiguous,
 			Message: fmt.Sprintf("the CRM answered %d results for %d records", len(res), len(items))}
@@ -142,11 +181,15 @@ func (r *run) create(ctx context.Context, items []*item) error {
 		}
 		items = rest
 	}
-	switch len(items) {
-	case 0:
+	switch {
+	case len(items) == 0:
 		return nil
-	case 1:
-		items[0].fail(err.Error())
+	case len(items) == 1 || !retry.MayResend(ctx, r.v):
+		// With no retries allowed (--retries 0) the rows are not sent
+		// again in halves: they fail at once with the reason.
+		for _, it := range items {
+			it.fail(err.Error())
+		}
 		return nil
 	}
 	// The failure already outlived the decorator's full retries: each half
@@ -176,6 +219,7 @@ func (r *run) update(ctx context.Context, items []*item) error {
 		recs[i] = rec
 	}
 	res, err := r.updater.Update(ctx, recs)
+	r.noteSent(err)
 	if err == nil && len(res) != len(items) {
 		err = fmt.Errorf("%s update: the CRM answered %d results for %d records", r.vendor, len(res), len(items))
 	}
@@ -201,8 +245,10 @@ func (r *run) update(ctx context.Context, items []*item) error {
 	if crm.KindOf(err) == crm.KindFatal {
 		return &fatalError{err}
 	}
-	if len(items) == 1 {
-		items[0].fail(err.Error())
+	if len(items) == 1 || !retry.MayResend(ctx, r.v) {
+		for _, it := range items {
+			it.fail(err.Error())
+		}
 		return nil
 	}
 	ctx = retry.WithRetries(ctx, 1) // as in create: one more try per half

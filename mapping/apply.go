@@ -29,6 +29,10 @@ type converter struct {
 	strict4  bool
 }
 
+// defaultPhoneRegion is the region of phone numbers without a country
+// code when neither the field's `region:` nor ApplyOptions.Region says.
+const defaultPhoneRegion = "PL"
+
 // converterFor builds the converter for a field: the explicit typed
 // transform (date, number, bool) or `date:` layout wins over the
 // catalogue's type; cf may be nil for fields the catalogue does not list.
@@ -38,7 +42,7 @@ func converterFor(cf *crm.Field, fm *FieldMap, vendor, region string) converter 
 		c.region = fm.Region
 	}
 	if c.region == "" {
-		c.region = "PL"
+		c.region = defaultPhoneRegion
 	}
 	if cf != nil {
 		c.typ, c.maxLen, c.min, c.max = cf.Type, cf.MaxLen, cf.Min, cf.Max
@@ -279,6 +283,22 @@ type boundField struct {
 	checked  bool           // the last transform already made the check conv.typ asks for (email, phone)
 	strKind  bool           // conv.stringKind(): values go through a boxer
 	makes    bool           // transforms, joins or the phone type may make new text
+}
+
+// PhoneRegion returns the region (ISO 3166-1 alpha-2) phone numbers of
+// field are read with when they have no country code: the field's
+// `region:`, else ApplyOptions.Region, else PL. An upsert compares the
+// numbers the CRM holds in the same way.
+func (b *Binding) PhoneRegion(field string) string {
+	for i := range b.fields {
+		if b.fields[i].name == field {
+			return b.fields[i].conv.region
+		}
+	}
+	if b.opt.Region != "" {
+		return b.opt.Region
+	}
+	return defaultPhoneRegion
 }
 
 // Bind binds the mapping to a file's header row and the vendor's catalogue

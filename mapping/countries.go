@@ -2,134 +2,281 @@ package mapping
 
 import (
 	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+	"golang.org/x/text/unicode/norm"
 )
 
-// countryTable lists ISO 3166-1 alpha-2 codes with their names in English,
-// Polish, Russian and the country's own language, and the alpha-3 code:
-// all EU members, their neighbours, the post-Soviet states and the largest
-// trading partners. Names are compared by foldKey (case, diacritics and
-// punctuation ignored).
-const countryTable = `
-AT:Austria|Austria|Австрия|Österreich|AUT
-BE:Belgium|Belgia|Бельгия|België|Belgique|BEL
-BG:Bulgaria|Bułgaria|Болгария|България|BGR
-HR:Croatia|Chorwacja|Хорватия|Hrvatska|HRV
-CY:Cyprus|Cypr|Кипр|Κύπρος|CYP
-CZ:Czech Republic|Czechia|Czechy|Republika Czeska|Чехия|Česko|Česká republika|CZE
-DK:Denmark|Dania|Дания|Danmark|DNK
-EE:Estonia|Estonia|Эстония|Eesti|EST
-FI:Finland|Finlandia|Финляндия|Suomi|FIN
-FR:France|Francja|Франция|FRA
-DE:Germany|Niemcy|Германия|Deutschland|Bundesrepublik Deutschland|Republika Federalna Niemiec|RFN|ФРГ|DEU|GER
-GR:Greece|Grecja|Греция|Ελλάδα|Hellas|GRC
-HU:Hungary|Węgry|Венгрия|Magyarország|HUN
-IE:Ireland|Irlandia|Ирландия|Éire|IRL
-IT:Italy|Włochy|Италия|Italia|ITA
-LV:Latvia|Łotwa|Латвия|Latvija|LVA
-LT:Lithuania|Litwa|Литва|Lietuva|LTU
-LU:Luxembourg|Luksemburg|Люксембург|Lëtzebuerg|LUX
-MT:Malta|Malta|Мальта|MLT
-NL:Netherlands|The Netherlands|Holland|Holandia|Niderlandy|Нидерланды|Голландия|Nederland|NLD
-PL:Poland|Polska|Польша|Rzeczpospolita Polska|RP|POL
-PT:Portugal|Portugalia|Португалия|PRT
-RO:Romania|Rumunia|Румыния|România|ROU
-SK:Slovakia|Słowacja|Словакия|Slovensko|SVK
-SI:Slovenia|Słowenia|Словения|Slovenija|SVN
-ES:Spain|Hiszpania|Испания|España|ESP
-SE:Sweden|Szwecja|Швеция|Sverige|SWE
-GB:United Kingdom|UK|Great Britain|Britain|England|Scotland|Wales|Wielka Brytania|Anglia|Zjednoczone Królestwo|Великобритания|Соединённое Королевство|Англия|GBR
-NO:Norway|Norwegia|Норвегия|Norge|NOR
-CH:Switzerland|Szwajcaria|Швейцария|Schweiz|Suisse|Svizzera|CHE
-IS:Iceland|Islandia|Исландия|Ísland|ISL
-LI:Liechtenstein|Liechtenstein|Лихтенштейн|LIE
-MC:Monaco|Monako|Монако|MCO
-AD:Andorra|Andora|Андорра|AND
-SM:San Marino|San Marino|Сан-Марино|SMR
-VA:Vatican|Vatican City|Watykan|Ватикан|VAT
-UA:Ukraine|Ukraina|Украина|Україна|UKR
-BY:Belarus|Białoruś|Беларусь|Белоруссия|Республика Беларусь|Білорусь|BLR
-RU:Russia|Russian Federation|Rosja|Federacja Rosyjska|Россия|Российская Федерация|РФ|RUS
-MD:Moldova|Mołdawia|Молдова|Молдавия|MDA
-RS:Serbia|Serbia|Сербия|Србија|Srbija|SRB
-BA:Bosnia and Herzegovina|Bosnia|Bośnia i Hercegowina|Босния и Герцеговина|Bosna i Hercegovina|BIH
-ME:Montenegro|Czarnogóra|Черногория|Crna Gora|MNE
-MK:North Macedonia|Macedonia|Macedonia Północna|Северная Македония|Македония|MKD
-AL:Albania|Albania|Албания|Shqipëria|ALB
-XK:Kosovo|Kosowo|Косово|XKX
-TR:Turkey|Türkiye|Turcja|Турция|TUR
-GE:Georgia|Gruzja|Грузия|საქართველო|GEO
-AM:Armenia|Armenia|Армения|Հայաստան|ARM
-AZ:Azerbaijan|Azerbejdżan|Азербайджан|Azərbaycan|AZE
-KZ:Kazakhstan|Kazachstan|Казахстан|Қазақстан|KAZ
-UZ:Uzbekistan|Uzbekistan|Узбекистан|Oʻzbekiston|UZB
-KG:Kyrgyzstan|Kirgistan|Киргизия|Кыргызстан|KGZ
-TJ:Tajikistan|Tadżykistan|Таджикистан|TJK
-TM:Turkmenistan|Turkmenistan|Туркмения|Туркменистан|TKM
-MN:Mongolia|Mongolia|Монголия|MNG
-US:United States|United States of America|USA|America|Stany Zjednoczone|Stany Zjednoczone Ameryki|США|Соединённые Штаты|Соединенные Штаты Америки|Америка
-CA:Canada|Kanada|Канада|CAN
-MX:Mexico|Meksyk|Мексика|México|MEX
-BR:Brazil|Brazylia|Бразилия|Brasil|BRA
-AR:Argentina|Argentyna|Аргентина|ARG
-CL:Chile|Chile|Чили|CHL
-CN:China|Chiny|Китай|中国|CHN
-JP:Japan|Japonia|Япония|日本|JPN
-KR:South Korea|Korea|Korea Południowa|Южная Корея|Корея|KOR
-IN:India|Indie|Индия|IND
-VN:Vietnam|Viet Nam|Wietnam|Вьетнам|VNM
-TH:Thailand|Tajlandia|Таиланд|THA
-ID:Indonesia|Indonezja|Индонезия|IDN
-AU:Australia|Australia|Австралия|AUS
-NZ:New Zealand|Nowa Zelandia|Новая Зеландия|NZL
-ZA:South Africa|Republika Południowej Afryki|RPA|ЮАР|Южная Африка|ZAF
-EG:Egypt|Egipt|Египет|EGY
-IL:Israel|Izrael|Израиль|ISR
-AE:United Arab Emirates|UAE|Zjednoczone Emiraty Arabskie|ZEA|ОАЭ|Объединённые Арабские Эмираты|ARE
-SA:Saudi Arabia|Arabia Saudyjska|Саудовская Аравия|SAU
-IR:Iran|Iran|Иран|IRN
-SG:Singapore|Singapur|Сингапур|SGP
+// countryAliases are what people type for a country that CLDR's names
+// (English, Polish, Russian: see countryIndex) do not cover: short and
+// long official forms, older names, abbreviations, the country's own name.
+// Each line is an ISO 3166-1 alpha-2 code, a colon and names separated by
+// "|", compared like every name (countryKey: case, diacritics, spaces and
+// punctuation ignored). CLDR names win over an alias that folds alike.
+const countryAliases = `
+AE:UAE|ZEA|Объединённые Арабские Эмираты|Emirates|Emiraty|Emiraty Arabskie|Arabskie Emiraty
+AL:Shqipëria
+AM:Հայաստան
+AT:Österreich
+AZ:Azərbaycan
+BA:Bosnia|Bosna i Hercegovina
+BE:België|Belgique
+BG:България
+BR:Brasil
+BY:Белоруссия|Республика Беларусь|Білорусь
+CD:DR Congo|DRC|Democratic Republic of the Congo|DR Konga|DRK|ДР Конго|Демократическая Республика Конго
+CG:Congo|Republic of the Congo|Republika Konga|Конго|Республика Конго
+CH:Schweiz|Suisse|Svizzera
+CI:Ivory Coast|Wybrzeże Kości Słoniowej|Берег Слоновой Кости
+CN:中国
+CV:Cabo Verde|Wyspy Zielonego Przylądka
+CY:Κύπρος
+CZ:Czech Republic|Republika Czeska|Česko|Česká republika
+DE:Deutschland|Bundesrepublik Deutschland|Republika Federalna Niemiec|RFN|ФРГ|GER
+DK:Danmark
+EE:Eesti
+ES:España
+FI:Suomi
+GB:UK|Great Britain|Britain|England|Scotland|Wales|Northern Ireland|Anglia|Szkocja|Walia|Irlandia Północna|Zjednoczone Królestwo|Соединённое Королевство|Англия|Шотландия|Уэльс|Северная Ирландия
+GE:საქართველო
+GR:Ελλάδα|Hellas
+HK:Hong Kong|Hongkong|Сянган
+HR:Hrvatska
+HU:Magyarország
+IE:Éire
+IS:Ísland
+IT:Italia
+JP:日本
+KG:Кыргызстан|Kirgizja
+KP:Democratic People's Republic of Korea
+KR:Korea|Republic of Korea|Korea Republic|Южная Корея|Корея
+KZ:Қазақстан
+LT:Lietuva
+LU:Lëtzebuerg
+LV:Latvija
+MD:Молдавия|Moldavia
+ME:Crna Gora
+MK:North Macedonia|Macedonia Północna|Северная Македония
+MM:Burma|Birma|Бирма
+MO:Macau|Macao|Makau|Аомынь
+NL:The Netherlands|Holland|Niderlandy|Голландия|Nederland
+NO:Norge
+PL:Rzeczpospolita Polska|RP|Republic of Poland|Republika Polska
+PS:Palestine|Palestyna|Палестина|State of Palestine
+RS:Србија|Srbija
+RU:Russian Federation|Federacja Rosyjska|Российская Федерация|РФ
+SE:Sverige
+SI:Slovenija
+SK:Slovensko
+TL:East Timor
+TM:Туркмения
+TR:Türkiye
+UA:Україна
+US:America|United States of America|Stany Zjednoczone Ameryki|США|Соединённые Штаты Америки|Америка
+UZ:Oʻzbekiston
+VA:Vatican|Holy See
+XK:XKX
+ZA:RPA|ЮАР|Южная Африка
 `
 
-var countries = func() map[string]string {
-	m := map[string]string{}
-	for _, line := range strings.Split(countryTable, "\n") {
+// countryIndex is built once, on first use: every ISO 3166-1 country
+// (with Kosovo's user-assigned XK, as CLDR has it), by alpha-2 and alpha-3
+// code and by its CLDR names in English, Polish and Russian (also without
+// a bracketed part, with "and" for "&" and "Saint" for "St."), then the
+// aliases.
+type countryIndex struct {
+	codes map[string]bool   // alpha-2 codes
+	names map[string]string // countryKey(name or alpha-3) -> alpha-2
+}
+
+var countries = sync.OnceValue(func() *countryIndex { return buildCountryIndex(countryAliases) })
+
+// buildCountryIndex builds the index from CLDR and aliases (lines
+// "CODE:name|name").
+func buildCountryIndex(aliases string) *countryIndex {
+	ix := &countryIndex{codes: map[string]bool{}, names: map[string]string{}}
+	add := func(name, code string) {
+		if k := countryKey(name); k != "" {
+			if _, taken := ix.names[k]; !taken {
+				ix.names[k] = code
+			}
+		}
+	}
+	namers := []display.Namer{display.English.Regions(), display.Polish.Regions(), display.Russian.Regions()}
+	var regions []language.Region
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			code := string([]rune{a, b})
+			if r, ok := isoCountry(code); ok && r.String() == code {
+				regions = append(regions, r)
+				ix.codes[code] = true
+			}
+		}
+	}
+	// CLDR's names first; then the shortened forms, unless two countries
+	// shorten alike ("Виргинские о-ва (США)", "Виргинские о-ва
+	// (Британские)"): such a form names neither.
+	short := map[string]string{}
+	for _, r := range regions {
+		for _, n := range namers {
+			name := n.Name(r)
+			add(name, r.String())
+			for _, v := range nameVariants(name)[1:] {
+				k := countryKey(v)
+				if c, seen := short[k]; seen && c != r.String() {
+					short[k] = ""
+				} else {
+					short[k] = r.String()
+				}
+			}
+		}
+	}
+	for k, code := range short {
+		if _, taken := ix.names[k]; !taken && code != "" && k != "" {
+			ix.names[k] = code
+		}
+	}
+	for _, r := range regions {
+		add(r.String(), r.String()) // "U.S." as well as "US"
+		add(r.ISO3(), r.String())
+	}
+	for _, line := range strings.Split(aliases, "\n") {
 		code, names, ok := strings.Cut(strings.TrimSpace(line), ":")
 		if !ok {
 			continue
 		}
-		m[strings.ToLower(code)] = code
 		for _, n := range strings.Split(names, "|") {
-			k := foldKey(n)
-			if _, taken := m[k]; !taken {
-				m[k] = code
+			add(n, code)
+		}
+	}
+	return ix
+}
+
+// isoCountry returns the region of an ISO 3166-1 code (alpha-2 or
+// alpha-3, any case; a withdrawn code CLDR maps to its successor, such as
+// UK → GB, gives the successor). Continents, the EU, the UN, private-use
+// and withdrawn codes without a successor are not countries.
+func isoCountry(code string) (language.Region, bool) {
+	if len(code) != 2 && len(code) != 3 {
+		return language.Region{}, false
+	}
+	for i := 0; i < len(code); i++ {
+		if c := code[i] | 0x20; c < 'a' || c > 'z' {
+			return language.Region{}, false // numeric codes are not taken: a column of numbers is no country
+		}
+	}
+	r, err := language.ParseRegion(code)
+	if err != nil {
+		return language.Region{}, false
+	}
+	r = r.Canonicalize()
+	// M49 is 0 for the EU, the UN, the eurozone and the exceptionally
+	// reserved codes (Ascension, Canary Islands...), which are not
+	// countries of ISO 3166-1.
+	if !r.IsCountry() || r.M49() == 0 || display.English.Regions().Name(r) == "" {
+		return language.Region{}, false
+	}
+	return r, true
+}
+
+// nameVariants returns name as CLDR writes it, then the forms people type:
+// without a bracketed part ("Myanmar (Burma)" → "Myanmar"), "and" for "&",
+// "Saint" for "St.", Russian "острова" for "о-ва".
+func nameVariants(name string) []string {
+	out := []string{name}
+	if i := strings.IndexByte(name, '('); i > 0 {
+		out = append(out, strings.TrimSpace(name[:i]))
+	}
+	r := strings.NewReplacer("&", " and ", "St. ", "Saint ", "о-ва ", "острова ", "о-в ", "остров ", " о-ва", " острова")
+	for _, v := range out {
+		if w := r.Replace(v); w != v {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// countryKey is the comparison form of a country name: lower case,
+// without diacritics (ł → l, ё → е), letters and digits only, so that
+// "Wielka  Brytania", "wielka-brytania" and "WIELKA BRYTANIA" meet.
+func countryKey(s string) string {
+	var buf [64]byte
+	return string(appendCountryKey(buf[:0], s))
+}
+
+// appendCountryKey appends countryKey(s) to b (a lookup with a stack
+// buffer allocates nothing for ASCII input).
+func appendCountryKey(b []byte, s string) []byte {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			switch {
+			case c >= 'A' && c <= 'Z':
+				b = append(b, c+'a'-'A')
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+				b = append(b, c)
 			}
 		}
+		return b
 	}
-	return m
-}()
-
-// countryCodes is every alpha-2 code of the table, for BaseLinker's checks.
-var countryCodes = func() map[string]bool {
-	m := map[string]bool{}
-	for _, code := range countries {
-		m[code] = true
-	}
-	return m
-}()
-
-// CountryCode returns the ISO 3166-1 alpha-2 code of a country given by
-// name (in English, Polish, Russian or its own language, any case, with or
-// without diacritics) or by its alpha-2 or alpha-3 code.
-func CountryCode(s string) (string, error) {
-	s = trimSpace(s)
-	if len(s) == 2 {
-		up := strings.ToUpper(s)
-		if countryCodes[up] {
-			return up, nil
+	for _, r := range norm.NFD.String(s) {
+		switch r {
+		case 'ł', 'Ł':
+			r = 'l'
+		case 'ø', 'Ø':
+			r = 'o'
+		case 'đ', 'Đ':
+			r = 'd'
+		case 'ı':
+			r = 'i'
+		case 'ß':
+			b = append(b, "ss"...)
+			continue
+		case 'æ', 'Æ':
+			b = append(b, "ae"...)
+			continue
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b = utf8.AppendRune(b, unicode.ToLower(r))
 		}
 	}
-	if c, ok := countries[foldKey(s)]; ok {
+	return b
+}
+
+// CountryCode returns the ISO 3166-1 alpha-2 code of a country given by
+// its alpha-2 or alpha-3 code or by name: CLDR's English, Polish or Russian
+// name, a common short form ("UK", "USA", "Rosja") or its own name
+// ("Deutschland"), in any case, with or without diacritics and spaces.
+func CountryCode(s string) (string, error) {
+	s = trimSpace(s)
+	ix := countries()
+	if len(s) == 2 {
+		if up := strings.ToUpper(s); ix.codes[up] {
+			return up, nil
+		}
+		if r, ok := isoCountry(s); ok {
+			return r.String(), nil // a withdrawn code with a successor (UK → GB)
+		}
+	}
+	var buf [64]byte
+	if c, ok := ix.names[string(appendCountryKey(buf[:0], s))]; ok {
 		return c, nil
+	}
+	if len(s) == 3 {
+		if r, ok := isoCountry(s); ok {
+			return r.String(), nil // a withdrawn alpha-3 code with a successor
+		}
 	}
 	return "", ErrNotCountry
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -113,7 +114,16 @@ func normHeader(s string) string {
 	return b.String()
 }
 
-var foldTransformer = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// foldTransformers hands out diacritic-removing transformers: a
+// transform.Chain keeps state between calls, so one shared chain would race
+// when several goroutines fold keys at once (Binding is safe for concurrent
+// use).
+var foldTransformers = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
+
+// foldLetters spells out the letters NFD does not decompose.
+var foldLetters = strings.NewReplacer("ł", "l", "ø", "o", "ß", "ss", "æ", "ae", "đ", "d", "ı", "i")
 
 // foldKey normalises text for dictionary lookups: lower case, diacritics
 // removed (ł → l, ё → е), every run of non-letters and non-digits turned
@@ -128,10 +138,12 @@ func foldKey(s string) string {
 		}
 	}
 	if !ascii {
-		s = strings.NewReplacer("ł", "l", "ø", "o", "ß", "ss", "æ", "ae", "đ", "d", "ı", "i").Replace(s)
-		if t, _, err := transform.String(foldTransformer, s); err == nil {
+		s = foldLetters.Replace(s)
+		tr := foldTransformers.Get().(transform.Transformer)
+		if t, _, err := transform.String(tr, s); err == nil {
 			s = t
 		}
+		foldTransformers.Put(tr)
 	}
 	var b strings.Builder
 	b.Grow(len(s))

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +21,7 @@ import (
 	"github.com/crmport/crmport/crm/sandbox"
 	"github.com/crmport/crmport/exporter"
 	"github.com/crmport/crmport/internal/iostreams"
+	"github.com/crmport/crmport/internal/runlock"
 	"github.com/crmport/crmport/mapping"
 	"github.com/crmport/crmport/sheet"
 )
@@ -96,7 +99,7 @@ mapping file (-m, the same file you import with), or --fields a,b,c.
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing but errors")
 	fl.BoolVar(&opts.WithNotes, "with-notes", false, "BaseLinker: also read notes and extra fields (one more request per client)")
 	fl.StringVar(&opts.Rate, "rate", "", "requests per minute, e.g. 90/min (default: the vendor's safe pace; 0 = no pacing)")
-	fl.IntVar(&opts.Retries, "retries", 5, "retries of a failed request")
+	fl.IntVar(&opts.Retries, "retries", retry.DefaultRetries, "retries of a failed request (0 = none)")
 	fl.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "time limit of one request")
 	return cmd
 }
@@ -108,6 +111,9 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	}
 	if opts.Mapping != "" && opts.Fields != "" {
 		return flagErrorf("-m and --fields both choose the columns: use one of them")
+	}
+	if opts.Retries < 0 {
+		return flagErrorf("--retries must be 0 or more")
 	}
 	toStdout := opts.Output == "-"
 	if toStdout && opts.JSON {
@@ -173,6 +179,20 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 		return err
 	}
 
+	// One export into a file at a time: a second one is refused before it
+	// asks the CRM anything (the lock file is beside the output).
+	if !toStdout {
+		doing := fmt.Sprintf("exporting from %s to %s", vendorTitle(opts.Vendor), filepath.Base(opts.Output))
+		if opts.Sandbox {
+			doing = fmt.Sprintf("exporting from the %s sandbox to %s", vendorTitle(opts.Vendor), filepath.Base(opts.Output))
+		}
+		lock, err := runlock.Acquire(opts.Output+".lock", doing, opts.Now())
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	}
+
 	vopt := vendorOptions{Timeout: opts.Timeout, Sandbox: sandbox.Options{Seed: exportSandboxClients}}
 	if exportHook != nil {
 		vopt.onSandbox = func(sb *sandbox.Sandbox) { exportHook(sb.Fakes()) }
@@ -191,7 +211,7 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	// at most every 5 s.
 	var noteMu sync.Mutex
 	var lastNote time.Time
-	pol := retry.Policy{Retries: opts.Retries, OnRetry: func(op string, err error, wait time.Duration) {
+	pol := retry.Policy{Retries: retry.Times(opts.Retries), OnRetry: func(op string, err error, wait time.Duration) {
 		noteMu.Lock()
 		defer noteMu.Unlock()
 		now := opts.Now()
@@ -286,11 +306,45 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	}
 	say("Exported %d %s (%d %s) from %s to %s in %s.", sum.Rows, plural(sum.Rows, "client", "clients"),
 		sum.Pages, plural(sum.Pages, "page", "pages"), vendorTitle(opts.Vendor), where, elapsed.Round(10*time.Millisecond))
+	if sum.Rows == 0 && !opts.Quiet {
+		say("%s", emptyExportNote(ctx, v, q, opts))
+	}
 	if opts.JSON {
 		return json.NewEncoder(opts.IO.Out).Encode(exportSummary{
 			Rows: sum.Rows, Pages: sum.Pages, ElapsedMS: elapsed.Milliseconds(), Output: opts.Output})
 	}
 	return nil
+}
+
+// emptyExportNote explains an export that found no client. With a filter
+// (or --since/--until) it reads the first page without it, one more
+// request, to tell "the filter matches nothing" from "the CRM is empty".
+func emptyExportNote(ctx context.Context, v crm.Vendor, q crm.ListQuery, opts *exportOptions) string {
+	title := vendorTitle(opts.Vendor)
+	var conds []string
+	for _, k := range slices.Sorted(maps.Keys(q.Filters)) {
+		conds = append(conds, k+"="+q.Filters[k])
+	}
+	if opts.Since != "" {
+		conds = append(conds, "created since "+strings.TrimSpace(opts.Since))
+	}
+	if opts.Until != "" {
+		conds = append(conds, "created until "+strings.TrimSpace(opts.Until))
+	}
+	if len(conds) == 0 {
+		return fmt.Sprintf("%s holds no clients, so only the header was written.", title)
+	}
+	cond := strings.Join(conds, ", ")
+	page, err := v.List(ctx, crm.ListQuery{}, "")
+	switch {
+	case err != nil:
+		return fmt.Sprintf("No client matches %s, so only the header was written: check the filter's name and value.", cond)
+	case len(page.Records) == 0:
+		return fmt.Sprintf("No client matches %s: %s holds no clients at all.", cond, title)
+	case page.Next == "":
+		return fmt.Sprintf("No client matches %s (%s holds %s): check the filter's name and value.", cond, title, importPlural(len(page.Records), "client", "clients"))
+	}
+	return fmt.Sprintf("No client matches %s (%s holds at least %s): check the filter's name and value.", cond, title, importPlural(len(page.Records), "client", "clients"))
 }
 
 // exportSummary is the --json object of DESIGN.md, fields in its order.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -11,12 +12,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/internal/runlock"
 )
 
 // execCrmport runs the real command tree with buffers for streams.
@@ -313,4 +316,28 @@ func TestExportSinceUntil(t *testing.T) {
 	for _, r := range rows[1:] {
 		assert.True(t, r[1] >= "2025-06-01" && r[1] < "2025-07-01", "client %s created %s", r[0], r[1])
 	}
+}
+
+// Two exports into the same file at once: the second is refused before it
+// asks the CRM anything and leaves the first one's output alone; once the
+// first is over (its lock released, or its process gone) the next runs.
+func TestExportRefusedWhileAnotherWritesTheFile(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "klienci.xlsx")
+	require.NoError(t, os.WriteFile(out, []byte("the first export's file"), 0o644))
+	held, err := runlock.Acquire(out+".lock", "exporting from SalesMan to klienci.xlsx", time.Now())
+	require.NoError(t, err)
+
+	f, _ := testFactory()
+	code, _, stderr := execCrmport(t, f, "export", "--vendor", "salesman", "--sandbox", "-o", out)
+	assert.Equal(t, exitError, code)
+	assert.Regexp(t, fmt.Sprintf(`^crmport: another crmport is exporting from SalesMan to klienci\.xlsx \(pid %d, started (\d{4}-\d\d-\d\d )?\d\d:\d\d\); wait for it to finish, or stop it\n$`, os.Getpid()), stderr)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Equal(t, "the first export's file", string(data))
+
+	require.NoError(t, held.Release())
+	f, _ = testFactory()
+	code, _, stderr = execCrmport(t, f, "export", "--vendor", "salesman", "--sandbox", "-o", out)
+	require.Equal(t, exitOK, code, stderr)
+	assert.NoFileExists(t, out+".lock")
 }

@@ -29,7 +29,7 @@ func TestHelpExamplesRun(t *testing.T) {
 			if i := strings.Index(rest, " > "); i >= 0 {
 				rest = rest[:i] // the shell redirection is not an argument
 			}
-			if strings.Contains(rest, "--sandbox") || strings.HasPrefix(rest, "mapping ") {
+			if strings.Contains(rest, "--sandbox") || strings.HasPrefix(rest, "mapping ") || strings.HasPrefix(rest, "preview ") {
 				examples = append(examples, rest)
 			}
 		}

@@ -66,14 +66,22 @@ type importOptions struct {
 const importLong = `Import the rows of a CSV or XLSX file into SalesMan CRM, Thulium or
 BaseLinker, as the mapping file says.
 
-Every row ends in one of two reports beside the file (or in --report-dir):
-  NAME.VENDOR.done.EXT     rows imported, with the CRM's id
-  NAME.VENDOR.errors.EXT   rows that failed, with the reason in crmport_error:
-                           fix them in Excel and import that file again
-Blank rows are skipped. A journal (NAME.VENDOR.journal) records every row
-as it is sent: if the import is interrupted (Ctrl-C, network, sleep), run
-the same command again and it continues where it stopped, without sending
-any row twice. Rows that failed are tried again. --restart starts over.
+Every row ends in one of two reports beside the file (or in --report-dir),
+named after the whole file name; for kontakty.xlsx into Thulium:
+  kontakty.xlsx.thulium.done.xlsx     rows imported, with the CRM's id
+  kontakty.xlsx.thulium.errors.xlsx   rows that failed, with the reason in
+                                      crmport_error: fix them in Excel and
+                                      import that file again
+Blank rows are skipped. A journal (kontakty.xlsx.thulium.journal) records
+every row as it is sent: if the import is interrupted (Ctrl-C, network,
+sleep), run the same command again and it continues where it stopped,
+without sending any row twice. Rows that failed are tried again.
+--restart starts over; the earlier reports and journal are kept as
+numbered copies (kontakty.xlsx.thulium.done.1.xlsx, ...).
+
+One run of an import at a time: while it runs (a lock file,
+kontakty.xlsx.thulium.lock, is beside the journal) a second run of the
+same import is refused at once.
 
 --mode upsert looks each row up by the mapping's key: rows the CRM already
 holds with the same values are "unchanged", others are updated, new ones
@@ -87,7 +95,7 @@ const importExample = `  # try it with the built-in sandbox CRM, no account need
   crmport import --max-errors 5% -m salesman.yaml klienci.xlsx
 
   # import the fixed error report again
-  crmport import -m salesman.yaml klienci.salesman.errors.xlsx`
+  crmport import -m salesman.yaml klienci.xlsx.salesman.errors.xlsx`
 
 // newImportCmd builds `crmport import`; runF replaces runImport in tests.
 func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
@@ -148,11 +156,11 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	fl.IntVar(&opts.BatchSize, "batch-size", 0, "clients per request (default: the CRM's, SalesMan 100)")
 	fl.IntVar(&opts.Workers, "workers", 0, "requests in flight (default: the CRM's)")
 	fl.StringVar(&rateFlag, "rate", "", "requests per minute, e.g. 90/min (default: the CRM's pace, BaseLinker 90/min); 0 = unpaced")
-	fl.IntVar(&opts.Retries, "retries", retry.DefaultRetries, "retries of a failed request before the rows fail")
+	fl.IntVar(&opts.Retries, "retries", retry.DefaultRetries, "retries of a failed request before the rows fail (0 = none)")
 	fl.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "time limit of one request")
 	fl.StringVar(&maxErrors, "max-errors", "", "stop when more than N rows (e.g. 10) or P% of rows (e.g. 5%) fail")
 	fl.StringVar(&opts.ReportDir, "report-dir", "", "folder for the reports and the journal (default: the file's folder)")
-	fl.BoolVar(&opts.Restart, "restart", false, "start over: ignore the journal of an earlier run of this import")
+	fl.BoolVar(&opts.Restart, "restart", false, "start over: send every row again (the earlier run's reports and journal are kept as numbered copies)")
 	fl.BoolVar(&opts.ResumeChanged, "resume-changed", false, "after fixing the mapping or rows of the file, go on from the earlier run: rows already imported are skipped (changed ones are reported, not sent twice)")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "import into built-in emulators instead of a real CRM (no account needed; they start empty, so every run starts over)")
 	fl.BoolVar(&opts.JSON, "json", false, "print a JSON summary on stdout at the end")
@@ -237,11 +245,16 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	}
 	defer cleanup()
 
-	prog := newImportProgress(opts, vendorName, now)
-	policy := retry.Policy{Retries: opts.Retries, OnRetry: prog.Retrying}
-	if opts.Retries == 0 {
-		policy.Retries = -1
+	// One run of an import at a time, taken before the CRM is first asked
+	// anything: a second run sends nothing and touches no report.
+	lock, err := importer.Lock(opts.Input, opts.ReportDir, v.Name(), importDoing(opts, vendorName), now())
+	if err != nil {
+		return err
 	}
+	defer lock.Release()
+
+	prog := newImportProgress(opts, vendorName, now)
+	policy := retry.Policy{Retries: retry.Times(opts.Retries), OnRetry: prog.Retrying}
 	if opts.RateSet {
 		policy.Rate = opts.Rate
 		policy.Burst = 1
@@ -287,6 +300,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		Target:        f.importTarget(vendorName, opts.Sandbox),
 		MaxErrors:     opts.MaxErrors,
 		ReportDir:     opts.ReportDir,
+		Lock:          lock,
 		Progress:      prog,
 		Normalize:     importNormalizers[vendorName],
 		FieldTypes:    fieldTypes,
@@ -295,7 +309,10 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	}
 	sum, runErr := importer.Run(ctx, iopt)
 	prog.stop()
-	started := sum.Rows > 0 || sum.Reports.Journal != "" || errors.Is(runErr, importer.ErrSomeRowsFailed)
+	// A run that finished (even on a file with no data rows) or got as far
+	// as reading rows has a summary; one that could not start has only its
+	// error.
+	started := runErr == nil || sum.Rows > 0 || sum.Reports.Journal != "" || errors.Is(runErr, importer.ErrSomeRowsFailed)
 	if started || errors.Is(runErr, importer.ErrTooManyErrors) {
 		printImportSummary(opts, vendorName, info, sum, runErr)
 	}
@@ -313,6 +330,20 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		return withExitCode(exitRowsFailed, runErr)
 	}
 	return runErr
+}
+
+// importDoing says what an import run does, for the message a second run
+// of the same import shows: "importing contacts.csv into BaseLinker".
+func importDoing(opts *importOptions, vendor string) string {
+	name := filepath.Base(opts.Input)
+	where := vendorTitle(vendor)
+	if opts.Sandbox {
+		where = "the " + where + " sandbox"
+	}
+	if opts.DryRun {
+		return fmt.Sprintf("checking %s for %s (a dry run)", name, where)
+	}
+	return fmt.Sprintf("importing %s into %s", name, where)
 }
 
 // importNormalizers say how a vendor stores values, so that an upsert
@@ -375,8 +406,11 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 	if opts.Sandbox {
 		title += " sandbox"
 	}
+	noRows := s.Rows == 0 && runErr == nil
 	head := fmt.Sprintf("Imported %s into %s", filepath.Base(opts.Input), title)
 	switch {
+	case noRows && !s.DryRun:
+		head = fmt.Sprintf("Nothing imported from %s into %s", filepath.Base(opts.Input), title)
 	case s.DryRun:
 		head = fmt.Sprintf("Dry run of %s for %s (nothing was sent)", filepath.Base(opts.Input), title)
 	case errors.Is(runErr, importer.ErrTooManyErrors):
@@ -416,14 +450,28 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 	add(s.Failed, "failed")
 	add(s.Skipped, "blank (skipped)")
 	add(s.NotProcessed, "not processed")
-	if len(parts) == 0 {
-		parts = append(parts, "nothing to import")
+	if noRows {
+		fmt.Fprintf(w, "  %s\n", noDataRows(info))
+	} else {
+		if len(parts) == 0 {
+			parts = append(parts, "nothing to import")
+		}
+		rows := importPlural(s.Rows, "row", "rows")
+		if s.RestUnread {
+			rows += " read"
+		}
+		fmt.Fprintf(w, "  %s: %s\n", rows, strings.Join(parts, ", "))
 	}
-	rows := importPlural(s.Rows, "row", "rows")
-	if s.RestUnread {
-		rows += " read"
+	if s.RestartUndone {
+		fmt.Fprintln(w, "  nothing reached the CRM, so the earlier run's reports and journal are left as they were")
 	}
-	fmt.Fprintf(w, "  %s: %s\n", rows, strings.Join(parts, ", "))
+	if len(s.KeptAside) > 0 {
+		names := make([]string, len(s.KeptAside))
+		for i, p := range s.KeptAside {
+			names[i] = filepath.Base(p)
+		}
+		fmt.Fprintf(w, "  the earlier run's reports and journal are kept as %s\n", strings.Join(names, ", "))
+	}
 	if s.SandboxJournalSetAside {
 		fmt.Fprintln(w, "  the journal of an earlier sandbox rehearsal was set aside: this import started from the first row")
 	}
@@ -461,12 +509,22 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 		// out the good rows, so the original file is fixed and imported.
 		fmt.Fprintf(w, "Fix the %s listed in %s (the reason is in the column %s) in the original file %s, then run the same command without --dry-run:\n  %s\n",
 			importPlural(s.Failed, "row", "rows"), s.Reports.Errors, importer.ColError, opts.Input, importCommandLine(opts, vendor, opts.Input, false))
-	case s.DryRun && !tooMany:
+	case s.DryRun && !tooMany && !noRows:
 		fmt.Fprintf(w, "Run the same command without --dry-run to import:\n  %s\n", importCommandLine(opts, vendor, opts.Input, false))
 	case s.Failed > 0 && s.Reports.Errors != "" && !tooMany:
 		fmt.Fprintf(w, "Fix the %s in %s (the reason is in the column %s) and run:\n  %s\n",
 			importPlural(s.Failed, "row", "rows"), s.Reports.Errors, importer.ColError, importCommandLine(opts, vendor, s.Reports.Errors, false))
 	}
+}
+
+// noDataRows says that the input has a header but not one data row, and
+// what to check: a run that finds nothing must not look like one that
+// imported everything.
+func noDataRows(info sheet.Info) string {
+	if info.Format == "xlsx" && info.Sheet != "" {
+		return fmt.Sprintf("the file has a header but no data rows in the sheet %q: nothing to import (if the clients are on another sheet, choose it with --sheet NAME)", info.Sheet)
+	}
+	return "the file has a header but no data rows: nothing to import (is it the right file?)"
 }
 
 // notProcessedLine tells how many rows are in no report because the import

@@ -248,11 +248,11 @@ func TestImportErrorReportOfCp1250ReadsAsUTF8(t *testing.T) {
 	require.NoError(t, os.WriteFile(mp, bytes.Replace(src, []byte("encoding: auto"), []byte("encoding: windows-1250"), 1), 0o644))
 	r := runImportCmd(t.Context(), t, "thulium", sandbox.Options{}, "--sandbox", "--rate", "0", "-m", mp, in)
 	require.Equal(t, exitRowsFailed, r.code, r.errOut)
-	errPath := filepath.Join(dir, "klienci-pl.thulium.errors.csv")
+	errPath := filepath.Join(dir, "klienci-pl.csv.thulium.errors.csv")
 	r2 := runImportCmd(t.Context(), t, "thulium", sandbox.Options{}, "--sandbox", "--rate", "0", "-m", mp, errPath)
 	require.Equal(t, exitRowsFailed, r2.code, r2.errOut)
 	assert.Contains(t, r2.errOut, "read as utf-8")
-	rows := importReadCSV(t, filepath.Join(dir, "klienci-pl.thulium.errors.thulium.errors.csv"), ';')
+	rows := importReadCSV(t, filepath.Join(dir, "klienci-pl.csv.thulium.errors.csv.thulium.errors.csv"), ';')
 	require.Len(t, rows, 2)
 	assert.Equal(t, "Apteka Pod Orłem", rows[1][0], "no mojibake")
 	assert.Equal(t, "2", rows[1][importColumn(rows, importer.ColRow)])
@@ -266,8 +266,8 @@ func TestImportDryRun(t *testing.T) {
 	assert.Contains(t, r.errOut, "nothing was sent")
 	assert.Empty(t, r.fake.Records())
 	assert.Contains(t, r.out, `"journal":""`)
-	assert.NoFileExists(t, filepath.Join(filepath.Dir(in), "klienty-ru.salesman.journal"))
-	errPath := filepath.Join(filepath.Dir(in), "klienty-ru.salesman.errors.csv")
+	assert.NoFileExists(t, filepath.Join(filepath.Dir(in), "klienty-ru.csv.salesman.journal"))
+	errPath := filepath.Join(filepath.Dir(in), "klienty-ru.csv.salesman.errors.csv")
 	assert.FileExists(t, errPath)
 	mp := filepath.Join("..", "..", "samples", "salesman.yaml")
 	assert.Contains(t, r.errOut, "Fix the 1 row listed in "+errPath+" (the reason is in the column crmport_error) in the original file "+in+", then run the same command without --dry-run:\n  crmport import -m "+mp+" --sandbox "+in+"\n")
@@ -278,16 +278,23 @@ func TestImportDryRun(t *testing.T) {
 // e-mail) as a UTF-8 ";" CSV and a mapping for it.
 func importWriteContacts(t *testing.T, dir string, n int) (input, mapping string) {
 	t.Helper()
-	var b strings.Builder
-	b.WriteString("Firma;Telefon;E-mail\n")
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "Firma Testowa %04d;+48 600 %03d %03d;biuro%04d@firma.pl\n", i, i/1000, i%1000, i)
-	}
 	input = filepath.Join(dir, "kontakty.csv")
-	require.NoError(t, os.WriteFile(input, []byte(b.String()), 0o644))
+	importWriteContactRows(t, input, 1, n)
 	mapping = filepath.Join(dir, "kontakty.yaml")
 	require.NoError(t, os.WriteFile(mapping, []byte("vendor: salesman\nsource:\n  delimiter: \";\"\nfields:\n  title: Firma\n  phone: Telefon\n  mail_url: {column: E-mail, transform: [email]}\n"), 0o644))
 	return input, mapping
+}
+
+// importWriteContactRows writes the contacts first..last ("Firma Testowa
+// 0001", …) as a ";" CSV file at path.
+func importWriteContactRows(t *testing.T, path string, first, last int) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("Firma;Telefon;E-mail\n")
+	for i := first; i <= last; i++ {
+		fmt.Fprintf(&b, "Firma Testowa %04d;+48 600 %03d %03d;biuro%04d@firma.pl\n", i, i/1000, i%1000, i)
+	}
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
 }
 
 // importTitles counts the store's records by title.
@@ -389,7 +396,7 @@ func TestImportInterruptedThenResumed(t *testing.T) {
 	cancel()
 	require.Equal(t, exitInterrupted, code, errOut)
 	assert.Contains(t, errOut, "rows read but not processed, and the rest of the file was not read (the import was interrupted): run the same command again to continue — rows already done are skipped\n")
-	journal := filepath.Join(dir, "kontakty.salesman.journal")
+	journal := filepath.Join(dir, "kontakty.csv.salesman.journal")
 	require.FileExists(t, journal)
 	require.Less(t, len(fake.Records()), 300)
 
@@ -397,7 +404,7 @@ func TestImportInterruptedThenResumed(t *testing.T) {
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, errOut, "already done by an earlier run")
 	importAssertEachOnce(t, fake, 300)
-	done := importReadCSV(t, filepath.Join(dir, "kontakty.salesman.done.csv"), ';')
+	done := importReadCSV(t, filepath.Join(dir, "kontakty.csv.salesman.done.csv"), ';')
 	require.Len(t, done, 301, "the done report covers the whole file")
 	for i, d := range done[1:] {
 		assert.Equal(t, strconv.Itoa(i+2), d[0])
@@ -415,6 +422,38 @@ func TestImportHelperProcess(t *testing.T) {
 	os.Exit(int(run(context.Background(), f, strings.Split(args, "\x1f"))))
 }
 
+// syncBuffer is a bytes.Buffer a child process writes while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startCrmport starts `crmport args...` as a child process (this test
+// binary run as TestImportHelperProcess) with the CRMPORT_* variables in
+// env, collecting its stderr.
+func startCrmport(t *testing.T, env []string, args ...string) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestImportHelperProcess$")
+	cmd.Env = append(append(os.Environ(), env...), "CRMPORT_TEST_IMPORT_ARGS="+strings.Join(args, "\x1f"))
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill() }) // a test that failed half-way leaves no child behind
+	return cmd, &stderr
+}
+
 func TestImportKilledAndResumed(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a child process")
@@ -427,11 +466,7 @@ func TestImportKilledAndResumed(t *testing.T) {
 	fake := sb.Fakes()["salesman"]
 
 	args := []string{"import", "--rate", "0", "--batch-size", "10", "--workers", "2", "-m", mp, in}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestImportHelperProcess$")
-	cmd.Env = append(append(os.Environ(), sb.Env()...), "CRMPORT_TEST_IMPORT_ARGS="+strings.Join(args, "\x1f"))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	require.NoError(t, cmd.Start())
+	cmd, stderr := startCrmport(t, sb.Env(), args...)
 	deadline := time.Now().Add(20 * time.Second)
 	for len(fake.Records()) < 100 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
@@ -441,9 +476,13 @@ func TestImportKilledAndResumed(t *testing.T) {
 	before := len(fake.Records())
 	require.GreaterOrEqual(t, before, 100, stderr.String())
 	require.Less(t, before, 400, "killed mid-run")
-	journal, err := os.ReadFile(filepath.Join(dir, "kontakty.salesman.journal"))
+	journal, err := os.ReadFile(filepath.Join(dir, "kontakty.csv.salesman.journal"))
 	require.NoError(t, err)
 	assert.Contains(t, string(journal), `"inflight"`)
+	// The killed run's lock file and its holder's description are left
+	// behind; they do not stop the next run (the OS lock died with it).
+	require.FileExists(t, filepath.Join(dir, "kontakty.csv.salesman.lock"))
+	require.FileExists(t, filepath.Join(dir, "kontakty.csv.salesman.lock.info"))
 
 	ios, _, out, errOut := iostreams.Test()
 	env := map[string]string{}
@@ -459,8 +498,9 @@ func TestImportKilledAndResumed(t *testing.T) {
 	require.NoError(t, json.Unmarshal(out.Bytes(), &js))
 	assert.EqualValues(t, 400, js["rows"])
 	assert.EqualValues(t, 400, js["created"])
-	done := importReadCSV(t, filepath.Join(dir, "kontakty.salesman.done.csv"), ';')
+	done := importReadCSV(t, filepath.Join(dir, "kontakty.csv.salesman.done.csv"), ';')
 	require.Len(t, done, 401, "the done report covers the whole file after the resume")
+	assert.NoFileExists(t, filepath.Join(dir, "kontakty.csv.salesman.lock"), "a finished run removes its lock file")
 }
 
 func TestImportFatalCredentials(t *testing.T) {
@@ -593,7 +633,7 @@ func TestImportMaxErrorsStopsEarly(t *testing.T) {
 	}
 	assert.Contains(t, r.errOut, fmt.Sprintf("  %d rows not processed (the import stopped early): fix the mapping or data, then run the same command again with --resume-changed — rows already done are skipped\n", 200-failed))
 	assert.Empty(t, r.fake.Records())
-	assert.FileExists(t, filepath.Join(dir, "kontakty.salesman.journal"))
+	assert.FileExists(t, filepath.Join(dir, "kontakty.csv.salesman.journal"))
 }
 
 func TestImportFlagAndFileErrors(t *testing.T) {
@@ -643,7 +683,7 @@ func TestImportRowWithMoreCellsThanHeaders(t *testing.T) {
 	assert.Contains(t, r.out, `"created":7,`)
 	assert.Contains(t, r.out, `"failed":1,`)
 	assert.Equal(t, 0, importTitles(t, r.fake)["Firma Testowa 0006"], "the row is not sent without its extra cells")
-	rows := importReadCSV(t, filepath.Join(dir, "kontakty.salesman.errors.csv"), ';')
+	rows := importReadCSV(t, filepath.Join(dir, "kontakty.csv.salesman.errors.csv"), ';')
 	require.Len(t, rows, 2)
 	assert.Equal(t, "7", rows[1][importColumn(rows, importer.ColRow)])
 	assert.Equal(t, `row 7 has 2 more cells than there are headers ("EXTRA", "MORE"): add headers for them or remove them`,
@@ -658,7 +698,7 @@ func TestImportSummaryNamesTheErrorReportAsGiven(t *testing.T) {
 	require.NoError(t, os.WriteFile(in, bytes.Replace(data, []byte("biuro0002@firma.pl"), []byte("biuro0002@"), 1), 0o644))
 	r := runImportCmd(t.Context(), t, "salesman", sandbox.Options{}, "--sandbox", "--rate", "0", "-m", mp, in)
 	require.Equal(t, exitRowsFailed, r.code, r.errOut)
-	errPath := filepath.Join(dir, "kontakty.salesman.errors.csv")
+	errPath := filepath.Join(dir, "kontakty.csv.salesman.errors.csv")
 	assert.Contains(t, r.errOut, "  errors:  "+errPath+"\n")
 	assert.Contains(t, r.errOut, "Fix the 1 row in "+errPath+" (the reason is in the column crmport_error) and run:\n  crmport import -m "+mp+" --sandbox "+errPath+"\n")
 }

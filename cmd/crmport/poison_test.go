@@ -68,7 +68,7 @@ func TestImportIsolatesAPoisonousRecord(t *testing.T) {
 		assert.NotContains(t, title, "POISON")
 	}
 
-	report := importReadCSV(t, filepath.Join(dir, "klienci.salesman.errors.csv"), ';')
+	report := importReadCSV(t, filepath.Join(dir, "klienci.csv.salesman.errors.csv"), ';')
 	require.Len(t, report, 2, "only the poisonous row fails")
 	assert.Equal(t, []string{"Firma", "Telefon", "crmport_row", "crmport_error"}, report[0])
 	assert.Equal(t, "Trucizna POISON Sp. z o.o.", report[1][0])

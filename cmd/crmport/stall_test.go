@@ -88,7 +88,7 @@ func TestRerunAfterTheCRMRefusedRow2Of3000(t *testing.T) {
 	fake.Inject(crm.Fault{Op: "client/add.list", Match: "biuro0001", Code: "html", Times: 1000})
 	dir := t.TempDir()
 	in, mp := importWriteContacts(t, dir, 3000)
-	args := []string{"--rate", "0", "--retries", "0", "-q", "-m", mp, in}
+	args := []string{"--rate", "0", "--retries", "1", "-q", "-m", mp, in}
 	code, stderr := importWithin(t, env, args...)
 	require.Equal(t, exitRowsFailed, code, stderr)
 	assert.Contains(t, stderr, "2999 created, 1 failed")

@@ -242,7 +242,7 @@ func testAuthFatal(t *testing.T, opt Opt) {
 // fastPolicy retries quickly: tiny back-off, Retry-After shortened.
 func fastPolicy() retry.Policy {
 	return retry.Policy{
-		Rate: rate.Inf, Retries: 30, Budget: -1, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond,
+		Rate: rate.Inf, Retries: retry.Times(30), Budget: -1, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond,
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			d = min(d, 5*time.Millisecond)
 			tm := time.NewTimer(d)

@@ -38,7 +38,7 @@ func TestDoRetriesAndShares(t *testing.T) {
 
 func TestWithRetriesCapsRetries(t *testing.T) {
 	m := &mock{}
-	v := Wrap(m, Policy{Retries: 5, Sleep: func(context.Context, time.Duration) error { return nil }})
+	v := Wrap(m, Policy{Retries: Times(5), Sleep: func(context.Context, time.Duration) error { return nil }})
 	d := v.(Doer)
 	calls := 0
 	fail := func(context.Context) error {
@@ -50,4 +50,17 @@ func TestWithRetriesCapsRetries(t *testing.T) {
 	calls = 0
 	require.Error(t, d.Do(WithRetries(context.Background(), 50), "x", fail))
 	assert.Equal(t, 6, calls, "never more than the policy allows")
+}
+
+func TestMayResend(t *testing.T) {
+	m := &mock{}
+	ctx := t.Context()
+	assert.True(t, MayResend(ctx, m), "a vendor not made by Wrap: the caller decides")
+	assert.True(t, MayResend(ctx, Wrap(m, Policy{})), "default retries")
+	assert.True(t, MayResend(ctx, Wrap(m, Policy{Retries: Times(2)})))
+	assert.False(t, MayResend(ctx, Wrap(m, Policy{Retries: NoRetries})))
+	assert.False(t, MayResend(WithRetries(ctx, 0), Wrap(m, Policy{Retries: Times(3)})), "capped by the context")
+	assert.False(t, MayResend(WithRetries(ctx, 1), Wrap(m, Policy{Retries: NoRetries})), "the context never raises the policy")
+	assert.Equal(t, DefaultRetries, Count{}.N(), "the zero value is the default")
+	assert.Equal(t, 0, Times(-3).N())
 }

@@ -53,9 +53,10 @@ type Policy struct {
 	Rate rate.Limit
 	// Burst is the limiter burst. 0 uses Capabilities().Burst, or 1.
 	Burst int
-	// Retries is the maximum number of retries of one call. 0 means
-	// DefaultRetries; a negative value disables retries.
-	Retries int
+	// Retries is the maximum number of retries of one call: Times(n), or
+	// NoRetries for exactly one attempt. The zero value (not set) means
+	// DefaultRetries.
+	Retries Count
 	// BaseDelay is the first back-off ceiling (doubled on every retry).
 	// 0 means DefaultBaseDelay.
 	BaseDelay time.Duration
@@ -78,6 +79,29 @@ type Policy struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Jitter returns a random duration in [0, max] (default: uniform).
 	Jitter func(max time.Duration) time.Duration
+}
+
+// Count is a number of retries that tells "not set" (the zero value, which
+// means DefaultRetries) from an explicit 0, so that `--retries 0` cannot turn
+// into the default by accident. Make one with Times or use NoRetries.
+type Count struct {
+	n   int
+	set bool
+}
+
+// Times returns a Count of n retries per call; n <= 0 means none (one
+// attempt).
+func Times(n int) Count { return Count{n: max(n, 0), set: true} }
+
+// NoRetries makes every call exactly once: a failure is returned at once.
+var NoRetries = Times(0)
+
+// N returns the number of retries, DefaultRetries when c was not set.
+func (c Count) N() int {
+	if !c.set {
+		return DefaultRetries
+	}
+	return c.n
 }
 
 // ErrBudgetExhausted is wrapped by the error returned when the run's retry
@@ -141,9 +165,6 @@ func newVendor(v crm.Vendor, p Policy) *Vendor {
 	}
 	if p.Burst <= 0 {
 		p.Burst = 1
-	}
-	if p.Retries == 0 {
-		p.Retries = DefaultRetries
 	}
 	if p.BaseDelay <= 0 {
 		p.BaseDelay = DefaultBaseDelay
@@ -417,12 +438,12 @@ func (w *Vendor) pace(ctx context.Context) error {
 // backoff spends one retry (of the call and of the run's budget), tells
 // OnRetry and waits. It returns the error to give up with, or nil.
 func (w *Vendor) backoff(ctx context.Context, op string, attempt int, err error) error {
-	limit := w.p.Retries
-	if n, ok := ctx.Value(retriesKey{}).(int); ok && n < limit {
-		limit = n
-	}
-	if limit < 0 || attempt >= limit {
-		return fmt.Errorf("gave up after %d retries (the vendor kept failing; try again later): %w", max(attempt, 0), err)
+	limit := w.Retries(ctx)
+	if attempt >= limit {
+		if attempt == 0 {
+			return fmt.Errorf("failed, and no retry is allowed (retries are set to 0): %w", err)
+		}
+		return fmt.Errorf("gave up after %d retries (the vendor kept failing; try again later): %w", attempt, err)
 	}
 	if w.limited && w.budget.Add(-1) < 0 {
 		return fmt.Errorf("%w: all %d retries allowed for this run are used up, so the vendor is failing too often; try again later: %w", ErrBudgetExhausted, w.p.Budget, err)

@@ -229,12 +229,15 @@ func TestNoRetryOnPermanentErrors(t *testing.T) {
 func TestGivesUpAfterRetries(t *testing.T) {
 	tests := []struct {
 		name    string
-		retries int
+		retries Count
 		calls   int
+		says    string
 	}{
-		{"default five", 0, 6},
-		{"two", 2, 3},
-		{"disabled", -1, 1},
+		{"default five", Count{}, 6, "gave up after 5 retries"},
+		{"two", Times(2), 3, "gave up after 2 retries"},
+		{"none", NoRetries, 1, "no retry is allowed"},
+		{"explicit zero", Times(0), 1, "no retry is allowed"},
+		{"negative is none", Times(-1), 1, "no retry is allowed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -247,7 +250,7 @@ func TestGivesUpAfterRetries(t *testing.T) {
 			require.Error(t, err)
 			assert.ErrorIs(t, err, orig)
 			assert.Equal(t, crm.KindRetryable, crm.KindOf(err))
-			assert.Contains(t, err.Error(), "gave up after")
+			assert.Contains(t, err.Error(), tt.says)
 			assert.Equal(t, tt.calls, m.n("list"))
 		})
 	}
@@ -257,7 +260,7 @@ func TestBackoffCappedByMaxDelay(t *testing.T) {
 	c := newClock(true)
 	m := &mock{listFn: func(context.Context, crm.ListQuery, string) (crm.Page, error) { return crm.Page{}, retryable("500") }}
 	p := fast(c)
-	p.Retries = 5
+	p.Retries = Times(5)
 	p.BaseDelay = time.Second
 	p.MaxDelay = 5 * time.Second
 	_, err := Wrap(m, p).List(t.Context(), crm.ListQuery{}, "")
@@ -268,7 +271,7 @@ func TestBackoffCappedByMaxDelay(t *testing.T) {
 func TestDefaultJitterWithinCeiling(t *testing.T) {
 	c := newClock(true)
 	m := &mock{listFn: func(context.Context, crm.ListQuery, string) (crm.Page, error) { return crm.Page{}, retryable("500") }}
-	p := Policy{Rate: rate.Inf, Now: c.Now, Sleep: c.Sleep, Retries: 4, BaseDelay: time.Second}
+	p := Policy{Rate: rate.Inf, Now: c.Now, Sleep: c.Sleep, Retries: Times(4), BaseDelay: time.Second}
 	_, err := Wrap(m, p).List(t.Context(), crm.ListQuery{}, "")
 	require.Error(t, err)
 	sl := c.slept()
@@ -310,7 +313,7 @@ func TestBudgetExhausted(t *testing.T) {
 	orig := retryable("429")
 	m := &mock{listFn: func(context.Context, crm.ListQuery, string) (crm.Page, error) { return crm.Page{}, orig }}
 	p := fast(c)
-	p.Retries = 10
+	p.Retries = Times(10)
 	p.Budget = 3
 	w := Wrap(m, p)
 

@@ -1,0 +1,367 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"unicode/utf8"
+
+	"github.com/spf13/cobra"
+
+	"github.com/crmport/crmport/internal/iostreams"
+	"github.com/crmport/crmport/sheet"
+)
+
+func init() { extraCommands = append(extraCommands, newPreviewCmd) }
+
+// previewOptions are the inputs of `crmport preview`.
+type previewOptions struct {
+	IO        *iostreams.IOStreams
+	File      string
+	Rows      int
+	RowsSet   bool
+	JSON      bool
+	Sheet     string
+	Encoding  string
+	Delimiter string
+	HeaderRow int
+}
+
+func newPreviewCmd(f *factory) *cobra.Command {
+	opts := &previewOptions{IO: f.IOStreams}
+	cmd := &cobra.Command{
+		Use:   "preview FILE",
+		Short: "Show what crmport reads from a spreadsheet, before any mapping",
+		Long: `Show how crmport reads a CSV or XLSX file: its format, encoding (and how
+sure the guess is), delimiter, the sheet read (and the other sheets), the
+header row and any title rows above it, then the first rows as a table.
+Run it when an import surprises you: what you see here is exactly what
+import and 'mapping init' get.
+
+With --json it prints one JSON object per line instead: first the file's
+facts ("type":"file"), then every row ("type":"row") with each cell's text
+and kind (text, number, date, time, bool, empty).`,
+		Example: `  crmport preview samples/klienci-pl.csv
+  crmport preview --rows 5 samples/klienci-pl.csv
+  crmport preview --json samples/klienci-pl.csv`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File = args[0]
+			opts.RowsSet = cmd.Flags().Changed("rows")
+			if opts.Rows < 0 {
+				return flagErrorf("--rows %d: give a number of rows, 1 or more (0 = all)", opts.Rows)
+			}
+			if opts.HeaderRow < 0 {
+				return flagErrorf("--header-row %d: give the row number of the headers, 1 or more", opts.HeaderRow)
+			}
+			return runPreview(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().IntVar(&opts.Rows, "rows", 10, "how many data rows to show (0 = all; --json shows all unless set)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the file's facts and its rows as JSON lines, each cell with its kind")
+	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the first with data)")
+	cmd.Flags().StringVar(&opts.Encoding, "encoding", "", "CSV: the file's encoding, e.g. windows-1250 (default: detected)")
+	cmd.Flags().StringVar(&opts.Delimiter, "delimiter", "", "CSV: the delimiter, e.g. ';' or tab (default: detected)")
+	cmd.Flags().IntVar(&opts.HeaderRow, "header-row", 0, "the row number of the headers (default: found automatically)")
+	return cmd
+}
+
+// previewFile is the first JSON line of `preview --json`: what was read, how.
+type previewFile struct {
+	Type      string   `json:"type"` // "file"
+	File      string   `json:"file"`
+	Format    string   `json:"format"`
+	Encoding  string   `json:"encoding,omitempty"`
+	Detected  bool     `json:"encoding_detected,omitempty"`
+	Delimiter string   `json:"delimiter,omitempty"`
+	Sheet     string   `json:"sheet,omitempty"`
+	HeaderRow int      `json:"header_row"`
+	Header    []string `json:"header"`
+}
+
+// previewCell is one cell of a `preview --json` row.
+type previewCell struct {
+	Text string `json:"text"`
+	Kind string `json:"kind"`
+}
+
+// previewRow is one row line of `preview --json`.
+type previewRow struct {
+	Type  string        `json:"type"` // "row"
+	Row   int           `json:"row"`
+	Cells []previewCell `json:"cells"`
+	Blank bool          `json:"blank,omitempty"`
+	Extra []previewCell `json:"extra,omitempty"`
+	Error string        `json:"error,omitempty"`
+}
+
+func runPreview(ctx context.Context, opts *previewOptions) error {
+	delim, err := parseDelimiter(opts.Delimiter)
+	if err != nil {
+		return err
+	}
+	src, err := sheet.Open(ctx, opts.File, sheet.Options{Sheet: opts.Sheet, Encoding: opts.Encoding, Delimiter: delim, HeaderRow: opts.HeaderRow})
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	limit := opts.Rows
+	if opts.JSON && !opts.RowsSet {
+		limit = 0
+	}
+	if opts.JSON {
+		return previewJSON(opts.IO.Out, opts.File, src, limit)
+	}
+	return previewText(opts.IO, opts.File, src, limit)
+}
+
+func kindName(k sheet.CellKind) string {
+	switch k {
+	case sheet.KindText:
+		return "text"
+	case sheet.KindNumber:
+		return "number"
+	case sheet.KindDate:
+		return "date"
+	case sheet.KindBool:
+		return "bool"
+	}
+	return "empty"
+}
+
+func previewCells(cells []sheet.Cell) []previewCell {
+	out := make([]previewCell, len(cells))
+	for i, c := range cells {
+		out[i] = previewCell{Text: c.Text, Kind: kindName(c.Kind)}
+	}
+	return out
+}
+
+func delimiterName(r rune) string {
+	switch r {
+	case 0:
+		return ""
+	case '\t':
+		return "tab"
+	}
+	return string(r)
+}
+
+// nextPreviewRow reads one row; a row error becomes part of the row.
+func nextPreviewRow(src sheet.Source) (previewRow, error) {
+	row, err := src.Next()
+	if err != nil {
+		var rowErr *sheet.RowError
+		if !errors.As(err, &rowErr) {
+			return previewRow{}, err
+		}
+		return previewRow{Type: "row", Row: rowErr.Line, Cells: previewCells(rowErr.Cells), Error: rowErr.Err.Error()}, nil
+	}
+	return previewRow{Type: "row", Row: row.Line, Cells: previewCells(row.Cells), Blank: row.Blank, Extra: previewCells(row.Extra)}, nil
+}
+
+func previewJSON(w io.Writer, file string, src sheet.Source, limit int) error {
+	info := src.Info()
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	head := previewFile{Type: "file", File: file, Format: info.Format, Encoding: info.Encoding, Detected: info.Detected,
+		Delimiter: delimiterName(info.Delimiter), Sheet: info.Sheet, HeaderRow: info.HeaderLine, Header: src.Header()}
+	if err := enc.Encode(head); err != nil {
+		return err
+	}
+	for n := 0; limit == 0 || n < limit; n++ {
+		row, err := nextPreviewRow(src)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w", filepath.Base(file), err)
+		}
+		if len(row.Extra) == 0 {
+			row.Extra = nil
+		}
+		if err := enc.Encode(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// previewCellWidth is how many characters of a cell the table shows.
+const previewCellWidth = 24
+
+func previewText(ios *iostreams.IOStreams, file string, src sheet.Source, limit int) error {
+	info := src.Info()
+	w := ios.Out
+	fmt.Fprintf(w, "File:       %s\n", file)
+	switch info.Format {
+	case "csv":
+		fmt.Fprintf(w, "Format:     CSV (text)\n")
+		how := "given"
+		if info.Detected {
+			how = "detected"
+		}
+		fmt.Fprintf(w, "Encoding:   %s (%s)\n", info.Encoding, how)
+		fmt.Fprintf(w, "Delimiter:  %s\n", describeDelimiter(info.Delimiter))
+	case "xlsx":
+		fmt.Fprintf(w, "Format:     XLSX (Excel workbook)\n")
+		fmt.Fprintf(w, "Sheet:      %s\n", info.Sheet)
+	}
+	header := src.Header()
+	fmt.Fprintf(w, "Header:     row %d, %d columns\n", info.HeaderLine, len(header))
+
+	var rows []previewRow
+	more := false
+	for limit == 0 || len(rows) < limit {
+		row, err := nextPreviewRow(src)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w", filepath.Base(file), err)
+		}
+		rows = append(rows, row)
+	}
+	if limit != 0 && len(rows) == limit {
+		if _, err := src.Next(); !errors.Is(err, io.EOF) {
+			more = true
+		}
+	}
+	fmt.Fprintln(w)
+	if len(rows) == 0 {
+		fmt.Fprintln(w, "The file has a header but no data rows.")
+		return nil
+	}
+	width := ios.TerminalWidth()
+	if !ios.IsStdoutTTY() {
+		width = 0
+	}
+	if width > 0 && tableWidth(header, rows) > width {
+		writeRecords(w, header, rows)
+	} else {
+		writeTable(w, header, rows)
+	}
+	if more {
+		fmt.Fprintf(w, "\nShowing the first %d data rows; --rows N shows more, --rows 0 all of them.\n", limit)
+	}
+	return nil
+}
+
+func describeDelimiter(r rune) string {
+	switch r {
+	case ';':
+		return `";" (semicolon)`
+	case ',':
+		return `"," (comma)`
+	case '\t':
+		return "tab"
+	case '|':
+		return `"|" (pipe)`
+	}
+	return strconv.QuoteRune(r)
+}
+
+// shortCell makes a cell fit one table cell: line breaks and tabs shown as
+// symbols, long text cut with "…".
+func shortCell(s string) string {
+	s = strings.NewReplacer("\r\n", "⏎", "\n", "⏎", "\r", "⏎", "\t", "→").Replace(s)
+	if utf8.RuneCountInString(s) > previewCellWidth {
+		r := []rune(s)
+		s = string(r[:previewCellWidth-1]) + "…"
+	}
+	return s
+}
+
+func rowTexts(row previewRow, columns int) []string {
+	out := make([]string, 0, columns+1)
+	out = append(out, strconv.Itoa(row.Row))
+	for i := 0; i < columns; i++ {
+		t := ""
+		if i < len(row.Cells) {
+			t = shortCell(row.Cells[i].Text)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func rowNote(row previewRow) string {
+	switch {
+	case row.Error != "":
+		return "error: " + row.Error
+	case len(row.Extra) > 0:
+		return fmt.Sprintf("%d cells past the last header column", len(row.Extra))
+	case row.Blank:
+		return "blank row (skipped by import)"
+	}
+	return ""
+}
+
+func tableWidth(header []string, rows []previewRow) int {
+	widths := make([]int, len(header)+1)
+	widths[0] = 5
+	for i, h := range header {
+		widths[i+1] = utf8.RuneCountInString(shortCell(h))
+	}
+	for _, r := range rows {
+		for i, t := range rowTexts(r, len(header)) {
+			widths[i] = max(widths[i], utf8.RuneCountInString(t))
+		}
+	}
+	total := 0
+	for _, n := range widths {
+		total += n + 2
+	}
+	return total
+}
+
+func writeTable(w io.Writer, header []string, rows []previewRow) {
+	var buf strings.Builder
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+	head := []string{"row"}
+	for _, h := range header {
+		head = append(head, shortCell(h))
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for _, r := range rows {
+		line := strings.Join(rowTexts(r, len(header)), "\t") + "\t"
+		if note := rowNote(r); note != "" {
+			line += note
+		}
+		fmt.Fprintln(tw, line)
+	}
+	_ = tw.Flush()
+	for l := range strings.Lines(buf.String()) {
+		fmt.Fprintln(w, strings.TrimRight(l, " \n"))
+	}
+}
+
+// writeRecords shows each row as "column  value" lines, for files too wide
+// for the terminal.
+func writeRecords(w io.Writer, header []string, rows []previewRow) {
+	for i, r := range rows {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "row %d", r.Row)
+		if note := rowNote(r); note != "" {
+			fmt.Fprintf(w, " (%s)", note)
+		}
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for c, h := range header {
+			v := ""
+			if c < len(r.Cells) {
+				v = r.Cells[c].Text
+			}
+			fmt.Fprintf(tw, "  %s\t%s\n", shortCell(h), strings.NewReplacer("\n", "⏎", "\r", "").Replace(v))
+		}
+		_ = tw.Flush()
+	}
+}
