@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/internal/bug"
 	"github.com/crmport/crmport/sheet"
 )
 
@@ -189,17 +190,23 @@ func fetchPages(ctx context.Context, v crm.Vendor, q crm.ListQuery) (<-chan fetc
 				return false
 			}
 		}
-		cursor := ""
-		for {
-			if err := ctx.Err(); err != nil {
-				send(fetched{err: err, ctxErr: true})
-				return
+		// A panic (a bug) while reading a page ends the export with an
+		// error, as a failed page does, instead of crashing the process.
+		if err := bug.Catch(func() error {
+			cursor := ""
+			for {
+				if err := ctx.Err(); err != nil {
+					send(fetched{err: err, ctxErr: true})
+					return nil
+				}
+				page, err := v.List(fctx, q, cursor)
+				if !send(fetched{page: page, err: err}) || err != nil || page.Next == "" {
+					return nil
+				}
+				cursor = page.Next
 			}
-			page, err := v.List(fctx, q, cursor)
-			if !send(fetched{page: page, err: err}) || err != nil || page.Next == "" {
-				return
-			}
-			cursor = page.Next
+		}); err != nil {
+			send(fetched{err: err})
 		}
 	}()
 	return out, func() {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/internal/bug"
 	"github.com/crmport/crmport/sheet"
 )
 
@@ -283,4 +284,21 @@ func TestRunCancelledWhileReading(t *testing.T) {
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.LessOrEqual(t, sum.Rows, 3)
+}
+
+// A panic (a bug) in the goroutine reading pages ends the export with a
+// *bug.Error after the rows already written, instead of crashing.
+func TestRunPanicWhileReadingIsAnError(t *testing.T) {
+	v := &hookVendor{pagedVendor: &pagedVendor{recs: records(9), pageSize: 3}, before: func(_ context.Context, call int) error {
+		if call == 2 {
+			panic("list bug")
+		}
+		return nil
+	}}
+	sink := &memSink{}
+	sum, err := Run(context.Background(), Options{Vendor: v, Fields: testFields, Sink: sink})
+	var be *bug.Error
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, "read page 2 of mock clients: internal error: list bug (this is a bug)", err.Error())
+	assert.Equal(t, 3, sum.Rows)
 }

@@ -161,6 +161,8 @@ type memVendor struct {
 	mu       sync.Mutex
 	store    map[string]crm.Record // id -> record
 	order    []string
+	byEmail  map[string]string // lower-case e-mail -> first id, while edited is false
+	edited   bool              // Update ran: e-mails may have changed, byEmail is not trusted
 	nextID   int
 	batch    int
 	calls    int
@@ -176,7 +178,7 @@ type memVendor struct {
 }
 
 func newMemVendor(batch int) *memVendor {
-	return &memVendor{store: map[string]crm.Record{}, batch: batch, rnd: rand.New(rand.NewPCG(1, 2))}
+	return &memVendor{store: map[string]crm.Record{}, byEmail: map[string]string{}, batch: batch, rnd: rand.New(rand.NewPCG(1, 2))}
 }
 
 func (v *memVendor) Name() string { return "mem" }
@@ -229,6 +231,9 @@ func (v *memVendor) Create(ctx context.Context, recs []crm.Record) ([]crm.Result
 		id := strconv.Itoa(v.nextID)
 		v.store[id] = r.Clone()
 		v.order = append(v.order, id)
+		if k := strings.ToLower(text(r["email"])); v.byEmail[k] == "" {
+			v.byEmail[k] = id
+		}
 		v.creates++
 		res[i] = crm.Result{Status: crm.StatusCreated, ID: id}
 	}
@@ -245,6 +250,9 @@ func (v *memVendor) Create(ctx context.Context, recs []crm.Record) ([]crm.Result
 }
 
 func (v *memVendor) findLocked(r crm.Record) string {
+	if !v.edited {
+		return v.byEmail[strings.ToLower(text(r["email"]))]
+	}
 	for _, id := range v.order {
 		if strings.EqualFold(text(v.store[id]["email"]), text(r["email"])) {
 			return id
@@ -265,6 +273,7 @@ func (v *memVendor) Find(ctx context.Context, r crm.Record) (string, crm.Record,
 func (v *memVendor) Update(ctx context.Context, recs []crm.Record) ([]crm.Result, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	v.edited = true
 	res := make([]crm.Result, len(recs))
 	for i, r := range recs {
 		id := text(r["id"])

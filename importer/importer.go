@@ -63,6 +63,7 @@ import (
 	"time"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/internal/bug"
 	"github.com/crmport/crmport/sheet"
 )
 
@@ -179,7 +180,9 @@ type run struct {
 // summary and: nil when every row is done; an error wrapping
 // ErrSomeRowsFailed when some rows failed (in the error report); one
 // wrapping ErrTooManyErrors when MaxErrors stopped it; ctx's error when
-// interrupted (the journal is saved); any other error when the import could
+// interrupted (the journal is saved); a *bug.Error when a bug panicked on
+// one of the run's goroutines (the run stops as if interrupted, and the
+// journal is saved: Saved says so); any other error when the import could
 // not run or the vendor refused the account.
 func Run(ctx context.Context, opt Options) (Summary, error) {
 	if opt.Now == nil {
@@ -206,7 +209,13 @@ func Run(ctx context.Context, opt Options) (Summary, error) {
 	} else if opt.Lock.Path() != lockPath {
 		return Summary{}, fmt.Errorf("importer: Options.Lock holds %s, not this import's %s", opt.Lock.Path(), lockPath)
 	}
-	sum, err := r.execute(ctx)
+	// A panic outside the pipeline's own recovery (opening the journal,
+	// closing the reports) still ends as an error, not a crash.
+	err = bug.Catch(func() error {
+		_, err := r.execute(ctx) // execute returns r.sum, which a panic leaves as far as it got
+		return err
+	})
+	sum := r.sum
 	sum.Elapsed = opt.Now().Sub(start)
 	if opt.Progress != nil {
 		opt.Progress.Finish(sum)
@@ -337,10 +346,14 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 
 	var readErr error
 	if opt.DryRun {
-		readErr = r.readAll(ctx, src, binder, func(it *item) error { r.finish(it); return nil })
+		_, readErr = r.catchReader(func() error {
+			return r.readAll(ctx, src, binder, func(it *item) error { r.finish(it); return nil })
+		})
 	} else {
 		readErr = r.pipeline(ctx, src, binder)
 	}
+	var crash *bug.Error
+	errors.As(readErr, &crash)
 	if readErr != nil || r.stopErr != nil {
 		r.countRest(ctx, src)
 	}
@@ -382,6 +395,14 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	r.sum.FirstErrors = r.firstErrors
 
 	switch {
+	case crash != nil:
+		// The workers are stopped and every row they finished is in the
+		// journal, so the run can be resumed.
+		out := *crash
+		if r.reports.Journal != "" && jErr == nil {
+			out.Saved = "the journal is saved"
+		}
+		return r.sum, &out
 	case readErr != nil && (errors.Is(readErr, context.Canceled) || errors.Is(readErr, context.DeadlineExceeded)):
 		if r.reports.Journal != "" {
 			return r.sum, fmt.Errorf("interrupted; the journal %s is saved: run the same command again to resume: %w", r.reports.Journal, readErr)
@@ -476,6 +497,11 @@ func (r *run) openJournal(ctx context.Context) error {
 			if p.done() && p.hash != "" {
 				r.movedFrom[p.hash] = p.id
 			}
+		}
+	}
+	if priors != nil {
+		if err := cutTornTail(path); err != nil {
+			return err
 		}
 	}
 	r.jr, err = openJournal(path, h, priors == nil, r.opt.Now)
@@ -691,11 +717,20 @@ func rowMessage(err error) string {
 
 // pipeline runs a real import: this goroutine reads and batches, workers
 // send, a writer finishes rows in input order.
+//
+// It cannot stall, whatever the mix of rows and the sizes. The writer waits
+// only for a row in the ordered buffer; a row to send is either in pending
+// or in a batch handed to the workers, which finish it (or see the run
+// cancelled) without waiting for the reader or the writer. The reader
+// blocks in two places: handing a batch to the workers, which frees as
+// they finish; and putting a row into a full ordered buffer, which it does
+// only after handing out pending, so then every row the writer can be
+// waiting for is with a worker, finishes, and the writer makes room.
 func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error {
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 
-	ordered := make(chan *item, r.batch*(r.workers*4+2)+64)
+	ordered := make(chan *item, orderedBuffer(r.batch, r.workers))
 	work := make(chan []*item, r.workers)
 
 	var wg sync.WaitGroup
@@ -707,7 +742,7 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 				if ctx.Err() != nil {
 					continue
 				}
-				if err := r.process(ctx, batch); err != nil {
+				if err := bug.Catch(func() error { return r.process(ctx, batch) }); err != nil {
 					cancel(err)
 				}
 			}
@@ -716,15 +751,21 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 	writerDone := make(chan struct{})
 	go func() {
 		defer close(writerDone)
-		for it := range ordered {
-			select {
-			case <-it.done:
-			case <-ctx.Done():
-				for range ordered { //nolint:revive // drain so the reader never blocks
+		err := bug.Catch(func() error {
+			for it := range ordered {
+				select {
+				case <-it.done:
+				case <-ctx.Done():
+					return nil
 				}
-				return
+				r.finish(it)
 			}
-			r.finish(it)
+			return nil
+		})
+		if err != nil {
+			cancel(err)
+		}
+		for range ordered { //nolint:revive // drain so the reader never blocks
 		}
 	}()
 
@@ -742,11 +783,22 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 			return context.Cause(ctx)
 		}
 	}
-	readErr := r.readAll(ctx, src, b, func(it *item) error {
+	emit := func(it *item) error {
 		select {
 		case ordered <- it:
-		case <-ctx.Done():
-			return context.Cause(ctx)
+		default:
+			// The buffer is full, and the writer may be waiting for a row
+			// of the partial batch (rows that need no sending filled the
+			// buffer behind it): hand that batch out before waiting, so
+			// every row the writer can wait for is with a worker.
+			if err := flush(); err != nil {
+				return err
+			}
+			select {
+			case ordered <- it:
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
 		}
 		if it.done != closedDone {
 			pending = append(pending, it)
@@ -755,7 +807,11 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 			}
 		}
 		return nil
-	})
+	}
+	panicked, readErr := r.catchReader(func() error { return r.readAll(ctx, src, b, emit) })
+	if panicked {
+		cancel(readErr) // stop the workers and the writer
+	}
 	if readErr == nil {
 		readErr = flush()
 	}
@@ -772,6 +828,27 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 	}
 	return readErr
 }
+
+// catchReader runs read, the reading of the rows, turning a panic into a
+// *bug.Error. The source is then taken as broken: reading on to count the
+// rest could meet the bug again.
+func (r *run) catchReader(read func() error) (panicked bool, err error) {
+	panicked = true
+	err = bug.Catch(func() error {
+		err := read()
+		panicked = false // read returned: any *bug.Error is another goroutine's, passed on
+		return err
+	})
+	if panicked {
+		r.srcBroken = true
+	}
+	return panicked, err
+}
+
+// orderedBuffer is the capacity of the channel of rows waiting to be
+// finished in input order: room for every batch the workers can hold, so
+// that rows to send alone never fill it.
+func orderedBuffer(batch, workers int) int { return batch*(workers*4+2) + 64 }
 
 // finish counts a row and writes it to its report. Rows arrive in input order.
 func (r *run) finish(it *item) {

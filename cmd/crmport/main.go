@@ -4,11 +4,15 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
+	"github.com/crmport/crmport/internal/bug"
 	"github.com/crmport/crmport/internal/iostreams"
 )
 
@@ -21,7 +25,52 @@ func main() {
 		Getenv:    os.Getenv,
 		Now:       time.Now,
 	}
-	code := run(ctx, f, os.Args[1:])
+	code := runGuarded(ctx, f, os.Args[1:])
 	stop()
 	os.Exit(int(code))
+}
+
+// runGuarded is run with a last guard on main's goroutine: a panic there
+// (a bug) ends with exit status 1 and says so, instead of Go's exit status
+// 2, which crmport documents as "finished, some rows failed". The
+// goroutines of an import or export recover their own panics (internal/bug)
+// and end the command through the same path.
+func runGuarded(ctx context.Context, f *factory, args []string) (code exitCode) {
+	err := bug.Catch(func() error {
+		code = run(ctx, f, args)
+		return nil
+	})
+	if err != nil {
+		code = exitCodeFor(err, f.IOStreams.ErrOut, ctx)
+		f.bugDetails(err)
+	}
+	return code
+}
+
+// bugDetails puts the stack of a recovered panic where a bug report can
+// use it without burying the message: on stderr with --debug, otherwise in
+// a file in the temporary folder, whose path is printed.
+func (f *factory) bugDetails(err error) {
+	var be *bug.Error
+	if !errors.As(err, &be) {
+		return
+	}
+	w := f.IOStreams.ErrOut
+	report := fmt.Sprintf("crmport %s (%s, %s/%s)\n%s\n\n%s", version, runtime.Version(), runtime.GOOS, runtime.GOARCH, be.Error(), be.Stack)
+	if f.Debug {
+		fmt.Fprintf(w, "details for a bug report:\n%s\n", report)
+		return
+	}
+	fh, ferr := os.CreateTemp("", "crmport-bug-*.txt")
+	if ferr == nil {
+		_, ferr = fh.WriteString(report + "\n")
+		if cerr := fh.Close(); ferr == nil {
+			ferr = cerr
+		}
+	}
+	if ferr != nil {
+		fmt.Fprintln(w, "  run the same command with --debug to see the details for a bug report")
+		return
+	}
+	fmt.Fprintf(w, "  details for a bug report are in %s\n", fh.Name())
 }

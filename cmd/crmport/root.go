@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/crmport/crmport/internal/bug"
 	"github.com/crmport/crmport/internal/iostreams"
 )
 
@@ -86,7 +87,8 @@ EXIT STATUS
   2    finished, but some rows failed: fix them in the error report and
        import that file again
   1    could not run: a flag, the file, the mapping, credentials, or the
-       CRM refused the account
+       CRM refused the account; or "internal error" (a bug in crmport;
+       the journal is saved)
   130  interrupted (Ctrl-C); the journal is saved, run the same command
        again to resume`
 
@@ -126,12 +128,21 @@ func run(ctx context.Context, f *factory, args []string) exitCode {
 	root := newRootCmd(f)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	return exitCodeFor(err, f.IOStreams.ErrOut, ctx)
+	code := exitCodeFor(err, f.IOStreams.ErrOut, ctx)
+	f.bugDetails(err)
+	return code
 }
 
 func exitCodeFor(err error, stderr io.Writer, ctx context.Context) exitCode {
 	if err == nil {
 		return exitOK
+	}
+	// A bug (a recovered panic) is never "some rows failed" nor
+	// "interrupted": exit 1, and say it is a bug.
+	var be *bug.Error
+	if errors.As(err, &be) {
+		fmt.Fprintf(stderr, "crmport: %v\n", be)
+		return exitError
 	}
 	var ce *codeError
 	if errors.As(err, &ce) {
