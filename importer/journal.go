@@ -471,6 +471,22 @@ func (j *journal) inFlight(rows []int) error {
 }
 
 // finished records the outcome of rows and makes it durable.
+// append writes encoded lines under the journal's lock (released however
+// the write ends, a panic included) and returns the commit's number.
+func (j *journal) append(b []byte) (uint64, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if err := j.ensure(); err != nil {
+		return 0, err
+	}
+	j.w.Write(b)
+	if err := j.w.Flush(); err != nil {
+		j.err = fmt.Errorf("cannot write the journal: %w", err)
+	}
+	j.written++
+	return j.written, j.err
+}
+
 func (j *journal) finished(lines []journalLine) error {
 	if len(lines) == 0 {
 		return nil
@@ -481,19 +497,7 @@ func (j *journal) finished(lines []journalLine) error {
 	for i := range lines {
 		_ = enc.Encode(&lines[i])
 	}
-	j.mu.Lock()
-	if err := j.ensure(); err != nil {
-		j.mu.Unlock()
-		return err
-	}
-	j.w.Write(buf.Bytes())
-	if err := j.w.Flush(); err != nil {
-		j.err = fmt.Errorf("cannot write the journal: %w", err)
-	}
-	j.written++
-	mine := j.written
-	err := j.err
-	j.mu.Unlock()
+	mine, err := j.append(buf.Bytes())
 	if err != nil {
 		return err
 	}
