@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/sheet/sheettest"
 )
 
 // execCrmport runs the real command tree with buffers for streams.
@@ -30,6 +31,7 @@ func execCrmport(t *testing.T, f *factory, args ...string) (exitCode, string, st
 // crmport's sheet package): an independent reader.
 func readXLSX(t *testing.T, path string) (*excelize.File, string, [][]string) {
 	t.Helper()
+	sheettest.CheckDimension(t, path) // pandas.read_excel trusts <dimension>
 	x, err := excelize.OpenFile(path)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = x.Close() })
