@@ -41,7 +41,7 @@ type Row struct {
 	// CSV the header is row 1 and a multi-line cell does not add rows; in
 	// XLSX it is the sheet's own row number.
 	Line  int
-	Cells []Cell // one per header column (missing cells are KindEmpty)
+	Cells []Cell // one per header column (missing cells are KindEmpty); read-only: blank rows may share one slice
 	Blank bool   // every cell is empty: importers count it as skipped
 	Extra []Cell // cells beyond the header's width (kept, never dropped silently)
 }

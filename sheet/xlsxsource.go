@@ -174,6 +174,7 @@ type xlsxSource struct {
 	line     int      // Line of the last row returned
 	gapTo    int      // blank rows to report up to this row number
 	slab     []Cell
+	blank    []Cell // the cells of every blank row (never written to)
 	sinceCtx int
 }
 
@@ -1219,7 +1220,7 @@ func (s *xlsxSource) Info() Info { return s.info }
 func (s *xlsxSource) Next() (Row, error) {
 	if s.gapTo > s.line+1 {
 		s.line++
-		return Row{Line: s.line, Cells: s.cells(), Blank: true}, nil
+		return Row{Line: s.line, Cells: s.blankCells(), Blank: true}, nil
 	}
 	var raw rawRow
 	if len(s.pending) > 0 {
@@ -1244,13 +1245,16 @@ func (s *xlsxSource) Next() (Row, error) {
 		s.pending = append([]rawRow{raw}, s.pending...)
 		s.gapTo = raw.num
 		s.line++
-		return Row{Line: s.line, Cells: s.cells(), Blank: true}, nil
+		return Row{Line: s.line, Cells: s.blankCells(), Blank: true}, nil
 	}
 	if raw.num > maxSheetRows {
 		return Row{}, fmt.Errorf("the sheet has more rows than Excel's %d: the file is damaged", maxSheetRows)
 	}
 	s.line = raw.num
-	row := Row{Line: raw.num, Cells: s.cells(), Blank: raw.blank()}
+	if raw.blank() {
+		return Row{Line: raw.num, Cells: s.blankCells(), Blank: true}, nil
+	}
+	row := Row{Line: raw.num, Cells: s.cells()}
 	n := copy(row.Cells, raw.cells)
 	if len(raw.cells) > n {
 		extra := raw.cells[n:]
@@ -1265,6 +1269,19 @@ func (s *xlsxSource) Next() (Row, error) {
 		return Row{}, &RowError{Line: row.Line, Err: raw.err, Cells: append(row.Cells, row.Extra...)}
 	}
 	return row, nil
+}
+
+// blankCells returns the cells of a blank row: one slice of empty cells
+// shared by every blank row, so that a few bytes naming row 1,048,576
+// below a wide header do not cost a million rows of cells.
+func (s *xlsxSource) blankCells() []Cell {
+	if s.width == 0 {
+		return nil
+	}
+	if s.blank == nil {
+		s.blank = make([]Cell, s.width)
+	}
+	return s.blank[:s.width:s.width]
 }
 
 func (s *xlsxSource) cells() []Cell {

@@ -169,6 +169,7 @@ func sourceOptions(m *mapping.Mapping, input, sheetName string) sheet.Options {
 	if sheetName != "" {
 		so.Sheet = sheetName
 	}
+	so.ExpectedHeaders = m.Headers()
 	if f, err := os.Open(input); err == nil {
 		var b [3]byte
 		n, _ := io.ReadFull(f, b[:])
@@ -395,6 +396,9 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 		how = fmt.Sprintf(" (sheet %q)", info.Sheet)
 	}
 	fmt.Fprintf(w, "%s in %s%s\n", head, s.Elapsed.Round(10*time.Millisecond), how)
+	for _, n := range sheetNotes(info) {
+		fmt.Fprintln(w, n)
+	}
 
 	var parts []string
 	created := "created"

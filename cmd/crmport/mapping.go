@@ -168,25 +168,33 @@ func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
 	if err != nil {
 		return err
 	}
-	var header []string
+	var header, notes []string
 	if opts.File != "" {
 		sopt := m.SheetOptions()
 		if opts.Sheet != "" {
 			sopt.Sheet = opts.Sheet
 		}
+		sopt.ExpectedHeaders = m.Headers()
 		src, err := sheet.Open(ctx, opts.File, sopt)
 		if err != nil {
 			return err
 		}
 		header = src.Header()
+		notes = sheetNotes(src.Info())
 		_ = src.Close()
 	}
 	report, problems := mapping.Check(m, reg.Catalogue(), header)
+	w := opts.IO.Out
 	if len(problems) > 0 {
-		fmt.Fprint(opts.IO.ErrOut, report)
+		w = opts.IO.ErrOut
+	}
+	fmt.Fprint(w, report)
+	for _, n := range notes {
+		fmt.Fprintln(w, n)
+	}
+	if len(problems) > 0 {
 		return errSilent
 	}
-	fmt.Fprint(opts.IO.Out, report)
 	return nil
 }
 
