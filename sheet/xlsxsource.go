@@ -925,7 +925,7 @@ func excelSeconds(days float64) int64 {
 // clockCell is a time of day: "09:00", or "15:30:17" when the format shows
 // seconds.
 func clockCell(f float64, secs bool) Cell {
-	s := excelSeconds(f)
+	s := excelSeconds(f) % 86400 // a hair before midnight rounds to it
 	d := time.Duration(s) * time.Second
 	text := fmt.Sprintf("%02d:%02d", s/3600, s/60%60)
 	if secs {

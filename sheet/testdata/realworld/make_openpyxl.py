@@ -65,7 +65,7 @@ def times():
         row[5].number_format = "yyyy-mm-dd hh:mm:ss"
     # A time stored as a plain fraction with Excel's built-in h:mm:ss (21).
     ws["A6"] = "liczba"
-    ws["C6"] = 0.64603  # 15:30:16.99 → Excel shows 15:30:17
+    ws["C6"] = 0.64603  # 15:30:16.992: shown as 15:30:16 (seconds are cut, not rounded)
     ws["C6"].number_format = "h:mm:ss"
     wb.save("times.xlsx")
 
