@@ -298,7 +298,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	prog.stop()
 	started := sum.Rows > 0 || sum.Reports.Journal != "" || errors.Is(runErr, importer.ErrSomeRowsFailed)
 	if started || errors.Is(runErr, importer.ErrTooManyErrors) {
-		printImportSummary(opts, vendorName, info, sum, runErr)
+		printImportSummary(opts, vendorName, so, info, sum, runErr)
 	}
 	if opts.JSON && started {
 		if err := writeImportJSON(opts.IO.Out, sum); err != nil {
@@ -370,7 +370,7 @@ func importPlural(n int, one, many string) string {
 }
 
 // printImportSummary tells a person what happened and what to do next.
-func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s importer.Summary, runErr error) {
+func printImportSummary(opts *importOptions, vendor string, so sheet.Options, info sheet.Info, s importer.Summary, runErr error) {
 	w := opts.IO.ErrOut
 	title := vendorTitle(vendor)
 	if opts.Sandbox {
@@ -396,7 +396,7 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 		how = fmt.Sprintf(" (sheet %q)", info.Sheet)
 	}
 	fmt.Fprintf(w, "%s in %s%s\n", head, s.Elapsed.Round(10*time.Millisecond), how)
-	for _, n := range sheetNotes(info) {
+	for _, n := range sheetNotes(info, so) {
 		fmt.Fprintln(w, n)
 	}
 

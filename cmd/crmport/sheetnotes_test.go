@@ -54,6 +54,13 @@ func TestMappingCheckNamesTitleRowsAndOtherSheets(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, out, `the header is row 2; the rows above it were taken as titles, not data: row 1 "Raport klientów | wygenerował system | nie edytować"`)
 	assert.Contains(t, out, `read sheet "Raport"; the workbook has data in other sheets too: "Archiwum" (to read one, give --sheet NAME)`)
+
+	// A sheet named on purpose needs no word about the others.
+	f, _ = testFactory()
+	code, out, stderr = execCrmport(t, f, "mapping", "check", "-m", mp, "--sheet", "Raport", book)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "taken as titles")
+	assert.NotContains(t, out, "other sheets")
 }
 
 // TestImportSummaryNamesTitleRowsAndOtherSheets: the import summary says
