@@ -57,7 +57,7 @@ func TestTimeCells(t *testing.T) {
 		{1, "0.375", "09:00", KindTime},
 		{2, "0.64603009259259256", "15:30:17", KindTime},
 		{2, "0.6460370370370371", "15:30:17", KindTime}, // 17.6 s: Excel shows :17
-		{2, "0.99999999999", "00:00:00", KindTime}, // a hair before midnight rounds to it
+		{2, "0.99999999999", "00:00:00", KindTime},      // a hair before midnight rounds to it
 		{3, "1.1458333333333333", "27:30", KindTime},
 		{1, "45366.375", "2024-03-15 09:00:00", KindDate}, // a day and a time in a time format keeps the day
 		{4, "45366.375", "2024-03-15 09:00:00", KindDate},
