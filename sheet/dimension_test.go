@@ -111,3 +111,14 @@ func zipEntry(t *testing.T, data []byte, name string) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+// TestSampleWorkbooksDimension: the sample workbooks shipped for users to
+// try declare a dimension covering their cells too.
+func TestSampleWorkbooksDimension(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "samples", "*.xlsx"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		sheettest.CheckDimension(t, f)
+	}
+}
