@@ -136,7 +136,7 @@ type Options struct {
 	Format    string // "csv" or "xlsx"; "" = from the file name's extension
 	Encoding  string // CSV source: "auto" or "" = detect; else a name such as "windows-1250"
 	Delimiter rune   // CSV: 0 = sniff (source) or ',' (sink)
-	Sheet     string // XLSX source: sheet name; "" = the first visible sheet with data; XLSX sink: sheet name ("" = "Sheet1")
+	Sheet     string // XLSX source: sheet name; "" = the sheet Excel opens on (active tab) if it has data, else the first visible sheet with data; XLSX sink: sheet name ("" = "Sheet1")
 	HeaderRow int    // source: 1-based header row; 0 = found automatically
 	// ExpectedHeaders are the column names a mapping uses: automatic header
 	// detection (XLSX) prefers the row holding most of them.

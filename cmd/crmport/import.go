@@ -142,7 +142,7 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Mapping, "mapping", "m", "", "mapping file (YAML) saying which column feeds which CRM field")
 	fl.StringVar(&opts.Vendor, "vendor", "", "CRM: salesman, thulium or baselinker (default: the mapping's vendor)")
-	fl.StringVar(&opts.Sheet, "sheet", "", "XLSX sheet to read (default: the mapping's, else the first)")
+	fl.StringVar(&opts.Sheet, "sheet", "", "XLSX sheet to read (default: the mapping's, else the one Excel opens on)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "check every row against the mapping; send nothing")
 	fl.StringVar(&opts.Mode, "mode", "create", "create: add every row; upsert: update rows the CRM has (by the mapping's key), add the others")
 	fl.IntVar(&opts.BatchSize, "batch-size", 0, "clients per request (default: the CRM's, SalesMan 100)")

@@ -67,7 +67,7 @@ Save the output, review it, then check it with 'crmport mapping check'.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Vendor, "vendor", "", "CRM: salesman, thulium or baselinker")
-	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the first with data)")
+	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the one Excel opens on, if it has data, else the first with data)")
 	cmd.Flags().StringVar(&opts.Encoding, "encoding", "", "CSV: the file's encoding (default: detected)")
 	return cmd
 }
@@ -152,7 +152,7 @@ Otherwise prints "ok" and a short table of field <- column.`,
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Mapping, "mapping", "m", "", "the mapping file to check")
-	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the mapping's, else the first with data)")
+	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the mapping's, else the one Excel opens on, if it has data, else the first with data)")
 	return cmd
 }
 
