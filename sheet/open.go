@@ -168,6 +168,7 @@ type blankTrimmer struct {
 	blanks  []int // line numbers of blank rows held back
 	held    *Row  // the row after them, with its error
 	heldErr error
+	empty   []Cell // the cells of every blank row given back (read-only)
 }
 
 // Next returns the next row, holding blank rows back until a row with data
@@ -177,7 +178,10 @@ func (t *blankTrimmer) Next() (Row, error) {
 	if len(t.blanks) > 0 {
 		line := t.blanks[0]
 		t.blanks = t.blanks[1:]
-		return Row{Line: line, Cells: make([]Cell, len(t.Header())), Blank: true}, nil
+		if t.empty == nil {
+			t.empty = make([]Cell, len(t.Header()))
+		}
+		return Row{Line: line, Cells: t.empty, Blank: true}, nil
 	}
 	if t.held != nil {
 		r, err := *t.held, t.heldErr

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"hash/crc32"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -244,4 +245,37 @@ func TestPickHeader(t *testing.T) {
 			assert.Equal(t, tt.want, pickHeader(tt.rows, tt.expected))
 		})
 	}
+}
+
+// TestXLSXBlankRowsCostNoCells: a few bytes can name Excel's last row
+// below a header 16,384 columns wide. The million blank rows in between
+// are returned (they are rows of the sheet) but share their empty cells:
+// one slice of 16,384 cells for each of them was 800 GB of allocation, the
+// slowness the XLSX fuzzer ran into.
+func TestXLSXBlankRowsCostNoCells(t *testing.T) {
+	s, err := openParts(t, map[string]string{"xl/worksheets/sheet1.xml": `<worksheet><sheetData>` +
+		`<row r="1"><c r="A1" t="inlineStr"><is><t>Firma</t></is></c><c r="XFD1" t="inlineStr"><is><t>Ostatnia</t></is></c></row>` +
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>pierwsza</t></is></c></row>` +
+		`<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>`})
+	require.NoError(t, err)
+	src := trimTrailingBlanks(s) // as Open returns it
+	require.Len(t, src.Header(), maxSheetCols)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	rows := 0
+	var last Row
+	for {
+		row, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err)
+		rows++
+		last = row
+	}
+	runtime.ReadMemStats(&after)
+	assert.Equal(t, maxSheetRows-1, rows)
+	assert.Equal(t, maxSheetRows, last.Line)
+	assert.Equal(t, "x", last.Cells[0].Text)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(256<<20), "bytes allocated for a million blank rows")
 }
