@@ -43,6 +43,11 @@ const (
 	maxSheetUnpacked = 16 << 30         // any sheet
 )
 
+// maxSheetCells caps the cells a sheet's rows with values may cost: header
+// width × rows (1M rows × 256 columns). Blank rows share their cells and
+// do not count. A variable so that tests can lower it.
+var maxSheetCells = 256 << 20
+
 // errPasswordProtected is returned for workbooks saved with a password to
 // open: Excel then writes an encrypted OLE2 container (or encrypted zip
 // entries), not a readable zip.
@@ -169,13 +174,14 @@ type xlsxSource struct {
 	width  int
 	info   Info
 
-	rr       *rowReader
-	pending  []rawRow // rows read ahead (header detection)
-	line     int      // Line of the last row returned
-	gapTo    int      // blank rows to report up to this row number
-	slab     []Cell
-	blank    []Cell // the cells of every blank row (never written to)
-	sinceCtx int
+	rr        *rowReader
+	pending   []rawRow // rows read ahead (header detection)
+	line      int      // Line of the last row returned
+	gapTo     int      // blank rows to report up to this row number
+	slab      []Cell
+	blank     []Cell // the cells of every blank row (never written to)
+	cellsRead int    // cells returned in rows with values (see maxSheetCells)
+	sinceCtx  int
 }
 
 // parts holds a zip's entries by OPC part name: case folded, "\" read as
@@ -1253,6 +1259,9 @@ func (s *xlsxSource) Next() (Row, error) {
 	s.line = raw.num
 	if raw.blank() {
 		return Row{Line: raw.num, Cells: s.blankCells(), Blank: true}, nil
+	}
+	if s.cellsRead += s.width; s.cellsRead > maxSheetCells {
+		return Row{}, fmt.Errorf("row %d: the sheet holds more than %d million cells (%d columns wide), more than crmport reads: save the columns you need as CSV (UTF-8) and import that", raw.num, maxSheetCells>>20, s.width)
 	}
 	row := Row{Line: raw.num, Cells: s.cells()}
 	n := copy(row.Cells, raw.cells)
