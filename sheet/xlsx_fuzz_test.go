@@ -51,7 +51,7 @@ func FuzzXLSXSource(f *testing.F) {
 		if len(file)+len(sheet)+len(sst)+len(styles) > 1<<20 {
 			return
 		}
-		if file == nil {
+		if len(file) == 0 {
 			file = fuzzWorkbook(t, sheet, sst, styles)
 		}
 		zr, err := zip.NewReader(bytes.NewReader(file), int64(len(file)))
