@@ -61,7 +61,7 @@ type Mapping struct {
 
 // SourceOptions is the mapping's `source:` section, as written in the file.
 type SourceOptions struct {
-	Sheet     string // XLSX sheet name; "" = the first visible sheet with data
+	Sheet     string // XLSX sheet name; "" = the sheet Excel opens on if it has data, else the first visible one with data
 	HeaderRow int    // 1-based header row; 0 = found automatically
 	Encoding  string // "auto" (or "") or an encoding name such as "windows-1250"
 	Delimiter string // "auto" (or "") or one character: ";", ",", "\t", "|"

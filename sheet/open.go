@@ -61,6 +61,11 @@ func Open(ctx context.Context, path string, opt Options) (Source, error) {
 	kind := contentKind(head[:n])
 	ext := strings.ToLower(filepath.Ext(path))
 	switch {
+	case kind == contentOLE2 && encryptedOLE(path):
+		// A password-protected workbook, whatever its name (Excel writes an
+		// encrypted OLE2 container, which looks like an old .xls).
+		_ = f.Close()
+		return nil, fmt.Errorf("%s: %w", filepath.Base(path), errPasswordProtected)
 	case kind == contentZip, kind == contentOLE2 && (ext == ".xlsx" || ext == ".xlsm"):
 		// A workbook, whatever its name; an OLE2 file named .xlsx is a
 		// password-protected workbook, which the XLSX reader explains.
@@ -187,6 +192,7 @@ type blankTrimmer struct {
 	blanks  []int // line numbers of blank rows held back
 	held    *Row  // the row after them, with its error
 	heldErr error
+	empty   []Cell // the cells of every blank row given back (read-only)
 }
 
 // Next returns the next row, holding blank rows back until a row with data
@@ -196,7 +202,10 @@ func (t *blankTrimmer) Next() (Row, error) {
 	if len(t.blanks) > 0 {
 		line := t.blanks[0]
 		t.blanks = t.blanks[1:]
-		return Row{Line: line, Cells: make([]Cell, len(t.Header())), Blank: true}, nil
+		if t.empty == nil {
+			t.empty = make([]Cell, len(t.Header()))
+		}
+		return Row{Line: line, Cells: t.empty, Blank: true}, nil
 	}
 	if t.held != nil {
 		r, err := *t.held, t.heldErr

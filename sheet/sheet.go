@@ -6,6 +6,7 @@ package sheet
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -19,6 +20,12 @@ const (
 	KindNumber                 // a number; Text holds it without float noise ("5525.14")
 	KindDate                   // a date or date-time; Time holds it, Text an ISO form
 	KindBool                   // TRUE/FALSE; Text holds "TRUE" or "FALSE"
+	// KindTime is a time of day or a duration (XLSX: a number format with
+	// hours, minutes or seconds and no date). Text holds it as Excel shows
+	// it, 24-hour: "09:00", "15:30:17" (seconds when the format shows
+	// them), durations with their hours past 24: "27:30" ([h]:mm). Time
+	// holds time.Time{} plus that time or duration.
+	KindTime
 )
 
 // Cell is one value read from or written to a table.
@@ -34,7 +41,7 @@ type Row struct {
 	// CSV the header is row 1 and a multi-line cell does not add rows; in
 	// XLSX it is the sheet's own row number.
 	Line  int
-	Cells []Cell // one per header column (missing cells are KindEmpty)
+	Cells []Cell // one per header column (missing cells are KindEmpty); read-only: blank rows may share one slice
 	Blank bool   // every cell is empty: importers count it as skipped
 	Extra []Cell // cells beyond the header's width (kept, never dropped silently)
 }
@@ -65,6 +72,30 @@ type Info struct {
 	// outside quotes: "crlf" (Windows), "lf" (Unix, Mac OS X), "cr" (old
 	// Mac Excel), "mixed" or "" (a single line). Every kind is read.
 	LineEnds string
+
+	// XLSX: rows with values above the header row, top to bottom. They
+	// were taken as titles (a report's name, a date), not data; say so.
+	TitleRows []TitleRow
+	// XLSX: the other visible sheets that hold data, in workbook order
+	// (not read; the user may want one of them: Options.Sheet).
+	OtherSheets []string
+}
+
+// TitleRow is a row above the header, taken as a title rather than data.
+type TitleRow struct {
+	Line  int      // its row number
+	Cells []string // its cells' text by column from A ("" for empty ones)
+}
+
+// String returns the row's values, empty cells left out, joined with " | ".
+func (t TitleRow) String() string {
+	var vals []string
+	for _, c := range t.Cells {
+		if strings.TrimSpace(c) != "" {
+			vals = append(vals, c)
+		}
+	}
+	return strings.Join(vals, " | ")
 }
 
 // A Source reads rows from a CSV or XLSX file, streaming.
@@ -114,10 +145,13 @@ type Options struct {
 	Format    string // "csv" or "xlsx"; "" = from the file name's extension
 	Encoding  string // CSV source: "auto" or "" = detect; else a name such as "windows-1250"
 	Delimiter rune   // CSV: 0 = sniff (source) or ',' (sink)
-	Sheet     string // XLSX source: sheet name; "" = the first visible sheet with data; XLSX sink: sheet name ("" = "Sheet1")
+	Sheet     string // XLSX source: sheet name; "" = the sheet Excel opens on (active tab) if it has data, else the first visible sheet with data; XLSX sink: sheet name ("" = "Sheet1")
 	HeaderRow int    // source: 1-based header row; 0 = found automatically
-	BOM       bool   // CSV sink: start with a UTF-8 byte order mark (for Excel)
-	Raw       bool   // CSV sink: do not neutralise formula-like cells
+	// ExpectedHeaders are the column names a mapping uses: automatic header
+	// detection (XLSX) prefers the row holding most of them.
+	ExpectedHeaders []string
+	BOM             bool // CSV sink: start with a UTF-8 byte order mark (for Excel)
+	Raw             bool // CSV sink: do not neutralise formula-like cells
 }
 
 // RowError reports a problem with a whole row (a CSV parse error, too many

@@ -2,11 +2,13 @@ package sheet
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -208,6 +210,7 @@ type xlsxSink struct {
 	widths  []float64
 	row     int // last sheet row written (or buffered)
 	streamN int // rows streamed
+	maxCols int // widest row streamed (header included)
 	err     error
 	closed  bool
 
@@ -304,7 +307,9 @@ func (s *xlsxSink) start() error {
 	// Zip straight into the output: excelize's WriteTo would otherwise
 	// build the whole compressed workbook in memory first (hundreds of MiB
 	// for a million clients). The buffer it passes stays empty.
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(s.out) })
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
+		return &dimensionZip{Writer: zip.NewWriter(s.out), ref: s.dimension}
+	})
 	s.f = f
 	if s.sheet != "Sheet1" {
 		if err := f.SetSheetName("Sheet1", s.sheet); err != nil {
@@ -362,6 +367,7 @@ func (s *xlsxSink) start() error {
 			return fail(err)
 		}
 		s.streamN = 1
+		s.maxCols = len(row)
 	}
 	buf := s.buf
 	s.buf = nil
@@ -376,6 +382,7 @@ func (s *xlsxSink) start() error {
 // stream writes one row to the StreamWriter.
 func (s *xlsxSink) stream(values []any) error {
 	s.streamN++
+	s.maxCols = max(s.maxCols, len(values))
 	row := make([]any, len(values))
 	for i, v := range values {
 		kind := ColumnAuto
@@ -479,6 +486,113 @@ func (s *xlsxSink) xlsxValue(v any, kind ColumnKind) any {
 	}
 	t, _ := textOf(v, kind)
 	return t
+}
+
+// dimension is the sheet's used range, A1 to the last row and the widest
+// column streamed.
+func (s *xlsxSink) dimension() string {
+	if s.streamN <= 1 && s.maxCols <= 1 {
+		return "A1"
+	}
+	last, _ := excelize.CoordinatesToCellName(max(1, s.maxCols), max(1, s.streamN))
+	return "A1:" + last
+}
+
+// dimensionZip writes the workbook's zip and puts the sheet's true used
+// range into its <dimension> element. The StreamWriter writes that element
+// first, before any row, as "A1" (it cannot know the range yet), and
+// readers that trust it — openpyxl in read-only mode, hence
+// pandas.read_excel — would see the header alone. The sheet's XML is
+// copied through once, at Close, when the range is known; only the bytes
+// before <sheetData> are held to find the element, so memory stays flat.
+type dimensionZip struct {
+	*zip.Writer
+	ref  func() string
+	open *dimensionWriter // the worksheet entry being written
+}
+
+// Create starts a zip entry; worksheet parts get the dimension rewritten.
+func (z *dimensionZip) Create(name string) (io.Writer, error) {
+	if err := z.flush(); err != nil {
+		return nil, err
+	}
+	w, err := z.Writer.Create(name)
+	if err != nil || !strings.HasPrefix(name, "xl/worksheets/") {
+		return w, err
+	}
+	z.open = &dimensionWriter{w: w, ref: z.ref()}
+	return z.open, nil
+}
+
+// Close finishes the last entry and the zip.
+func (z *dimensionZip) Close() error {
+	if err := z.flush(); err != nil {
+		return err
+	}
+	return z.Writer.Close()
+}
+
+// flush writes what the open worksheet entry still holds.
+func (z *dimensionZip) flush() error {
+	d := z.open
+	z.open = nil
+	if d == nil || d.done {
+		return nil
+	}
+	return d.writeHead(len(d.head))
+}
+
+// dimensionWriter replaces the placeholder dimension in the head of a
+// worksheet's XML and passes the rest through.
+type dimensionWriter struct {
+	w    io.Writer
+	ref  string
+	head []byte // bytes held until the head is complete
+	done bool   // the head was written; pass everything through
+}
+
+var (
+	placeholderDims = [][]byte{[]byte(`<dimension ref="A1"></dimension>`), []byte(`<dimension ref="A1"/>`)}
+	sheetDataTag    = []byte("<sheetData")
+)
+
+// Write holds bytes until <sheetData starts, then writes the head with the
+// true dimension and everything after it unchanged.
+func (d *dimensionWriter) Write(p []byte) (int, error) {
+	if d.done {
+		return d.w.Write(p)
+	}
+	d.head = append(d.head, p...)
+	end := bytes.Index(d.head, sheetDataTag)
+	if end < 0 && len(d.head) < 1<<20 {
+		return len(p), nil
+	}
+	if end < 0 {
+		end = len(d.head)
+	}
+	if err := d.writeHead(end); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// writeHead writes the held bytes, the dimension put right in the first
+// end of them.
+func (d *dimensionWriter) writeHead(end int) error {
+	head := d.head[:end]
+	for _, ph := range placeholderDims {
+		if i := bytes.Index(head, ph); i >= 0 {
+			head = slices.Concat(head[:i], []byte(`<dimension ref="`+d.ref+`"/>`), head[i+len(ph):])
+			break
+		}
+	}
+	d.done = true
+	if _, err := d.w.Write(head); err != nil {
+		return err
+	}
+	_, err := d.w.Write(d.head[end:])
+	d.head = nil
+	return err
 }
 
 // Close writes the workbook to the output.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/internal/runlock"
+	"github.com/crmport/crmport/sheet/sheettest"
 )
 
 // execCrmport runs the real command tree with buffers for streams.
@@ -33,6 +34,7 @@ func execCrmport(t *testing.T, f *factory, args ...string) (exitCode, string, st
 // crmport's sheet package): an independent reader.
 func readXLSX(t *testing.T, path string) (*excelize.File, string, [][]string) {
 	t.Helper()
+	sheettest.CheckDimension(t, path) // pandas.read_excel trusts <dimension>
 	x, err := excelize.OpenFile(path)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = x.Close() })

@@ -150,7 +150,7 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Mapping, "mapping", "m", "", "mapping file (YAML) saying which column feeds which CRM field")
 	fl.StringVar(&opts.Vendor, "vendor", "", "CRM: salesman, thulium or baselinker (default: the mapping's vendor)")
-	fl.StringVar(&opts.Sheet, "sheet", "", "XLSX sheet to read (default: the mapping's, else the first)")
+	fl.StringVar(&opts.Sheet, "sheet", "", "XLSX sheet to read (default: the mapping's, else the one Excel opens on)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "check every row against the mapping; send nothing")
 	fl.StringVar(&opts.Mode, "mode", "create", "create: add every row; upsert: update rows the CRM has (by the mapping's key), add the others")
 	fl.IntVar(&opts.BatchSize, "batch-size", 0, "clients per request (default: the CRM's, SalesMan 100)")
@@ -177,6 +177,7 @@ func sourceOptions(m *mapping.Mapping, input, sheetName string) sheet.Options {
 	if sheetName != "" {
 		so.Sheet = sheetName
 	}
+	so.ExpectedHeaders = m.Headers()
 	if f, err := os.Open(input); err == nil {
 		var b [3]byte
 		n, _ := io.ReadFull(f, b[:])
@@ -314,7 +315,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	// error.
 	started := runErr == nil || sum.Rows > 0 || sum.Reports.Journal != "" || errors.Is(runErr, importer.ErrSomeRowsFailed)
 	if started || errors.Is(runErr, importer.ErrTooManyErrors) {
-		printImportSummary(opts, vendorName, info, sum, runErr)
+		printImportSummary(opts, vendorName, so, info, sum, runErr)
 	}
 	if opts.JSON && started {
 		if err := writeImportJSON(opts.IO.Out, sum); err != nil {
@@ -400,7 +401,7 @@ func importPlural(n int, one, many string) string {
 }
 
 // printImportSummary tells a person what happened and what to do next.
-func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s importer.Summary, runErr error) {
+func printImportSummary(opts *importOptions, vendor string, so sheet.Options, info sheet.Info, s importer.Summary, runErr error) {
 	w := opts.IO.ErrOut
 	title := vendorTitle(vendor)
 	if opts.Sandbox {
@@ -429,6 +430,9 @@ func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s i
 		how = fmt.Sprintf(" (sheet %q)", info.Sheet)
 	}
 	fmt.Fprintf(w, "%s in %s%s\n", head, s.Elapsed.Round(10*time.Millisecond), how)
+	for _, n := range sheetNotes(info, so) {
+		fmt.Fprintln(w, n)
+	}
 
 	var parts []string
 	created := "created"

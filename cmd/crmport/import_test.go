@@ -27,6 +27,7 @@ import (
 	"github.com/crmport/crmport/crm/sandbox"
 	"github.com/crmport/crmport/importer"
 	"github.com/crmport/crmport/internal/iostreams"
+	"github.com/crmport/crmport/sheet/sheettest"
 )
 
 func TestNewImportCmd(t *testing.T) {
@@ -140,6 +141,7 @@ func importReadCSV(t *testing.T, path string, comma rune) [][]string {
 
 func importReadXLSX(t *testing.T, path, sheet string) [][]string {
 	t.Helper()
+	sheettest.CheckDimension(t, path) // pandas.read_excel trusts <dimension>
 	x, err := excelize.OpenFile(path)
 	require.NoError(t, err)
 	defer x.Close()

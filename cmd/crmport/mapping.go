@@ -67,7 +67,7 @@ Save the output, review it, then check it with 'crmport mapping check'.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Vendor, "vendor", "", "CRM: salesman, thulium or baselinker")
-	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the first with data)")
+	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the one Excel opens on, if it has data, else the first with data)")
 	cmd.Flags().StringVar(&opts.Encoding, "encoding", "", "CSV: the file's encoding (default: detected)")
 	return cmd
 }
@@ -152,7 +152,7 @@ Otherwise prints "ok" and a short table of field <- column.`,
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Mapping, "mapping", "m", "", "the mapping file to check")
-	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the mapping's, else the first with data)")
+	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the mapping's, else the one Excel opens on, if it has data, else the first with data)")
 	return cmd
 }
 
@@ -168,25 +168,33 @@ func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
 	if err != nil {
 		return err
 	}
-	var header []string
+	var header, notes []string
 	if opts.File != "" {
 		sopt := m.SheetOptions()
 		if opts.Sheet != "" {
 			sopt.Sheet = opts.Sheet
 		}
+		sopt.ExpectedHeaders = m.Headers()
 		src, err := sheet.Open(ctx, opts.File, sopt)
 		if err != nil {
 			return err
 		}
 		header = src.Header()
+		notes = sheetNotes(src.Info(), sopt)
 		_ = src.Close()
 	}
 	report, problems := mapping.Check(m, reg.Catalogue(), header)
+	w := opts.IO.Out
 	if len(problems) > 0 {
-		fmt.Fprint(opts.IO.ErrOut, report)
+		w = opts.IO.ErrOut
+	}
+	fmt.Fprint(w, report)
+	for _, n := range notes {
+		fmt.Fprintln(w, n)
+	}
+	if len(problems) > 0 {
 		return errSilent
 	}
-	fmt.Fprint(opts.IO.Out, report)
 	return nil
 }
 

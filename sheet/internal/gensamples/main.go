@@ -249,5 +249,11 @@ func writeXLSX(path string) error {
 		return err
 	}
 	f.SetActiveSheet(idx)
+	// excelize leaves the template's <dimension ref="A1">, and readers that
+	// trust it (openpyxl read-only, so pandas.read_excel) see one cell.
+	last, _ := excelize.CoordinatesToCellName(len(header), 3+len(clients))
+	if err := f.SetSheetDimension(sh, "A1:"+last); err != nil {
+		return err
+	}
 	return f.SaveAs(path)
 }
