@@ -81,13 +81,23 @@ type previewFile struct {
 	Detected bool   `json:"encoding_detected,omitempty"`
 	// EncodingSure and DelimiterSure say how each was found out: given,
 	// marked (a BOM or sep= line), sure, likely or guess.
-	EncodingSure  string   `json:"encoding_confidence,omitempty"`
-	Delimiter     string   `json:"delimiter,omitempty"`
-	DelimiterSure string   `json:"delimiter_confidence,omitempty"`
-	LineEnds      string   `json:"line_ends,omitempty"` // crlf, lf, cr or mixed
-	Sheet         string   `json:"sheet,omitempty"`
-	HeaderRow     int      `json:"header_row"`
-	Header        []string `json:"header"`
+	EncodingSure  string `json:"encoding_confidence,omitempty"`
+	Delimiter     string `json:"delimiter,omitempty"`
+	DelimiterSure string `json:"delimiter_confidence,omitempty"`
+	LineEnds      string `json:"line_ends,omitempty"` // crlf, lf, cr or mixed
+	Sheet         string `json:"sheet,omitempty"`
+	// OtherSheets are the workbook's other visible sheets with data (not read).
+	OtherSheets []string `json:"other_sheets,omitempty"`
+	// TitleRows are the rows above the header, taken as titles, not data.
+	TitleRows []previewTitle `json:"title_rows,omitempty"`
+	HeaderRow int            `json:"header_row"`
+	Header    []string       `json:"header"`
+}
+
+// previewTitle is a row above the header row, with its cells by column.
+type previewTitle struct {
+	Row   int      `json:"row"`
+	Cells []string `json:"cells"`
 }
 
 // previewCell is one cell of a `preview --json` row.
@@ -134,6 +144,8 @@ func kindName(k sheet.CellKind) string {
 		return "number"
 	case sheet.KindDate:
 		return "date"
+	case sheet.KindTime:
+		return "time"
 	case sheet.KindBool:
 		return "bool"
 	}
@@ -174,7 +186,10 @@ func previewJSON(w io.Writer, file string, src sheet.Source, limit int) error {
 	enc.SetEscapeHTML(false)
 	head := previewFile{Type: "file", File: file, Format: info.Format, Encoding: info.Encoding, Detected: info.Detected,
 		EncodingSure: string(info.EncodingConfidence), Delimiter: delimiterName(info.Delimiter),
-		DelimiterSure: string(info.DelimiterConfidence), LineEnds: info.LineEnds, Sheet: info.Sheet, HeaderRow: info.HeaderLine, Header: src.Header()}
+		DelimiterSure: string(info.DelimiterConfidence), LineEnds: info.LineEnds, Sheet: info.Sheet, OtherSheets: info.OtherSheets, HeaderRow: info.HeaderLine, Header: src.Header()}
+	for _, tr := range info.TitleRows {
+		head.TitleRows = append(head.TitleRows, previewTitle{Row: tr.Line, Cells: tr.Cells})
+	}
 	if err := enc.Encode(head); err != nil {
 		return err
 	}
@@ -214,8 +229,18 @@ func previewText(ios *iostreams.IOStreams, file string, src sheet.Source, limit 
 	case "xlsx":
 		fmt.Fprintf(w, "Format:     XLSX (Excel workbook)\n")
 		fmt.Fprintf(w, "Sheet:      %s\n", info.Sheet)
+		if len(info.OtherSheets) > 0 {
+			verb := "holds"
+			if len(info.OtherSheets) > 1 {
+				verb = "hold"
+			}
+			fmt.Fprintf(w, "Not read:   %s (also %s data; --sheet NAME reads it)\n", quoteList(info.OtherSheets), verb)
+		}
 	}
 	header := src.Header()
+	for _, tr := range info.TitleRows {
+		fmt.Fprintf(w, "Title:      row %d: %s (above the header, not imported)\n", tr.Line, cutText(tr.String(), 60))
+	}
 	fmt.Fprintf(w, "Header:     row %d, %d columns\n", info.HeaderLine, len(header))
 
 	var rows []previewRow
@@ -289,6 +314,14 @@ func describeLineEnds(s string) string {
 	return ""
 }
 
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
+}
+
 func describeDelimiter(r rune) string {
 	switch r {
 	case ';':
@@ -306,10 +339,15 @@ func describeDelimiter(r rune) string {
 // shortCell makes a cell fit one table cell: line breaks and tabs shown as
 // symbols, long text cut with "…".
 func shortCell(s string) string {
+	return cutText(s, previewCellWidth)
+}
+
+// cutText shows line breaks and tabs as symbols and cuts s to n characters.
+func cutText(s string, n int) string {
 	s = strings.NewReplacer("\r\n", "⏎", "\n", "⏎", "\r", "⏎", "\t", "→").Replace(s)
-	if utf8.RuneCountInString(s) > previewCellWidth {
+	if utf8.RuneCountInString(s) > n {
 		r := []rune(s)
-		s = string(r[:previewCellWidth-1]) + "…"
+		s = string(r[:n-1]) + "…"
 	}
 	return s
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -212,4 +213,109 @@ func TestPreviewJSONMatchesLibreOffice(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sameAsLibreOffice reports whether a cell crmport read matches the one
+// LibreOffice shows: the same text, a number of the same value, or a time
+// written with or without a leading zero.
+func sameAsLibreOffice(lo, got string) bool {
+	if lo == got {
+		return true
+	}
+	lf, lerr := strconv.ParseFloat(lo, 64)
+	gf, gerr := strconv.ParseFloat(got, 64)
+	if lerr == nil && gerr == nil && lf == gf {
+		return true
+	}
+	return strings.Contains(lo, ":") && strings.TrimLeft(lo, "0") == strings.TrimLeft(got, "0")
+}
+
+// TestPreviewJSONMatchesLibreOfficeXLSX runs `crmport preview --json` on
+// the workbooks that reproduce real files the reader once got wrong
+// (formatted rows above the table, a header of years, times of day, the
+// active tab, part names in another case, backslashes, inline strings
+// with a cached value) and compares title rows, header and data rows with
+// what LibreOffice shows, cell by cell: no row and no cell may go missing.
+func TestPreviewJSONMatchesLibreOfficeXLSX(t *testing.T) {
+	dir := filepath.Join("..", "..", "sheet", "testdata", "realworld")
+	for _, tt := range []struct{ file, sheet, lo string }{
+		{"fill-rows-above.xlsx", "", "fill-rows-above-Arkusz1.csv"},
+		{"years-header.xlsx", "", "years-header-Sprzedaż.csv"},
+		{"times.xlsx", "", "times-Czas.csv"},
+		{"active-tab.xlsx", "", "active-tab-Klienci.csv"},
+		{"active-tab.xlsx", "Notatki", "active-tab-Notatki.csv"},
+		{"case-parts.xlsx", "", "reference-shared-Klienci.csv"},
+		{"backslash-names.xlsx", "", "reference-shared-Klienci.csv"},
+		{"inline-with-v.xlsx", "", "reference-inline-Klienci.csv"},
+	} {
+		t.Run(tt.file+"/"+tt.sheet, func(t *testing.T) {
+			args := []string{filepath.Join(dir, tt.file)}
+			if tt.sheet != "" {
+				args = append(args, "--sheet", tt.sheet)
+			}
+			head, rows := previewLines(t, args...)
+			got := map[int][]string{head.HeaderRow: head.Header}
+			for _, tr := range head.TitleRows {
+				got[tr.Row] = tr.Cells
+			}
+			last := head.HeaderRow
+			for _, r := range rows {
+				require.Empty(t, r.Error, "row %d", r.Row)
+				var cells []string
+				for _, c := range append(r.Cells, r.Extra...) {
+					cells = append(cells, c.Text)
+				}
+				got[r.Row] = cells
+				last = max(last, r.Row)
+			}
+			f, err := os.Open(filepath.Join(dir, "libreoffice", tt.lo))
+			require.NoError(t, err)
+			defer f.Close()
+			cr := csv.NewReader(f)
+			cr.FieldsPerRecord = -1
+			want, err := cr.ReadAll()
+			require.NoError(t, err)
+			for line := 1; line <= max(last, len(want)); line++ {
+				var w, g []string
+				if line <= len(want) {
+					w = want[line-1]
+				}
+				g = got[line]
+				for i := range max(len(w), len(g)) {
+					var wc, gc string
+					if i < len(w) {
+						wc = w[i]
+					}
+					if i < len(g) {
+						gc = g[i]
+					}
+					assert.True(t, sameAsLibreOffice(wc, gc), "row %d, column %d: LibreOffice shows %q, preview %q", line, i+1, wc, gc)
+				}
+			}
+			if tt.file == "times.xlsx" {
+				assert.Equal(t, previewCell{Text: "09:00", Kind: "time"}, rows[0].Cells[1])
+			}
+			if tt.file == "active-tab.xlsx" && tt.sheet == "" {
+				assert.Equal(t, "Klienci", head.Sheet)
+				assert.Equal(t, []string{"Podsumowanie", "Notatki"}, head.OtherSheets)
+			}
+		})
+	}
+}
+
+func TestPreviewTextXLSXSaysWhatWasNotRead(t *testing.T) {
+	f, _ := testFactory()
+	code, out, stderr := execCrmport(t, f, "preview", "--rows", "1", samplePath("klienci.xlsx"))
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "Sheet:      Klienci")
+	assert.Contains(t, out, `Not read:   "Info" (also holds data; --sheet NAME reads it)`)
+	assert.Contains(t, out, "Title:      row 1: Lista klientów")
+	assert.Contains(t, out, "Header:     row 3, 9 columns")
+
+	// The hint works: --sheet Info reads the other sheet.
+	f, _ = testFactory()
+	code, out, stderr = execCrmport(t, f, "preview", "--sheet", "Info", samplePath("klienci.xlsx"))
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "Sheet:      Info")
+	assert.Contains(t, out, `Not read:   "Klienci"`)
 }
