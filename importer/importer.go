@@ -277,6 +277,11 @@ func prepare(opt Options) (*run, error) {
 	r.reports.Journal = prefix + ".journal"
 	r.errPath = prefix + ".errors"
 	r.donePath = prefix + ".done"
+	if opt.DryRun {
+		// A dry run's findings never replace (or, when it finds nothing,
+		// delete) the error report of a real run of the same file.
+		r.errPath = prefix + ".dry-run.errors"
+	}
 	r.sum.Vendor = r.vendor
 	r.sum.DryRun = opt.DryRun
 	if opt.Key != "" {

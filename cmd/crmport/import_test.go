@@ -262,6 +262,10 @@ func TestImportErrorReportOfCp1250ReadsAsUTF8(t *testing.T) {
 
 func TestImportDryRun(t *testing.T) {
 	in := importCopySample(t, "klienty-ru.csv")
+	// The error report of an earlier real run is never replaced by a dry
+	// run's findings.
+	realErrors := filepath.Join(filepath.Dir(in), "klienty-ru.csv.salesman.errors.csv")
+	require.NoError(t, os.WriteFile(realErrors, []byte("from the real run\n"), 0o644))
 	r := runImportCmd(t.Context(), t, "salesman", sandbox.Options{}, "--sandbox", "--dry-run", "--json", "-m", filepath.Join("..", "..", "samples", "salesman.yaml"), in)
 	require.Equal(t, exitRowsFailed, r.code, r.errOut)
 	assert.Contains(t, r.errOut, "23 would be created")
@@ -269,8 +273,11 @@ func TestImportDryRun(t *testing.T) {
 	assert.Empty(t, r.fake.Records())
 	assert.Contains(t, r.out, `"journal":""`)
 	assert.NoFileExists(t, filepath.Join(filepath.Dir(in), "klienty-ru.csv.salesman.journal"))
-	errPath := filepath.Join(filepath.Dir(in), "klienty-ru.csv.salesman.errors.csv")
+	errPath := filepath.Join(filepath.Dir(in), "klienty-ru.csv.salesman.dry-run.errors.csv")
 	assert.FileExists(t, errPath)
+	kept, err := os.ReadFile(realErrors)
+	require.NoError(t, err)
+	assert.Equal(t, "from the real run\n", string(kept))
 	mp := filepath.Join("..", "..", "samples", "salesman.yaml")
 	assert.Contains(t, r.errOut, "Fix the 1 row listed in "+errPath+" (the reason is in the column crmport_error) in the original file "+in+", then run the same command without --dry-run:\n  crmport import -m "+mp+" --sandbox "+in+"\n")
 	assert.NotContains(t, r.errOut, "import -m "+mp+" --sandbox "+errPath, "after a dry run importing only the errors would leave out the good rows")
