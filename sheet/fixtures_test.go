@@ -2,19 +2,18 @@ package sheet_test
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/crmport/crmport/sheet"
+	"github.com/crmport/crmport/sheet/sheettest"
 )
 
 // csvFixture is an entry of testdata/csv/manifest.json, written by
@@ -29,12 +28,6 @@ type csvFixture struct {
 	Class     string `json:"class"`
 }
 
-// lineBreaks matches the line breaks inside a cell. LibreOffice reads a
-// CRLF inside quotes as two line breaks and a lone CR as LF; crmport reads
-// CRLF as one LF (as Excel and encoding/csv do) and keeps a lone CR. Both
-// keep the break, so cells are compared with every run of breaks as one.
-var lineBreaks = regexp.MustCompile(`[\r\n]+`)
-
 // TestCSVFixturesAsLibreOfficeReadsThem reads every generated fixture with
 // detection on and compares it, cell by cell, with what LibreOffice read
 // from it when told the encoding and delimiter (NAME.lo.csv): detection
@@ -48,7 +41,7 @@ func TestCSVFixturesAsLibreOfficeReadsThem(t *testing.T) {
 	require.NotEmpty(t, fixtures)
 	for _, fx := range fixtures {
 		t.Run(fx.Name, func(t *testing.T) {
-			want := readLibreOffice(t, filepath.Join(dir, fx.Name+".lo.csv"))
+			want := sheettest.ReadLibreOffice(t, filepath.Join(dir, fx.Name+".lo.csv"), ';')
 			src, err := sheet.Open(context.Background(), filepath.Join(dir, fx.Name+".csv"), sheet.Options{HeaderRow: fx.HeaderRow})
 			require.NoError(t, err, fx.Class)
 			defer src.Close()
@@ -73,38 +66,11 @@ func TestCSVFixturesAsLibreOfficeReadsThem(t *testing.T) {
 				got[row.Line] = cells
 			}
 			for line := info.HeaderLine; line <= len(want); line++ {
-				assert.Equal(t, norm(want[line-1]), norm(got[line]), "row %d", line)
+				assert.Equal(t, sheettest.LibreOfficeRow(want[line-1]), sheettest.LibreOfficeRow(got[line]), "row %d", line)
 			}
 			for line := range got {
 				assert.LessOrEqual(t, line, len(want), "row %d is not in LibreOffice's reading", line)
 			}
 		})
 	}
-}
-
-// readLibreOffice reads LibreOffice's UTF-8 output.
-func readLibreOffice(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comma = ';'
-	r.FieldsPerRecord = -1
-	rows, err := r.ReadAll()
-	require.NoError(t, err)
-	return rows
-}
-
-// norm drops trailing empty cells and counts any run of line breaks in a
-// cell as one.
-func norm(cells []string) []string {
-	out := make([]string, len(cells))
-	for i, c := range cells {
-		out[i] = lineBreaks.ReplaceAllString(c, "\n")
-	}
-	for len(out) > 0 && out[len(out)-1] == "" {
-		out = out[:len(out)-1]
-	}
-	return out
 }

@@ -1,12 +1,10 @@
 package sheet_test
 
 import (
-	"encoding/csv"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crmport/crmport/sheet"
+	"github.com/crmport/crmport/sheet/sheettest"
 )
 
 // The workbooks of testdata/realworld reproduce classes of real files the
@@ -100,8 +99,7 @@ func TestRealWorldAgainstLibreOffice(t *testing.T) {
 }
 
 // sameCells compares one row as LibreOffice shows it with crmport's
-// reading: the same text, numbers by value, times of day with or without
-// a leading zero.
+// reading (sheettest.SameAsLibreOffice).
 func sameCells(t *testing.T, line int, want, got []string) {
 	t.Helper()
 	for i := range max(len(want), len(got)) {
@@ -112,32 +110,15 @@ func sameCells(t *testing.T, line int, want, got []string) {
 		if i < len(got) {
 			g = got[i]
 		}
-		if w == g {
-			continue
+		if !sheettest.SameAsLibreOffice(w, g) {
+			t.Errorf("row %d, column %d: LibreOffice reads %q, crmport %q", line, i+1, w, g)
 		}
-		wf, werr := strconv.ParseFloat(w, 64)
-		gf, gerr := strconv.ParseFloat(g, 64)
-		if werr == nil && gerr == nil && wf == gf {
-			continue
-		}
-		if strings.TrimLeft(w, "0") == strings.TrimLeft(g, "0") && strings.Contains(w, ":") {
-			continue
-		}
-		t.Errorf("row %d, column %d: LibreOffice reads %q, crmport %q", line, i+1, w, g)
 	}
 }
 
 // readLibreOfficeXLSX reads what LibreOffice wrote for a realworld workbook (UTF-8, ",").
 func readLibreOfficeXLSX(t *testing.T, name string) [][]string {
-	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "realworld", "libreoffice", name))
-	require.NoError(t, err)
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	rows, err := r.ReadAll()
-	require.NoError(t, err)
-	return rows
+	return sheettest.ReadLibreOffice(t, filepath.Join("testdata", "realworld", "libreoffice", name), ',')
 }
 
 func texts(cells []sheet.Cell) []string {

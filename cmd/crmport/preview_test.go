@@ -2,16 +2,16 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crmport/crmport/sheet/sheettest"
 )
 
 // previewLines runs `crmport preview --json` and decodes its JSON lines.
@@ -150,33 +150,6 @@ type loFixture struct {
 	Class     string `json:"class"`
 }
 
-// readLibreOfficeCSV reads what LibreOffice made of a fixture (UTF-8, ';').
-func readLibreOfficeCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comma = ';'
-	r.FieldsPerRecord = -1
-	rows, err := r.ReadAll()
-	require.NoError(t, err)
-	return rows
-}
-
-// loCells drops trailing empty cells and counts a run of line breaks in a
-// cell as one (LibreOffice reads CRLF inside quotes as two breaks).
-func loCells(cells []string) []string {
-	out := make([]string, len(cells))
-	for i, c := range cells {
-		out[i] = strings.Join(strings.FieldsFunc(c, func(r rune) bool { return r == '\r' || r == '\n' }), "\n")
-	}
-	for len(out) > 0 && out[len(out)-1] == "" {
-		out = out[:len(out)-1]
-	}
-	return out
-}
-
 // TestPreviewJSONMatchesLibreOffice runs `crmport preview --json` on every
 // real-world-shaped CSV fixture (old Mac line ends, bank exports, the
 // single-byte encodings of Europe) and compares each cell with what
@@ -195,7 +168,7 @@ func TestPreviewJSONMatchesLibreOffice(t *testing.T) {
 			assert.Equal(t, fx.Want, head.Encoding, fx.Class)
 			assert.Equal(t, fx.Delimiter, head.Delimiter, fx.Class)
 			assert.Equal(t, fx.LineEnds, head.LineEnds, fx.Class)
-			want := readLibreOfficeCSV(t, filepath.Join(dir, fx.Name+".lo.csv"))
+			want := sheettest.ReadLibreOffice(t, filepath.Join(dir, fx.Name+".lo.csv"), ';')
 			got := map[int][]string{head.HeaderRow: head.Header}
 			for _, r := range rows {
 				require.Empty(t, r.Error, "row %d", r.Row)
@@ -206,28 +179,13 @@ func TestPreviewJSONMatchesLibreOffice(t *testing.T) {
 				got[r.Row] = cells
 			}
 			for line := head.HeaderRow; line <= len(want); line++ {
-				assert.Equal(t, loCells(want[line-1]), loCells(got[line]), "row %d", line)
+				assert.Equal(t, sheettest.LibreOfficeRow(want[line-1]), sheettest.LibreOfficeRow(got[line]), "row %d", line)
 			}
 			for line := range got {
 				assert.LessOrEqual(t, line, len(want), "row %d is not in LibreOffice's reading", line)
 			}
 		})
 	}
-}
-
-// sameAsLibreOffice reports whether a cell crmport read matches the one
-// LibreOffice shows: the same text, a number of the same value, or a time
-// written with or without a leading zero.
-func sameAsLibreOffice(lo, got string) bool {
-	if lo == got {
-		return true
-	}
-	lf, lerr := strconv.ParseFloat(lo, 64)
-	gf, gerr := strconv.ParseFloat(got, 64)
-	if lerr == nil && gerr == nil && lf == gf {
-		return true
-	}
-	return strings.Contains(lo, ":") && strings.TrimLeft(lo, "0") == strings.TrimLeft(got, "0")
 }
 
 // TestPreviewJSONMatchesLibreOfficeXLSX runs `crmport preview --json` on
@@ -268,13 +226,7 @@ func TestPreviewJSONMatchesLibreOfficeXLSX(t *testing.T) {
 				got[r.Row] = cells
 				last = max(last, r.Row)
 			}
-			f, err := os.Open(filepath.Join(dir, "libreoffice", tt.lo))
-			require.NoError(t, err)
-			defer f.Close()
-			cr := csv.NewReader(f)
-			cr.FieldsPerRecord = -1
-			want, err := cr.ReadAll()
-			require.NoError(t, err)
+			want := sheettest.ReadLibreOffice(t, filepath.Join(dir, "libreoffice", tt.lo), ',')
 			for line := 1; line <= max(last, len(want)); line++ {
 				var w, g []string
 				if line <= len(want) {
@@ -289,7 +241,7 @@ func TestPreviewJSONMatchesLibreOfficeXLSX(t *testing.T) {
 					if i < len(g) {
 						gc = g[i]
 					}
-					assert.True(t, sameAsLibreOffice(wc, gc), "row %d, column %d: LibreOffice shows %q, preview %q", line, i+1, wc, gc)
+					assert.True(t, sheettest.SameAsLibreOffice(wc, gc), "row %d, column %d: LibreOffice shows %q, preview %q", line, i+1, wc, gc)
 				}
 			}
 			if tt.file == "times.xlsx" {
