@@ -66,7 +66,7 @@ func (f *FieldMap) at(key string) (int, int) {
 // joined, each a *PosError with the mapping's line and column.
 func (m *Mapping) Validate(fields []crm.Field) error {
 	var errs []error
-	vt := vendorTitle(m.Vendor)
+	vt := title(m.reg)
 	names := catalogueNames(fields)
 	seen := map[string]int{}
 	for i := range m.Fields {
@@ -78,17 +78,17 @@ func (m *Mapping) Validate(fields []crm.Field) error {
 		seen[fm.Field] = fm.Line
 		cf, known := lookupField(fields, fm.Field)
 		if !known {
-			if strings.HasPrefix(fm.Field, "custom_extra_fields.") && m.Vendor == "baselinker" {
-				errs = append(errs, m.errAt(fm.Line, fm.Col, "unknown BaseLinker extra field %q%s; `crmport fields --vendor baselinker` lists the extra field ids of the account", fm.Field, didYouMean(fm.Field, names)))
+			if cu := m.reg.Custom; cu.Numeric && strings.HasPrefix(fm.Field, cu.Prefix) {
+				errs = append(errs, m.errAt(fm.Line, fm.Col, "unknown %s %s %q%s; `crmport fields --vendor %s` lists the %s ids of the account", vt, cu.Noun, fm.Field, didYouMean(fm.Field, names), m.Vendor, cu.Noun))
 				continue
 			}
 			errs = append(errs, m.errAt(fm.Line, fm.Col, "unknown field %q for %s%s; `crmport fields --vendor %s` lists them", fm.Field, vt, didYouMean(fm.Field, names), m.Vendor))
 			continue
 		}
-		if m.Vendor == "baselinker" && strings.HasPrefix(fm.Field, "custom_extra_fields.") {
-			id := strings.TrimPrefix(fm.Field, "custom_extra_fields.")
+		if cu := m.reg.Custom; cu.Numeric && cu.Prefix != "" && strings.HasPrefix(fm.Field, cu.Prefix) {
+			id := strings.TrimPrefix(fm.Field, cu.Prefix)
 			if digitsOnly(id) != id {
-				errs = append(errs, m.errAt(fm.Line, fm.Col, "BaseLinker extra fields are named by their number, e.g. custom_extra_fields.12, not %q", fm.Field))
+				errs = append(errs, m.errAt(fm.Line, fm.Col, "%s %ss are named by their number, e.g. %s12, not %q", vt, cu.Noun, cu.Prefix, fm.Field))
 				continue
 			}
 		}
@@ -99,7 +99,7 @@ func (m *Mapping) Validate(fields []crm.Field) error {
 			l, c := fm.at("split")
 			errs = append(errs, m.errAt(l, c, "field %q takes one value, so split does not apply; remove `split:` or map another field", fm.Field))
 		}
-		conv := converterFor(cf, fm, m.Vendor, "")
+		conv := converterFor(cf, fm, m.reg, "")
 		if fm.Value != nil {
 			if _, err := conv.constant(fm.Value); err != nil {
 				l, c := fm.at("value")

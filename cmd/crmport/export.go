@@ -162,7 +162,7 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	}
 	var m *mapping.Mapping
 	if opts.Mapping != "" {
-		if m, err = mapping.Load(opts.Mapping); err != nil {
+		if m, err = mapping.Load(opts.Mapping, vendorRegistry()); err != nil {
 			return err
 		}
 		if opts.Vendor == "" {
@@ -219,7 +219,7 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 			return
 		}
 		lastNote = now
-		say("%s", retryNotice(vendorTitle(opts.Vendor), err, wait, now))
+		say("%s", retryNotice(vendorReg(opts.Vendor), err, wait, now))
 	}}
 	if custom {
 		pol.Rate = lim

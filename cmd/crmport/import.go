@@ -21,7 +21,6 @@ import (
 
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/crm/retry"
-	"github.com/crmport/crmport/crm/salesman"
 	"github.com/crmport/crmport/importer"
 	"github.com/crmport/crmport/internal/iostreams"
 	"github.com/crmport/crmport/mapping"
@@ -205,7 +204,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 			return flagErrorf("%w", err)
 		}
 	}
-	m, err := mapping.Load(opts.Mapping)
+	m, err := mapping.Load(opts.Mapping, vendorRegistry())
 	if err != nil {
 		return err
 	}
@@ -302,7 +301,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		ReportDir:     opts.ReportDir,
 		Lock:          lock,
 		Progress:      prog,
-		Normalize:     importNormalizers[vendorName],
+		Normalize:     vendorReg(vendorName).Normalize,
 		FieldTypes:    fieldTypes,
 		CountRows:     opts.IO.IsStderrTTY() && !opts.Quiet,
 		Now:           now,
@@ -344,13 +343,6 @@ func importDoing(opts *importOptions, vendor string) string {
 		return fmt.Sprintf("checking %s for %s (a dry run)", name, where)
 	}
 	return fmt.Sprintf("importing %s into %s", name, where)
-}
-
-// importNormalizers say how a vendor stores values, so that an upsert
-// compares what was sent with what the CRM holds (SalesMan rewrites titles
-// and quotes).
-var importNormalizers = map[string]func(field, value string) string{
-	"salesman": salesman.Normalize,
 }
 
 // importJSON is the --json summary object of DESIGN.md.
@@ -585,6 +577,7 @@ func importCommandLine(opts *importOptions, vendor, input string, dryRun bool) s
 // in both cases.
 type importProgress struct {
 	io     *iostreams.IOStreams
+	reg    crm.Registration
 	vendor string
 	now    func() time.Time
 	quiet  bool
@@ -602,7 +595,7 @@ type importProgress struct {
 }
 
 func newImportProgress(opts *importOptions, vendor string, now func() time.Time) *importProgress {
-	return &importProgress{io: opts.IO, vendor: vendorTitle(vendor), now: now, quiet: opts.Quiet}
+	return &importProgress{io: opts.IO, reg: vendorReg(vendor), vendor: vendorTitle(vendor), now: now, quiet: opts.Quiet}
 }
 
 // Start implements importer.Progress.
@@ -676,7 +669,7 @@ func (p *importProgress) Retrying(op string, err error, wait time.Duration) {
 	if p.bar != nil {
 		_ = p.bar.Clear()
 	}
-	note := retryNotice(p.vendor, err, wait, t)
+	note := retryNotice(p.reg, err, wait, t)
 	if p.muted > 0 {
 		note += fmt.Sprintf(" (%d more %s since the last notice)", p.muted, plural(p.muted, "retry", "retries"))
 		p.muted = 0
@@ -689,22 +682,24 @@ func (p *importProgress) Retrying(op string, err error, wait time.Duration) {
 // again later". The notice says once what crmport itself does.
 var retryNoise = regexp.MustCompile(`(?i)\s*\([^()]*\bwaiting\b[^()]*\)|[;,:]?\s*(please\s+)?try again later\.?`)
 
-// retryNotice is the one line shown when a vendor call is retried after
-// wait, e.g. "BaseLinker: query limit reached, token blocked until
-// 16:53:38; waiting 6s, then trying again".
-func retryNotice(vendor string, err error, wait time.Duration, now time.Time) string {
+// retryNotice is the one line shown when a call to the vendor of reg is
+// retried after wait, e.g. "BaseLinker: query limit reached, token blocked
+// until 16:53:38; waiting 6s, then trying again" (the vendor's
+// RetryNotice words its own errors).
+func retryNotice(reg crm.Registration, err error, wait time.Duration, now time.Time) string {
+	vendor := reg.Title
+	if vendor == "" {
+		vendor = reg.Name
+	}
 	msg := err.Error()
 	var e *crm.Error
 	if errors.As(err, &e) {
 		if e.Message != "" {
 			msg = e.Message
 		}
-		if e.Code == "ERROR_BLOCKED_TOKEN" || e.Code == "ERROR_USER_ACCOUNT_BLOCKED" {
-			// BaseLinker's own time is Polish time with a date; say when
-			// crmport tries again, in the user's clock.
-			msg = "query limit reached, token blocked until " + now.Add(wait).Format("15:04:05")
-			if e.Code == "ERROR_USER_ACCOUNT_BLOCKED" {
-				msg = "account temporarily blocked until " + now.Add(wait).Format("15:04:05")
+		if reg.RetryNotice != nil {
+			if own := reg.RetryNotice(e, now.Add(wait)); own != "" {
+				msg = own
 			}
 		}
 	}
@@ -739,8 +734,8 @@ func warnInactiveFields(w io.Writer, vendor string, m *mapping.Mapping, fields [
 		where = "on a fresh " + title + " account (without credentials crmport cannot see yours)"
 	}
 	howTo := "switch it on in " + title + "'s settings"
-	if vendor == "salesman" {
-		howTo = "switch it on in Панель управления / Формы"
+	if where := vendorReg(vendor).SwitchOn; where != "" {
+		howTo = "switch it on in " + where
 	}
 	seen := map[string]bool{}
 	for _, fm := range m.Fields {

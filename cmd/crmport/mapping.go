@@ -99,7 +99,7 @@ func runMappingInit(ctx context.Context, opts *mappingInitOptions) error {
 			sample = append(sample, row)
 		}
 	}
-	g, err := mapping.Guess(reg.Name, reg.Catalogue(), src.Header(), sample)
+	g, err := mapping.Guess(reg, reg.Catalogue(), src.Header(), sample)
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ Otherwise prints "ok" and a short table of field <- column.`,
 func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
 	// Go on past parse problems with whatever did parse, so one run lists
 	// every mistake: the typo in a key and the missing column alike.
-	m, err := mapping.LoadPartial(opts.Mapping)
+	m, err := mapping.LoadPartial(opts.Mapping, vendorRegistry())
 	if m == nil {
 		printProblems(opts.IO.ErrOut, opts.Mapping, mapping.Problems(err))
 		return errSilent

@@ -90,6 +90,15 @@ func plural(n int, one, many string) string {
 // vendorRegistry returns the registry of the shipped vendors.
 func vendorRegistry() *crm.Registry { return all.Vendors() }
 
+// vendorReg returns the registration of vendor v (its facts), or a
+// Registration holding just the name when v is unknown.
+func vendorReg(v string) crm.Registration {
+	if reg, err := vendorRegistry().Lookup(v); err == nil {
+		return reg
+	}
+	return crm.Registration{Name: v}
+}
+
 // vendorTitle is the vendor's name as people write it ("SalesMan"), from
 // the registry; an unknown name is returned as given.
 func vendorTitle(v string) string {

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/crmport/crmport/crm/all"
 )
 
 const module = "github.com/crmport/crmport"
@@ -48,7 +50,8 @@ func rel(path string) string {
 
 func under(path, dir string) bool { return path == dir || strings.HasPrefix(path, dir+"/") }
 
-var vendors = []string{"salesman", "thulium", "baselinker"}
+// vendors are the registered vendors' names: each has its package crm/<name>.
+var vendors = all.Vendors().Names()
 
 // forbidden returns why p may not depend on dep, or "".
 func forbidden(p, dep string) string {
@@ -82,10 +85,15 @@ func forbidden(p, dep string) string {
 		if under(dep, "importer") || under(dep, "exporter") {
 			return "mapping is below importer/exporter"
 		}
+	}
+	if under(p, "mapping") || under(p, "importer") {
 		for _, v := range vendors {
 			if under(dep, "crm/"+v) {
-				return "mapping takes vendor catalogues as values, it does not import vendor packages"
+				return "mapping and importer take a vendor's facts as values (crm.Registration, Capabilities), they do not import vendor packages"
 			}
+		}
+		if under(dep, "crm/all") {
+			return "mapping and importer are given the registry, they do not build it"
 		}
 	}
 	if under(p, "importer") && under(dep, "exporter") || under(p, "exporter") && under(dep, "importer") {
@@ -121,6 +129,9 @@ func TestForbiddenRules(t *testing.T) {
 		{"sheet", "crm", true},
 		{"mapping", "crm", false},
 		{"mapping", "crm/thulium", true},
+		{"importer", "crm/salesman", true},
+		{"importer", "crm/all", true},
+		{"importer", "crm/retry", false},
 		{"importer", "cmd/crmport", true},
 		{"importer", "mapping", false},
 		{"exporter", "sheet", false},
