@@ -285,6 +285,36 @@ func TestApplyBlankClearAndSalesman4Byte(t *testing.T) {
 	assert.Equal(t, `row 3, column "Firma": "Kwiaciarnia 🌸" contains characters SalesMan cannot store (emoji): 🌸; remove them`, err.Error())
 }
 
+// The 4-byte rule is the vendor's Registration.Strict4Byte, not a name
+// mapping knows: Thulium keeps emoji, BaseLinker (like SalesMan) does not,
+// and ApplyOptions.Reject4Byte turns the rule on for any vendor.
+func TestApply4ByteRuleFollowsTheRegistration(t *testing.T) {
+	tests := []struct {
+		vendor, yaml string
+		opt          ApplyOptions
+		want         string
+	}{
+		{"thulium", "surname: Firma", ApplyOptions{}, ""},
+		{"thulium", "surname: Firma", ApplyOptions{Reject4Byte: true}, "Thulium cannot store (emoji): 🌸"},
+		{"baselinker", "invoice_company: Firma", ApplyOptions{}, "BaseLinker cannot store (emoji): 🌸"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.vendor, func(t *testing.T) {
+			m, err := Parse("m.yaml", []byte("vendor: "+tt.vendor+"\nfields:\n  "+tt.yaml+"\n"), vendors)
+			require.NoError(t, err)
+			b, err := m.Bind([]string{"Firma"}, nil, tt.opt)
+			require.NoError(t, err)
+			_, err = b.Apply(textRow(2, "Kwiaciarnia 🌸"))
+			if tt.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
 func TestApplyDateCellsAndSerials(t *testing.T) {
 	m, err := Parse("m.yaml", []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  birthdate: Urodziny\n"), vendors)
 	require.NoError(t, err)
