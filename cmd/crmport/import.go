@@ -200,11 +200,11 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	vendorName := strings.ToLower(strings.TrimSpace(opts.Vendor))
 	if vendorName != "" {
 		// A misspelt --vendor is a flag error, not a mapping mismatch.
-		if _, err := vendorRegistry().Lookup(vendorName); err != nil {
+		if _, err := f.vendors().Lookup(vendorName); err != nil {
 			return flagErrorf("%w", err)
 		}
 	}
-	m, err := mapping.Load(opts.Mapping, vendorRegistry())
+	m, err := mapping.Load(opts.Mapping, f.vendors())
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		vendorName = m.Vendor
 	case m.Vendor != "" && m.Vendor != vendorName:
 		return fmt.Errorf("the mapping %s is written for %s, but --vendor says %s: use a mapping for %s (crmport mapping init --vendor %s FILE)",
-			opts.Mapping, vendorTitle(m.Vendor), vendorTitle(vendorName), vendorTitle(vendorName), vendorName)
+			opts.Mapping, f.vendorTitle(m.Vendor), f.vendorTitle(vendorName), f.vendorTitle(vendorName), vendorName)
 	}
 	if st, err := os.Stat(opts.Input); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -231,12 +231,12 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	if err != nil && opts.DryRun && !opts.Sandbox {
 		// A dry run sends nothing: without credentials, check the rows
 		// against the vendor's standard field list.
-		reg, lerr := vendorRegistry().Lookup(vendorName)
+		reg, lerr := f.vendors().Lookup(vendorName)
 		if lerr != nil {
 			return flagErrorf("%w", lerr)
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "note: no %s credentials set, so the rows are checked against %s's standard fields only (custom fields of your account are not known)\n",
-			vendorTitle(vendorName), vendorTitle(vendorName))
+			f.vendorTitle(vendorName), f.vendorTitle(vendorName))
 		v, cleanup, err = offlineVendor{name: reg.Name, fields: reg.Catalogue()}, func() {}, nil
 	}
 	if err != nil {
@@ -261,10 +261,10 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	wrapped := retry.Wrap(v, policy)
 	fields, err := wrapped.Fields(ctx)
 	if err != nil {
-		return fmt.Errorf("cannot read %s's field list (check the CRMPORT_%s_* settings): %w", vendorTitle(vendorName), strings.ToUpper(vendorName), err)
+		return fmt.Errorf("cannot read %s's field list (check the CRMPORT_%s_* settings): %w", f.vendorTitle(vendorName), strings.ToUpper(vendorName), err)
 	}
 	_, offline := v.(offlineVendor)
-	warnInactiveFields(opts.IO.ErrOut, vendorName, m, fields, offline)
+	warnInactiveFields(opts.IO.ErrOut, f.vendorReg(vendorName), m, fields, offline)
 	fieldTypes := make(map[string]crm.FieldType, len(fields))
 	for _, fd := range fields {
 		fieldTypes[fd.Name] = fd.Type
@@ -301,7 +301,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		ReportDir:     opts.ReportDir,
 		Lock:          lock,
 		Progress:      prog,
-		Normalize:     vendorReg(vendorName).Normalize,
+		Normalize:     f.vendorReg(vendorName).Normalize,
 		FieldTypes:    fieldTypes,
 		CountRows:     opts.IO.IsStderrTTY() && !opts.Quiet,
 		Now:           now,
@@ -335,7 +335,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 // of the same import shows: "importing contacts.csv into BaseLinker".
 func importDoing(opts *importOptions, vendor string) string {
 	name := filepath.Base(opts.Input)
-	where := vendorTitle(vendor)
+	where := opts.f.vendorTitle(vendor)
 	if opts.Sandbox {
 		where = "the " + where + " sandbox"
 	}
@@ -394,7 +394,7 @@ func importPlural(n int, one, many string) string {
 // printImportSummary tells a person what happened and what to do next.
 func printImportSummary(opts *importOptions, vendor string, info sheet.Info, s importer.Summary, runErr error) {
 	w := opts.IO.ErrOut
-	title := vendorTitle(vendor)
+	title := opts.f.vendorTitle(vendor)
 	if opts.Sandbox {
 		title += " sandbox"
 	}
@@ -595,7 +595,7 @@ type importProgress struct {
 }
 
 func newImportProgress(opts *importOptions, vendor string, now func() time.Time) *importProgress {
-	return &importProgress{io: opts.IO, reg: vendorReg(vendor), vendor: vendorTitle(vendor), now: now, quiet: opts.Quiet}
+	return &importProgress{io: opts.IO, reg: opts.f.vendorReg(vendor), vendor: opts.f.vendorTitle(vendor), now: now, quiet: opts.Quiet}
 }
 
 // Start implements importer.Progress.
@@ -718,7 +718,7 @@ func retryNotice(reg crm.Registration, err error, wait time.Duration, now time.T
 // vendor has switched off: the CRM would drop its values without an error.
 // offline says the field list is the vendor's static catalogue (a dry run
 // without credentials), which describes a fresh account.
-func warnInactiveFields(w io.Writer, vendor string, m *mapping.Mapping, fields []crm.Field, offline bool) {
+func warnInactiveFields(w io.Writer, reg crm.Registration, m *mapping.Mapping, fields []crm.Field, offline bool) {
 	byName := make(map[string]crm.Field, len(fields))
 	anyActive := false
 	for _, f := range fields {
@@ -728,13 +728,16 @@ func warnInactiveFields(w io.Writer, vendor string, m *mapping.Mapping, fields [
 	if !anyActive {
 		return // a vendor that does not report Active at all
 	}
-	title := vendorTitle(vendor)
+	title := reg.Title
+	if title == "" {
+		title = reg.Name
+	}
 	where := "on this account"
 	if offline {
 		where = "on a fresh " + title + " account (without credentials crmport cannot see yours)"
 	}
 	howTo := "switch it on in " + title + "'s settings"
-	if where := vendorReg(vendor).SwitchOn; where != "" {
+	if where := reg.SwitchOn; where != "" {
 		howTo = "switch it on in " + where
 	}
 	seen := map[string]bool{}

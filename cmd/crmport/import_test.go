@@ -769,7 +769,7 @@ func TestRetryNotice(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := retryNotice(vendorReg(tt.vendor), tt.err, tt.wait, now)
+			got := retryNotice((*factory)(nil).vendorReg(tt.vendor), tt.err, tt.wait, now)
 			assert.Equal(t, tt.want, got)
 			assert.LessOrEqual(t, strings.Count(got, "waiting"), 1, "the wait is said once")
 			assert.NotContains(t, got, "later")
