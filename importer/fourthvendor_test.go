@@ -34,10 +34,7 @@ func TestFourthVendor(t *testing.T) {
 
 	dir := t.TempDir()
 	input := filepath.Join(dir, "klienci.csv")
-	require.NoError(t, os.WriteFile(input, []byte("Firma;E-mail;Telefon;Miasto;Uwagi\n"+
-		"Acme sp. z o.o.;biuro@acme.pl;601 234 567;Kraków;stały klient\n"+
-		"Kwiaciarnia 🌸;kwiaty@example.pl;602 345 678;Gdańsk;\n"+
-		"Beta;beta@example.pl;+48 603 456 789;Łódź;nowy\n"), 0o644))
+	require.NoError(t, os.WriteFile(input, []byte(memvendor.SampleCSV), 0o644))
 
 	// mapping init: the header dictionary meets the vendor's aliases
 	src, err := sheet.Open(ctx, input, sheet.Options{})

@@ -33,10 +33,7 @@ func TestFourthVendorThroughTheCLI(t *testing.T) {
 
 	dir := t.TempDir()
 	input := filepath.Join(dir, "klienci.csv")
-	require.NoError(t, os.WriteFile(input, []byte("Firma;E-mail;Telefon;Miasto;Uwagi\n"+
-		"Acme sp. z o.o.;biuro@acme.pl;601 234 567;Kraków;stały klient\n"+
-		"Kwiaciarnia 🌸;kwiaty@example.pl;602 345 678;Gdańsk;\n"+
-		"Beta;beta@example.pl;+48 603 456 789;Łódź;nowy\n"), 0o644))
+	require.NoError(t, os.WriteFile(input, []byte(memvendor.SampleCSV), 0o644))
 
 	code, out, stderr := execCrmport(t, newFactory(), "mapping", "init", "--vendor", "memvendor", input)
 	require.Equal(t, exitOK, code, stderr)

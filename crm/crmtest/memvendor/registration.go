@@ -55,3 +55,11 @@ func Catalogue() []crm.Field {
 		{Name: "note", Type: crm.TypeText, Active: true},
 	}
 }
+
+// SampleCSV is a small contacts file (Polish headers, semicolons) whose
+// five columns mapping init places on memvendor's fields; its second row
+// holds an emoji, which Strict4Byte refuses.
+const SampleCSV = "Firma;E-mail;Telefon;Miasto;Uwagi\n" +
+	"Acme sp. z o.o.;biuro@acme.pl;601 234 567;Kraków;stały klient\n" +
+	"Kwiaciarnia 🌸;kwiaty@example.pl;602 345 678;Gdańsk;\n" +
+	"Beta;beta@example.pl;+48 603 456 789;Łódź;nowy\n"
