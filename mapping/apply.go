@@ -329,7 +329,7 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 	b := &Binding{m: m, header: header, opt: opt, clear: m.Blank == "clear"}
 	for i := range m.Fields {
 		fm := &m.Fields[i]
-		cf, _ := lookupField(fields, fm.Field)
+		cf, _ := lookupField(fields, fm.Field, m.reg.Custom.Prefix)
 		if cf != nil && cf.ReadOnly && fm.Field != m.Key && !opt.Export {
 			continue // export-only field (ids, vendor dates)
 		}

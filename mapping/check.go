@@ -83,7 +83,7 @@ func Check(m *Mapping, fields []crm.Field, header []string) (report string, prob
 		if f.Region != "" {
 			extra = append(extra, "region "+f.Region)
 		}
-		if cf, _ := lookupField(fields, f.Field); cf != nil {
+		if cf, _ := lookupField(fields, f.Field, m.reg.Custom.Prefix); cf != nil {
 			if cf.ReadOnly {
 				extra = append(extra, "export only")
 			}

@@ -8,14 +8,13 @@ import (
 	"github.com/crmport/crmport/crm"
 )
 
-// dynamicPrefixes are field paths whose last part is chosen per account:
-// Thulium custom fields by name, BaseLinker extra fields by id. When the
-// catalogue lists none of them (a static catalogue), any name is accepted.
-var dynamicPrefixes = []string{"custom_fields.", "custom_extra_fields."}
-
 // lookupField finds name in the catalogue. known is true when the field
 // exists or is an accepted dynamic field (then f may be nil).
-func lookupField(fields []crm.Field, name string) (f *crm.Field, known bool) {
+//
+// custom is the prefix of the fields an account defines itself
+// (crm.Registration.Custom.Prefix, "" = none): when the catalogue lists
+// none of them (a static catalogue), any name after it is accepted.
+func lookupField(fields []crm.Field, name, custom string) (f *crm.Field, known bool) {
 	for i := range fields {
 		if fields[i].Name == name {
 			return &fields[i], true
@@ -26,18 +25,15 @@ func lookupField(fields []crm.Field, name string) (f *crm.Field, known bool) {
 			return &fields[i], true // "custom_fields.*": any custom field
 		}
 	}
-	for _, p := range dynamicPrefixes {
-		if !strings.HasPrefix(name, p) || len(name) == len(p) {
-			continue
-		}
-		for i := range fields {
-			if strings.HasPrefix(fields[i].Name, p) {
-				return nil, false // the account's own list is known: name is not on it
-			}
-		}
-		return nil, true
+	if custom == "" || !strings.HasPrefix(name, custom) || len(name) == len(custom) {
+		return nil, false
 	}
-	return nil, false
+	for i := range fields {
+		if strings.HasPrefix(fields[i].Name, custom) {
+			return nil, false // the account's own list is known: name is not on it
+		}
+	}
+	return nil, true
 }
 
 func catalogueNames(fields []crm.Field) []string {
@@ -76,7 +72,7 @@ func (m *Mapping) Validate(fields []crm.Field) error {
 			continue
 		}
 		seen[fm.Field] = fm.Line
-		cf, known := lookupField(fields, fm.Field)
+		cf, known := lookupField(fields, fm.Field, m.reg.Custom.Prefix)
 		if !known {
 			if cu := m.reg.Custom; cu.Numeric && strings.HasPrefix(fm.Field, cu.Prefix) {
 				errs = append(errs, m.errAt(fm.Line, fm.Col, "unknown %s %s %q%s; `crmport fields --vendor %s` lists the %s ids of the account", vt, cu.Noun, fm.Field, didYouMean(fm.Field, names), m.Vendor, cu.Noun))
@@ -135,7 +131,7 @@ func (m *Mapping) Validate(fields []crm.Field) error {
 		}
 	}
 	if m.Key != "" {
-		if _, known := lookupField(fields, m.Key); !known {
+		if _, known := lookupField(fields, m.Key, m.reg.Custom.Prefix); !known {
 			errs = append(errs, m.errAt(m.keyPos.line, m.keyPos.col, "key %q is not a %s field%s", m.Key, vt, didYouMean(m.Key, names)))
 		}
 	}

@@ -56,3 +56,43 @@ func TestVendorAliasesAreKnown(t *testing.T) {
 		}
 	}
 }
+
+// The fields an account defines itself are the vendor's own
+// (Registration.Custom): BaseLinker's numbered extra fields, Thulium's
+// named custom fields; another vendor's prefix is an unknown field.
+func TestCustomFieldsFollowTheRegistration(t *testing.T) {
+	tests := []struct {
+		vendor, field, want string
+	}{
+		{"baselinker", "custom_extra_fields.12", ""},
+		{"baselinker", "custom_extra_fields.Kolor", `BaseLinker extra fields are named by their number, e.g. custom_extra_fields.12, not "custom_extra_fields.Kolor"`},
+		{"baselinker", "custom_fields.Kolor", `unknown field "custom_fields.Kolor" for BaseLinker`},
+		{"thulium", "custom_fields.Segment klienta", ""},
+		{"thulium", "custom_extra_fields.12", `unknown field "custom_extra_fields.12" for Thulium`},
+		{"salesman", "custom_fields.Kolor", `unknown field "custom_fields.Kolor" for SalesMan`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.vendor+" "+tt.field, func(t *testing.T) {
+			r := registration(tt.vendor)
+			m, err := Parse("m.yaml", []byte("vendor: "+tt.vendor+"\nfields:\n  "+tt.field+": Kolor\n"), vendors)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var problems []string
+			for _, p := range Problems(m.Validate(r.Catalogue())) {
+				if !strings.Contains(p.Error(), "requires field") {
+					problems = append(problems, p.Error())
+				}
+			}
+			if tt.want == "" {
+				if len(problems) > 0 {
+					t.Fatalf("unexpected problems: %v", problems)
+				}
+				return
+			}
+			if len(problems) != 1 || !strings.Contains(problems[0], tt.want) {
+				t.Fatalf("problems %v, want one containing %q", problems, tt.want)
+			}
+		})
+	}
+}

@@ -120,7 +120,7 @@ func Registration() crm.Registration {
 		Catalogue:   Catalogue,
 		Aliases:     aliases,
 		Strict4Byte: true, // Base.com turns emoji into "?"
-		Custom:      crm.CustomFields{Prefix: "custom_extra_fields.", Noun: "extra field", Numeric: true},
+		Custom:      crm.CustomFields{Prefix: ExtraFieldPrefix, Noun: "extra field", Numeric: true},
 		RetryNotice: retryNotice,
 	}
 }
