@@ -17,7 +17,8 @@ const module = "github.com/crmport/crmport"
 
 type pkg struct {
 	ImportPath string
-	Deps       []string
+	Imports    []string // direct
+	Deps       []string // transitive
 }
 
 func listPackages(t *testing.T) []pkg {
@@ -114,6 +115,36 @@ func TestLayering(t *testing.T) {
 				t.Errorf("%s imports %s: %s", from, to, why)
 			}
 		}
+	}
+}
+
+// directlyForbidden returns why p may not import dep itself (it may
+// depend on it through another package), or "".
+func directlyForbidden(p, dep string) string {
+	if under(p, "cmd") {
+		for _, v := range vendors {
+			if under(dep, "crm/"+v) {
+				return "cmd reaches vendors through the registry (crm/all) and their Registration, not their packages"
+			}
+		}
+	}
+	return ""
+}
+
+func TestDirectImports(t *testing.T) {
+	for _, p := range listPackages(t) {
+		from := rel(p.ImportPath)
+		for _, d := range p.Imports {
+			if !strings.HasPrefix(d, module) {
+				continue
+			}
+			if why := directlyForbidden(from, rel(d)); why != "" {
+				t.Errorf("%s imports %s: %s", from, rel(d), why)
+			}
+		}
+	}
+	if directlyForbidden("cmd/crmport", "crm/salesman") == "" || directlyForbidden("cmd/crmport", "crm/all") != "" {
+		t.Error("directlyForbidden: cmd may import crm/all, not crm/salesman")
 	}
 }
 
