@@ -88,7 +88,7 @@ func (dryVendor) List(context.Context, crm.ListQuery, string) (crm.Page, error) 
 // options builds importer options for path with the bench mapping.
 func options(b *testing.B, path string, v crm.Vendor, fields []crm.Field) importer.Options {
 	b.Helper()
-	m, err := mapping.Load("salesman.yaml")
+	m, err := mapping.Load("salesman.yaml", all.Vendors())
 	require.NoError(b, err)
 	so := m.SheetOptions()
 	return importer.Options{
@@ -265,7 +265,7 @@ func BenchmarkBaseLinkerPaced(b *testing.B) {
 	v, sb := sandboxVendor(b, "baselinker", sandbox.Options{Latency: 50 * time.Millisecond})
 	fake := sb.Fakes()["baselinker"]
 	w := retry.Wrap(v, retry.Policy{Rate: rate.Limit(600.0 / 60), Burst: 1})
-	m, err := mapping.Parse("bl.yaml", []byte("vendor: baselinker\nsource:\n  delimiter: \";\"\nfields:\n  invoice_company: Firma\n  email: {column: E-mail, transform: [email]}\n  phone: Telefon\n"))
+	m, err := mapping.Parse("bl.yaml", []byte("vendor: baselinker\nsource:\n  delimiter: \";\"\nfields:\n  invoice_company: Firma\n  email: {column: E-mail, transform: [email]}\n  phone: Telefon\n"), all.Vendors())
 	require.NoError(b, err)
 	opt := options(b, path, w, nil)
 	opt.MappingFile = ""

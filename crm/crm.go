@@ -1,14 +1,23 @@
 // Package crm defines what every CRM adapter provides and the types that flow
 // between the importer, the exporter and the adapters.
 //
-// How to add a vendor (after golang-migrate's database/driver.go):
-//  1. Create crm/<vendor> with a Client that implements Vendor.
-//  2. Write wire types in api.go from the vendor docs in shared/seeds.
-//  3. Classify every reply in one checkResponse func that returns *crm.Error.
-//  4. Create crm/<vendor>/fake: an http.Handler emulating the documented API,
-//     implementing crm.Controller. The fake never imports the client.
-//  5. Add <vendor>_test.go calling crmtest.Run against the fake.
-//  6. Add the vendor to crm/all.Vendors().
+// Adding a vendor is one package and one line; nothing else of crmport
+// names a vendor (internal/layering checks that mapping and importer do
+// not):
+//  1. Create crm/<vendor> with a Client that implements Vendor (and
+//     Updater, Finder, Deleter where the API allows). Write wire types in
+//     api.go from the vendor docs in shared/seeds; classify every reply in
+//     one checkResponse func that returns *crm.Error.
+//  2. Create crm/<vendor>/fake: an http.Handler emulating the documented
+//     API, implementing crm.Controller. The fake never imports the client.
+//  3. Write Registration() with every fact of the vendor: Name, Title,
+//     Env, New, Catalogue, and the optional Aliases (mapping init),
+//     Strict4Byte, SwitchOn, Custom, Normalize and RetryNotice.
+//  4. Add <vendor>_test.go calling crmtest.Run against the fake.
+//  5. Add one line to crm/all.Vendors().
+//
+// crm/crmtest/memvendor is a complete example, registered by tests as a
+// fourth vendor.
 //
 // Guidelines: don't read environment variables or flags (configuration
 // arrives in a Config value); don't retry (crm/retry does); don't log secrets.
@@ -99,13 +108,10 @@ type Capabilities struct {
 	DefaultBatch int        // batch size the importer uses by default
 	Workers      int        // requests in flight the importer uses by default
 	List         bool       // List is implemented
-	Update       bool       // the vendor implements Updater
-	Delete       bool       // the vendor implements Deleter
 	PageSize     int        // records per List page, for progress estimates
 	Rate         rate.Limit // default request pace (events per second); rate.Inf = unpaced
 	Burst        int        // limiter burst for Rate
 	IDField      string     // field holding the vendor id in records: "clid", "customer_id", "crm_client_id"
-	Strict4Byte  bool       // 4-byte UTF-8 characters are destroyed by the vendor (validate before sending)
 }
 
 // ListQuery selects the records List returns.

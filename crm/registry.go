@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 )
 
 // EnvVar documents one environment variable a vendor is configured with.
@@ -28,6 +29,39 @@ type Registration struct {
 	New func(cfg map[string]string, hc *http.Client) (Vendor, error)
 	// Catalogue returns the vendor's static field catalogue (no network).
 	Catalogue func() []Field
+
+	// The facts below are read by mapping, importer and the command
+	// layer, which name no vendor themselves. All are optional.
+
+	// Aliases says which fields keep each kind of column, best first, for
+	// `crmport mapping init`; a field written "field?" is a fallback, used
+	// only when no column claimed the field by a better match.
+	Aliases map[Concept][]string
+	// Strict4Byte: the vendor destroys characters outside the Basic
+	// Multilingual Plane (emoji), so mapping rejects them before sending.
+	Strict4Byte bool
+	// SwitchOn is where a person switches on a field the account has
+	// switched off (Field.Active false), e.g. "Панель управления / Формы";
+	// "" = the vendor's settings.
+	SwitchOn string
+	// Custom describes the fields an account defines itself, if any.
+	Custom CustomFields
+	// Normalize returns a value as the vendor stores it in field, so that
+	// an upsert compares what it sends with what the vendor holds; nil =
+	// values are stored as sent.
+	Normalize func(field, value string) string
+	// RetryNotice words a retried error the vendor explains in its own
+	// way, given when crmport tries again (e.g. a blocked token, in the
+	// user's clock); "" = the error's message is shown.
+	RetryNotice func(e *Error, again time.Time) string
+}
+
+// CustomFields describes the fields an account adds to a vendor's
+// catalogue, mapped as Prefix followed by their name or number.
+type CustomFields struct {
+	Prefix  string // "custom_fields."; "" = the vendor has none
+	Noun    string // what the vendor calls one: "custom field", "extra field"
+	Numeric bool   // named by number (custom_extra_fields.12), not by name
 }
 
 // Registry holds the known vendors.

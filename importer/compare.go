@@ -14,13 +14,6 @@ import (
 	"github.com/crmport/crmport/mapping"
 )
 
-// Normalizer is an optional interface a vendor (or the Options.Normalize
-// hook) offers to say how the vendor stores a value, so that an upsert can
-// tell "unchanged" from "changed" (SalesMan rewrites titles, for example).
-type Normalizer interface {
-	Normalize(field, value string) string
-}
-
 // PhoneRegioner is an optional interface of a Binder: the region (ISO
 // 3166-1 alpha-2) the phone numbers of a field are read with when they
 // have no country code. An upsert reads the numbers the CRM holds in the

@@ -183,7 +183,7 @@ func newMemVendor(batch int) *memVendor {
 
 func (v *memVendor) Name() string { return "mem" }
 func (v *memVendor) Capabilities() crm.Capabilities {
-	return crm.Capabilities{MaxBatch: v.batch, DefaultBatch: v.batch, Workers: 2, Update: true, IDField: "id"}
+	return crm.Capabilities{MaxBatch: v.batch, DefaultBatch: v.batch, Workers: 2, IDField: "id"}
 }
 func (v *memVendor) Fields(context.Context) ([]crm.Field, error) { return nil, nil }
 func (v *memVendor) List(context.Context, crm.ListQuery, string) (crm.Page, error) {

@@ -241,9 +241,6 @@ func prepare(opt Options) (*run, error) {
 	r.finder, _ = opt.Vendor.(crm.Finder)
 	r.updater, _ = opt.Vendor.(crm.Updater)
 	r.norm = opt.Normalize
-	if r.norm == nil {
-		r.norm = findNormalizer(opt.Vendor)
-	}
 	switch opt.Mode {
 	case ModeCreate:
 	case ModeUpsert:
@@ -288,21 +285,6 @@ func prepare(opt Options) (*run, error) {
 		r.keys = map[string]int{}
 	}
 	return r, nil
-}
-
-// findNormalizer returns the Normalize method of v or of a vendor it wraps.
-func findNormalizer(v crm.Vendor) func(field, value string) string {
-	for i := 0; v != nil && i < 8; i++ {
-		if n, ok := v.(Normalizer); ok {
-			return n.Normalize
-		}
-		u, ok := v.(interface{ Unwrap() crm.Vendor })
-		if !ok {
-			return nil
-		}
-		v = u.Unwrap()
-	}
-	return nil
 }
 
 func (r *run) execute(ctx context.Context) (Summary, error) {

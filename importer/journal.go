@@ -205,7 +205,7 @@ func doneCount(rows map[int]prior) int {
 // version of this input file, naming --resume-changed as the way on.
 func changedError(path string, last, want journalHeader, change journalChange, rows map[int]prior) error {
 	done := doneCount(rows)
-	const twice = "--restart would send every row again (SalesMan answers 'exists' for the imported ones, but Thulium and BaseLinker would create them twice)"
+	const twice = "--restart would send every row again (a CRM that spots duplicates answers 'exists' for the imported ones; the others would create them twice)"
 	if change.input {
 		what := "the input file"
 		if change.mapping {
@@ -241,7 +241,7 @@ func (e *OtherInputError) Error() string {
 	return fmt.Sprintf("%s belongs to the import of another file (%s, %d bytes%s): none of the %d rows it imported is in this file. "+
 		"To import this file, use another --report-dir (the other import's journal and reports stay as they are); "+
 		"or run again with --restart to move the other import's journal and reports aside as numbered copies and send every row of this file "+
-		"(if some of its rows are already in the CRM, Thulium and BaseLinker would create them twice)",
+		"(if some of its rows are already in the CRM, a CRM that does not spot duplicates would create them twice)",
 		e.Journal, e.Input.Name, e.Input.Size, when, e.Imported)
 }
 

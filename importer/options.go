@@ -155,8 +155,9 @@ type Options struct {
 	ReportDir string
 	// Progress receives events (nil = none).
 	Progress Progress
-	// Normalize, if set, says how the vendor stores a value (for upsert
-	// comparisons); otherwise a vendor implementing Normalizer is used.
+	// Normalize, if set, says how the vendor stores a value, so that an
+	// upsert tells "unchanged" from "changed" (crm.Registration.Normalize);
+	// nil = values are stored as sent.
 	Normalize func(field, value string) string
 	// FieldTypes are the catalogue's field types by name, so that an
 	// upsert compares phones, countries and e-mails by what they mean, not

@@ -17,7 +17,7 @@ import (
 // checks it (type, range, length, characters the vendor cannot store).
 type converter struct {
 	field    string
-	vendor   string
+	vendor   string // the vendor's title, for messages
 	typ      crm.FieldType
 	layout   string
 	num      *numLayout // layout when time.Parse is not needed for it
@@ -36,8 +36,8 @@ const defaultPhoneRegion = "PL"
 // converterFor builds the converter for a field: the explicit typed
 // transform (date, number, bool) or `date:` layout wins over the
 // catalogue's type; cf may be nil for fields the catalogue does not list.
-func converterFor(cf *crm.Field, fm *FieldMap, vendor, region string) converter {
-	c := converter{field: fm.Field, vendor: vendor, typ: crm.TypeString, layout: fm.layout, region: region, strict4: vendor == "salesman"}
+func converterFor(cf *crm.Field, fm *FieldMap, reg crm.Registration, region string) converter {
+	c := converter{field: fm.Field, vendor: title(reg), typ: crm.TypeString, layout: fm.layout, region: region, strict4: reg.Strict4Byte}
 	if fm.Region != "" {
 		c.region = fm.Region
 	}
@@ -90,7 +90,7 @@ func (c *converter) convert(cell *sheet.Cell, s string) (any, error) {
 			return nil, errors.New("is not a whole number")
 		}
 		if (c.min != 0 || c.max != 0) && (v < float64(c.min) || v > float64(c.max)) {
-			return nil, fmt.Errorf("is out of range: %s takes %d to %d in %s", vendorTitle(c.vendor), c.min, c.max, c.field)
+			return nil, fmt.Errorf("is out of range: %s takes %d to %d in %s", c.vendor, c.min, c.max, c.field)
 		}
 		return int64(v), nil
 	case crm.TypeNumber:
@@ -118,7 +118,7 @@ func (c *converter) convert(cell *sheet.Cell, s string) (any, error) {
 		if c.enum != nil {
 			v, ok := c.enum[foldKey(s)]
 			if !ok {
-				return nil, fmt.Errorf("is not one of the values %s accepts in %s: %s", vendorTitle(c.vendor), c.field, strings.Join(c.enumList, ", "))
+				return nil, fmt.Errorf("is not one of the values %s accepts in %s: %s", c.vendor, c.field, strings.Join(c.enumList, ", "))
 			}
 			return v, nil
 		}
@@ -162,12 +162,12 @@ func (c *converter) str(s string, w *strings.Builder) (string, error) {
 	return s, c.checkString(s)
 }
 
-// checkString checks the length in characters and, for SalesMan, 4-byte
-// characters (emoji), which its server stores as "????".
+// checkString checks the length in characters and, for a vendor with
+// Registration.Strict4Byte, 4-byte characters (emoji), which it destroys.
 func (c *converter) checkString(s string) error {
 	if c.maxLen > 0 && len(s) > c.maxLen {
 		if n := utf8.RuneCountInString(s); n > c.maxLen {
-			return fmt.Errorf("is too long: %d characters, %s takes at most %d in %s", n, vendorTitle(c.vendor), c.maxLen, c.field)
+			return fmt.Errorf("is too long: %d characters, %s takes at most %d in %s", n, c.vendor, c.maxLen, c.field)
 		}
 	}
 	if c.strict4 {
@@ -179,7 +179,7 @@ func (c *converter) checkString(s string) error {
 						bad = append(bad, string(r))
 					}
 				}
-				return fmt.Errorf("contains characters SalesMan cannot store (emoji): %s; remove them", strings.Join(bad, " "))
+				return fmt.Errorf("contains characters %s cannot store (emoji): %s; remove them", c.vendor, strings.Join(bad, " "))
 			}
 		}
 	}
@@ -240,8 +240,8 @@ type ApplyOptions struct {
 	Region string           // default phone region for numbers without a country code, e.g. "PL" (default "PL"); a field's `region:` wins
 	Now    func() time.Time // clock for `value: now` / `value: today` on date fields (default time.Now)
 	// Reject4Byte rejects characters outside the Basic Multilingual Plane
-	// (emoji) in text fields. It is always on for vendor "salesman", whose
-	// server stores them as "????".
+	// (emoji) in text fields. It is always on for a vendor whose
+	// Registration says Strict4Byte.
 	Reject4Byte bool
 	// Export keeps read-only fields (ids, dates the vendor stamps) in the
 	// records Apply returns; by default only the key among them is kept.
@@ -259,7 +259,7 @@ type Binding struct {
 	clear  bool
 	nStr   int               // fields whose values are strings: the boxer's size
 	makes  []int             // fields whose transforms may make new text: sized up front
-	need   map[string]string // required field → "SalesMan needs a value for title (Название)", for messages
+	need   map[string]string // required field → "<Title> needs a value for title (Название)", for messages
 }
 
 type boundField struct {
@@ -329,18 +329,18 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 	b := &Binding{m: m, header: header, opt: opt, clear: m.Blank == "clear"}
 	for i := range m.Fields {
 		fm := &m.Fields[i]
-		cf, _ := lookupField(fields, fm.Field)
+		cf, _ := lookupField(fields, fm.Field, m.reg.Custom.Prefix)
 		if cf != nil && cf.ReadOnly && fm.Field != m.Key && !opt.Export {
 			continue // export-only field (ids, vendor dates)
 		}
 		bf := boundField{name: fm.Field, join: fm.Join, split: fm.Split, values: fm.valuesCI, exact: fm.Values, def: fm.Default}
-		bf.conv = converterFor(cf, fm, m.Vendor, opt.Region)
+		bf.conv = converterFor(cf, fm, m.reg, opt.Region)
 		if opt.Reject4Byte {
 			bf.conv.strict4 = true
 		}
 		bf.required = cf != nil && cf.Required
 		if bf.required {
-			need := fmt.Sprintf("%s needs a value for %s", vendorTitle(m.Vendor), fm.Field)
+			need := fmt.Sprintf("%s needs a value for %s", title(m.reg), fm.Field)
 			if cf.Label != "" && cf.Label != cf.Name {
 				need += " (" + cf.Label + ")"
 			}
@@ -598,7 +598,7 @@ func (f *boundField) value(b *Binding, cell *sheet.Cell, s string, bx *boxer) (a
 	}
 	if f.conv.maxLen > 0 {
 		if n := utf8.RuneCountInString(strings.Join(out, ",")); n > f.conv.maxLen {
-			return nil, fmt.Errorf("is too long: %d characters together, %s takes at most %d in %s", n, vendorTitle(b.m.Vendor), f.conv.maxLen, f.name)
+			return nil, fmt.Errorf("is too long: %d characters together, %s takes at most %d in %s", n, title(b.m.reg), f.conv.maxLen, f.name)
 		}
 	}
 	return out, nil

@@ -100,7 +100,7 @@ func BenchmarkSheetRead(b *testing.B) {
 // fields is 4 allocations and ~650 bytes.
 func BenchmarkApply(b *testing.B) {
 	header, rows := readAll(b, benchCSV(benchRows))
-	m, err := Parse("bench.yaml", []byte(benchMapping))
+	m, err := Parse("bench.yaml", []byte(benchMapping), vendors)
 	require.NoError(b, err)
 	bind, err := m.Bind(header, salesmanFields(), ApplyOptions{})
 	require.NoError(b, err)
@@ -151,7 +151,7 @@ func BenchmarkMillionRows(b *testing.B) {
 	writeBenchCSV(f, n)
 	require.NoError(b, f.Close())
 
-	m, err := Parse("bench.yaml", []byte(benchMapping))
+	m, err := Parse("bench.yaml", []byte(benchMapping), vendors)
 	require.NoError(b, err)
 	pass := func(b *testing.B, apply bool) {
 		b.Helper()

@@ -53,7 +53,7 @@ func TestBoxerNilBoxesOneByOne(t *testing.T) {
 // several goroutines at once (run with -race to check the sharing).
 func TestApplyRecordsSurviveLaterRows(t *testing.T) {
 	header, rows := readAll(t, benchCSV(200))
-	m, err := Parse("bench.yaml", []byte(benchMapping))
+	m, err := Parse("bench.yaml", []byte(benchMapping), vendors)
 	require.NoError(t, err)
 	bind, err := m.Bind(header, salesmanFields(), ApplyOptions{})
 	require.NoError(t, err)

@@ -44,7 +44,7 @@ func Check(m *Mapping, fields []crm.Field, header []string) (report string, prob
 	if header != nil {
 		against = fmt.Sprintf(", all columns found in the file (%d columns)", len(header))
 	}
-	fmt.Fprintf(&b, "ok: %s maps %d %s fields%s\n", m.File, len(m.Fields), vendorTitle(m.Vendor), against)
+	fmt.Fprintf(&b, "ok: %s maps %d %s fields%s\n", m.File, len(m.Fields), title(m.reg), against)
 	width := 0
 	for _, f := range m.Fields {
 		width = max(width, utf8.RuneCountInString(f.Field))
@@ -83,12 +83,12 @@ func Check(m *Mapping, fields []crm.Field, header []string) (report string, prob
 		if f.Region != "" {
 			extra = append(extra, "region "+f.Region)
 		}
-		if cf, _ := lookupField(fields, f.Field); cf != nil {
+		if cf, _ := lookupField(fields, f.Field, m.reg.Custom.Prefix); cf != nil {
 			if cf.ReadOnly {
 				extra = append(extra, "export only")
 			}
 			if !cf.Active {
-				notes = append(notes, fmt.Sprintf("note: %s is switched off on a fresh %s account, which then drops its values silently; `crmport fields --vendor %s` shows whether it is on for yours", f.Field, vendorTitle(m.Vendor), m.Vendor))
+				notes = append(notes, fmt.Sprintf("note: %s is switched off on a fresh %s account, which then drops its values silently; `crmport fields --vendor %s` shows whether it is on for yours", f.Field, title(m.reg), m.Vendor))
 			}
 		}
 		line := fmt.Sprintf("  %s%s %s", f.Field, pad, src)

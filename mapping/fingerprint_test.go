@@ -9,7 +9,7 @@ import (
 
 func TestFingerprintIgnoresLayoutNotMeaning(t *testing.T) {
 	fp := func(src string) string {
-		m, err := Parse("m.yaml", []byte(src))
+		m, err := Parse("m.yaml", []byte(src), vendors)
 		require.NoError(t, err)
 		return m.Fingerprint()
 	}

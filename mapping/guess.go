@@ -11,91 +11,59 @@ import (
 )
 
 // concept is a kind of column people keep in contact spreadsheets, with
-// the headers they give it (Polish, Russian, English) and the field each
-// vendor keeps it in. A field written "field?" is a fallback, used only
-// when no column claimed the field in the first pass.
+// the headers they give it (Polish, Russian, English). The field each
+// vendor keeps it in is the vendor's fact: crm.Registration.Aliases.
 type concept struct {
-	name   string
-	syn    []string
-	fields map[string][]string // vendor → candidate fields, best first
+	name crm.Concept
+	syn  []string
 }
 
 var concepts = []concept{
-	{"company", []string{"firma", "nazwa firmy", "nazwa", "company", "company name", "organization", "organisation", "kontrahent", "klient", "client", "customer", "компания", "организация", "название", "наименование", "название компании", "наименование организации", "контрагент", "клиент", "nazwa klienta", "business name"},
-		map[string][]string{"salesman": {"title"}, "baselinker": {"invoice_company"}, "thulium": {"surname?", "job?"}}},
-	{"fullname", []string{"imie i nazwisko", "nazwisko i imie", "imie nazwisko", "full name", "fullname", "name surname", "contact name", "contact person", "osoba kontaktowa", "фио", "фамилия имя отчество", "контактное лицо", "name"},
-		map[string][]string{"salesman": {"title?"}, "baselinker": {"invoice_fullname"}, "thulium": {"surname"}}},
-	{"firstname", []string{"imie", "first name", "firstname", "given name", "имя", "forename"},
-		map[string][]string{"thulium": {"name"}}},
-	{"lastname", []string{"nazwisko", "last name", "lastname", "surname", "family name", "фамилия"},
-		map[string][]string{"thulium": {"surname"}, "baselinker": {"invoice_fullname?"}, "salesman": {"title?"}}},
-	{"email", []string{"email", "e mail", "mail", "adres e mail", "adres email", "poczta", "poczta e mail", "e mail address", "email address", "почта", "эл почта", "электронная почта", "e mail адрес", "емейл", "имейл"},
-		map[string][]string{"salesman": {"mail_url"}, "thulium": {"email"}, "baselinker": {"email"}}},
-	{"phone", []string{"telefon", "tel", "nr tel", "nr telefonu", "numer telefonu", "telefon kontaktowy", "phone", "phone number", "telephone", "tel no", "телефон", "тел", "контактный телефон", "номер телефона", "телефоны", "phones", "telefony"},
-		map[string][]string{"salesman": {"phone"}, "thulium": {"phone_number"}, "baselinker": {"phone"}}},
-	{"mobile", []string{"komorka", "tel kom", "telefon komorkowy", "nr komorki", "mobile", "mobile phone", "cell", "cell phone", "мобильный", "мобильный телефон", "сотовый", "моб тел"},
-		map[string][]string{"salesman": {"phone?"}, "thulium": {"phone_number?"}, "baselinker": {"phone?"}}},
-	{"fax", []string{"fax", "faks", "факс"},
-		map[string][]string{"salesman": {"fax"}}},
-	{"www", []string{"www", "strona www", "strona internetowa", "strona", "website", "web site", "web", "site", "url", "сайт", "веб сайт"},
-		map[string][]string{"salesman": {"site_url"}, "thulium": {"homepage"}}},
-	{"address", []string{"adres", "address", "адрес", "почтовый адрес", "фактический адрес", "adres pocztowy", "full address"},
-		map[string][]string{"salesman": {"address"}, "baselinker": {"invoice_address"}, "thulium": {"address.street?"}}},
-	{"street", []string{"ulica", "ulica i numer", "street", "street address", "улица", "adres ulica"},
-		map[string][]string{"thulium": {"address.street"}, "baselinker": {"invoice_address"}, "salesman": {"address?"}}},
-	{"building", []string{"nr domu", "numer domu", "budynek", "nr budynku", "house number", "building", "house no", "дом", "номер дома"},
-		map[string][]string{"thulium": {"address.building"}}},
-	{"flat", []string{"nr lokalu", "numer lokalu", "lokal", "nr mieszkania", "numer mieszkania", "mieszkanie", "flat", "apartment", "квартира", "офис"},
-		map[string][]string{"thulium": {"address.flat"}}},
-	{"city", []string{"miasto", "miejscowosc", "city", "town", "город", "населенный пункт"},
-		map[string][]string{"thulium": {"address.city"}, "baselinker": {"invoice_city"}, "salesman": {"territory?"}}},
-	{"postcode", []string{"kod pocztowy", "kod", "kod poczt", "postcode", "post code", "postal code", "zip", "zip code", "индекс", "почтовый индекс"},
-		map[string][]string{"thulium": {"address.postcode"}, "baselinker": {"invoice_postcode"}}},
-	{"state", []string{"wojewodztwo", "region", "state", "province", "county", "область", "регион", "край"},
-		map[string][]string{"baselinker": {"invoice_state"}, "salesman": {"territory"}}},
-	{"country", []string{"kraj", "panstwo", "country", "страна", "country code", "kod kraju"},
-		map[string][]string{"thulium": {"address.country"}, "baselinker": {"invoice_country_code"}}},
-	{"nip", []string{"nip", "nr nip", "numer nip", "vat id", "tax id", "vat number", "vat", "tax number", "nip firmy", "vat no"},
-		map[string][]string{"thulium": {"nip"}, "baselinker": {"invoice_tax_id"}, "salesman": {"recv.castInn?"}}},
-	{"inn", []string{"инн", "inn", "инн клиента", "инн организации"},
-		map[string][]string{"salesman": {"recv.castInn"}, "baselinker": {"invoice_tax_id"}, "thulium": {"nip"}}},
-	{"kpp", []string{"кпп", "kpp"}, map[string][]string{"salesman": {"recv.castKpp"}}},
-	{"ogrn", []string{"огрн", "огрнип", "ogrn"}, map[string][]string{"salesman": {"recv.castOgrn"}}},
-	{"okpo", []string{"окпо", "okpo"}, map[string][]string{"salesman": {"recv.castOkpo"}}},
-	{"bik", []string{"бик", "бик банка", "bik"}, map[string][]string{"salesman": {"recv.castBankBik"}}},
-	{"bank", []string{"банк", "bank", "наименование банка"}, map[string][]string{"salesman": {"recv.castBank"}}},
-	{"rs", []string{"расчетный счет", "р с", "рс", "расч счет"}, map[string][]string{"salesman": {"recv.castBankRs"}}},
-	{"ks", []string{"корр счет", "корреспондентский счет", "к с", "кс", "кор счет"}, map[string][]string{"salesman": {"recv.castBankKs"}}},
-	{"legalname", []string{"юридическое название", "полное наименование", "юридическое наименование", "юр название"}, map[string][]string{"salesman": {"recv.castUrName"}}},
-	{"legaladdr", []string{"юридический адрес", "юр адрес", "adres siedziby", "adres rejestrowy", "legal address", "registered address"}, map[string][]string{"salesman": {"recv.castUrAddr"}}},
-	{"pesel", []string{"pesel"}, map[string][]string{"thulium": {"pesel"}}},
-	{"notes", []string{"uwagi", "notatki", "notatka", "opis", "komentarz", "notes", "note", "comment", "comments", "description", "remarks", "примечание", "примечания", "комментарий", "описание", "заметки"},
-		map[string][]string{"salesman": {"des"}, "thulium": {"note"}, "baselinker": {"notes"}}},
-	{"id", []string{"id", "nr klienta", "numer klienta", "id klienta", "identyfikator", "kod klienta", "customer id", "client id", "customer number", "external id", "код", "код клиента", "ид", "номер клиента", "идентификатор"},
-		map[string][]string{"salesman": {"uid"}, "thulium": {"identifier"}}},
-	{"birthdate", []string{"data urodzenia", "urodziny", "birthday", "date of birth", "birth date", "birthdate", "дата рождения", "день рождения"},
-		map[string][]string{"thulium": {"birthdate"}}},
-	{"created", []string{"data utworzenia", "data dodania", "data rejestracji", "created", "date created", "created at", "creation date", "дата создания", "дата регистрации", "дата добавления", "добавлен"},
-		map[string][]string{"salesman": {"date_create"}}},
-	{"jobtitle", []string{"stanowisko", "job title", "position", "должность"},
-		map[string][]string{"thulium": {"job_title"}}},
-	{"employer", []string{"miejsce pracy", "pracodawca", "employer", "место работы"},
-		map[string][]string{"thulium": {"job"}}},
-	{"gender", []string{"plec", "gender", "sex", "пол"}, map[string][]string{"thulium": {"gender"}}},
-	{"status", []string{"status", "status klienta", "typ relacji", "тип отношений", "статус", "этап"},
-		map[string][]string{"salesman": {"tip_cmr"}}},
-	{"type", []string{"typ", "type", "typ klienta", "тип", "тип клиента", "тип записи"},
-		map[string][]string{"salesman": {"type"}, "thulium": {"type"}}},
-	{"group", []string{"grupa", "group", "группа", "grupa klientow"}, map[string][]string{"thulium": {"group"}}},
-	{"category", []string{"kategoria", "branza", "industry", "category", "sector", "отрасль", "категория", "сфера", "сфера деятельности"},
-		map[string][]string{"salesman": {"idcategory"}}},
-	{"source", []string{"zrodlo", "zrodlo klienta", "source", "lead source", "источник", "источник клиента"},
-		map[string][]string{"salesman": {"clientpath"}}},
-	{"manager", []string{"opiekun", "opiekun klienta", "handlowiec", "account manager", "owner", "sales rep", "ответственный", "менеджер"},
-		map[string][]string{"salesman": {"user"}, "thulium": {"account_manager"}}},
-	{"login", []string{"login", "логин", "nazwa uzytkownika", "username", "user name"}, map[string][]string{"baselinker": {"login"}}},
-	{"rating", []string{"ocena", "gwiazdki", "rating", "stars", "star", "рейтинг", "оценка"}, map[string][]string{"baselinker": {"star"}}},
-	{"vip", []string{"vip"}, map[string][]string{"thulium": {"vip"}}},
+	{crm.ConceptCompany, []string{"firma", "nazwa firmy", "nazwa", "company", "company name", "organization", "organisation", "kontrahent", "klient", "client", "customer", "компания", "организация", "название", "наименование", "название компании", "наименование организации", "контрагент", "клиент", "nazwa klienta", "business name"}},
+	{crm.ConceptFullName, []string{"imie i nazwisko", "nazwisko i imie", "imie nazwisko", "full name", "fullname", "name surname", "contact name", "contact person", "osoba kontaktowa", "фио", "фамилия имя отчество", "контактное лицо", "name"}},
+	{crm.ConceptFirstName, []string{"imie", "first name", "firstname", "given name", "имя", "forename"}},
+	{crm.ConceptLastName, []string{"nazwisko", "last name", "lastname", "surname", "family name", "фамилия"}},
+	{crm.ConceptEmail, []string{"email", "e mail", "mail", "adres e mail", "adres email", "poczta", "poczta e mail", "e mail address", "email address", "почта", "эл почта", "электронная почта", "e mail адрес", "емейл", "имейл"}},
+	{crm.ConceptPhone, []string{"telefon", "tel", "nr tel", "nr telefonu", "numer telefonu", "telefon kontaktowy", "phone", "phone number", "telephone", "tel no", "телефон", "тел", "контактный телефон", "номер телефона", "телефоны", "phones", "telefony"}},
+	{crm.ConceptMobile, []string{"komorka", "tel kom", "telefon komorkowy", "nr komorki", "mobile", "mobile phone", "cell", "cell phone", "мобильный", "мобильный телефон", "сотовый", "моб тел"}},
+	{crm.ConceptFax, []string{"fax", "faks", "факс"}},
+	{crm.ConceptWebsite, []string{"www", "strona www", "strona internetowa", "strona", "website", "web site", "web", "site", "url", "сайт", "веб сайт"}},
+	{crm.ConceptAddress, []string{"adres", "address", "адрес", "почтовый адрес", "фактический адрес", "adres pocztowy", "full address"}},
+	{crm.ConceptStreet, []string{"ulica", "ulica i numer", "street", "street address", "улица", "adres ulica"}},
+	{crm.ConceptBuilding, []string{"nr domu", "numer domu", "budynek", "nr budynku", "house number", "building", "house no", "дом", "номер дома"}},
+	{crm.ConceptFlat, []string{"nr lokalu", "numer lokalu", "lokal", "nr mieszkania", "numer mieszkania", "mieszkanie", "flat", "apartment", "квартира", "офис"}},
+	{crm.ConceptCity, []string{"miasto", "miejscowosc", "city", "town", "город", "населенный пункт"}},
+	{crm.ConceptPostcode, []string{"kod pocztowy", "kod", "kod poczt", "postcode", "post code", "postal code", "zip", "zip code", "индекс", "почтовый индекс"}},
+	{crm.ConceptState, []string{"wojewodztwo", "region", "state", "province", "county", "область", "регион", "край"}},
+	{crm.ConceptCountry, []string{"kraj", "panstwo", "country", "страна", "country code", "kod kraju"}},
+	{crm.ConceptNIP, []string{"nip", "nr nip", "numer nip", "vat id", "tax id", "vat number", "vat", "tax number", "nip firmy", "vat no"}},
+	{crm.ConceptINN, []string{"инн", "inn", "инн клиента", "инн организации"}},
+	{crm.ConceptKPP, []string{"кпп", "kpp"}},
+	{crm.ConceptOGRN, []string{"огрн", "огрнип", "ogrn"}},
+	{crm.ConceptOKPO, []string{"окпо", "okpo"}},
+	{crm.ConceptBIK, []string{"бик", "бик банка", "bik"}},
+	{crm.ConceptBank, []string{"банк", "bank", "наименование банка"}},
+	{crm.ConceptAccount, []string{"расчетный счет", "р с", "рс", "расч счет"}},
+	{crm.ConceptCorrAcc, []string{"корр счет", "корреспондентский счет", "к с", "кс", "кор счет"}},
+	{crm.ConceptLegalName, []string{"юридическое название", "полное наименование", "юридическое наименование", "юр название"}},
+	{crm.ConceptLegalAddr, []string{"юридический адрес", "юр адрес", "adres siedziby", "adres rejestrowy", "legal address", "registered address"}},
+	{crm.ConceptPESEL, []string{"pesel"}},
+	{crm.ConceptNotes, []string{"uwagi", "notatki", "notatka", "opis", "komentarz", "notes", "note", "comment", "comments", "description", "remarks", "примечание", "примечания", "комментарий", "описание", "заметки"}},
+	{crm.ConceptID, []string{"id", "nr klienta", "numer klienta", "id klienta", "identyfikator", "kod klienta", "customer id", "client id", "customer number", "external id", "код", "код клиента", "ид", "номер клиента", "идентификатор"}},
+	{crm.ConceptBirthdate, []string{"data urodzenia", "urodziny", "birthday", "date of birth", "birth date", "birthdate", "дата рождения", "день рождения"}},
+	{crm.ConceptCreated, []string{"data utworzenia", "data dodania", "data rejestracji", "created", "date created", "created at", "creation date", "дата создания", "дата регистрации", "дата добавления", "добавлен"}},
+	{crm.ConceptJobTitle, []string{"stanowisko", "job title", "position", "должность"}},
+	{crm.ConceptEmployer, []string{"miejsce pracy", "pracodawca", "employer", "место работы"}},
+	{crm.ConceptGender, []string{"plec", "gender", "sex", "пол"}},
+	{crm.ConceptStatus, []string{"status", "status klienta", "typ relacji", "тип отношений", "статус", "этап"}},
+	{crm.ConceptType, []string{"typ", "type", "typ klienta", "тип", "тип клиента", "тип записи"}},
+	{crm.ConceptGroup, []string{"grupa", "group", "группа", "grupa klientow"}},
+	{crm.ConceptCategory, []string{"kategoria", "branza", "industry", "category", "sector", "отрасль", "категория", "сфера", "сфера деятельности"}},
+	{crm.ConceptSource, []string{"zrodlo", "zrodlo klienta", "source", "lead source", "источник", "источник клиента"}},
+	{crm.ConceptManager, []string{"opiekun", "opiekun klienta", "handlowiec", "account manager", "owner", "sales rep", "ответственный", "менеджер"}},
+	{crm.ConceptLogin, []string{"login", "логин", "nazwa uzytkownika", "username", "user name"}},
+	{crm.ConceptRating, []string{"ocena", "gwiazdki", "rating", "stars", "star", "рейтинг", "оценка"}},
+	{crm.ConceptVIP, []string{"vip"}},
 }
 
 // synIndex maps a folded synonym to the concepts that use it.
@@ -136,6 +104,7 @@ type Guessed struct {
 	Key     string          // suggested key (your own id field), "" if none
 	Info    *sheet.Info     // how the file was read, if the caller sets it (shown as comments)
 
+	reg    crm.Registration  // the vendor's facts, for YAML's notes
 	labels map[string]string // catalogue labels of the Off fields, for YAML's notes
 }
 
@@ -143,17 +112,14 @@ type Guessed struct {
 // rows: headers are matched against a Polish/Russian/English synonym
 // dictionary and the catalogue's own labels (case, accents and punctuation
 // ignored), then columns left over are recognised by their values
-// (e-mails, phones, postcodes, tax ids, countries, dates). Each field is
-// used at most once.
-func Guess(vendor string, fields []crm.Field, header []string, sample []sheet.Row) (*Guessed, error) {
-	vendor = strings.ToLower(strings.TrimSpace(vendor))
-	if !contains(Vendors, vendor) {
-		return nil, fmt.Errorf("unknown vendor %q%s; choose one of: %s", vendor, didYouMean(vendor, Vendors), strings.Join(Vendors, ", "))
-	}
+// (e-mails, phones, postcodes, tax ids, countries, dates); reg.Aliases
+// says which of the vendor's fields keeps each kind of column. Each field
+// is used at most once.
+func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []sheet.Row) (*Guessed, error) {
 	if len(header) == 0 {
 		return nil, fmt.Errorf("the file has no header row to guess a mapping from; check that the first row holds the column names")
 	}
-	g := &Guessed{Vendor: vendor, Region: guessRegion(header, sample)}
+	g := &Guessed{Vendor: reg.Name, Region: guessRegion(header, sample), reg: reg}
 	g.Columns = make([]GuessedColumn, len(header))
 	have := map[string]*crm.Field{}
 	for i := range fields {
@@ -207,7 +173,7 @@ func Guess(vendor string, fields []crm.Field, header []string, sample []sheet.Ro
 			if best == 0 {
 				continue
 			}
-			for _, f := range concepts[ci].fields[vendor] {
+			for _, f := range reg.Aliases[concepts[ci].name] {
 				name, fb := strings.CutSuffix(f, "?")
 				if have[name] == nil && len(fields) > 0 {
 					continue
@@ -249,7 +215,7 @@ func Guess(vendor string, fields []crm.Field, header []string, sample []sheet.Ro
 			if c.name != concept {
 				continue
 			}
-			for _, f := range c.fields[vendor] {
+			for _, f := range reg.Aliases[c.name] {
 				name, _ := strings.CutSuffix(f, "?")
 				if used[name] || (have[name] == nil && len(fields) > 0) {
 					continue
@@ -341,7 +307,7 @@ func guessRegion(header []string, sample []sheet.Row) string {
 
 // sniff recognises a column by its sample values: at least 80 % of the
 // non-blank cells (and at least one) must look alike.
-func sniff(col int, sample []sheet.Row, region string) string {
+func sniff(col int, sample []sheet.Row, region string) crm.Concept {
 	var vals []sheet.Cell
 	for _, r := range sample {
 		if col < len(r.Cells) && strings.TrimSpace(r.Cells[col].Text) != "" {
@@ -363,31 +329,31 @@ func sniff(col int, sample []sheet.Row, region string) string {
 	text := func(c sheet.Cell) string { return strings.TrimSpace(c.Text) }
 	switch {
 	case count(func(c sheet.Cell) bool { _, err := checkEmail(text(c)); return err == nil }):
-		return "email"
+		return crm.ConceptEmail
 	case count(func(c sheet.Cell) bool {
 		return isPLPostcode(text(c)) || (region == "RU" && len(text(c)) == 6 && digitsOnly(text(c)) == text(c))
 	}):
-		return "postcode"
+		return crm.ConceptPostcode
 	case count(func(c sheet.Cell) bool { d := digitsOnly(text(c)); return len(d) == 10 && validNIP(d) }) && region == "PL":
-		return "nip"
+		return crm.ConceptNIP
 	case count(func(c sheet.Cell) bool {
 		d := digitsOnly(text(c))
 		return (len(d) == 10 || len(d) == 12) && validINN(d)
 	}):
 		if region == "RU" {
-			return "inn"
+			return crm.ConceptINN
 		}
-		return "nip"
+		return crm.ConceptNIP
 	case count(func(c sheet.Cell) bool {
 		_, err := PhoneE164(text(c), region)
 		return err == nil && strings.ContainsAny(text(c), "0123456789")
 	}):
-		return "phone"
+		return crm.ConceptPhone
 	case count(func(c sheet.Cell) bool {
 		_, err := CountryCode(text(c))
 		return err == nil && len(text(c)) > 2
 	}):
-		return "country"
+		return crm.ConceptCountry
 	case count(func(c sheet.Cell) bool {
 		if c.Kind == sheet.KindDate {
 			return true
@@ -395,7 +361,7 @@ func sniff(col int, sample []sheet.Row, region string) string {
 		_, err := ParseDate(sheet.Cell{Text: text(c), Kind: sheet.KindText}, "")
 		return err == nil && strings.ContainsAny(text(c), ".-/")
 	}):
-		return "created"
+		return crm.ConceptCreated
 	}
 	return ""
 }
@@ -482,7 +448,7 @@ func suggestTransforms(f *crm.Field, col int, sample []sheet.Row) (tr []string, 
 // not placed and the required fields left without a source.
 func (g *Guessed) YAML() []byte {
 	var b strings.Builder
-	vt := vendorTitle(g.Vendor)
+	vt := title(g.reg)
 	b.WriteString("# Mapping guessed by `crmport mapping init` from the file's headers and first rows.\n")
 	b.WriteString("# Check every line (vendor field: column header), then run `crmport mapping check -m THIS_FILE YOUR_FILE`.\n")
 	fmt.Fprintf(&b, "# `crmport fields --vendor %s` lists every %s field you can map.\n", g.Vendor, vt)
@@ -526,8 +492,8 @@ func (g *Guessed) YAML() []byte {
 			if l := g.labels[c.Off]; l != "" {
 				label = " (" + l + ")"
 			}
-			if g.Vendor == "salesman" {
-				fmt.Fprintf(&b, "  # %s -> %s%s is switched off on a fresh SalesMan install; switch it on in Панель управления / Формы, then uncomment\n", yamlScalar(c.Header), c.Off, label)
+			if g.reg.SwitchOn != "" {
+				fmt.Fprintf(&b, "  # %s -> %s%s is switched off on a fresh %s install; switch it on in %s, then uncomment\n", yamlScalar(c.Header), c.Off, label, vt, g.reg.SwitchOn)
 			} else {
 				fmt.Fprintf(&b, "  # %s -> %s%s is switched off on the %s account; switch it on there, then uncomment\n", yamlScalar(c.Header), c.Off, label, vt)
 			}
@@ -568,11 +534,12 @@ func (g *Guessed) YAML() []byte {
 		for _, h := range unplaced {
 			fmt.Fprintf(&b, "#   %s\n", yamlScalar(h))
 		}
-		if g.Vendor == "thulium" {
-			b.WriteString("#   (Thulium custom fields: `custom_fields.<Name>: <column>`)\n")
-		}
-		if g.Vendor == "baselinker" {
-			b.WriteString("#   (BaseLinker extra fields: `custom_extra_fields.<id>: <column>`)\n")
+		if cf := g.reg.Custom; cf.Prefix != "" {
+			name := "<Name>"
+			if cf.Numeric {
+				name = "<id>"
+			}
+			fmt.Fprintf(&b, "#   (%s %ss: `%s%s: <column>`)\n", vt, cf.Noun, cf.Prefix, name)
 		}
 	}
 	for _, f := range g.Missing {

@@ -81,7 +81,7 @@ func TestGuessEvaluation(t *testing.T) {
 			for i, r := range es.rows {
 				sample = append(sample, textRow(i+2, r...))
 			}
-			g, err := Guess(es.vendor, es.fields, header, sample)
+			g, err := Guess(registration(es.vendor), es.fields, header, sample)
 			require.NoError(t, err)
 			ok := 0
 			for i, c := range es.cols {
@@ -101,7 +101,7 @@ func TestGuessEvaluation(t *testing.T) {
 			assert.GreaterOrEqual(t, ok*10, len(es.cols)*9, "at least 9 of 10 columns must be right")
 
 			y := g.YAML()
-			m, err := Parse("guessed.yaml", y)
+			m, err := Parse("guessed.yaml", y, vendors)
 			require.NoError(t, err, "%s", y)
 			assert.NoError(t, m.Validate(es.fields), "%s", y)
 			_, err = m.Bind(header, es.fields, ApplyOptions{})
@@ -118,7 +118,7 @@ func TestGuessLeavesSwitchedOffFieldsCommentedOut(t *testing.T) {
 	header := []string{"Firma", "Telefon", "E-mail", "Uwagi", "Miasto"}
 	sample := []sheet.Row{textRow(2, "Żółć sp. z o.o.", "601 234 567", "biuro@zolc.pl", "stały klient", "Kraków")}
 	cat := salesman.Catalogue()
-	g, err := Guess("salesman", cat, header, sample)
+	g, err := Guess(registration("salesman"), cat, header, sample)
 	require.NoError(t, err)
 	tests := []struct{ header, field, off string }{
 		{"Firma", "title", ""},
@@ -139,7 +139,7 @@ func TestGuessLeavesSwitchedOffFieldsCommentedOut(t *testing.T) {
 	assert.Contains(t, y, "  # Miasto -> territory (Территория) is switched off")
 	assert.NotContains(t, y, "#   Uwagi\n", "a commented-out column is not also listed as unplaced")
 
-	m, err := Parse("guessed.yaml", []byte(y))
+	m, err := Parse("guessed.yaml", []byte(y), vendors)
 	require.NoError(t, err, y)
 	report, problems := Check(m, cat, header)
 	require.Empty(t, problems, report)
@@ -147,7 +147,7 @@ func TestGuessLeavesSwitchedOffFieldsCommentedOut(t *testing.T) {
 
 	// uncommenting the suggested line gives a mapping that parses and checks
 	on := strings.ReplaceAll(y, "  # des: Uwagi", "  des: Uwagi")
-	m, err = Parse("guessed.yaml", []byte(on))
+	m, err = Parse("guessed.yaml", []byte(on), vendors)
 	require.NoError(t, err, on)
 	report, problems = Check(m, cat, header)
 	require.Empty(t, problems, report)
@@ -157,31 +157,29 @@ func TestGuessLeavesSwitchedOffFieldsCommentedOut(t *testing.T) {
 	for i := range cat {
 		cat[i].Active = true
 	}
-	g, err = Guess("salesman", cat, header, sample)
+	g, err = Guess(registration("salesman"), cat, header, sample)
 	require.NoError(t, err)
 	assert.Equal(t, "des", g.Columns[3].Field)
 	assert.Empty(t, g.Columns[3].Off)
 }
 
 func TestGuessYAMLListsLeftovers(t *testing.T) {
-	g, err := Guess("thulium", thulium.Catalogue(), []string{"Imię", "Telefon", "Ulubiony kolor"}, nil)
+	g, err := Guess(registration("thulium"), thulium.Catalogue(), []string{"Imię", "Telefon", "Ulubiony kolor"}, nil)
 	require.NoError(t, err)
 	y := string(g.YAML())
 	assert.Contains(t, y, "#   Ulubiony kolor\n")
 	assert.Contains(t, y, `# REQUIRED: Thulium needs "surname"`)
 	assert.Contains(t, y, "  phone_number: {column: Telefon, transform: [phone], region: PL}")
-	_, err = Parse("g.yaml", []byte(y))
+	_, err = Parse("g.yaml", []byte(y), vendors)
 	require.NoError(t, err)
 
-	_, err = Guess("thullium", nil, []string{"a"}, nil)
-	assert.EqualError(t, err, `unknown vendor "thullium" (did you mean "thulium"?); choose one of: salesman, thulium, baselinker`)
 }
 
 func TestYAMLScalarQuoting(t *testing.T) {
 	for _, s := range []string{"Nr tel.", "E-mail", "- dash", "yes", "123", "a: b", "# hash", " padded ", "Kod, pocztowy", "x\ty", `back\slash "q"`, "[x]", "Dział: Sprzedaż", "\u00a0Firma"} {
 		t.Run(s, func(t *testing.T) {
 			y := "vendor: thulium\nfields:\n  surname: " + yamlScalar(s) + "\n  name: {column: " + yamlFlowScalar(s) + "}\n"
-			m, err := Parse("q.yaml", []byte(y))
+			m, err := Parse("q.yaml", []byte(y), vendors)
 			require.NoError(t, err, y)
 			assert.Equal(t, s, m.Fields[0].Column)
 			assert.Equal(t, s, m.Fields[1].Column)

@@ -19,35 +19,30 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/sheet"
 )
 
-// Vendors lists the vendor names a mapping file may name.
-var Vendors = []string{"salesman", "thulium", "baselinker"}
-
-// vendorTitle returns the vendor's name as people write it.
-func vendorTitle(v string) string {
-	switch v {
-	case "salesman":
-		return "SalesMan"
-	case "thulium":
-		return "Thulium"
-	case "baselinker":
-		return "BaseLinker"
+// title returns the vendor's name as people write it.
+func title(reg crm.Registration) string {
+	if reg.Title != "" {
+		return reg.Title
 	}
-	return v
+	return reg.Name
 }
 
 // Mapping is a parsed mapping file.
 type Mapping struct {
 	File   string        // path, for messages
-	Vendor string        // salesman | thulium | baselinker
+	Vendor string        // the vendor's registry name
 	Source SourceOptions // how to read the spreadsheet
 	Key    string        // field identifying an existing client (upsert, lookups); "" if none
 	Blank  string        // "skip" (default) | "clear"
 	Fields []FieldMap    // in file order
 
 	keyPos, vendorPos, fieldsPos pos
+
+	reg crm.Registration // the vendor's facts (title, 4-byte rule, custom fields)
 
 	// Set by ParsePartial: the problems found while parsing (Check lists
 	// them first), and the fields left out because of them (so Validate
@@ -135,13 +130,14 @@ func (e *PosError) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
 }
 
-// Load reads and parses the mapping file at path.
-func Load(path string) (*Mapping, error) {
+// Load reads and parses the mapping file at path; vendors holds the
+// vendors its `vendor:` may name.
+func Load(path string, vendors *crm.Registry) (*Mapping, error) {
 	data, err := readMapping(path)
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data)
+	return Parse(path, data, vendors)
 }
 
 // Problems splits an error returned by this package into its single
@@ -162,6 +158,7 @@ func Problems(err error) []error {
 
 type parser struct {
 	file    string
+	vendors *crm.Registry
 	errs    []error
 	partial bool            // keep what is usable of a field with problems
 	broken  map[string]bool // fields left out because of their problems
@@ -181,11 +178,12 @@ var (
 	fieldKeys  = []string{"column", "columns", "join", "split", "value", "values", "default", "transform", "region", "date"}
 )
 
-// Parse parses a mapping file's contents. name is used in messages. All
-// problems are reported at once, joined with errors.Join, each a *PosError
-// with the line and column to fix.
-func Parse(name string, data []byte) (*Mapping, error) {
-	m, errs, fatal := parse(name, data, false)
+// Parse parses a mapping file's contents. name is used in messages;
+// vendors holds the vendors `vendor:` may name. All problems are reported
+// at once, joined with errors.Join, each a *PosError with the line and
+// column to fix.
+func Parse(name string, data []byte, vendors *crm.Registry) (*Mapping, error) {
+	m, errs, fatal := parse(name, data, vendors, false)
 	if fatal != nil {
 		return nil, fatal
 	}
@@ -204,15 +202,15 @@ func Parse(name string, data []byte) (*Mapping, error) {
 // partial *Mapping remembers its parse problems: Check lists them first,
 // then the validation and header problems of everything that parsed. Do
 // not import with a partial mapping.
-func ParsePartial(name string, data []byte) (*Mapping, error) {
-	m, errs, fatal := parse(name, data, true)
+func ParsePartial(name string, data []byte, vendors *crm.Registry) (*Mapping, error) {
+	m, errs, fatal := parse(name, data, vendors, true)
 	if fatal != nil {
 		return nil, fatal
 	}
 	if len(errs) == 0 {
 		return m, nil
 	}
-	if !contains(Vendors, m.Vendor) {
+	if m.Vendor == "" {
 		return nil, errors.Join(errs...)
 	}
 	m.parseErrs = errs
@@ -220,18 +218,18 @@ func ParsePartial(name string, data []byte) (*Mapping, error) {
 }
 
 // LoadPartial reads the mapping file at path and parses it with ParsePartial.
-func LoadPartial(path string) (*Mapping, error) {
+func LoadPartial(path string, vendors *crm.Registry) (*Mapping, error) {
 	data, err := readMapping(path)
 	if err != nil {
 		return nil, err
 	}
-	return ParsePartial(path, data)
+	return ParsePartial(path, data, vendors)
 }
 
 // parse parses a mapping file: fatal is set when nothing of it is usable;
 // otherwise errs lists its problems.
-func parse(name string, data []byte, partial bool) (m *Mapping, errs []error, fatal error) {
-	p := &parser{file: name, partial: partial, broken: map[string]bool{}}
+func parse(name string, data []byte, vendors *crm.Registry, partial bool) (m *Mapping, errs []error, fatal error) {
+	p := &parser{file: name, vendors: vendors, partial: partial, broken: map[string]bool{}}
 	m = &Mapping{File: name, Blank: "skip"}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -257,8 +255,11 @@ func parse(name string, data []byte, partial bool) (m *Mapping, errs []error, fa
 			m.vendorPos = nodePos(v)
 			if s, ok := p.scalar(v, "vendor"); ok {
 				m.Vendor = strings.ToLower(strings.TrimSpace(s))
-				if !contains(Vendors, m.Vendor) {
-					p.errAt(nodePos(v), "unknown vendor %q%s; choose one of: %s", s, didYouMean(m.Vendor, Vendors), strings.Join(Vendors, ", "))
+				if reg, err := vendors.Lookup(m.Vendor); err == nil {
+					m.reg = reg
+				} else {
+					names := vendors.Names()
+					p.errAt(nodePos(v), "unknown vendor %q%s; choose one of: %s", s, didYouMean(m.Vendor, names), strings.Join(names, ", "))
 					m.Vendor = ""
 				}
 			}
@@ -286,7 +287,8 @@ func parse(name string, data []byte, partial bool) (m *Mapping, errs []error, fa
 		}
 	}
 	if _, ok := seen["vendor"]; !ok {
-		p.errAt(pos{1, 1}, "`vendor:` is missing; add a line such as `vendor: salesman` (one of: %s)", strings.Join(Vendors, ", "))
+		names := vendors.Names()
+		p.errAt(pos{1, 1}, "`vendor:` is missing; add a line such as `vendor: %s` (one of: %s)", names[0], strings.Join(names, ", "))
 	}
 	if _, ok := seen["fields"]; !ok {
 		p.errAt(pos{1, 1}, "`fields:` is missing; add the vendor fields and the columns that feed them, e.g. `fields:` then `  title: Company`")

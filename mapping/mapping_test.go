@@ -99,7 +99,7 @@ func textRow(line int, cells ...string) sheet.Row {
 }
 
 func TestParseDesignExample(t *testing.T) {
-	m, err := Parse("mapping.yaml", []byte(designExample))
+	m, err := Parse("mapping.yaml", []byte(designExample), vendors)
 	require.NoError(t, err)
 	assert.Equal(t, "salesman", m.Vendor)
 	assert.Equal(t, "uid", m.Key)
@@ -127,7 +127,7 @@ func stripPrivate(f FieldMap) FieldMap {
 }
 
 func TestDesignExampleApply(t *testing.T) {
-	m, err := Parse("mapping.yaml", []byte(designExample))
+	m, err := Parse("mapping.yaml", []byte(designExample), vendors)
 	require.NoError(t, err)
 	header := []string{"ID", " company\u00a0", "Phones", "E-mail", "INN", "Notes", "Comment", "Status", "Created"}
 	b, err := m.Bind(header, salesmanFields(), ApplyOptions{Region: "RU"})
@@ -159,7 +159,7 @@ fields:
   mail_url: {column: E-mail, transform: [trim, lower, email]}
   phone: Telefon
   uid: ID
-`))
+`), vendors)
 	require.NoError(t, err)
 	b, err := m.Bind([]string{"Firma", "E-mail", "Telefon", "ID"}, salesmanFields(), ApplyOptions{})
 	require.NoError(t, err)
@@ -197,7 +197,7 @@ func TestApplyBlankCellMessagesReadAsSentences(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := Parse("m.yaml", []byte("vendor: salesman\nfields:\n  "+tt.field+"\n"))
+			m, err := Parse("m.yaml", []byte("vendor: salesman\nfields:\n  "+tt.field+"\n"), vendors)
 			require.NoError(t, err)
 			fields := salesmanFields()
 			for i := range fields {
@@ -231,7 +231,7 @@ fields:
   phone: Telefon
   invoice_tax_id: {column: NIP, transform: digits}
   custom_extra_fields.12: Segment
-`))
+`), vendors)
 	require.NoError(t, err)
 	b, err := m.Bind([]string{"Firma", "Ocena", "Kraj", "E-mail", "Telefon", "NIP", "Segment"}, baselinkerFields(), ApplyOptions{})
 	require.NoError(t, err)
@@ -272,7 +272,7 @@ fields:
 }
 
 func TestApplyBlankClearAndSalesman4Byte(t *testing.T) {
-	m, err := Parse("m.yaml", []byte("vendor: salesman\nblank: clear\nfields:\n  title: Firma\n  address: Adres\n"))
+	m, err := Parse("m.yaml", []byte("vendor: salesman\nblank: clear\nfields:\n  title: Firma\n  address: Adres\n"), vendors)
 	require.NoError(t, err)
 	b, err := m.Bind([]string{"Firma", "Adres"}, salesmanFields(), ApplyOptions{})
 	require.NoError(t, err)
@@ -285,8 +285,38 @@ func TestApplyBlankClearAndSalesman4Byte(t *testing.T) {
 	assert.Equal(t, `row 3, column "Firma": "Kwiaciarnia 🌸" contains characters SalesMan cannot store (emoji): 🌸; remove them`, err.Error())
 }
 
+// The 4-byte rule is the vendor's Registration.Strict4Byte, not a name
+// mapping knows: Thulium keeps emoji, BaseLinker (like SalesMan) does not,
+// and ApplyOptions.Reject4Byte turns the rule on for any vendor.
+func TestApply4ByteRuleFollowsTheRegistration(t *testing.T) {
+	tests := []struct {
+		vendor, yaml string
+		opt          ApplyOptions
+		want         string
+	}{
+		{"thulium", "surname: Firma", ApplyOptions{}, ""},
+		{"thulium", "surname: Firma", ApplyOptions{Reject4Byte: true}, "Thulium cannot store (emoji): 🌸"},
+		{"baselinker", "invoice_company: Firma", ApplyOptions{}, "BaseLinker cannot store (emoji): 🌸"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.vendor, func(t *testing.T) {
+			m, err := Parse("m.yaml", []byte("vendor: "+tt.vendor+"\nfields:\n  "+tt.yaml+"\n"), vendors)
+			require.NoError(t, err)
+			b, err := m.Bind([]string{"Firma"}, nil, tt.opt)
+			require.NoError(t, err)
+			_, err = b.Apply(textRow(2, "Kwiaciarnia 🌸"))
+			if tt.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
 func TestApplyDateCellsAndSerials(t *testing.T) {
-	m, err := Parse("m.yaml", []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  birthdate: Urodziny\n"))
+	m, err := Parse("m.yaml", []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  birthdate: Urodziny\n"), vendors)
 	require.NoError(t, err)
 	b, err := m.Bind([]string{"Nazwisko", "Urodziny"}, thulium.Catalogue(), ApplyOptions{})
 	require.NoError(t, err)
@@ -311,7 +341,7 @@ func TestApplyDateCellsAndSerials(t *testing.T) {
 }
 
 func TestBindMissingColumn(t *testing.T) {
-	m, err := Parse("mapping.yaml", []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  email: {column: Emial}\n"))
+	m, err := Parse("mapping.yaml", []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  email: {column: Emial}\n"), vendors)
 	require.NoError(t, err)
 	_, err = m.Bind([]string{"Nazwisko", "Email", "Telefon"}, thulium.Catalogue(), ApplyOptions{})
 	require.Error(t, err)
@@ -336,7 +366,7 @@ func TestBindMissingColumnSuggestsTheClosestHeader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := Parse("m.yaml", []byte("vendor: thulium\nfields:\n  surname: "+tt.column+"\n"))
+			m, err := Parse("m.yaml", []byte("vendor: thulium\nfields:\n  surname: "+tt.column+"\n"), vendors)
 			require.NoError(t, err)
 			_, err = m.Bind(tt.header, nil, ApplyOptions{})
 			require.Error(t, err)
@@ -347,7 +377,7 @@ func TestBindMissingColumnSuggestsTheClosestHeader(t *testing.T) {
 
 func TestBindMissingColumnsOfAFlowListAtEachItem(t *testing.T) {
 	y := "vendor: salesman\nfields:\n  title: Firma\n  address: {columns: [Город, Адрес]}\n"
-	m, err := Parse("m.yaml", []byte(y))
+	m, err := Parse("m.yaml", []byte(y), vendors)
 	require.NoError(t, err)
 	_, err = m.Bind([]string{"Firma"}, nil, ApplyOptions{})
 	require.Error(t, err)
@@ -358,7 +388,7 @@ func TestBindMissingColumnsOfAFlowListAtEachItem(t *testing.T) {
 }
 
 func TestReverse(t *testing.T) {
-	m, err := Parse("mapping.yaml", []byte(designExample))
+	m, err := Parse("mapping.yaml", []byte(designExample), vendors)
 	require.NoError(t, err)
 	row := m.Reverse(crm.Record{
 		"title":       "Ромашка, ООО",

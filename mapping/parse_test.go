@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"errors"
+	"github.com/crmport/crmport/crm"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -26,7 +27,7 @@ func TestParseErrors(t *testing.T) {
 			"m.yaml:1:1: `fields:` is missing",
 		}},
 		{"unknown vendor", "vendor: thullium\nfields:\n  surname: A\n", []string{
-			`m.yaml:1:9: unknown vendor "thullium" (did you mean "thulium"?); choose one of: salesman, thulium, baselinker`,
+			`m.yaml:1:9: unknown vendor "thullium" (did you mean "thulium"?); choose one of: baselinker, salesman, thulium`,
 		}},
 		{"unknown transform and field key, all at once", "vendor: thulium\nfields:\n  surname: {column: A, transform: [trim, lowr]}\n  email: {colum: B}\n", []string{
 			`m.yaml:3:42: unknown transform "lowr" (did you mean "lower"?)`,
@@ -61,7 +62,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := Parse("m.yaml", []byte(tt.yaml))
+			m, err := Parse("m.yaml", []byte(tt.yaml), vendors)
 			require.Error(t, err)
 			assert.Nil(t, m)
 			probs := Problems(err)
@@ -106,7 +107,7 @@ func TestValidateErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := Parse("m.yaml", []byte("vendor: "+tt.vendor+"\n"+strings.Replace(tt.yaml, "fields:", "fields:", 1)))
+			m, err := Parse("m.yaml", []byte("vendor: "+tt.vendor+"\n"+strings.Replace(tt.yaml, "fields:", "fields:", 1)), vendors)
 			require.NoError(t, err)
 			// positions: the vendor line is prepended, so shift expectations by one line
 			err = m.Validate(catalogue(tt.vendor))
@@ -143,7 +144,7 @@ func TestYAMLSyntaxErrorLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("m.yaml", []byte(tt.yaml))
+			_, err := Parse("m.yaml", []byte(tt.yaml), vendors)
 			require.Error(t, err)
 			assert.True(t, strings.HasPrefix(err.Error(), tt.want), "got  %s\nwant %s…", err, tt.want)
 		})
@@ -161,10 +162,10 @@ fields:
   address: {columns: [Ulica, Miasto]}
 `
 	header := []string{"Firma", "E-mail", "Telefon", "Ulica"}
-	_, err := Parse("m.yaml", []byte(y))
+	_, err := Parse("m.yaml", []byte(y), vendors)
 	require.Error(t, err, "Parse keeps refusing a file with problems")
 
-	m, err := ParsePartial("m.yaml", []byte(y))
+	m, err := ParsePartial("m.yaml", []byte(y), vendors)
 	require.Error(t, err)
 	require.NotNil(t, m)
 	assert.Len(t, Problems(err), 3, "ParsePartial's error is Parse's")
@@ -195,25 +196,25 @@ fields:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := ParsePartial("m.yaml", []byte(tt.yaml))
+			m, err := ParsePartial("m.yaml", []byte(tt.yaml), vendors)
 			require.Error(t, err)
 			assert.Nil(t, m, "nothing to check without a known vendor")
 		})
 	}
-	m, err = ParsePartial("m.yaml", []byte("vendor: salesman\nfields:\n  title: A\n"))
+	m, err = ParsePartial("m.yaml", []byte("vendor: salesman\nfields:\n  title: A\n"), vendors)
 	require.NoError(t, err)
 	report, problems = Check(m, salesmanFields(), []string{"A"})
 	assert.Empty(t, problems, report)
 }
 
 func TestThuliumCustomFieldsAccepted(t *testing.T) {
-	m, err := Parse("m.yaml", []byte("vendor: thulium\nfields:\n  surname: A\n  custom_fields.Segment klienta: B\n"))
+	m, err := Parse("m.yaml", []byte("vendor: thulium\nfields:\n  surname: A\n  custom_fields.Segment klienta: B\n"), vendors)
 	require.NoError(t, err)
 	assert.NoError(t, m.Validate(thulium.Catalogue()))
 }
 
 func TestCheck(t *testing.T) {
-	m, err := Parse("mapping.yaml", []byte(designExample))
+	m, err := Parse("mapping.yaml", []byte(designExample), vendors)
 	require.NoError(t, err)
 	header := []string{"Company", "ID", "Phones", "E-mail", "INN", "Notes", "Comment", "Status", "Created"}
 	report, problems := Check(m, salesmanFields(), header)
@@ -238,7 +239,7 @@ func TestLoad(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "m.yaml")
 	require.NoError(t, os.WriteFile(p, []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n"), 0o600))
-	m, err := Load(p)
+	m, err := Load(p, vendors)
 	require.NoError(t, err)
 	assert.Equal(t, p, m.File)
 }
@@ -249,7 +250,7 @@ func TestLoadErrors(t *testing.T) {
 	tests := []struct {
 		name   string
 		path   string
-		load   func(string) (*Mapping, error)
+		load   func(string, *crm.Registry) (*Mapping, error)
 		want   string
 		notExi bool
 	}{
@@ -259,7 +260,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := tt.load(tt.path)
+			m, err := tt.load(tt.path, vendors)
 			require.Error(t, err)
 			assert.Nil(t, m)
 			assert.Equal(t, tt.want, err.Error())

@@ -10,7 +10,7 @@ import (
 // The importer compares an upsert's phone numbers in the region the
 // mapping reads them with.
 func TestBindingPhoneRegion(t *testing.T) {
-	m, err := Parse("m.yaml", []byte("vendor: salesman\nfields:\n  title: Firma\n  phone: {column: Telefon, region: ua}\n  fax: Faks\n"))
+	m, err := Parse("m.yaml", []byte("vendor: salesman\nfields:\n  title: Firma\n  phone: {column: Telefon, region: ua}\n  fax: Faks\n"), vendors)
 	require.NoError(t, err)
 	header := []string{"Firma", "Telefon", "Faks"}
 	b, err := m.Bind(header, salesmanFields(), ApplyOptions{})

@@ -99,7 +99,7 @@ func (m *Mapping) Columns(fields []crm.Field) []sheet.Column {
 	for i, c := range layout {
 		out[i] = sheet.Column{Name: c.header, Kind: sheet.ColumnAuto}
 		fm := &m.Fields[c.field]
-		cf, _ := lookupField(fields, fm.Field)
+		cf, _ := lookupField(fields, fm.Field, m.reg.Custom.Prefix)
 		typ := crm.TypeString
 		if cf != nil {
 			typ = cf.Type

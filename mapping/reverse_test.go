@@ -122,7 +122,7 @@ func TestReverseJoinedColumnsRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := Parse("m.yaml", []byte(tt.mapping))
+			m, err := Parse("m.yaml", []byte(tt.mapping), vendors)
 			require.NoError(t, err)
 			assert.Equal(t, tt.headers, m.Headers())
 			assert.Len(t, m.Columns(nil), len(tt.headers))
@@ -138,7 +138,7 @@ func TestReverseJoinedColumnsRoundTrip(t *testing.T) {
 }
 
 func TestColumnsJoinedParts(t *testing.T) {
-	m, err := Parse("m.yaml", []byte("vendor: salesman\nfields:\n  phone: {columns: [Tel kierunkowy, Tel numer], join: \"\"}\n  date_create: Created\n"))
+	m, err := Parse("m.yaml", []byte("vendor: salesman\nfields:\n  phone: {columns: [Tel kierunkowy, Tel numer], join: \"\"}\n  date_create: Created\n"), vendors)
 	require.NoError(t, err)
 	cols := m.Columns([]crm.Field{{Name: "phone", Type: crm.TypePhone}, {Name: "date_create", Type: crm.TypeDateTime}})
 	assert.Equal(t, []sheet.Column{

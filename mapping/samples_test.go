@@ -60,7 +60,7 @@ func TestSampleMappings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.mapping, func(t *testing.T) {
-			m, err := Load(filepath.Join("..", "samples", tt.mapping))
+			m, err := Load(filepath.Join("..", "samples", tt.mapping), vendors)
 			require.NoError(t, err)
 			fields := catalogue(m.Vendor)
 			require.NoError(t, m.Validate(fields))

@@ -181,7 +181,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("vendor: baselinker\nsource: {delimiter: \"\\t\"}\nfields:\n  star: {value: 3}\n"))
 	f.Add([]byte("- [a\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := Parse("f.yaml", data)
+		m, err := Parse("f.yaml", data, vendors)
 		if err != nil {
 			for _, p := range Problems(err) {
 				if _, ok := p.(*PosError); !ok {

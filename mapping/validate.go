@@ -8,14 +8,13 @@ import (
 	"github.com/crmport/crmport/crm"
 )
 
-// dynamicPrefixes are field paths whose last part is chosen per account:
-// Thulium custom fields by name, BaseLinker extra fields by id. When the
-// catalogue lists none of them (a static catalogue), any name is accepted.
-var dynamicPrefixes = []string{"custom_fields.", "custom_extra_fields."}
-
 // lookupField finds name in the catalogue. known is true when the field
 // exists or is an accepted dynamic field (then f may be nil).
-func lookupField(fields []crm.Field, name string) (f *crm.Field, known bool) {
+//
+// custom is the prefix of the fields an account defines itself
+// (crm.Registration.Custom.Prefix, "" = none): when the catalogue lists
+// none of them (a static catalogue), any name after it is accepted.
+func lookupField(fields []crm.Field, name, custom string) (f *crm.Field, known bool) {
 	for i := range fields {
 		if fields[i].Name == name {
 			return &fields[i], true
@@ -26,18 +25,15 @@ func lookupField(fields []crm.Field, name string) (f *crm.Field, known bool) {
 			return &fields[i], true // "custom_fields.*": any custom field
 		}
 	}
-	for _, p := range dynamicPrefixes {
-		if !strings.HasPrefix(name, p) || len(name) == len(p) {
-			continue
-		}
-		for i := range fields {
-			if strings.HasPrefix(fields[i].Name, p) {
-				return nil, false // the account's own list is known: name is not on it
-			}
-		}
-		return nil, true
+	if custom == "" || !strings.HasPrefix(name, custom) || len(name) == len(custom) {
+		return nil, false
 	}
-	return nil, false
+	for i := range fields {
+		if strings.HasPrefix(fields[i].Name, custom) {
+			return nil, false // the account's own list is known: name is not on it
+		}
+	}
+	return nil, true
 }
 
 func catalogueNames(fields []crm.Field) []string {
@@ -66,7 +62,7 @@ func (f *FieldMap) at(key string) (int, int) {
 // joined, each a *PosError with the mapping's line and column.
 func (m *Mapping) Validate(fields []crm.Field) error {
 	var errs []error
-	vt := vendorTitle(m.Vendor)
+	vt := title(m.reg)
 	names := catalogueNames(fields)
 	seen := map[string]int{}
 	for i := range m.Fields {
@@ -76,19 +72,19 @@ func (m *Mapping) Validate(fields []crm.Field) error {
 			continue
 		}
 		seen[fm.Field] = fm.Line
-		cf, known := lookupField(fields, fm.Field)
+		cf, known := lookupField(fields, fm.Field, m.reg.Custom.Prefix)
 		if !known {
-			if strings.HasPrefix(fm.Field, "custom_extra_fields.") && m.Vendor == "baselinker" {
-				errs = append(errs, m.errAt(fm.Line, fm.Col, "unknown BaseLinker extra field %q%s; `crmport fields --vendor baselinker` lists the extra field ids of the account", fm.Field, didYouMean(fm.Field, names)))
+			if cu := m.reg.Custom; cu.Numeric && strings.HasPrefix(fm.Field, cu.Prefix) {
+				errs = append(errs, m.errAt(fm.Line, fm.Col, "unknown %s %s %q%s; `crmport fields --vendor %s` lists the %s ids of the account", vt, cu.Noun, fm.Field, didYouMean(fm.Field, names), m.Vendor, cu.Noun))
 				continue
 			}
 			errs = append(errs, m.errAt(fm.Line, fm.Col, "unknown field %q for %s%s; `crmport fields --vendor %s` lists them", fm.Field, vt, didYouMean(fm.Field, names), m.Vendor))
 			continue
 		}
-		if m.Vendor == "baselinker" && strings.HasPrefix(fm.Field, "custom_extra_fields.") {
-			id := strings.TrimPrefix(fm.Field, "custom_extra_fields.")
+		if cu := m.reg.Custom; cu.Numeric && cu.Prefix != "" && strings.HasPrefix(fm.Field, cu.Prefix) {
+			id := strings.TrimPrefix(fm.Field, cu.Prefix)
 			if digitsOnly(id) != id {
-				errs = append(errs, m.errAt(fm.Line, fm.Col, "BaseLinker extra fields are named by their number, e.g. custom_extra_fields.12, not %q", fm.Field))
+				errs = append(errs, m.errAt(fm.Line, fm.Col, "%s %ss are named by their number, e.g. %s12, not %q", vt, cu.Noun, cu.Prefix, fm.Field))
 				continue
 			}
 		}
@@ -99,7 +95,7 @@ func (m *Mapping) Validate(fields []crm.Field) error {
 			l, c := fm.at("split")
 			errs = append(errs, m.errAt(l, c, "field %q takes one value, so split does not apply; remove `split:` or map another field", fm.Field))
 		}
-		conv := converterFor(cf, fm, m.Vendor, "")
+		conv := converterFor(cf, fm, m.reg, "")
 		if fm.Value != nil {
 			if _, err := conv.constant(fm.Value); err != nil {
 				l, c := fm.at("value")
@@ -135,7 +131,7 @@ func (m *Mapping) Validate(fields []crm.Field) error {
 		}
 	}
 	if m.Key != "" {
-		if _, known := lookupField(fields, m.Key); !known {
+		if _, known := lookupField(fields, m.Key, m.reg.Custom.Prefix); !known {
 			errs = append(errs, m.errAt(m.keyPos.line, m.keyPos.col, "key %q is not a %s field%s", m.Key, vt, didYouMean(m.Key, names)))
 		}
 	}

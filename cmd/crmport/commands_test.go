@@ -64,7 +64,7 @@ func TestMappingInitProducesAWorkingMapping(t *testing.T) {
 			code, out, stderr := execCrmport(t, f, "mapping", "init", "--vendor", tc.vendor, samplePath(tc.file))
 			require.Equal(t, exitOK, code, stderr)
 			assert.Contains(t, stderr, "placed")
-			m, err := mapping.Parse("guessed.yaml", []byte(out))
+			m, err := mapping.Parse("guessed.yaml", []byte(out), f.vendors())
 			require.NoError(t, err, out)
 			assert.Equal(t, tc.vendor, m.Vendor)
 

@@ -113,20 +113,20 @@ func TestEmptyExportNote(t *testing.T) {
 	q := crm.ListQuery{Filters: map[string]string{"filter_email": "@firma.pl"}}
 
 	v := &listOnly{page: crm.Page{Records: make([]crm.Record, 7)}}
-	got := emptyExportNote(t.Context(), v, q, opts)
+	got := emptyExportNote(t.Context(), &factory{}, v, q, opts)
 	assert.Equal(t, "No client matches filter_email=@firma.pl, created since 2025-01-01, created until 31.01.2025 (BaseLinker holds 7 clients): check the filter's name and value.", got)
 	require.Len(t, v.queries, 1, "one extra request")
 	assert.Empty(t, v.queries[0].Filters, "read without the filter")
 	assert.True(t, v.queries[0].Since.IsZero())
 
 	v = &listOnly{page: crm.Page{Records: make([]crm.Record, 1)}}
-	assert.Contains(t, emptyExportNote(t.Context(), v, q, opts), "(BaseLinker holds 1 client)")
+	assert.Contains(t, emptyExportNote(t.Context(), &factory{}, v, q, opts), "(BaseLinker holds 1 client)")
 
 	v = &listOnly{err: errors.New("boom")}
-	got = emptyExportNote(t.Context(), v, q, opts)
+	got = emptyExportNote(t.Context(), &factory{}, v, q, opts)
 	assert.Equal(t, "No client matches filter_email=@firma.pl, created since 2025-01-01, created until 31.01.2025, so only the header was written: check the filter's name and value.", got, "the hint never fails the export")
 
 	v = &listOnly{}
-	assert.Equal(t, "BaseLinker holds no clients, so only the header was written.", emptyExportNote(t.Context(), v, crm.ListQuery{}, &exportOptions{Vendor: "baselinker"}))
+	assert.Equal(t, "BaseLinker holds no clients, so only the header was written.", emptyExportNote(t.Context(), &factory{}, v, crm.ListQuery{}, &exportOptions{Vendor: "baselinker"}))
 	assert.Empty(t, v.queries, "no extra request without a filter")
 }

@@ -162,7 +162,7 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	}
 	var m *mapping.Mapping
 	if opts.Mapping != "" {
-		if m, err = mapping.Load(opts.Mapping); err != nil {
+		if m, err = mapping.Load(opts.Mapping, f.vendors()); err != nil {
 			return err
 		}
 		if opts.Vendor == "" {
@@ -182,9 +182,9 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	// One export into a file at a time: a second one is refused before it
 	// asks the CRM anything (the lock file is beside the output).
 	if !toStdout {
-		doing := fmt.Sprintf("exporting from %s to %s", vendorTitle(opts.Vendor), filepath.Base(opts.Output))
+		doing := fmt.Sprintf("exporting from %s to %s", f.vendorTitle(opts.Vendor), filepath.Base(opts.Output))
 		if opts.Sandbox {
-			doing = fmt.Sprintf("exporting from the %s sandbox to %s", vendorTitle(opts.Vendor), filepath.Base(opts.Output))
+			doing = fmt.Sprintf("exporting from the %s sandbox to %s", f.vendorTitle(opts.Vendor), filepath.Base(opts.Output))
 		}
 		lock, err := runlock.Acquire(opts.Output+".lock", doing, opts.Now())
 		if err != nil {
@@ -219,7 +219,7 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 			return
 		}
 		lastNote = now
-		say("%s", retryNotice(vendorTitle(opts.Vendor), err, wait, now))
+		say("%s", retryNotice(f.vendorReg(opts.Vendor), err, wait, now))
 	}}
 	if custom {
 		pol.Rate = lim
@@ -284,7 +284,7 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 		if sum.Rows == 0 && (errors.Is(runErr, crm.ErrUnsupported) || errors.As(runErr, &colErr)) {
 			// A request the vendor cannot serve (dates on BaseLinker) or an
 			// unknown --fields name: a usage problem, not a broken export.
-			return flagErrorf("%s", plainMessage(runErr))
+			return flagErrorf("%s", plainMessage(f, runErr))
 		}
 		return fmt.Errorf("export stopped after %d clients: %w", sum.Rows, runErr)
 	}
@@ -305,9 +305,9 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 		where = "stdout"
 	}
 	say("Exported %d %s (%d %s) from %s to %s in %s.", sum.Rows, plural(sum.Rows, "client", "clients"),
-		sum.Pages, plural(sum.Pages, "page", "pages"), vendorTitle(opts.Vendor), where, elapsed.Round(10*time.Millisecond))
+		sum.Pages, plural(sum.Pages, "page", "pages"), f.vendorTitle(opts.Vendor), where, elapsed.Round(10*time.Millisecond))
 	if sum.Rows == 0 && !opts.Quiet {
-		say("%s", emptyExportNote(ctx, v, q, opts))
+		say("%s", emptyExportNote(ctx, f, v, q, opts))
 	}
 	if opts.JSON {
 		return json.NewEncoder(opts.IO.Out).Encode(exportSummary{
@@ -319,8 +319,8 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 // emptyExportNote explains an export that found no client. With a filter
 // (or --since/--until) it reads the first page without it, one more
 // request, to tell "the filter matches nothing" from "the CRM is empty".
-func emptyExportNote(ctx context.Context, v crm.Vendor, q crm.ListQuery, opts *exportOptions) string {
-	title := vendorTitle(opts.Vendor)
+func emptyExportNote(ctx context.Context, f *factory, v crm.Vendor, q crm.ListQuery, opts *exportOptions) string {
+	title := f.vendorTitle(opts.Vendor)
 	var conds []string
 	for _, k := range slices.Sorted(maps.Keys(q.Filters)) {
 		conds = append(conds, k+"="+q.Filters[k])
@@ -442,10 +442,10 @@ func (p *exportProgress) done() {
 
 // plainMessage returns the innermost vendor message of err without the
 // chain of "what crmport was doing" prefixes, for usage errors.
-func plainMessage(err error) string {
+func plainMessage(f *factory, err error) string {
 	var ce *crm.Error
 	if errors.As(err, &ce) && ce.Message != "" {
-		return vendorTitle(ce.Vendor) + ": " + strings.TrimSuffix(ce.Message, ": "+crm.ErrUnsupported.Error())
+		return f.vendorTitle(ce.Vendor) + ": " + strings.TrimSuffix(ce.Message, ": "+crm.ErrUnsupported.Error())
 	}
 	var colErr *exporter.ColumnError
 	if errors.As(err, &colErr) {

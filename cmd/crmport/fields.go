@@ -63,7 +63,7 @@ func runFields(ctx context.Context, f *factory, opts *fieldsOptions) error {
 	var fields []crm.Field
 	live := !opts.Offline
 	if opts.Offline {
-		reg, err := vendorRegistry().Lookup(opts.Vendor)
+		reg, err := f.vendors().Lookup(opts.Vendor)
 		if err != nil {
 			return flagErrorf("%w", err)
 		}

@@ -21,7 +21,6 @@ import (
 
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/crm/retry"
-	"github.com/crmport/crmport/crm/salesman"
 	"github.com/crmport/crmport/importer"
 	"github.com/crmport/crmport/internal/iostreams"
 	"github.com/crmport/crmport/mapping"
@@ -202,11 +201,11 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	vendorName := strings.ToLower(strings.TrimSpace(opts.Vendor))
 	if vendorName != "" {
 		// A misspelt --vendor is a flag error, not a mapping mismatch.
-		if _, err := vendorRegistry().Lookup(vendorName); err != nil {
+		if _, err := f.vendors().Lookup(vendorName); err != nil {
 			return flagErrorf("%w", err)
 		}
 	}
-	m, err := mapping.Load(opts.Mapping)
+	m, err := mapping.Load(opts.Mapping, f.vendors())
 	if err != nil {
 		return err
 	}
@@ -215,7 +214,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		vendorName = m.Vendor
 	case m.Vendor != "" && m.Vendor != vendorName:
 		return fmt.Errorf("the mapping %s is written for %s, but --vendor says %s: use a mapping for %s (crmport mapping init --vendor %s FILE)",
-			opts.Mapping, vendorTitle(m.Vendor), vendorTitle(vendorName), vendorTitle(vendorName), vendorName)
+			opts.Mapping, f.vendorTitle(m.Vendor), f.vendorTitle(vendorName), f.vendorTitle(vendorName), vendorName)
 	}
 	if st, err := os.Stat(opts.Input); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -233,12 +232,12 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	if err != nil && opts.DryRun && !opts.Sandbox {
 		// A dry run sends nothing: without credentials, check the rows
 		// against the vendor's standard field list.
-		reg, lerr := vendorRegistry().Lookup(vendorName)
+		reg, lerr := f.vendors().Lookup(vendorName)
 		if lerr != nil {
 			return flagErrorf("%w", lerr)
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "note: no %s credentials set, so the rows are checked against %s's standard fields only (custom fields of your account are not known)\n",
-			vendorTitle(vendorName), vendorTitle(vendorName))
+			f.vendorTitle(vendorName), f.vendorTitle(vendorName))
 		v, cleanup, err = offlineVendor{name: reg.Name, fields: reg.Catalogue()}, func() {}, nil
 	}
 	if err != nil {
@@ -263,10 +262,10 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	wrapped := retry.Wrap(v, policy)
 	fields, err := wrapped.Fields(ctx)
 	if err != nil {
-		return fmt.Errorf("cannot read %s's field list (check the CRMPORT_%s_* settings): %w", vendorTitle(vendorName), strings.ToUpper(vendorName), err)
+		return fmt.Errorf("cannot read %s's field list (check the CRMPORT_%s_* settings): %w", f.vendorTitle(vendorName), strings.ToUpper(vendorName), err)
 	}
 	_, offline := v.(offlineVendor)
-	warnInactiveFields(opts.IO.ErrOut, vendorName, m, fields, offline)
+	warnInactiveFields(opts.IO.ErrOut, f.vendorReg(vendorName), m, fields, offline)
 	fieldTypes := make(map[string]crm.FieldType, len(fields))
 	for _, fd := range fields {
 		fieldTypes[fd.Name] = fd.Type
@@ -303,7 +302,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		ReportDir:     opts.ReportDir,
 		Lock:          lock,
 		Progress:      prog,
-		Normalize:     importNormalizers[vendorName],
+		Normalize:     f.vendorReg(vendorName).Normalize,
 		FieldTypes:    fieldTypes,
 		CountRows:     opts.IO.IsStderrTTY() && !opts.Quiet,
 		Now:           now,
@@ -337,7 +336,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 // of the same import shows: "importing contacts.csv into BaseLinker".
 func importDoing(opts *importOptions, vendor string) string {
 	name := filepath.Base(opts.Input)
-	where := vendorTitle(vendor)
+	where := opts.f.vendorTitle(vendor)
 	if opts.Sandbox {
 		where = "the " + where + " sandbox"
 	}
@@ -345,13 +344,6 @@ func importDoing(opts *importOptions, vendor string) string {
 		return fmt.Sprintf("checking %s for %s (a dry run)", name, where)
 	}
 	return fmt.Sprintf("importing %s into %s", name, where)
-}
-
-// importNormalizers say how a vendor stores values, so that an upsert
-// compares what was sent with what the CRM holds (SalesMan rewrites titles
-// and quotes).
-var importNormalizers = map[string]func(field, value string) string{
-	"salesman": salesman.Normalize,
 }
 
 // importJSON is the --json summary object of DESIGN.md.
@@ -403,7 +395,7 @@ func importPlural(n int, one, many string) string {
 // printImportSummary tells a person what happened and what to do next.
 func printImportSummary(opts *importOptions, vendor string, so sheet.Options, info sheet.Info, s importer.Summary, runErr error) {
 	w := opts.IO.ErrOut
-	title := vendorTitle(vendor)
+	title := opts.f.vendorTitle(vendor)
 	if opts.Sandbox {
 		title += " sandbox"
 	}
@@ -589,6 +581,7 @@ func importCommandLine(opts *importOptions, vendor, input string, dryRun bool) s
 // in both cases.
 type importProgress struct {
 	io     *iostreams.IOStreams
+	reg    crm.Registration
 	vendor string
 	now    func() time.Time
 	quiet  bool
@@ -606,7 +599,7 @@ type importProgress struct {
 }
 
 func newImportProgress(opts *importOptions, vendor string, now func() time.Time) *importProgress {
-	return &importProgress{io: opts.IO, vendor: vendorTitle(vendor), now: now, quiet: opts.Quiet}
+	return &importProgress{io: opts.IO, reg: opts.f.vendorReg(vendor), vendor: opts.f.vendorTitle(vendor), now: now, quiet: opts.Quiet}
 }
 
 // Start implements importer.Progress.
@@ -680,7 +673,7 @@ func (p *importProgress) Retrying(op string, err error, wait time.Duration) {
 	if p.bar != nil {
 		_ = p.bar.Clear()
 	}
-	note := retryNotice(p.vendor, err, wait, t)
+	note := retryNotice(p.reg, err, wait, t)
 	if p.muted > 0 {
 		note += fmt.Sprintf(" (%d more %s since the last notice)", p.muted, plural(p.muted, "retry", "retries"))
 		p.muted = 0
@@ -693,22 +686,24 @@ func (p *importProgress) Retrying(op string, err error, wait time.Duration) {
 // again later". The notice says once what crmport itself does.
 var retryNoise = regexp.MustCompile(`(?i)\s*\([^()]*\bwaiting\b[^()]*\)|[;,:]?\s*(please\s+)?try again later\.?`)
 
-// retryNotice is the one line shown when a vendor call is retried after
-// wait, e.g. "BaseLinker: query limit reached, token blocked until
-// 16:53:38; waiting 6s, then trying again".
-func retryNotice(vendor string, err error, wait time.Duration, now time.Time) string {
+// retryNotice is the one line shown when a call to the vendor of reg is
+// retried after wait, e.g. "BaseLinker: query limit reached, token blocked
+// until 16:53:38; waiting 6s, then trying again" (the vendor's
+// RetryNotice words its own errors).
+func retryNotice(reg crm.Registration, err error, wait time.Duration, now time.Time) string {
+	vendor := reg.Title
+	if vendor == "" {
+		vendor = reg.Name
+	}
 	msg := err.Error()
 	var e *crm.Error
 	if errors.As(err, &e) {
 		if e.Message != "" {
 			msg = e.Message
 		}
-		if e.Code == "ERROR_BLOCKED_TOKEN" || e.Code == "ERROR_USER_ACCOUNT_BLOCKED" {
-			// BaseLinker's own time is Polish time with a date; say when
-			// crmport tries again, in the user's clock.
-			msg = "query limit reached, token blocked until " + now.Add(wait).Format("15:04:05")
-			if e.Code == "ERROR_USER_ACCOUNT_BLOCKED" {
-				msg = "account temporarily blocked until " + now.Add(wait).Format("15:04:05")
+		if reg.RetryNotice != nil {
+			if own := reg.RetryNotice(e, now.Add(wait)); own != "" {
+				msg = own
 			}
 		}
 	}
@@ -727,7 +722,7 @@ func retryNotice(vendor string, err error, wait time.Duration, now time.Time) st
 // vendor has switched off: the CRM would drop its values without an error.
 // offline says the field list is the vendor's static catalogue (a dry run
 // without credentials), which describes a fresh account.
-func warnInactiveFields(w io.Writer, vendor string, m *mapping.Mapping, fields []crm.Field, offline bool) {
+func warnInactiveFields(w io.Writer, reg crm.Registration, m *mapping.Mapping, fields []crm.Field, offline bool) {
 	byName := make(map[string]crm.Field, len(fields))
 	anyActive := false
 	for _, f := range fields {
@@ -737,14 +732,17 @@ func warnInactiveFields(w io.Writer, vendor string, m *mapping.Mapping, fields [
 	if !anyActive {
 		return // a vendor that does not report Active at all
 	}
-	title := vendorTitle(vendor)
+	title := reg.Title
+	if title == "" {
+		title = reg.Name
+	}
 	where := "on this account"
 	if offline {
 		where = "on a fresh " + title + " account (without credentials crmport cannot see yours)"
 	}
 	howTo := "switch it on in " + title + "'s settings"
-	if vendor == "salesman" {
-		howTo = "switch it on in Панель управления / Формы"
+	if where := reg.SwitchOn; where != "" {
+		howTo = "switch it on in " + where
 	}
 	seen := map[string]bool{}
 	for _, fm := range m.Fields {

@@ -766,19 +766,19 @@ func TestRetryNotice(t *testing.T) {
 		wait   time.Duration
 		want   string
 	}{
-		{"baselinker block", "BaseLinker", &crm.Error{Vendor: "baselinker", Op: "addCrmClient", Kind: crm.KindRetryable, Code: "ERROR_BLOCKED_TOKEN",
+		{"baselinker block", "baselinker", &crm.Error{Vendor: "baselinker", Op: "addCrmClient", Kind: crm.KindRetryable, Code: "ERROR_BLOCKED_TOKEN",
 			Message: "Query limit exceeded, token blocked until 2026-01-01 16:53:37 (BaseLinker allows 100 requests per minute per token, shared with other integrations; waiting 6s)"},
 			6 * time.Second, "BaseLinker: query limit reached, token blocked until 16:53:38; waiting 6s, then trying again"},
-		{"try again later is dropped", "SalesMan", &crm.Error{Vendor: "salesman", Kind: crm.KindRetryable, Code: "503",
+		{"try again later is dropped", "salesman", &crm.Error{Vendor: "salesman", Kind: crm.KindRetryable, Code: "503",
 			Message: "the server answered HTTP 503 Service Unavailable; try again later"},
 			2 * time.Second, "SalesMan: the server answered HTTP 503 Service Unavailable; waiting 2s, then trying again"},
-		{"short wait", "Thulium", &crm.Error{Vendor: "thulium", Kind: crm.KindRetryable, Message: "HTTP 502 Bad Gateway"},
+		{"short wait", "thulium", &crm.Error{Vendor: "thulium", Kind: crm.KindRetryable, Message: "HTTP 502 Bad Gateway"},
 			200 * time.Millisecond, "Thulium: HTTP 502 Bad Gateway; trying again"},
-		{"plain error", "Thulium", errors.New("connection reset by peer"), 3 * time.Second, "Thulium: connection reset by peer; waiting 3s, then trying again"},
+		{"plain error", "thulium", errors.New("connection reset by peer"), 3 * time.Second, "Thulium: connection reset by peer; waiting 3s, then trying again"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := retryNotice(tt.vendor, tt.err, tt.wait, now)
+			got := retryNotice((*factory)(nil).vendorReg(tt.vendor), tt.err, tt.wait, now)
 			assert.Equal(t, tt.want, got)
 			assert.LessOrEqual(t, strings.Count(got, "waiting"), 1, "the wait is said once")
 			assert.NotContains(t, got, "later")

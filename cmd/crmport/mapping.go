@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/internal/iostreams"
 	"github.com/crmport/crmport/mapping"
 	"github.com/crmport/crmport/sheet"
@@ -38,6 +39,7 @@ func newMappingCmd(f *factory) *cobra.Command {
 // mappingInitOptions are the inputs of `crmport mapping init`.
 type mappingInitOptions struct {
 	IO       *iostreams.IOStreams
+	Vendors  *crm.Registry
 	Vendor   string
 	File     string
 	Sheet    string
@@ -45,7 +47,7 @@ type mappingInitOptions struct {
 }
 
 func newMappingInitCmd(f *factory) *cobra.Command {
-	opts := &mappingInitOptions{IO: f.IOStreams}
+	opts := &mappingInitOptions{IO: f.IOStreams, Vendors: f.vendors()}
 	cmd := &cobra.Command{
 		Use:   "init --vendor V FILE",
 		Short: "Guess a mapping from a spreadsheet's headers and values; print it as YAML",
@@ -73,7 +75,7 @@ Save the output, review it, then check it with 'crmport mapping check'.`,
 }
 
 func runMappingInit(ctx context.Context, opts *mappingInitOptions) error {
-	reg, err := vendorRegistry().Lookup(opts.Vendor)
+	reg, err := opts.Vendors.Lookup(opts.Vendor)
 	if err != nil {
 		return flagErrorf("%w", err)
 	}
@@ -99,7 +101,7 @@ func runMappingInit(ctx context.Context, opts *mappingInitOptions) error {
 			sample = append(sample, row)
 		}
 	}
-	g, err := mapping.Guess(reg.Name, reg.Catalogue(), src.Header(), sample)
+	g, err := mapping.Guess(reg, reg.Catalogue(), src.Header(), sample)
 	if err != nil {
 		return err
 	}
@@ -125,13 +127,14 @@ func runMappingInit(ctx context.Context, opts *mappingInitOptions) error {
 // mappingCheckOptions are the inputs of `crmport mapping check`.
 type mappingCheckOptions struct {
 	IO      *iostreams.IOStreams
+	Vendors *crm.Registry
 	Mapping string
 	File    string
 	Sheet   string
 }
 
 func newMappingCheckCmd(f *factory) *cobra.Command {
-	opts := &mappingCheckOptions{IO: f.IOStreams}
+	opts := &mappingCheckOptions{IO: f.IOStreams, Vendors: f.vendors()}
 	cmd := &cobra.Command{
 		Use:   "check -m MAPPING [FILE]",
 		Short: "Check a mapping file (and, given a FILE, its columns) and list every problem",
@@ -159,12 +162,12 @@ Otherwise prints "ok" and a short table of field <- column.`,
 func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
 	// Go on past parse problems with whatever did parse, so one run lists
 	// every mistake: the typo in a key and the missing column alike.
-	m, err := mapping.LoadPartial(opts.Mapping)
+	m, err := mapping.LoadPartial(opts.Mapping, opts.Vendors)
 	if m == nil {
 		printProblems(opts.IO.ErrOut, opts.Mapping, mapping.Problems(err))
 		return errSilent
 	}
-	reg, err := vendorRegistry().Lookup(m.Vendor)
+	reg, err := opts.Vendors.Lookup(m.Vendor)
 	if err != nil {
 		return err
 	}

@@ -16,8 +16,8 @@ import (
 func TestRetryNoticesAreSummarised(t *testing.T) {
 	ios, _, _, errOut := iostreams.Test()
 	now := time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
-	p := &importProgress{io: ios, vendor: "Thulium", now: func() time.Time { return now }}
-	busy := &crm.Error{Vendor: "thulium", Kind: crm.KindRetryable, HTTPStatus: 429, Message: "HTTP 429 Too Many Requests"}
+	p := newImportProgress(&importOptions{IO: ios}, "baselinker", func() time.Time { return now })
+	busy := &crm.Error{Vendor: "baselinker", Kind: crm.KindRetryable, HTTPStatus: 429, Message: "HTTP 429 Too Many Requests"}
 	for i := 0; i < 10; i++ {
 		p.Retrying("create", busy, time.Second)
 		now = now.Add(100 * time.Millisecond)
@@ -30,5 +30,5 @@ func TestRetryNoticesAreSummarised(t *testing.T) {
 	assert.Contains(t, lines[1], "(9 more retries since the last notice)")
 	blocked := &crm.Error{Vendor: "baselinker", Kind: crm.KindRetryable, Code: "ERROR_BLOCKED_TOKEN", Message: "Query limit exceeded"}
 	p.Retrying("create", blocked, 45*time.Second)
-	assert.Contains(t, errOut.String(), "token blocked until 14:00:51", "a long wait is always said")
+	assert.Contains(t, errOut.String(), "BaseLinker: query limit reached, token blocked until 14:00:51", "a long wait is always said, in BaseLinker's own words")
 }

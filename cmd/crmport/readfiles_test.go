@@ -30,7 +30,7 @@ func TestMappingInitReadsByContent(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	assert.NotContains(t, stderr, "placed 0 of")
 	assert.Contains(t, out, "sheet: Klienci", "read as a workbook")
-	m, err := mapping.Parse("guessed.yaml", []byte(out))
+	m, err := mapping.Parse("guessed.yaml", []byte(out), f.vendors())
 	require.NoError(t, err, out)
 	assert.NotEmpty(t, m.Fields)
 

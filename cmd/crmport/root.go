@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/internal/bug"
 	"github.com/crmport/crmport/internal/iostreams"
 )
@@ -36,6 +37,9 @@ type factory struct {
 	Now       func() time.Time
 	// Debug is set by the global --debug flag: HTTP trace on stderr.
 	Debug bool
+	// Vendors, if set, replaces the shipped vendors (crm/all): tests
+	// register a fourth vendor through it.
+	Vendors *crm.Registry
 	// wrapTransport, if set, wraps every vendor HTTP transport (tests use
 	// it to act between two requests of a command).
 	wrapTransport func(http.RoundTripper) http.RoundTripper

@@ -23,8 +23,8 @@ func (f *factory) transport() http.RoundTripper {
 // can hide them wherever they appear.
 func (f *factory) secrets() []string {
 	var out []string
-	for _, name := range vendorRegistry().Names() {
-		reg, err := vendorRegistry().Lookup(name)
+	for _, name := range f.vendors().Names() {
+		reg, err := f.vendors().Lookup(name)
 		if err != nil {
 			continue
 		}

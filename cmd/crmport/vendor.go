@@ -28,7 +28,7 @@ type vendorOptions struct {
 // the client at them. The vendor is not wrapped with retries; cleanup stops
 // the sandbox (it is never nil).
 func (f *factory) openVendor(ctx context.Context, name string, useSandbox bool, opts vendorOptions) (crm.Vendor, func(), error) {
-	reg, err := vendorRegistry().Lookup(name)
+	reg, err := f.vendors().Lookup(name)
 	if err != nil {
 		return nil, func() {}, flagErrorf("%w", err)
 	}
@@ -87,13 +87,28 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// vendorRegistry returns the registry of the shipped vendors.
-func vendorRegistry() *crm.Registry { return all.Vendors() }
+// vendors returns the registry the commands reach vendors through: the
+// shipped vendors (crm/all), or f.Vendors when set (tests add a vendor).
+func (f *factory) vendors() *crm.Registry {
+	if f != nil && f.Vendors != nil {
+		return f.Vendors
+	}
+	return all.Vendors()
+}
+
+// vendorReg returns the registration of vendor v (its facts), or a
+// Registration holding just the name when v is unknown.
+func (f *factory) vendorReg(v string) crm.Registration {
+	if reg, err := f.vendors().Lookup(v); err == nil {
+		return reg
+	}
+	return crm.Registration{Name: v}
+}
 
 // vendorTitle is the vendor's name as people write it ("SalesMan"), from
 // the registry; an unknown name is returned as given.
-func vendorTitle(v string) string {
-	if reg, err := vendorRegistry().Lookup(v); err == nil && reg.Title != "" {
+func (f *factory) vendorTitle(v string) string {
+	if reg := f.vendorReg(v); reg.Title != "" {
 		return reg.Title
 	}
 	return v
@@ -106,7 +121,7 @@ func (f *factory) importTarget(vendor string, useSandbox bool) string {
 	if useSandbox {
 		return importer.SandboxTarget
 	}
-	reg, err := vendorRegistry().Lookup(vendor)
+	reg, err := f.vendors().Lookup(vendor)
 	if err != nil {
 		return ""
 	}

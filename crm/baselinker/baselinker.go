@@ -117,7 +117,11 @@ func Registration() crm.Registration {
 		New: func(cfg map[string]string, hc *http.Client) (crm.Vendor, error) {
 			return New(Config{URL: cfg[EnvURL], Token: cfg[EnvToken]}, hc)
 		},
-		Catalogue: Catalogue,
+		Catalogue:   Catalogue,
+		Aliases:     aliases,
+		Strict4Byte: true, // Base.com turns emoji into "?"
+		Custom:      crm.CustomFields{Prefix: ExtraFieldPrefix, Noun: "extra field", Numeric: true},
+		RetryNotice: retryNotice,
 	}
 }
 
@@ -132,13 +136,10 @@ func (c *Client) Capabilities() crm.Capabilities {
 		DefaultBatch: 1,
 		Workers:      1,
 		List:         true,
-		Update:       true,
-		Delete:       true,
 		PageSize:     c.pageSize,
 		Rate:         rate.Every(time.Minute / 90),
 		Burst:        1,
 		IDField:      "crm_client_id",
-		Strict4Byte:  true,
 	}
 }
 

@@ -146,3 +146,17 @@ func badAnswer(op string, write bool, status int, body []byte, why error) error 
 	}
 	return &crm.Error{Vendor: vendorName, Op: op, Kind: kind, HTTPStatus: status, Message: msg, Err: why}
 }
+
+// retryNotice words a blocked token or account for the retry notice:
+// BaseLinker's own "blocked until" is Polish time with a date, so the
+// notice says when crmport tries again, in the user's clock. Other errors
+// are left to their message ("").
+func retryNotice(e *crm.Error, again time.Time) string {
+	switch e.Code {
+	case "ERROR_BLOCKED_TOKEN":
+		return "query limit reached, token blocked until " + again.Format("15:04:05")
+	case "ERROR_USER_ACCOUNT_BLOCKED":
+		return "account temporarily blocked until " + again.Format("15:04:05")
+	}
+	return ""
+}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/crm/crmtest"
-	"github.com/crmport/crmport/crm/crmtest/internal/memvendor"
+	"github.com/crmport/crmport/crm/crmtest/memvendor"
 )
 
 // broken is the reference client with one deliberate bug, to prove the

@@ -7,7 +7,7 @@ import (
 
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/crm/crmtest"
-	"github.com/crmport/crmport/crm/crmtest/internal/memvendor"
+	"github.com/crmport/crmport/crm/crmtest/memvendor"
 )
 
 func valid(i int) crm.Record {

@@ -117,7 +117,11 @@ func Registration() crm.Registration {
 		New: func(cfg map[string]string, hc *http.Client) (crm.Vendor, error) {
 			return New(Config{URL: cfg[EnvURL], Login: cfg[EnvLogin], APIKey: cfg[EnvAPIKey]}, hc)
 		},
-		Catalogue: Catalogue,
+		Catalogue:   Catalogue,
+		Aliases:     aliases,
+		Strict4Byte: true, // utf8mb3 tables store emoji as "????"
+		SwitchOn:    "Панель управления / Формы",
+		Normalize:   Normalize,
 	}
 }
 
@@ -134,13 +138,10 @@ func (c *Client) Capabilities() crm.Capabilities {
 		DefaultBatch: DefaultBatch,
 		Workers:      4,
 		List:         true,
-		Update:       true,
-		Delete:       true,
 		PageSize:     PageSize,
 		Rate:         rate.Inf,
 		Burst:        1,
 		IDField:      "clid",
-		Strict4Byte:  true,
 	}
 }
 

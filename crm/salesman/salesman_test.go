@@ -66,7 +66,7 @@ func TestRegistration(t *testing.T) {
 	caps := v.Capabilities()
 	assert.Equal(t, "clid", caps.IDField)
 	assert.Equal(t, 200, caps.PageSize)
-	assert.True(t, caps.Strict4Byte)
+	assert.True(t, reg.Strict4Byte, "SalesMan stores emoji as ????")
 	assert.Equal(t, 4, caps.Workers)
 }
 

@@ -129,6 +129,8 @@ func Registration() crm.Registration {
 			return New(Config{URL: cfg[EnvURL], User: cfg[EnvUser], Password: cfg[EnvPassword]}, hc)
 		},
 		Catalogue: Catalogue,
+		Aliases:   aliases,
+		Custom:    crm.CustomFields{Prefix: "custom_fields.", Noun: "custom field"},
 	}
 }
 
@@ -144,8 +146,6 @@ func (c *Client) Capabilities() crm.Capabilities {
 		DefaultBatch: 1,
 		Workers:      4,
 		List:         true,
-		Update:       true,
-		Delete:       true,
 		PageSize:     c.pageSize,
 		Rate:         rate.Inf,
 		Burst:        1,

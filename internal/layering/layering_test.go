@@ -9,13 +9,16 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/crmport/crmport/crm/all"
 )
 
 const module = "github.com/crmport/crmport"
 
 type pkg struct {
 	ImportPath string
-	Deps       []string
+	Imports    []string // direct
+	Deps       []string // transitive
 }
 
 func listPackages(t *testing.T) []pkg {
@@ -48,7 +51,8 @@ func rel(path string) string {
 
 func under(path, dir string) bool { return path == dir || strings.HasPrefix(path, dir+"/") }
 
-var vendors = []string{"salesman", "thulium", "baselinker"}
+// vendors are the registered vendors' names: each has its package crm/<name>.
+var vendors = all.Vendors().Names()
 
 // forbidden returns why p may not depend on dep, or "".
 func forbidden(p, dep string) string {
@@ -82,10 +86,15 @@ func forbidden(p, dep string) string {
 		if under(dep, "importer") || under(dep, "exporter") {
 			return "mapping is below importer/exporter"
 		}
+	}
+	if under(p, "mapping") || under(p, "importer") {
 		for _, v := range vendors {
 			if under(dep, "crm/"+v) {
-				return "mapping takes vendor catalogues as values, it does not import vendor packages"
+				return "mapping and importer take a vendor's facts as values (crm.Registration, Capabilities), they do not import vendor packages"
 			}
+		}
+		if under(dep, "crm/all") {
+			return "mapping and importer are given the registry, they do not build it"
 		}
 	}
 	if under(p, "importer") && under(dep, "exporter") || under(p, "exporter") && under(dep, "importer") {
@@ -109,6 +118,36 @@ func TestLayering(t *testing.T) {
 	}
 }
 
+// directlyForbidden returns why p may not import dep itself (it may
+// depend on it through another package), or "".
+func directlyForbidden(p, dep string) string {
+	if under(p, "cmd") {
+		for _, v := range vendors {
+			if under(dep, "crm/"+v) {
+				return "cmd reaches vendors through the registry (crm/all) and their Registration, not their packages"
+			}
+		}
+	}
+	return ""
+}
+
+func TestDirectImports(t *testing.T) {
+	for _, p := range listPackages(t) {
+		from := rel(p.ImportPath)
+		for _, d := range p.Imports {
+			if !strings.HasPrefix(d, module) {
+				continue
+			}
+			if why := directlyForbidden(from, rel(d)); why != "" {
+				t.Errorf("%s imports %s: %s", from, rel(d), why)
+			}
+		}
+	}
+	if directlyForbidden("cmd/crmport", "crm/salesman") == "" || directlyForbidden("cmd/crmport", "crm/all") != "" {
+		t.Error("directlyForbidden: cmd may import crm/all, not crm/salesman")
+	}
+}
+
 func TestForbiddenRules(t *testing.T) {
 	tests := []struct {
 		from, to string
@@ -121,6 +160,9 @@ func TestForbiddenRules(t *testing.T) {
 		{"sheet", "crm", true},
 		{"mapping", "crm", false},
 		{"mapping", "crm/thulium", true},
+		{"importer", "crm/salesman", true},
+		{"importer", "crm/all", true},
+		{"importer", "crm/retry", false},
 		{"importer", "cmd/crmport", true},
 		{"importer", "mapping", false},
 		{"exporter", "sheet", false},

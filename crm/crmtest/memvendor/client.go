@@ -45,7 +45,7 @@ func (c *Client) Name() string { return "memvendor" }
 
 // Capabilities reports the fake's limits.
 func (c *Client) Capabilities() crm.Capabilities {
-	return crm.Capabilities{MaxBatch: 10, DefaultBatch: 10, Workers: 2, List: true, Update: true, PageSize: 50, Rate: rate.Inf, Burst: 1, IDField: "id"}
+	return crm.Capabilities{MaxBatch: 10, DefaultBatch: 10, Workers: 2, List: true, PageSize: 50, Rate: rate.Inf, Burst: 1, IDField: "id"}
 }
 
 type apiError struct {

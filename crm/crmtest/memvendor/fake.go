@@ -1,7 +1,8 @@
-// Package memvendor is a tiny reference vendor for exercising crmtest: an
-// in-memory HTTP emulator (Fake, built on crm/fakekit) and a client for it
-// (Client). The two share no wire types, as a real vendor's fake and client
-// must not. Its API:
+// Package memvendor is a tiny reference vendor for exercising crmtest and
+// for proving that a vendor is one package: an in-memory HTTP emulator
+// (Fake, built on crm/fakekit), a client for it (Client) and its
+// Registration, which tests register as a fourth vendor. The fake and the
+// client share no wire types, as a real vendor's must not. Its API:
 //
 //	X-Token: <token> on every request (401 otherwise)
 //	POST /mem/api/create {"records":[{...}]}   max 10; per-record results

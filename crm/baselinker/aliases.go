@@ -1,0 +1,25 @@
+package baselinker
+
+import "github.com/crmport/crmport/crm"
+
+// aliases says which field keeps each kind of column, best first, for
+// `crmport mapping init` (a field written "field?" is a fallback).
+var aliases = map[crm.Concept][]string{
+	crm.ConceptCompany:  {"invoice_company"},
+	crm.ConceptFullName: {"invoice_fullname"},
+	crm.ConceptLastName: {"invoice_fullname?"},
+	crm.ConceptEmail:    {"email"},
+	crm.ConceptPhone:    {"phone"},
+	crm.ConceptMobile:   {"phone?"},
+	crm.ConceptAddress:  {"invoice_address"},
+	crm.ConceptStreet:   {"invoice_address"},
+	crm.ConceptCity:     {"invoice_city"},
+	crm.ConceptPostcode: {"invoice_postcode"},
+	crm.ConceptState:    {"invoice_state"},
+	crm.ConceptCountry:  {"invoice_country_code"},
+	crm.ConceptNIP:      {"invoice_tax_id"},
+	crm.ConceptINN:      {"invoice_tax_id"},
+	crm.ConceptNotes:    {"notes"},
+	crm.ConceptLogin:    {"login"},
+	crm.ConceptRating:   {"star"},
+}
