@@ -604,7 +604,7 @@ func (e *unclearEncodingError) Error() string {
 		return enc + " (" + lang + ")"
 	}
 	return fmt.Sprintf("cannot tell which encoding the file is in: read as %s a line says %q, read as %s it says %q; "+
-		"write the right one in the mapping under source: (encoding: %s, or encoding: %s; for mapping init: --encoding %s), then run again",
+		"write the right one in the mapping under source: (encoding: %s, or encoding: %s; for preview and mapping init: --encoding %s), then run again",
 		how(e.first, e.firstLang), e.firstLine, how(e.second, e.secondLang), e.secondLine, e.first, e.second, e.first)
 }
 

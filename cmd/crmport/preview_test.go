@@ -271,3 +271,20 @@ func TestPreviewTextXLSXSaysWhatWasNotRead(t *testing.T) {
 	assert.Contains(t, out, "Sheet:      Info")
 	assert.Contains(t, out, `Not read:   "Klienci"`)
 }
+
+// TestPreviewUnclearEncodingAdviceWorks: a file too short to tell French
+// windows-1252 from Slovak windows-1250 is refused, and the --encoding the
+// message suggests reads it right.
+func TestPreviewUnclearEncodingAdviceWorks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fr.csv")
+	require.NoError(t, os.WriteFile(path, []byte("Nom;Ville\nH\xe9l\xe8ne;Paris\n"), 0o644))
+	f, _ := testFactory()
+	code, _, stderr := execCrmport(t, f, "preview", path)
+	require.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "cannot tell which encoding")
+	assert.Contains(t, stderr, "for preview and mapping init: --encoding windows-1252")
+
+	_, rows := previewLines(t, "--encoding", "windows-1252", path)
+	require.Len(t, rows, 1)
+	assert.Equal(t, "Hélène", rows[0].Cells[0].Text)
+}
