@@ -272,12 +272,13 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	}
 
 	var info sheet.Info
+	columns := 0
 	iopt := importer.Options{
 		Input: opts.Input,
 		Open: func(ctx context.Context) (sheet.Source, error) {
 			src, err := sheet.Open(ctx, opts.Input, so)
 			if err == nil {
-				info = src.Info()
+				info, columns = src.Info(), len(src.Header())
 			}
 			return src, err
 		},
@@ -314,7 +315,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	// error.
 	started := runErr == nil || sum.Rows > 0 || sum.Reports.Journal != "" || errors.Is(runErr, importer.ErrSomeRowsFailed)
 	if started || errors.Is(runErr, importer.ErrTooManyErrors) {
-		printImportSummary(opts, vendorName, so, info, sum, runErr)
+		printImportSummary(opts, vendorName, so, info, columns, sum, runErr)
 	}
 	if opts.JSON && started {
 		if err := writeImportJSON(opts.IO.Out, sum); err != nil {
@@ -393,7 +394,7 @@ func importPlural(n int, one, many string) string {
 }
 
 // printImportSummary tells a person what happened and what to do next.
-func printImportSummary(opts *importOptions, vendor string, so sheet.Options, info sheet.Info, s importer.Summary, runErr error) {
+func printImportSummary(opts *importOptions, vendor string, so sheet.Options, info sheet.Info, columns int, s importer.Summary, runErr error) {
 	w := opts.IO.ErrOut
 	title := opts.f.vendorTitle(vendor)
 	if opts.Sandbox {
@@ -422,7 +423,7 @@ func printImportSummary(opts *importOptions, vendor string, so sheet.Options, in
 		how = fmt.Sprintf(" (sheet %q)", info.Sheet)
 	}
 	fmt.Fprintf(w, "%s in %s%s\n", head, s.Elapsed.Round(10*time.Millisecond), how)
-	for _, n := range sheetNotes(info, so) {
+	for _, n := range sheetNotes(opts.Input, columns, info, so) {
 		fmt.Fprintln(w, n)
 	}
 

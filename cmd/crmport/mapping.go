@@ -183,7 +183,7 @@ func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
 			return err
 		}
 		header = src.Header()
-		notes = sheetNotes(src.Info(), sopt)
+		notes = sheetNotes(opts.File, len(src.Header()), src.Info(), sopt)
 		_ = src.Close()
 	}
 	report, problems := mapping.Check(m, reg.Catalogue(), header)

@@ -292,7 +292,7 @@ func describeConfidence(c sheet.Confidence, detected bool) string {
 	case sheet.ConfidenceLikely:
 		return "detected, likely: check the rows below"
 	case sheet.ConfidenceGuess:
-		return "a guess: nothing in the file to go by"
+		return "a guess: check the columns below"
 	}
 	if detected {
 		return "detected"

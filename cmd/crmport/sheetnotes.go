@@ -13,8 +13,18 @@ import (
 // automatically, taken as titles (not imported), and, unless a sheet was
 // named, the other sheets holding data that were not read. Each note is
 // one line, indented for the summaries.
-func sheetNotes(info sheet.Info, so sheet.Options) []string {
+func sheetNotes(file string, columns int, info sheet.Info, so sheet.Options) []string {
 	var notes []string
+	unsure := func(c sheet.Confidence) bool { return c == sheet.ConfidenceLikely || c == sheet.ConfidenceGuess }
+	if info.Format == "csv" && unsure(info.EncodingConfidence) {
+		notes = append(notes, fmt.Sprintf("  the file was read as %s, but that is only %s: look at its rows with 'crmport preview %s'; if letters look wrong, write the right encoding: under source: in the mapping",
+			info.Encoding, confidenceWord(info.EncodingConfidence), quoteArg(file)))
+	}
+	// A file of one column has no delimiter to be unsure of.
+	if info.Format == "csv" && unsure(info.DelimiterConfidence) && columns > 1 {
+		notes = append(notes, fmt.Sprintf("  the cells were split at %q, but that is only %s: look at the columns with 'crmport preview %s'; if they are wrong, write the right delimiter: under source: in the mapping",
+			string(info.Delimiter), confidenceWord(info.DelimiterConfidence), quoteArg(file)))
+	}
 	if len(info.TitleRows) > 0 && so.HeaderRow == 0 {
 		var rows []string
 		for _, r := range info.TitleRows {
@@ -36,4 +46,11 @@ func sheetNotes(info sheet.Info, so sheet.Options) []string {
 			info.Sheet, strings.Join(names, ", ")))
 	}
 	return notes
+}
+
+func confidenceWord(c sheet.Confidence) string {
+	if c == sheet.ConfidenceGuess {
+		return "a guess"
+	}
+	return "likely"
 }

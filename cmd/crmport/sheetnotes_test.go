@@ -77,3 +77,31 @@ func TestImportSummaryNamesTitleRowsAndOtherSheets(t *testing.T) {
 	require.NotNil(t, r.fake)
 	assert.Len(t, r.fake.Records(), 2)
 }
+
+// TestImportSaysWhenTheDelimiterIsAGuess: a file that ',' and ';' split
+// equally well is read, but the summary says the split is a guess and
+// names the preview command, which runs.
+func TestImportSaysWhenTheDelimiterIsAGuess(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "amb.csv")
+	require.NoError(t, os.WriteFile(in, []byte("Nazwa,Miasto;Kraj\nKowalski,Lodz;PL\nNowak,Krakow;PL\n"), 0o644))
+	mp := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(mp, []byte("vendor: thulium\nfields:\n  surname: Kraj\n"), 0o644))
+	f, _ := testFactory()
+	code, _, stderr := execCrmport(t, f, "import", "--sandbox", "--dry-run", "-m", mp, in)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "but that is only a guess: look at the columns with 'crmport preview "+in+"'")
+
+	f, _ = testFactory()
+	code, out, stderr := execCrmport(t, f, "preview", in)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "(a guess: check the columns below)")
+
+	// One column: no delimiter to be unsure of, so no note.
+	one := filepath.Join(dir, "one.csv")
+	require.NoError(t, os.WriteFile(one, []byte("Kraj\nPL\nDE\n"), 0o644))
+	f, _ = testFactory()
+	code, _, stderr = execCrmport(t, f, "import", "--sandbox", "--dry-run", "-m", mp, one)
+	require.Equal(t, exitOK, code, stderr)
+	assert.NotContains(t, stderr, "only a guess")
+}
