@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/internal/iostreams"
 )
 
 // noteFailure keeps the first failures for messages.
@@ -61,7 +62,7 @@ func (r *run) checkMaxErrors() {
 			again = "then run the same command again"
 		}
 		r.stopErr = fmt.Errorf("%w: %d of the first %d rows failed (--max-errors %s), so the import stopped before using more of the CRM's request quota; the mapping or the data is probably wrong. First errors:%s\nFix the mapping or the data (check the mapping against the file with: crmport mapping check -m %s %s), %s",
-			ErrTooManyErrors, failed, finished, m, b.String(), quoteArg(mp), quoteArg(r.opt.Input), again)
+			ErrTooManyErrors, failed, finished, m, b.String(), iostreams.QuoteArg(mp), iostreams.QuoteArg(r.opt.Input), again)
 		close(r.stop)
 	})
 }

@@ -66,11 +66,3 @@ func rowMessage(err error) string {
 	walk(err)
 	return strings.Join(parts, "; ")
 }
-
-// quoteArg quotes a command-line argument when it needs it.
-func quoteArg(s string) string {
-	if s == "" || strings.ContainsAny(s, " \t\"'&;|<>()$`") {
-		return strconv.Quote(s)
-	}
-	return s
-}

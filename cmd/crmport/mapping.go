@@ -124,7 +124,7 @@ func runMappingInit(ctx context.Context, opts *mappingInitOptions) error {
 	if len(g.Missing) > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "; required fields without a column: %s", strings.Join(g.Missing, ", "))
 	}
-	fmt.Fprintln(opts.IO.ErrOut, ".\nReview the mapping, then run: crmport mapping check -m MAPPING "+quoteArg(opts.File))
+	fmt.Fprintln(opts.IO.ErrOut, ".\nReview the mapping, then run: crmport mapping check -m MAPPING "+iostreams.QuoteArg(opts.File))
 	return nil
 }
 
@@ -219,11 +219,4 @@ func printProblems(w io.Writer, file string, problems []error) {
 	for _, p := range problems {
 		fmt.Fprintf(w, "  %v\n", p)
 	}
-}
-
-func quoteArg(s string) string {
-	if strings.ContainsAny(s, " \t\"'") {
-		return `"` + s + `"`
-	}
-	return s
 }
