@@ -2,7 +2,6 @@ package importer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -169,74 +168,3 @@ type Options struct {
 	// Now returns the current time (default time.Now).
 	Now func() time.Time
 }
-
-// Reports are the paths a run wrote ("" for a report that was not written).
-type Reports struct {
-	Errors  string
-	Done    string
-	Journal string
-}
-
-// RowFailure is one failed row, for messages.
-type RowFailure struct {
-	Row   int
-	Error string
-}
-
-// Summary counts what happened to the input rows. For a complete run
-// Rows == Created+Updated+Exists+Unchanged+Failed+Skipped (plus
-// NotProcessed for a run that stopped early). In a dry run
-// Created counts the rows that would be sent (created, or in upsert mode
-// created or updated).
-type Summary struct {
-	Rows      int
-	Created   int
-	Updated   int
-	Exists    int
-	Unchanged int
-	Failed    int
-	Skipped   int
-	// Resumed counts rows finished by an earlier run of the same import
-	// (they are also counted under their status).
-	Resumed int
-	DryRun  bool
-	Vendor  string
-	Elapsed time.Duration
-	Reports Reports
-	// NotProcessed counts rows in no report because the run stopped early
-	// (MaxErrors, Ctrl-C, a fatal error): read but never finished, or never
-	// read. With them, Rows == Created+Updated+Exists+Unchanged+Failed+
-	// Skipped+NotProcessed.
-	NotProcessed int
-	// RestUnread is set when the run stopped early and the rest of the
-	// file was not read (interrupted, or the file could not be read), so
-	// NotProcessed covers only the rows read.
-	RestUnread bool
-	// FirstErrors holds the first few failed rows, in input order.
-	FirstErrors []RowFailure
-	// RestartUndone is set when a restart sent nothing the CRM kept (it
-	// refused every request) and put the earlier run's journal and
-	// reports back as they were.
-	RestartUndone bool
-	// KeptAside are the files of an earlier run that a restart moved aside
-	// to numbered names (their new paths), so that none is lost.
-	KeptAside []string
-	// SandboxJournalSetAside is set when the journal of a sandbox
-	// rehearsal was moved aside because this run imports into a real CRM.
-	SandboxJournalSetAside bool
-	// MappingChanged is set when the run resumed a journal written with
-	// another mapping (Options.ResumeChanged).
-	MappingChanged bool
-	// InputChanged is set when the run resumed a journal written for
-	// another version of the input file (Options.ResumeChanged).
-	InputChanged bool
-}
-
-var (
-	// ErrSomeRowsFailed is returned when the run finished but some rows
-	// failed (they are in the error report): exit status 2.
-	ErrSomeRowsFailed = errors.New("some rows failed")
-	// ErrTooManyErrors is returned when MaxErrors stopped the run: exit
-	// status 2; the journal is saved.
-	ErrTooManyErrors = errors.New("too many rows failed")
-)

@@ -26,8 +26,6 @@ import (
 	"github.com/crmport/crmport/sheet"
 )
 
-func init() { extraCommands = append(extraCommands, newExportCmd) }
-
 // exportSandboxClients is how many clients --sandbox exports: enough for
 // several pages of every vendor.
 const exportSandboxClients = 250
@@ -60,7 +58,8 @@ type exportOptions struct {
 // export starts (tests seed them through it).
 var exportHook func(map[string]crm.Fake)
 
-func newExportCmd(f *factory) *cobra.Command {
+// newExportCmd builds `crmport export`; runF replaces runExport in tests.
+func newExportCmd(f *factory, runF func(*exportOptions) error) *cobra.Command {
 	opts := &exportOptions{IO: f.IOStreams, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "export --vendor V -o FILE(.xlsx|.csv|-) [-m MAPPING | --fields a,b,c] [--filter k=v]...",
@@ -79,6 +78,9 @@ mapping file (-m, the same file you import with), or --fields a,b,c.
   crmport export --vendor salesman --sandbox -o - --fields clid,title,phone`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
 			return runExport(cmd.Context(), f, opts)
 		},
 	}

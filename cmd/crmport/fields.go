@@ -16,8 +16,6 @@ import (
 	"github.com/crmport/crmport/internal/iostreams"
 )
 
-func init() { extraCommands = append(extraCommands, newFieldsCmd) }
-
 // fieldsOptions are the inputs of `crmport fields`.
 type fieldsOptions struct {
 	IO      *iostreams.IOStreams
@@ -27,7 +25,8 @@ type fieldsOptions struct {
 	Format  string // table (default) or csv
 }
 
-func newFieldsCmd(f *factory) *cobra.Command {
+// newFieldsCmd builds `crmport fields`; runF replaces runFields in tests.
+func newFieldsCmd(f *factory, runF func(*fieldsOptions) error) *cobra.Command {
 	opts := &fieldsOptions{IO: f.IOStreams}
 	cmd := &cobra.Command{
 		Use:   "fields --vendor V [--sandbox]",
@@ -48,6 +47,9 @@ fields are active (SalesMan form fields) and which extra fields exist
 			}
 			if opts.Format != "table" && opts.Format != "csv" {
 				return flagErrorf("--format %q: use table or csv", opts.Format)
+			}
+			if runF != nil {
+				return runF(opts)
 			}
 			return runFields(cmd.Context(), f, opts)
 		},

@@ -27,10 +27,6 @@ import (
 	"github.com/crmport/crmport/sheet"
 )
 
-func init() {
-	extraCommands = append(extraCommands, func(f *factory) *cobra.Command { return newImportCmd(f, nil) })
-}
-
 // importOptions is everything `crmport import` needs.
 type importOptions struct {
 	f  *factory

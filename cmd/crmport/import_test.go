@@ -31,12 +31,7 @@ import (
 )
 
 func TestNewImportCmd(t *testing.T) {
-	tests := []struct {
-		name    string
-		args    string
-		want    func(t *testing.T, o *importOptions)
-		wantErr string
-	}{
+	runFlagTable(t, newImportCmd, []flagCase[importOptions]{
 		{"defaults", "-m m.yaml c.csv", func(t *testing.T, o *importOptions) {
 			assert.Equal(t, "c.csv", o.Input)
 			assert.Equal(t, "m.yaml", o.Mapping)
@@ -75,26 +70,7 @@ func TestNewImportCmd(t *testing.T) {
 		{"bad max errors", "-m m.yaml --max-errors lots c.csv", nil, "--max-errors"},
 		{"bad rate", "-m m.yaml --rate fast c.csv", nil, "--rate"},
 		{"negative workers", "-m m.yaml --workers -1 c.csv", nil, "--workers"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f, _ := testFactory()
-			var got *importOptions
-			cmd := newImportCmd(f, func(o *importOptions) error { got = o; return nil })
-			cmd.SetArgs(strings.Fields(tt.args))
-			cmd.SetOut(io.Discard)
-			cmd.SetErr(io.Discard)
-			err := cmd.Execute()
-			if tt.wantErr != "" {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), tt.wantErr)
-				return
-			}
-			require.NoError(t, err)
-			require.NotNil(t, got)
-			tt.want(t, got)
-		})
-	}
+	})
 }
 
 // importRun runs `crmport import args...` in-process against the

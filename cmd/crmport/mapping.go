@@ -15,11 +15,10 @@ import (
 	"github.com/crmport/crmport/sheet"
 )
 
-func init() { extraCommands = append(extraCommands, newMappingCmd) }
-
 // guessSampleRows is how many data rows `mapping init` looks at.
 const guessSampleRows = 50
 
+// newMappingCmd builds `crmport mapping` and its subcommands.
 func newMappingCmd(f *factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "mapping",
@@ -32,7 +31,7 @@ func newMappingCmd(f *factory) *cobra.Command {
 			return flagErrorf("choose a subcommand: init or check (see 'crmport mapping --help')")
 		},
 	}
-	cmd.AddCommand(newMappingInitCmd(f), newMappingCheckCmd(f))
+	cmd.AddCommand(newMappingInitCmd(f, nil), newMappingCheckCmd(f, nil))
 	return cmd
 }
 
@@ -46,7 +45,9 @@ type mappingInitOptions struct {
 	Encoding string
 }
 
-func newMappingInitCmd(f *factory) *cobra.Command {
+// newMappingInitCmd builds `crmport mapping init`; runF replaces
+// runMappingInit in tests.
+func newMappingInitCmd(f *factory, runF func(*mappingInitOptions) error) *cobra.Command {
 	opts := &mappingInitOptions{IO: f.IOStreams, Vendors: f.vendors()}
 	cmd := &cobra.Command{
 		Use:   "init --vendor V FILE",
@@ -64,6 +65,9 @@ Save the output, review it, then check it with 'crmport mapping check'.`,
 			opts.File = args[0]
 			if opts.Vendor == "" {
 				return flagErrorf("--vendor is required (salesman, thulium or baselinker)")
+			}
+			if runF != nil {
+				return runF(opts)
 			}
 			return runMappingInit(cmd.Context(), opts)
 		},
@@ -120,7 +124,7 @@ func runMappingInit(ctx context.Context, opts *mappingInitOptions) error {
 	if len(g.Missing) > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "; required fields without a column: %s", strings.Join(g.Missing, ", "))
 	}
-	fmt.Fprintln(opts.IO.ErrOut, ".\nReview the mapping, then run: crmport mapping check -m MAPPING "+quoteArg(opts.File))
+	fmt.Fprintln(opts.IO.ErrOut, ".\nReview the mapping, then run: crmport mapping check -m MAPPING "+iostreams.QuoteArg(opts.File))
 	return nil
 }
 
@@ -133,7 +137,9 @@ type mappingCheckOptions struct {
 	Sheet   string
 }
 
-func newMappingCheckCmd(f *factory) *cobra.Command {
+// newMappingCheckCmd builds `crmport mapping check`; runF replaces
+// runMappingCheck in tests.
+func newMappingCheckCmd(f *factory, runF func(*mappingCheckOptions) error) *cobra.Command {
 	opts := &mappingCheckOptions{IO: f.IOStreams, Vendors: f.vendors()}
 	cmd := &cobra.Command{
 		Use:   "check -m MAPPING [FILE]",
@@ -150,6 +156,9 @@ Otherwise prints "ok" and a short table of field <- column.`,
 			}
 			if len(args) == 1 {
 				opts.File = args[0]
+			}
+			if runF != nil {
+				return runF(opts)
 			}
 			return runMappingCheck(cmd.Context(), opts)
 		},
@@ -210,11 +219,4 @@ func printProblems(w io.Writer, file string, problems []error) {
 	for _, p := range problems {
 		fmt.Fprintf(w, "  %v\n", p)
 	}
-}
-
-func quoteArg(s string) string {
-	if strings.ContainsAny(s, " \t\"'") {
-		return `"` + s + `"`
-	}
-	return s
 }

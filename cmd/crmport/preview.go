@@ -18,8 +18,6 @@ import (
 	"github.com/crmport/crmport/sheet"
 )
 
-func init() { extraCommands = append(extraCommands, newPreviewCmd) }
-
 // previewOptions are the inputs of `crmport preview`.
 type previewOptions struct {
 	IO        *iostreams.IOStreams
@@ -33,7 +31,8 @@ type previewOptions struct {
 	HeaderRow int
 }
 
-func newPreviewCmd(f *factory) *cobra.Command {
+// newPreviewCmd builds `crmport preview`; runF replaces runPreview in tests.
+func newPreviewCmd(f *factory, runF func(*previewOptions) error) *cobra.Command {
 	opts := &previewOptions{IO: f.IOStreams}
 	cmd := &cobra.Command{
 		Use:   "preview FILE",
@@ -59,6 +58,9 @@ and kind (text, number, date, time, bool, empty).`,
 			}
 			if opts.HeaderRow < 0 {
 				return flagErrorf("--header-row %d: give the row number of the headers, 1 or more", opts.HeaderRow)
+			}
+			if runF != nil {
+				return runF(opts)
 			}
 			return runPreview(cmd.Context(), opts)
 		},

@@ -116,15 +116,17 @@ func newRootCmd(f *factory) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err: err} })
 	root.CompletionOptions.DisableDefaultCmd = true
 
-	root.AddCommand(newVersionCmd(f))
-	for _, add := range extraCommands {
-		root.AddCommand(add(f))
-	}
+	root.AddCommand(
+		newImportCmd(f, nil),
+		newExportCmd(f, nil),
+		newMappingCmd(f),
+		newFieldsCmd(f, nil),
+		newPreviewCmd(f, nil),
+		newSandboxCmd(f, nil),
+		newVersionCmd(f, nil),
+	)
 	return root
 }
-
-// extraCommands lets each command file register itself next to its code.
-var extraCommands []func(*factory) *cobra.Command
 
 // run executes the command line and turns the outcome into an exit code
 // (the one switch, after restic's main.go).
@@ -184,17 +186,31 @@ func printError(w io.Writer, err error) {
 	fmt.Fprintf(w, "crmport: %s\n", msg)
 }
 
-// newVersionCmd prints the version.
-func newVersionCmd(f *factory) *cobra.Command {
+// versionOptions are the inputs of `crmport version`.
+type versionOptions struct {
+	IO *iostreams.IOStreams
+}
+
+// newVersionCmd builds `crmport version`; runF replaces runVersion in tests.
+func newVersionCmd(f *factory, runF func(*versionOptions) error) *cobra.Command {
+	opts := &versionOptions{IO: f.IOStreams}
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print crmport's version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(f.IOStreams.Out, "crmport %s\n", version)
-			return err
+			if runF != nil {
+				return runF(opts)
+			}
+			return runVersion(opts)
 		},
 	}
+}
+
+// runVersion prints the version.
+func runVersion(opts *versionOptions) error {
+	_, err := fmt.Fprintf(opts.IO.Out, "crmport %s\n", version)
+	return err
 }
 
 // httpClient returns the HTTP client commands use: a timeout per request

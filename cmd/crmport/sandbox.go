@@ -11,8 +11,6 @@ import (
 	"github.com/crmport/crmport/internal/iostreams"
 )
 
-func init() { extraCommands = append(extraCommands, newSandboxCmd) }
-
 // sandboxOptions are the inputs of `crmport sandbox`.
 type sandboxOptions struct {
 	IO              *iostreams.IOStreams
@@ -26,7 +24,8 @@ type sandboxOptions struct {
 	ready func(*sandbox.Sandbox)
 }
 
-func newSandboxCmd(f *factory) *cobra.Command {
+// newSandboxCmd builds `crmport sandbox`; runF replaces runSandbox in tests.
+func newSandboxCmd(f *factory, runF func(*sandboxOptions) error) *cobra.Command {
 	opts := &sandboxOptions{IO: f.IOStreams}
 	cmd := &cobra.Command{
 		Use:   "sandbox [--addr 127.0.0.1:8765] [--seed N] [--latency D] [--faults P] [--baselinker-limit N] [--state FILE]",
@@ -48,6 +47,9 @@ another terminal (PowerShell: $env:NAME="value"). Stop with Ctrl-C.`,
 			}
 			if opts.Seed < 0 || opts.BaseLinkerLimit < 0 {
 				return flagErrorf("--seed and --baselinker-limit cannot be negative")
+			}
+			if runF != nil {
+				return runF(opts)
 			}
 			return runSandbox(cmd.Context(), opts)
 		},

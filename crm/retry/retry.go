@@ -135,19 +135,19 @@ func Wrap(v crm.Vendor, p Policy) crm.Vendor {
 	f, u, d := w.finder != nil, w.updater != nil, w.deleter != nil
 	switch {
 	case f && u && d:
-		return &fud{w, finder{w}, updater{w}, deleter{w}}
+		return &finderUpdaterDeleter{w, finder{w}, updater{w}, deleter{w}}
 	case f && u:
-		return &fu{w, finder{w}, updater{w}}
+		return &finderUpdater{w, finder{w}, updater{w}}
 	case f && d:
-		return &fd{w, finder{w}, deleter{w}}
+		return &finderDeleter{w, finder{w}, deleter{w}}
 	case u && d:
-		return &ud{w, updater{w}, deleter{w}}
+		return &updaterDeleter{w, updater{w}, deleter{w}}
 	case f:
-		return &fo{w, finder{w}}
+		return &finderOnly{w, finder{w}}
 	case u:
-		return &uo{w, updater{w}}
+		return &updaterOnly{w, updater{w}}
 	case d:
-		return &do{w, deleter{w}}
+		return &deleterOnly{w, deleter{w}}
 	}
 	return w
 }
@@ -508,43 +508,47 @@ func (d deleter) Delete(ctx context.Context, id string) error {
 	})
 }
 
-type fud struct {
+// The types below combine the Vendor with the optional interfaces the
+// wrapped vendor implements (crm.Finder, crm.Updater, crm.Deleter), one
+// type per combination, so a type assertion on Wrap's result answers as it
+// would on the vendor itself.
+type finderUpdaterDeleter struct {
 	*Vendor
 	finder
 	updater
 	deleter
 }
-type fu struct {
+type finderUpdater struct {
 	*Vendor
 	finder
 	updater
 }
-type fd struct {
+type finderDeleter struct {
 	*Vendor
 	finder
 	deleter
 }
-type ud struct {
+type updaterDeleter struct {
 	*Vendor
 	updater
 	deleter
 }
-type fo struct {
+type finderOnly struct {
 	*Vendor
 	finder
 }
-type uo struct {
+type updaterOnly struct {
 	*Vendor
 	updater
 }
-type do struct {
+type deleterOnly struct {
 	*Vendor
 	deleter
 }
 
 var (
 	_ crm.Vendor  = (*Vendor)(nil)
-	_ crm.Finder  = (*fud)(nil)
-	_ crm.Updater = (*fud)(nil)
-	_ crm.Deleter = (*fud)(nil)
+	_ crm.Finder  = (*finderUpdaterDeleter)(nil)
+	_ crm.Updater = (*finderUpdaterDeleter)(nil)
+	_ crm.Deleter = (*finderUpdaterDeleter)(nil)
 )

@@ -1,0 +1,68 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/crmport/crmport/sheet"
+)
+
+// lostAnswer is the message of a row whose create was sent but not
+// answered, when the vendor cannot look clients up.
+const lostAnswer = "sent, but the answer was lost: check in the CRM before importing this row again"
+
+// extraCellsMessage says that a row has more cells than the header.
+func extraCellsMessage(line int, extra []sheet.Cell) string {
+	vals := make([]string, 0, 5)
+	for i, c := range extra {
+		if i == 4 && len(extra) > 5 {
+			vals = append(vals, fmt.Sprintf("and %d more", len(extra)-4))
+			break
+		}
+		vals = append(vals, strconv.Quote(c.Text))
+	}
+	if len(extra) == 1 {
+		return fmt.Sprintf("row %d has 1 more cell than there are headers (%s): add a header for it or remove it", line, vals[0])
+	}
+	return fmt.Sprintf("row %d has %d more cells than there are headers (%s): add headers for them or remove them", line, len(extra), strings.Join(vals, ", "))
+}
+
+// changedSinceMessage is the error of a row an earlier run imported (with
+// id) whose place or content changed in the input file since.
+func changedSinceMessage(id string) string {
+	ref := ""
+	if id != "" {
+		ref = " (id " + id + ")"
+	}
+	return "this row was imported by an earlier run" + ref + " but has changed since, or rows above it were added or removed; " +
+		"check it in the CRM, or import it on its own"
+}
+
+// rowMessage turns a mapping error into one line for the error report
+// (the row number is in its own column, so it is left out).
+func rowMessage(err error) string {
+	var parts []string
+	var walk func(error)
+	walk = func(e error) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		var ce *sheet.CellError
+		if errors.As(e, &ce) {
+			if ce.Value == "" {
+				parts = append(parts, fmt.Sprintf("column %q: %v", ce.Column, ce.Err))
+			} else {
+				parts = append(parts, fmt.Sprintf("column %q: %q %v", ce.Column, ce.Value, ce.Err))
+			}
+			return
+		}
+		parts = append(parts, e.Error())
+	}
+	walk(err)
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,371 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/internal/bug"
+	"github.com/crmport/crmport/sheet"
+)
+
+// item is one input row on its way through the pipeline.
+type item struct {
+	line    int
+	cells   []sheet.Cell
+	rec     crm.Record
+	hash    string // rowHash of the original cells, for the journal
+	lookup  bool   // in flight in an earlier run: look it up before sending
+	skipped bool   // blank row
+	early   bool   // failed when read (validation), before any sending
+	res     crm.Result
+	errText string
+	done    chan struct{}
+}
+
+func (it *item) fail(msg string) {
+	it.res = crm.Result{Status: crm.StatusFailed}
+	it.errText = msg
+}
+
+// setResult stores a vendor result, filling in a missing status.
+func (it *item) setResult(res crm.Result) {
+	if res.Status == "" {
+		switch {
+		case res.Err == nil:
+			res.Status = crm.StatusCreated
+		case crm.KindOf(res.Err) == crm.KindDuplicate:
+			res.Status = crm.StatusExists
+		default:
+			res.Status = crm.StatusFailed
+		}
+	}
+	if res.Status == crm.StatusExists && res.ID == "" {
+		var e *crm.Error
+		if errors.As(res.Err, &e) {
+			res.ID = e.ID
+		}
+	}
+	it.res = res
+	it.errText = ""
+	if res.Status == crm.StatusFailed {
+		if res.Err != nil {
+			it.errText = res.Err.Error()
+		} else {
+			it.errText = "the CRM refused this row without saying why"
+		}
+	}
+}
+
+// closedDone is shared by items finished when read.
+var closedDone = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// readAll reads every row, maps it and hands it to emit, in input order.
+func (r *run) readAll(ctx context.Context, src sheet.Source, b Binder, emit func(*item) error) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		select {
+		case <-r.stop:
+			return nil
+		default:
+		}
+		row, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		it := &item{line: row.Line, cells: row.Cells, done: closedDone}
+		var rowErr *sheet.RowError
+		switch {
+		case errors.As(err, &rowErr):
+			if it.line == 0 {
+				it.line = rowErr.Line
+			}
+			if len(rowErr.Cells) > 0 {
+				it.cells = rowErr.Cells // what could be read, so the row can be fixed in the report
+			}
+			it.fail(rowErr.Err.Error())
+		case err != nil:
+			r.srcBroken = true
+			return fmt.Errorf("cannot read %s: %w", filepath.Base(r.opt.Input), err)
+		case len(row.Extra) > 0:
+			it.fail(extraCellsMessage(it.line, row.Extra))
+		case row.Blank:
+			it.skipped = true
+		default:
+			r.mapRow(it, row, b)
+		}
+		r.sum.Rows++
+		if !it.skipped {
+			r.nonBlank.Add(1)
+		}
+		if it.res.Status == crm.StatusFailed {
+			it.early = true
+			r.readFailed.Add(1)
+			r.noteFailure(it.line, it.errText)
+		}
+		if err := emit(it); err != nil {
+			return err
+		}
+		r.checkMaxErrors()
+	}
+}
+
+// countRest reads the rows an early stop left unread, so that the summary
+// can say how many rows are in no report: blank ones count as skipped (as
+// in a full run), the others as not processed, like rows that were read
+// but never finished. After Ctrl-C, or when the file itself cannot be
+// read, the rest is not read and Summary.RestUnread says so.
+func (r *run) countRest(ctx context.Context, src sheet.Source) {
+	defer func() {
+		s := &r.sum
+		s.NotProcessed = s.Rows - (s.Created + s.Updated + s.Exists + s.Unchanged + s.Failed + s.Skipped)
+	}()
+	if r.srcBroken {
+		r.sum.RestUnread = true
+		return
+	}
+	for {
+		if ctx.Err() != nil {
+			r.sum.RestUnread = true
+			return
+		}
+		row, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		var rowErr *sheet.RowError
+		if err != nil && !errors.As(err, &rowErr) {
+			r.sum.RestUnread = true
+			return
+		}
+		r.sum.Rows++
+		if err == nil && row.Blank && len(row.Extra) == 0 {
+			r.sum.Skipped++
+		}
+	}
+}
+
+// mapRow applies the mapping and decides what the row needs.
+func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
+	rec, err := b.Apply(row)
+	if err != nil {
+		it.fail(rowMessage(err))
+		return
+	}
+	it.rec = rec
+	if r.keys != nil {
+		if k := strings.TrimSpace(text(rec[r.opt.Key])); k != "" {
+			if first, dup := r.keys[k]; dup {
+				it.fail(fmt.Sprintf("the same %s %q as row %d above: remove one of the two rows (it was not sent twice)", r.opt.Key, k, first))
+				return
+			}
+			r.keys[k] = it.line
+		}
+	}
+	it.hash = rowHash(row.Cells, r.keep)
+	if p, ok := r.priors[it.line]; ok {
+		if p.done() {
+			if p.hash == it.hash || (p.hash == "" && !r.sum.InputChanged) {
+				it.res = crm.Result{Status: p.status, ID: p.id}
+				r.sum.Resumed++
+				return
+			}
+			// Imported, but the row at this place is not the one imported:
+			// sending it could create a client twice, skipping it could
+			// lose an edit. Say so; the journal keeps the earlier line.
+			it.fail(changedSinceMessage(p.id))
+			return
+		}
+		it.lookup = p.inflight
+	}
+	if id, ok := r.movedFrom[it.hash]; ok {
+		it.fail(changedSinceMessage(id))
+		return
+	}
+	if r.opt.DryRun {
+		it.res = crm.Result{Status: crm.StatusCreated}
+		return
+	}
+	it.done = make(chan struct{})
+}
+
+// pipeline runs a real import: this goroutine reads and batches, workers
+// send, a writer finishes rows in input order.
+//
+// It cannot stall, whatever the mix of rows and the sizes. The writer waits
+// only for a row in the ordered buffer; a row to send is either in pending
+// or in a batch handed to the workers, which finish it (or see the run
+// cancelled) without waiting for the reader or the writer. The reader
+// blocks in two places: handing a batch to the workers, which frees as
+// they finish; and putting a row into a full ordered buffer, which it does
+// only after handing out pending, so then every row the writer can be
+// waiting for is with a worker, finishes, and the writer makes room.
+func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error {
+	ctx, cancel := context.WithCancelCause(parent)
+	defer cancel(nil)
+
+	ordered := make(chan *item, orderedBuffer(r.batch, r.workers))
+	work := make(chan []*item, r.workers)
+
+	var wg sync.WaitGroup
+	for range r.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for batch := range work {
+				if ctx.Err() != nil {
+					continue
+				}
+				if err := bug.Catch(func() error { return r.process(ctx, batch) }); err != nil {
+					cancel(err)
+				}
+			}
+		}()
+	}
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		err := bug.Catch(func() error {
+			for it := range ordered {
+				select {
+				case <-it.done:
+				case <-ctx.Done():
+					return nil
+				}
+				r.finish(it)
+			}
+			return nil
+		})
+		if err != nil {
+			cancel(err)
+		}
+		for range ordered { //nolint:revive // drain so the reader never blocks
+		}
+	}()
+
+	var pending []*item
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		batch := pending
+		pending = nil
+		select {
+		case work <- batch:
+			return nil
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+	emit := func(it *item) error {
+		select {
+		case ordered <- it:
+		default:
+			// The buffer is full, and the writer may be waiting for a row
+			// of the partial batch (rows that need no sending filled the
+			// buffer behind it): hand that batch out before waiting, so
+			// every row the writer can wait for is with a worker.
+			if err := flush(); err != nil {
+				return err
+			}
+			select {
+			case ordered <- it:
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+		}
+		if it.done != closedDone {
+			pending = append(pending, it)
+			if len(pending) >= r.batch {
+				return flush()
+			}
+		}
+		return nil
+	}
+	panicked, readErr := r.catchReader(func() error { return r.readAll(ctx, src, b, emit) })
+	if panicked {
+		cancel(readErr) // stop the workers and the writer
+	}
+	if readErr == nil {
+		readErr = flush()
+	}
+	close(work)
+	wg.Wait()
+	close(ordered)
+	<-writerDone
+
+	if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
+		if perr := parent.Err(); perr != nil {
+			return perr
+		}
+		return cause
+	}
+	return readErr
+}
+
+// catchReader runs read, the reading of the rows, turning a panic into a
+// *bug.Error. The source is then taken as broken: reading on to count the
+// rest could meet the bug again.
+func (r *run) catchReader(read func() error) (panicked bool, err error) {
+	panicked = true
+	err = bug.Catch(func() error {
+		err := read()
+		panicked = false // read returned: any *bug.Error is another goroutine's, passed on
+		return err
+	})
+	if panicked {
+		r.srcBroken = true
+	}
+	return panicked, err
+}
+
+// orderedBuffer is the capacity of the channel of rows waiting to be
+// finished in input order: room for every batch the workers can hold, so
+// that rows to send alone never fill it.
+func orderedBuffer(batch, workers int) int { return batch*(workers*4+2) + 64 }
+
+// finish counts a row and writes it to its report. Rows arrive in input order.
+func (r *run) finish(it *item) {
+	res := it.res
+	if it.skipped {
+		r.sum.Skipped++
+		r.progress(it.line, crm.Result{})
+		return
+	}
+	switch res.Status {
+	case crm.StatusCreated:
+		r.sum.Created++
+	case crm.StatusUpdated:
+		r.sum.Updated++
+	case crm.StatusExists:
+		r.sum.Exists++
+	case crm.StatusUnchanged:
+		r.sum.Unchanged++
+	default:
+		r.sum.Failed++
+		if !it.early {
+			r.vendorFailed.Add(1)
+			r.noteFailure(it.line, it.errText)
+		}
+	}
+	if res.Status == crm.StatusFailed || res.Status == "" {
+		r.writeError(it)
+		if res.Err == nil {
+			res.Err = errors.New(it.errText)
+		}
+		res.Status = crm.StatusFailed
+	} else if !r.opt.DryRun {
+		r.writeDone(it)
+	}
+	r.progress(it.line, res)
+	if !it.early {
+		r.checkMaxErrors()
+	}
+}
