@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/crmport/crmport/internal/iostreams"
 	"github.com/crmport/crmport/sheet"
 )
 
@@ -18,12 +19,12 @@ func sheetNotes(file string, columns int, info sheet.Info, so sheet.Options) []s
 	unsure := func(c sheet.Confidence) bool { return c == sheet.ConfidenceLikely || c == sheet.ConfidenceGuess }
 	if info.Format == "csv" && unsure(info.EncodingConfidence) {
 		notes = append(notes, fmt.Sprintf("  the file was read as %s, but that is only %s: look at its rows with 'crmport preview %s'; if letters look wrong, write the right encoding: under source: in the mapping",
-			info.Encoding, confidenceWord(info.EncodingConfidence), quoteArg(file)))
+			info.Encoding, confidenceWord(info.EncodingConfidence), iostreams.QuoteArg(file)))
 	}
 	// A file of one column has no delimiter to be unsure of.
 	if info.Format == "csv" && unsure(info.DelimiterConfidence) && columns > 1 {
 		notes = append(notes, fmt.Sprintf("  the cells were split at %q, but that is only %s: look at the columns with 'crmport preview %s'; if they are wrong, write the right delimiter: under source: in the mapping",
-			string(info.Delimiter), confidenceWord(info.DelimiterConfidence), quoteArg(file)))
+			string(info.Delimiter), confidenceWord(info.DelimiterConfidence), iostreams.QuoteArg(file)))
 	}
 	if len(info.TitleRows) > 0 && so.HeaderRow == 0 {
 		var rows []string
