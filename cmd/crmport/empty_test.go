@@ -75,11 +75,10 @@ func TestExportFindingNothingSaysWhy(t *testing.T) {
 		{"no filter, empty CRM", []crm.Record{}, nil, "Thulium holds no clients, so only the header was written."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.seed != nil {
-				exportHook = seedOnce("thulium", tt.seed)
-				t.Cleanup(func() { exportHook = nil })
-			}
 			f, _ := testFactory()
+			if tt.seed != nil {
+				f.onSandbox = seedOnce("thulium", tt.seed)
+			}
 			out := filepath.Join(t.TempDir(), "vip.csv")
 			args := append([]string{"export", "--vendor", "thulium", "--sandbox", "-o", out, "--json"}, tt.args...)
 			code, stdout, stderr := execCrmport(t, f, args...)

@@ -19,6 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/sandbox"
 	"github.com/crmport/crmport/internal/runlock"
 	"github.com/crmport/crmport/sheet/sheettest"
 )
@@ -111,11 +112,11 @@ func TestExportCSVToStdoutWithFields(t *testing.T) {
 	assert.Equal(t, []string{"clid", "title", "phone"}, recs[0])
 }
 
-// seedOnce returns a sandboxReady hook that replaces the emulator's
+// seedOnce returns a factory.onSandbox hook that replaces the emulator's
 // clients with recs.
-func seedOnce(vendor string, recs []crm.Record) func(map[string]crm.Fake) {
-	return func(fakes map[string]crm.Fake) {
-		fk := fakes[vendor]
+func seedOnce(vendor string, recs []crm.Record) func(*sandbox.Sandbox) {
+	return func(sb *sandbox.Sandbox) {
+		fk := sb.Fakes()[vendor]
 		fk.Reset()
 		fk.Seed(recs)
 	}
@@ -143,8 +144,7 @@ func TestExportKeepsValuesExactly(t *testing.T) {
 			path := filepath.Join(t.TempDir(), tc.out)
 			args := append([]string{"export", "--vendor", "thulium", "--sandbox", "-o", path,
 				"--fields", "surname,name,phone_number,identifier,note,address.postcode"}, tc.extra...)
-			exportHook = seedOnce("thulium", tricky)
-			t.Cleanup(func() { exportHook = nil })
+			f.onSandbox = seedOnce("thulium", tricky)
 			code, _, stderr := execCrmport(t, f, args...)
 			require.Equal(t, exitOK, code, stderr)
 			var rows [][]string
@@ -186,8 +186,7 @@ func TestExportKeepsValuesExactly(t *testing.T) {
 func TestExportNoClientTwiceWhenClientsAreAdded(t *testing.T) {
 	f, _ := testFactory()
 	var fakes map[string]crm.Fake
-	exportHook = func(m map[string]crm.Fake) { fakes = m }
-	t.Cleanup(func() { exportHook = nil })
+	f.onSandbox = func(sb *sandbox.Sandbox) { fakes = sb.Fakes() }
 	var once sync.Once
 	f.wrapTransport = func(rt http.RoundTripper) http.RoundTripper {
 		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
@@ -281,12 +280,11 @@ func TestExportFlagErrors(t *testing.T) {
 }
 
 func TestExportWithNotesReadsDetails(t *testing.T) {
-	exportHook = seedOnce("baselinker", []crm.Record{
+	f, _ := testFactory()
+	f.onSandbox = seedOnce("baselinker", []crm.Record{
 		{"email": "a@firma.pl", "notes": "Dzwonić po 15:00", "custom_extra_fields.1": "VIP"},
 		{"email": "b@firma.pl", "notes": "Звонить утром"},
 	})
-	t.Cleanup(func() { exportHook = nil })
-	f, _ := testFactory()
 	out := filepath.Join(t.TempDir(), "k.csv")
 	code, _, stderr := execCrmport(t, f, "export", "--vendor", "baselinker", "--sandbox", "-o", out, "--with-notes",
 		"--fields", "crm_client_id,email,notes,custom_extra_fields.1")

@@ -110,7 +110,7 @@ type importResult struct {
 func runImportCmd(ctx context.Context, t *testing.T, vendor string, sb sandbox.Options, args ...string) importResult {
 	t.Helper()
 	ios, _, out, errOut := iostreams.Test()
-	f := &factory{IOStreams: ios, Getenv: func(string) string { return "" }, Now: time.Now}
+	f := fastFactory(ios, nil)
 	var res importResult
 	cmd := newImportCmd(f, func(o *importOptions) error {
 		o.vendorOpts.Sandbox = sb
@@ -386,7 +386,7 @@ func TestImportInterruptedThenResumed(t *testing.T) {
 	}
 	run := func(ctx context.Context) (exitCode, string) {
 		ios, _, _, errOut := iostreams.Test()
-		f := &factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+		f := fastFactory(ios, env)
 		code := run(ctx, f, []string{"import", "--rate", "0", "--batch-size", "10", "--workers", "2", "-m", mp, in})
 		return code, errOut.String()
 	}
@@ -499,7 +499,7 @@ func TestImportKilledAndResumed(t *testing.T) {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v
 	}
-	f := &factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+	f := fastFactory(ios, env)
 	code := run(t.Context(), f, append(args[:len(args)-1:len(args)-1], "--json", in))
 	require.Equal(t, exitOK, code, errOut.String())
 	importAssertEachOnce(t, fake, 400)
@@ -525,7 +525,7 @@ func TestImportFatalCredentials(t *testing.T) {
 	}
 	env["CRMPORT_SALESMAN_APIKEY"] = "wrong-secret-key"
 	ios, _, _, errOut := iostreams.Test()
-	f := &factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+	f := fastFactory(ios, env)
 	code := run(t.Context(), f, []string{"import", "-m", mp, in})
 	assert.Equal(t, exitError, code)
 	assert.NotContains(t, errOut.String(), "wrong-secret-key")
@@ -590,7 +590,7 @@ func TestImportUpsertRoundTrip(t *testing.T) {
 	}
 	importOnce := func(args ...string) (exitCode, map[string]any, string) {
 		ios, _, out, errOut := iostreams.Test()
-		f := &factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+		f := fastFactory(ios, env)
 		code := run(t.Context(), f, append([]string{"import", "--rate", "0", "--json", "-m", mp}, args...))
 		var js map[string]any
 		if out.Len() > 0 {

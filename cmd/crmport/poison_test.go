@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -40,7 +39,7 @@ func TestImportIsolatesAPoisonousRecord(t *testing.T) {
 	require.NoError(t, os.WriteFile(mpath, []byte("vendor: salesman\nfields:\n  title: Firma\n  phone: Telefon\n"), 0o600))
 
 	ios, _, _, errOut := iostreams.Test()
-	f := &factory{IOStreams: ios, Getenv: func(string) string { return "" }, Now: time.Now}
+	f := fastFactory(ios, nil)
 	var fake crm.Fake
 	cmd := newImportCmd(f, func(o *importOptions) error {
 		o.vendorOpts.onSandbox = func(s *sandbox.Sandbox) {

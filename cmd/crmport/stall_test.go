@@ -34,7 +34,7 @@ func importWithin(t *testing.T, env map[string]string, args ...string) (exitCode
 	ctx, cancel := context.WithTimeout(t.Context(), importLimit)
 	defer cancel()
 	ios, _, _, errOut := iostreams.Test()
-	f := &factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+	f := fastFactory(ios, env)
 	code := run(ctx, f, append([]string{"import"}, args...))
 	if ctx.Err() != nil {
 		t.Fatalf("crmport import %s stalled: not finished after %s\n%s", strings.Join(args, " "), importLimit, errOut.String())

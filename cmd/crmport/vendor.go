@@ -36,6 +36,9 @@ func (f *factory) openVendor(ctx context.Context, name string, useSandbox bool, 
 	cleanup := func() {}
 	if useSandbox {
 		sopt := opts.Sandbox
+		if sopt.Now == nil {
+			sopt.Now = f.Now // the BaseLinker limit counts on the command's clock
+		}
 		if sopt.BaseLinkerLimit == 0 && !opts.noBaseLinkerLimit {
 			sopt.BaseLinkerLimit = 100 // as the real API: crmport's pacing must keep under it
 		}
@@ -46,6 +49,9 @@ func (f *factory) openVendor(ctx context.Context, name string, useSandbox bool, 
 		cleanup = func() { _ = sb.Close() }
 		if opts.onSandbox != nil {
 			opts.onSandbox(sb)
+		}
+		if f.onSandbox != nil {
+			f.onSandbox(sb)
 		}
 		for _, kv := range sb.Env() {
 			if k, v, ok := strings.Cut(kv, "="); ok {
