@@ -55,6 +55,7 @@ func column(rows [][]string, name string) int {
 }
 
 func TestExportXLSXEveryClientOnce(t *testing.T) {
+	t.Parallel()
 	for _, vendor := range []string{"salesman", "thulium", "baselinker"} {
 		t.Run(vendor, func(t *testing.T) {
 			if vendor == "baselinker" && testing.Short() {
@@ -102,6 +103,7 @@ func TestExportXLSXEveryClientOnce(t *testing.T) {
 }
 
 func TestExportCSVToStdoutWithFields(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	code, stdout, stderr := execCrmport(t, f, "export", "--vendor", "salesman", "--sandbox", "-o", "-", "--fields", "clid,title,phone", "-q")
 	require.Equal(t, exitOK, code, stderr)
@@ -123,6 +125,7 @@ func seedOnce(vendor string, recs []crm.Record) func(*sandbox.Sandbox) {
 }
 
 func TestExportKeepsValuesExactly(t *testing.T) {
+	t.Parallel()
 	tricky := []crm.Record{{
 		"surname":          "Zażółć gęślą jaźń",
 		"name":             "Съешь же ещё",
@@ -184,6 +187,7 @@ func TestExportKeepsValuesExactly(t *testing.T) {
 }
 
 func TestExportNoClientTwiceWhenClientsAreAdded(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	var fakes map[string]crm.Fake
 	f.onSandbox = func(sb *sandbox.Sandbox) { fakes = sb.Fakes() }
@@ -226,6 +230,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestExportWithMappingHeaders(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	out := filepath.Join(t.TempDir(), "k.xlsx")
 	code, _, stderr := execCrmport(t, f, "export", "--sandbox", "-m", filepath.Join("..", "..", "samples", "thulium.yaml"), "-o", out)
@@ -237,6 +242,7 @@ func TestExportWithMappingHeaders(t *testing.T) {
 }
 
 func TestExportFilters(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	out := filepath.Join(t.TempDir(), "k.csv")
 	code, _, stderr := execCrmport(t, f, "export", "--vendor", "thulium", "--sandbox", "-o", out, "--filter", "email=maria.zielinska.2@example.pl")
@@ -253,6 +259,7 @@ func TestExportFilters(t *testing.T) {
 }
 
 func TestExportFlagErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -280,6 +287,7 @@ func TestExportFlagErrors(t *testing.T) {
 }
 
 func TestExportWithNotesReadsDetails(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	f.onSandbox = seedOnce("baselinker", []crm.Record{
 		{"email": "a@firma.pl", "notes": "Dzwonić po 15:00", "custom_extra_fields.1": "VIP"},
@@ -305,6 +313,7 @@ func TestExportWithNotesReadsDetails(t *testing.T) {
 }
 
 func TestExportSinceUntil(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	code, stdout, stderr := execCrmport(t, f, "export", "--vendor", "salesman", "--sandbox", "-o", "-", "-q",
 		"--fields", "clid,date_create", "--since", "2025-06-01", "--until", "30.06.2025")
@@ -322,6 +331,7 @@ func TestExportSinceUntil(t *testing.T) {
 // asks the CRM anything and leaves the first one's output alone; once the
 // first is over (its lock released, or its process gone) the next runs.
 func TestExportRefusedWhileAnotherWritesTheFile(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "klienci.xlsx")
 	require.NoError(t, os.WriteFile(out, []byte("the first export's file"), 0o644))
 	held, err := runlock.Acquire(out+".lock", "exporting from SalesMan to klienci.xlsx", time.Now())

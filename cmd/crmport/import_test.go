@@ -31,6 +31,7 @@ import (
 )
 
 func TestNewImportCmd(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		args    string
@@ -169,6 +170,7 @@ func importCopySample(t *testing.T, name string) string {
 }
 
 func TestImportSamples(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, vendor, mapping, file string
 		comma                       rune
@@ -240,6 +242,7 @@ func TestImportSamples(t *testing.T) {
 }
 
 func TestImportErrorReportOfCp1250ReadsAsUTF8(t *testing.T) {
+	t.Parallel()
 	// The error report of a cp1250 file is UTF-8; a mapping naming
 	// windows-1250 must still read it as UTF-8 (the BOM decides).
 	in := importCopySample(t, "klienci-pl.csv")
@@ -261,6 +264,7 @@ func TestImportErrorReportOfCp1250ReadsAsUTF8(t *testing.T) {
 }
 
 func TestImportDryRun(t *testing.T) {
+	t.Parallel()
 	in := importCopySample(t, "klienty-ru.csv")
 	// The error report of an earlier real run is never replaced by a dry
 	// run's findings.
@@ -326,6 +330,7 @@ func importAssertEachOnce(t *testing.T, fake crm.Fake, n int) {
 }
 
 func TestImportUnderFaults(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		vendor string
 		rows   int
@@ -373,6 +378,7 @@ func TestImportUnderFaults(t *testing.T) {
 }
 
 func TestImportInterruptedThenResumed(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in, mp := importWriteContacts(t, dir, 300)
 	sb, err := sandbox.Start(t.Context(), sandbox.Options{Latency: 5 * time.Millisecond})
@@ -464,6 +470,7 @@ func startCrmport(t *testing.T, env []string, args ...string) (*exec.Cmd, *syncB
 }
 
 func TestImportKilledAndResumed(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a child process")
 	}
@@ -513,6 +520,7 @@ func TestImportKilledAndResumed(t *testing.T) {
 }
 
 func TestImportFatalCredentials(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in, mp := importWriteContacts(t, dir, 5)
 	sb, err := sandbox.Start(t.Context(), sandbox.Options{})
@@ -534,6 +542,7 @@ func TestImportFatalCredentials(t *testing.T) {
 }
 
 func TestImportProgressOutput(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		tty  bool
@@ -561,6 +570,7 @@ func TestImportProgressOutput(t *testing.T) {
 }
 
 func TestImportDryRunWithoutCredentials(t *testing.T) {
+	t.Parallel()
 	in := importCopySample(t, "klienty-ru.csv")
 	f, ios := testFactory()
 	code := run(t.Context(), f, []string{"import", "--dry-run", "-m", filepath.Join("..", "..", "samples", "salesman.yaml"), in})
@@ -574,6 +584,7 @@ func TestImportDryRunWithoutCredentials(t *testing.T) {
 }
 
 func TestImportUpsertRoundTrip(t *testing.T) {
+	t.Parallel()
 	in := importCopySample(t, "klienci-pl.csv")
 	dir := filepath.Dir(in)
 	src, err := os.ReadFile(filepath.Join("..", "..", "samples", "thulium.yaml"))
@@ -620,6 +631,7 @@ func TestImportUpsertRoundTrip(t *testing.T) {
 }
 
 func TestImportMaxErrorsStopsEarly(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in, mp := importWriteContacts(t, dir, 200)
 	// A mapping that reads the wrong column as the e-mail: every row fails.
@@ -646,6 +658,7 @@ func TestImportMaxErrorsStopsEarly(t *testing.T) {
 }
 
 func TestImportFlagAndFileErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in, mp := importWriteContacts(t, dir, 2)
 	tests := []struct {
@@ -680,6 +693,7 @@ func TestImportFlagAndFileErrors(t *testing.T) {
 }
 
 func TestImportRowWithMoreCellsThanHeaders(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in, mp := importWriteContacts(t, dir, 8)
 	data, err := os.ReadFile(in)
@@ -700,6 +714,7 @@ func TestImportRowWithMoreCellsThanHeaders(t *testing.T) {
 }
 
 func TestImportSummaryNamesTheErrorReportAsGiven(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in, mp := importWriteContacts(t, dir, 3)
 	data, err := os.ReadFile(in)
@@ -713,6 +728,7 @@ func TestImportSummaryNamesTheErrorReportAsGiven(t *testing.T) {
 }
 
 func TestImportWarnsAboutSwitchedOffFields(t *testing.T) {
+	t.Parallel()
 	in := importCopySample(t, "klienty-ru.csv")
 	src, err := os.ReadFile(filepath.Join("..", "..", "samples", "salesman.yaml"))
 	require.NoError(t, err)
@@ -758,6 +774,7 @@ func slicesContains(s []string, v string) bool {
 }
 
 func TestRetryNotice(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 1, 16, 53, 32, 0, time.Local)
 	tests := []struct {
 		name   string

@@ -22,6 +22,7 @@ import (
 // until that record is alone; every other row is created once, and the bad
 // one lands in the error report with its row number and the reason.
 func TestImportIsolatesAPoisonousRecord(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var b strings.Builder
 	b.WriteString("Firma;Telefon\r\n")

@@ -74,6 +74,7 @@ func (c *fastClock) Sleep(ctx context.Context, d time.Duration) error {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	f, ios := testFactory()
 	code := run(context.Background(), f, []string{"version"})
 	assert.Equal(t, exitOK, code)
@@ -81,6 +82,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestHelpDocumentsExitStatus(t *testing.T) {
+	t.Parallel()
 	f, ios := testFactory()
 	code := run(context.Background(), f, []string{"--help"})
 	assert.Equal(t, exitOK, code)
@@ -92,6 +94,7 @@ func TestHelpDocumentsExitStatus(t *testing.T) {
 }
 
 func TestExitCodes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		err  error
@@ -118,6 +121,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestUnknownFlagIsUsageError(t *testing.T) {
+	t.Parallel()
 	f, ios := testFactory()
 	code := run(context.Background(), f, []string{"version", "--nope"})
 	assert.Equal(t, exitError, code)
