@@ -58,9 +58,6 @@ func TestExportXLSXEveryClientOnce(t *testing.T) {
 	t.Parallel()
 	for _, vendor := range []string{"salesman", "thulium", "baselinker"} {
 		t.Run(vendor, func(t *testing.T) {
-			if vendor == "baselinker" && testing.Short() {
-				t.Skip("paced at 90 requests/min")
-			}
 			f, _ := testFactory()
 			out := filepath.Join(t.TempDir(), "klienci.xlsx")
 			code, stdout, stderr := execCrmport(t, f, "export", "--vendor", vendor, "--sandbox", "-o", out, "--json")

@@ -55,9 +55,6 @@ fields:
 	}
 	for _, tt := range tests {
 		t.Run(tt.vendor, func(t *testing.T) {
-			if tt.vendor == "baselinker" && testing.Short() {
-				t.Skip("paced at BaseLinker's 90 requests/min")
-			}
 			sb, env := startEnv(t, sandbox.Options{Seed: clients})
 			dir := t.TempDir()
 			mpath := filepath.Join(dir, "m.yaml")
