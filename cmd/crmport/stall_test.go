@@ -177,6 +177,7 @@ func TestResumeChangedKilledAtRandomPoints(t *testing.T) {
 	const rows = 3000
 	for round := range rounds {
 		t.Run(fmt.Sprintf("round %d", round+1), func(t *testing.T) {
+			t.Parallel() // each round has its own emulator, files and random source
 			rnd := rand.New(rand.NewPCG(11, uint64(round)))
 			sb, env := startEnv(t)
 			fake := sb.Fakes()["salesman"]
