@@ -23,6 +23,7 @@ import (
 func samplePath(name string) string { return filepath.Join("..", "..", "samples", name) }
 
 func TestFields(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	code, out, stderr := execCrmport(t, f, "fields", "--vendor", "salesman", "--sandbox")
 	require.Equal(t, exitOK, code, stderr)
@@ -53,6 +54,7 @@ func TestFields(t *testing.T) {
 }
 
 func TestMappingInitProducesAWorkingMapping(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ vendor, file string }{
 		{"thulium", "contacts-en.csv"},
 		{"salesman", "klienty-ru.csv"},
@@ -80,6 +82,7 @@ func TestMappingInitProducesAWorkingMapping(t *testing.T) {
 }
 
 func TestMappingCheckListsEveryProblem(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "bad.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("vendor: thulium\nfields:\n  surnme: Nazwisko\n  email: {column: Emial, transform: [lowr]}\n"), 0o600))
@@ -104,6 +107,7 @@ func TestMappingCheckListsEveryProblem(t *testing.T) {
 }
 
 func TestSandboxCommand(t *testing.T) {
+	t.Parallel()
 	ios, _, out, errOut := iostreams.Test()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -160,6 +164,7 @@ func TestSandboxCommand(t *testing.T) {
 }
 
 func TestSandboxFlagErrors(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	code, _, stderr := execCrmport(t, f, "sandbox", "--faults", "2")
 	assert.Equal(t, exitError, code)
@@ -167,6 +172,7 @@ func TestSandboxFlagErrors(t *testing.T) {
 }
 
 func TestFieldsAsCSV(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	code, out, stderr := execCrmport(t, f, "fields", "--vendor", "thulium", "--offline", "--format", "csv")
 	require.Equal(t, exitOK, code, stderr)
@@ -190,6 +196,7 @@ func TestFieldsAsCSV(t *testing.T) {
 }
 
 func TestMappingCheckGoesOnPastParseProblems(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "typos.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("vendor: thulium\nsorce:\n  sheet: Klienci\nfields:\n  surname: Nazwisko\n  titel: Firma\n  email: {column: Poczta, transform: [lowr]}\n"), 0o600))
 	f, _ := testFactory()

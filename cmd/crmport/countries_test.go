@@ -14,6 +14,7 @@ import (
 // Polish, Russian or English (the issue's MA, TW, HK, Morocco were "not a
 // country" with the old hand-written table).
 func TestImportEveryCountry(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cells := map[string]string{
 		"MA": "MA", "Morocco": "MA", "Maroko": "MA", "Марокко": "MA", "tw": "TW", "Tajwan": "TW",

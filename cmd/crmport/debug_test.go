@@ -10,6 +10,7 @@ import (
 )
 
 func TestDebugTraceHidesSecrets(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	code, _, stderr := execCrmport(t, f, "--debug", "export", "--vendor", "baselinker", "--sandbox",
 		"-o", filepath.Join(t.TempDir(), "k.csv"))
@@ -28,6 +29,7 @@ func TestDebugTraceHidesSecrets(t *testing.T) {
 }
 
 func TestDebugTraceNamesBaseLinkerMethod(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	code, _, stderr := execCrmport(t, f, "--debug", "fields", "--vendor", "baselinker", "--sandbox")
 	require.Equal(t, exitOK, code, stderr)

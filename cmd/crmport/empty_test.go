@@ -21,6 +21,7 @@ import (
 // scheduled import of an empty day's file is not an error), and --json
 // still prints its object.
 func TestImportHeaderOnlyFileSaysSo(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	csvPath := filepath.Join(dir, "puste.csv")
 	require.NoError(t, os.WriteFile(csvPath, []byte("Firma;Telefon\r\n"), 0o600))
@@ -62,6 +63,7 @@ func TestImportHeaderOnlyFileSaysSo(t *testing.T) {
 // An export that finds nothing says why: with a filter, how many clients
 // the CRM holds without it (read from one unfiltered page).
 func TestExportFindingNothingSaysWhy(t *testing.T) {
+	t.Parallel()
 	three := []crm.Record{{"surname": "Nowak"}, {"surname": "Kowalski"}, {"surname": "Wiśniewski"}}
 	for _, tt := range []struct {
 		name string
@@ -75,11 +77,10 @@ func TestExportFindingNothingSaysWhy(t *testing.T) {
 		{"no filter, empty CRM", []crm.Record{}, nil, "Thulium holds no clients, so only the header was written."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.seed != nil {
-				exportHook = seedOnce("thulium", tt.seed)
-				t.Cleanup(func() { exportHook = nil })
-			}
 			f, _ := testFactory()
+			if tt.seed != nil {
+				f.onSandbox = seedOnce("thulium", tt.seed)
+			}
 			out := filepath.Join(t.TempDir(), "vip.csv")
 			args := append([]string{"export", "--vendor", "thulium", "--sandbox", "-o", out, "--json"}, tt.args...)
 			code, stdout, stderr := execCrmport(t, f, args...)
@@ -109,6 +110,7 @@ func (l *listOnly) List(_ context.Context, q crm.ListQuery, _ string) (crm.Page,
 }
 
 func TestEmptyExportNote(t *testing.T) {
+	t.Parallel()
 	opts := &exportOptions{Vendor: "baselinker", Since: " 2025-01-01", Until: "31.01.2025"}
 	q := crm.ListQuery{Filters: map[string]string{"filter_email": "@firma.pl"}}
 

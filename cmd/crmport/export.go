@@ -54,10 +54,6 @@ type exportOptions struct {
 	Timeout   time.Duration
 }
 
-// exportHook, if set, is called with the emulators of --sandbox before the
-// export starts (tests seed them through it).
-var exportHook func(map[string]crm.Fake)
-
 // newExportCmd builds `crmport export`; runF replaces runExport in tests.
 func newExportCmd(f *factory, runF func(*exportOptions) error) *cobra.Command {
 	opts := &exportOptions{IO: f.IOStreams, Now: f.Now}
@@ -196,9 +192,6 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	}
 
 	vopt := vendorOptions{Timeout: opts.Timeout, Sandbox: sandbox.Options{Seed: exportSandboxClients}}
-	if exportHook != nil {
-		vopt.onSandbox = func(sb *sandbox.Sandbox) { exportHook(sb.Fakes()) }
-	}
 	raw, cleanup, err := f.openVendor(ctx, opts.Vendor, opts.Sandbox, vopt)
 	if err != nil {
 		return err
@@ -213,7 +206,7 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	// at most every 5 s.
 	var noteMu sync.Mutex
 	var lastNote time.Time
-	pol := retry.Policy{Retries: retry.Times(opts.Retries), OnRetry: func(op string, err error, wait time.Duration) {
+	pol := retry.Policy{Retries: retry.Times(opts.Retries), Now: opts.Now, Sleep: f.Sleep, OnRetry: func(op string, err error, wait time.Duration) {
 		noteMu.Lock()
 		defer noteMu.Unlock()
 		now := opts.Now()

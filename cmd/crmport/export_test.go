@@ -19,6 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/sandbox"
 	"github.com/crmport/crmport/internal/runlock"
 	"github.com/crmport/crmport/sheet/sheettest"
 )
@@ -54,11 +55,9 @@ func column(rows [][]string, name string) int {
 }
 
 func TestExportXLSXEveryClientOnce(t *testing.T) {
+	t.Parallel()
 	for _, vendor := range []string{"salesman", "thulium", "baselinker"} {
 		t.Run(vendor, func(t *testing.T) {
-			if vendor == "baselinker" && testing.Short() {
-				t.Skip("paced at 90 requests/min")
-			}
 			f, _ := testFactory()
 			out := filepath.Join(t.TempDir(), "klienci.xlsx")
 			code, stdout, stderr := execCrmport(t, f, "export", "--vendor", vendor, "--sandbox", "-o", out, "--json")
@@ -101,6 +100,7 @@ func TestExportXLSXEveryClientOnce(t *testing.T) {
 }
 
 func TestExportCSVToStdoutWithFields(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	code, stdout, stderr := execCrmport(t, f, "export", "--vendor", "salesman", "--sandbox", "-o", "-", "--fields", "clid,title,phone", "-q")
 	require.Equal(t, exitOK, code, stderr)
@@ -111,17 +111,18 @@ func TestExportCSVToStdoutWithFields(t *testing.T) {
 	assert.Equal(t, []string{"clid", "title", "phone"}, recs[0])
 }
 
-// seedOnce returns a sandboxReady hook that replaces the emulator's
+// seedOnce returns a factory.onSandbox hook that replaces the emulator's
 // clients with recs.
-func seedOnce(vendor string, recs []crm.Record) func(map[string]crm.Fake) {
-	return func(fakes map[string]crm.Fake) {
-		fk := fakes[vendor]
+func seedOnce(vendor string, recs []crm.Record) func(*sandbox.Sandbox) {
+	return func(sb *sandbox.Sandbox) {
+		fk := sb.Fakes()[vendor]
 		fk.Reset()
 		fk.Seed(recs)
 	}
 }
 
 func TestExportKeepsValuesExactly(t *testing.T) {
+	t.Parallel()
 	tricky := []crm.Record{{
 		"surname":          "Zażółć gęślą jaźń",
 		"name":             "Съешь же ещё",
@@ -143,8 +144,7 @@ func TestExportKeepsValuesExactly(t *testing.T) {
 			path := filepath.Join(t.TempDir(), tc.out)
 			args := append([]string{"export", "--vendor", "thulium", "--sandbox", "-o", path,
 				"--fields", "surname,name,phone_number,identifier,note,address.postcode"}, tc.extra...)
-			exportHook = seedOnce("thulium", tricky)
-			t.Cleanup(func() { exportHook = nil })
+			f.onSandbox = seedOnce("thulium", tricky)
 			code, _, stderr := execCrmport(t, f, args...)
 			require.Equal(t, exitOK, code, stderr)
 			var rows [][]string
@@ -184,10 +184,10 @@ func TestExportKeepsValuesExactly(t *testing.T) {
 }
 
 func TestExportNoClientTwiceWhenClientsAreAdded(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	var fakes map[string]crm.Fake
-	exportHook = func(m map[string]crm.Fake) { fakes = m }
-	t.Cleanup(func() { exportHook = nil })
+	f.onSandbox = func(sb *sandbox.Sandbox) { fakes = sb.Fakes() }
 	var once sync.Once
 	f.wrapTransport = func(rt http.RoundTripper) http.RoundTripper {
 		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
@@ -227,6 +227,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestExportWithMappingHeaders(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	out := filepath.Join(t.TempDir(), "k.xlsx")
 	code, _, stderr := execCrmport(t, f, "export", "--sandbox", "-m", filepath.Join("..", "..", "samples", "thulium.yaml"), "-o", out)
@@ -238,6 +239,7 @@ func TestExportWithMappingHeaders(t *testing.T) {
 }
 
 func TestExportFilters(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	out := filepath.Join(t.TempDir(), "k.csv")
 	code, _, stderr := execCrmport(t, f, "export", "--vendor", "thulium", "--sandbox", "-o", out, "--filter", "email=maria.zielinska.2@example.pl")
@@ -254,6 +256,7 @@ func TestExportFilters(t *testing.T) {
 }
 
 func TestExportFlagErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -281,12 +284,12 @@ func TestExportFlagErrors(t *testing.T) {
 }
 
 func TestExportWithNotesReadsDetails(t *testing.T) {
-	exportHook = seedOnce("baselinker", []crm.Record{
+	t.Parallel()
+	f, _ := testFactory()
+	f.onSandbox = seedOnce("baselinker", []crm.Record{
 		{"email": "a@firma.pl", "notes": "Dzwonić po 15:00", "custom_extra_fields.1": "VIP"},
 		{"email": "b@firma.pl", "notes": "Звонить утром"},
 	})
-	t.Cleanup(func() { exportHook = nil })
-	f, _ := testFactory()
 	out := filepath.Join(t.TempDir(), "k.csv")
 	code, _, stderr := execCrmport(t, f, "export", "--vendor", "baselinker", "--sandbox", "-o", out, "--with-notes",
 		"--fields", "crm_client_id,email,notes,custom_extra_fields.1")
@@ -307,6 +310,7 @@ func TestExportWithNotesReadsDetails(t *testing.T) {
 }
 
 func TestExportSinceUntil(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	code, stdout, stderr := execCrmport(t, f, "export", "--vendor", "salesman", "--sandbox", "-o", "-", "-q",
 		"--fields", "clid,date_create", "--since", "2025-06-01", "--until", "30.06.2025")
@@ -324,6 +328,7 @@ func TestExportSinceUntil(t *testing.T) {
 // asks the CRM anything and leaves the first one's output alone; once the
 // first is over (its lock released, or its process gone) the next runs.
 func TestExportRefusedWhileAnotherWritesTheFile(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "klienci.xlsx")
 	require.NoError(t, os.WriteFile(out, []byte("the first export's file"), 0o644))
 	held, err := runlock.Acquire(out+".lock", "exporting from SalesMan to klienci.xlsx", time.Now())

@@ -19,6 +19,7 @@ import (
 // mapping check, a dry run and an import against its fake with no change
 // to cmd, mapping or importer.
 func TestFourthVendorThroughTheCLI(t *testing.T) {
+	t.Parallel()
 	fake := memvendor.NewFake()
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)

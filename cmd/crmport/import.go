@@ -250,7 +250,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	defer lock.Release()
 
 	prog := newImportProgress(opts, vendorName, now)
-	policy := retry.Policy{Retries: retry.Times(opts.Retries), OnRetry: prog.Retrying}
+	policy := retry.Policy{Retries: retry.Times(opts.Retries), OnRetry: prog.Retrying, Now: now, Sleep: f.Sleep}
 	if opts.RateSet {
 		policy.Rate = opts.Rate
 		policy.Burst = 1

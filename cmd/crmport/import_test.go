@@ -31,6 +31,7 @@ import (
 )
 
 func TestNewImportCmd(t *testing.T) {
+	t.Parallel()
 	runFlagTable(t, newImportCmd, []flagCase[importOptions]{
 		{"defaults", "-m m.yaml c.csv", func(t *testing.T, o *importOptions) {
 			assert.Equal(t, "c.csv", o.Input)
@@ -86,7 +87,7 @@ type importResult struct {
 func runImportCmd(ctx context.Context, t *testing.T, vendor string, sb sandbox.Options, args ...string) importResult {
 	t.Helper()
 	ios, _, out, errOut := iostreams.Test()
-	f := &factory{IOStreams: ios, Getenv: func(string) string { return "" }, Now: time.Now}
+	f := fastFactory(ios, nil)
 	var res importResult
 	cmd := newImportCmd(f, func(o *importOptions) error {
 		o.vendorOpts.Sandbox = sb
@@ -145,6 +146,7 @@ func importCopySample(t *testing.T, name string) string {
 }
 
 func TestImportSamples(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, vendor, mapping, file string
 		comma                       rune
@@ -216,6 +218,7 @@ func TestImportSamples(t *testing.T) {
 }
 
 func TestImportErrorReportOfCp1250ReadsAsUTF8(t *testing.T) {
+	t.Parallel()
 	// The error report of a cp1250 file is UTF-8; a mapping naming
 	// windows-1250 must still read it as UTF-8 (the BOM decides).
 	in := importCopySample(t, "klienci-pl.csv")
@@ -237,6 +240,7 @@ func TestImportErrorReportOfCp1250ReadsAsUTF8(t *testing.T) {
 }
 
 func TestImportDryRun(t *testing.T) {
+	t.Parallel()
 	in := importCopySample(t, "klienty-ru.csv")
 	// The error report of an earlier real run is never replaced by a dry
 	// run's findings.
@@ -302,6 +306,7 @@ func importAssertEachOnce(t *testing.T, fake crm.Fake, n int) {
 }
 
 func TestImportUnderFaults(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		vendor string
 		rows   int
@@ -349,6 +354,7 @@ func TestImportUnderFaults(t *testing.T) {
 }
 
 func TestImportInterruptedThenResumed(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in, mp := importWriteContacts(t, dir, 300)
 	sb, err := sandbox.Start(t.Context(), sandbox.Options{Latency: 5 * time.Millisecond})
@@ -362,7 +368,7 @@ func TestImportInterruptedThenResumed(t *testing.T) {
 	}
 	run := func(ctx context.Context) (exitCode, string) {
 		ios, _, _, errOut := iostreams.Test()
-		f := &factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+		f := fastFactory(ios, env)
 		code := run(ctx, f, []string{"import", "--rate", "0", "--batch-size", "10", "--workers", "2", "-m", mp, in})
 		return code, errOut.String()
 	}
@@ -440,6 +446,7 @@ func startCrmport(t *testing.T, env []string, args ...string) (*exec.Cmd, *syncB
 }
 
 func TestImportKilledAndResumed(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a child process")
 	}
@@ -475,7 +482,7 @@ func TestImportKilledAndResumed(t *testing.T) {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v
 	}
-	f := &factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+	f := fastFactory(ios, env)
 	code := run(t.Context(), f, append(args[:len(args)-1:len(args)-1], "--json", in))
 	require.Equal(t, exitOK, code, errOut.String())
 	importAssertEachOnce(t, fake, 400)
@@ -489,6 +496,7 @@ func TestImportKilledAndResumed(t *testing.T) {
 }
 
 func TestImportFatalCredentials(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in, mp := importWriteContacts(t, dir, 5)
 	sb, err := sandbox.Start(t.Context(), sandbox.Options{})
@@ -501,7 +509,7 @@ func TestImportFatalCredentials(t *testing.T) {
 	}
 	env["CRMPORT_SALESMAN_APIKEY"] = "wrong-secret-key"
 	ios, _, _, errOut := iostreams.Test()
-	f := &factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+	f := fastFactory(ios, env)
 	code := run(t.Context(), f, []string{"import", "-m", mp, in})
 	assert.Equal(t, exitError, code)
 	assert.NotContains(t, errOut.String(), "wrong-secret-key")
@@ -510,6 +518,7 @@ func TestImportFatalCredentials(t *testing.T) {
 }
 
 func TestImportProgressOutput(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		tty  bool
@@ -537,6 +546,7 @@ func TestImportProgressOutput(t *testing.T) {
 }
 
 func TestImportDryRunWithoutCredentials(t *testing.T) {
+	t.Parallel()
 	in := importCopySample(t, "klienty-ru.csv")
 	f, ios := testFactory()
 	code := run(t.Context(), f, []string{"import", "--dry-run", "-m", filepath.Join("..", "..", "samples", "salesman.yaml"), in})
@@ -550,6 +560,7 @@ func TestImportDryRunWithoutCredentials(t *testing.T) {
 }
 
 func TestImportUpsertRoundTrip(t *testing.T) {
+	t.Parallel()
 	in := importCopySample(t, "klienci-pl.csv")
 	dir := filepath.Dir(in)
 	src, err := os.ReadFile(filepath.Join("..", "..", "samples", "thulium.yaml"))
@@ -566,7 +577,7 @@ func TestImportUpsertRoundTrip(t *testing.T) {
 	}
 	importOnce := func(args ...string) (exitCode, map[string]any, string) {
 		ios, _, out, errOut := iostreams.Test()
-		f := &factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+		f := fastFactory(ios, env)
 		code := run(t.Context(), f, append([]string{"import", "--rate", "0", "--json", "-m", mp}, args...))
 		var js map[string]any
 		if out.Len() > 0 {
@@ -596,6 +607,7 @@ func TestImportUpsertRoundTrip(t *testing.T) {
 }
 
 func TestImportMaxErrorsStopsEarly(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in, mp := importWriteContacts(t, dir, 200)
 	// A mapping that reads the wrong column as the e-mail: every row fails.
@@ -622,6 +634,7 @@ func TestImportMaxErrorsStopsEarly(t *testing.T) {
 }
 
 func TestImportFlagAndFileErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in, mp := importWriteContacts(t, dir, 2)
 	tests := []struct {
@@ -656,6 +669,7 @@ func TestImportFlagAndFileErrors(t *testing.T) {
 }
 
 func TestImportRowWithMoreCellsThanHeaders(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in, mp := importWriteContacts(t, dir, 8)
 	data, err := os.ReadFile(in)
@@ -676,6 +690,7 @@ func TestImportRowWithMoreCellsThanHeaders(t *testing.T) {
 }
 
 func TestImportSummaryNamesTheErrorReportAsGiven(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in, mp := importWriteContacts(t, dir, 3)
 	data, err := os.ReadFile(in)
@@ -689,6 +704,7 @@ func TestImportSummaryNamesTheErrorReportAsGiven(t *testing.T) {
 }
 
 func TestImportWarnsAboutSwitchedOffFields(t *testing.T) {
+	t.Parallel()
 	in := importCopySample(t, "klienty-ru.csv")
 	src, err := os.ReadFile(filepath.Join("..", "..", "samples", "salesman.yaml"))
 	require.NoError(t, err)
@@ -734,6 +750,7 @@ func slicesContains(s []string, v string) bool {
 }
 
 func TestRetryNotice(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 1, 16, 53, 32, 0, time.Local)
 	tests := []struct {
 		name   string

@@ -86,6 +86,7 @@ func exitOf(err error) int {
 // run is refused at once with who holds the import, sends nothing and
 // touches no file; the first finishes, and every row is in the CRM once.
 func TestImportTwiceAtOnce(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts child processes")
 	}
@@ -144,6 +145,7 @@ func raceLoops(t *testing.T) int {
 // finish: every round ends with each row in the CRM exactly once, and each
 // run either finished, was refused with the holder's name, or was killed.
 func TestImportRaceLoop(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts child processes")
 	}

@@ -14,6 +14,7 @@ import (
 // Under a flaky network the retry notices are summarised, not one line per
 // retry; a long wait is always said.
 func TestRetryNoticesAreSummarised(t *testing.T) {
+	t.Parallel()
 	ios, _, _, errOut := iostreams.Test()
 	now := time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
 	p := newImportProgress(&importOptions{IO: ios}, "baselinker", func() time.Time { return now })

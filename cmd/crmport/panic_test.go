@@ -88,6 +88,7 @@ var bugFileLine = regexp.MustCompile(`details for a bug report are in (\S+)`)
 // error: … (this is a bug; the journal is saved)", the stack goes to a
 // file, and running again resumes: every row ends in the CRM exactly once.
 func TestImportPanicOnAWorker(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a child process")
 	}
@@ -121,6 +122,7 @@ func TestImportPanicOnAWorker(t *testing.T) {
 // A panic in the page reader of an export, with --debug: exit 1, the
 // message, and the stack on stderr (no file).
 func TestExportPanicOnThePageReader(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a child process")
 	}

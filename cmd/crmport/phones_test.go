@@ -17,6 +17,7 @@ import (
 // in its national format is unchanged; another country's number that ends
 // in the same digits (the same for the old suffix guessing) is updated.
 func TestImportUpsertComparesPhoneNumbers(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	input := filepath.Join(dir, "k.csv")
 	require.NoError(t, os.WriteFile(input, []byte("Nazwisko;E-mail;Telefon\r\n"+

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,6 +22,7 @@ import (
 // until that record is alone; every other row is created once, and the bad
 // one lands in the error report with its row number and the reason.
 func TestImportIsolatesAPoisonousRecord(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var b strings.Builder
 	b.WriteString("Firma;Telefon\r\n")
@@ -40,7 +40,7 @@ func TestImportIsolatesAPoisonousRecord(t *testing.T) {
 	require.NoError(t, os.WriteFile(mpath, []byte("vendor: salesman\nfields:\n  title: Firma\n  phone: Telefon\n"), 0o600))
 
 	ios, _, _, errOut := iostreams.Test()
-	f := &factory{IOStreams: ios, Getenv: func(string) string { return "" }, Now: time.Now}
+	f := fastFactory(ios, nil)
 	var fake crm.Fake
 	cmd := newImportCmd(f, func(o *importOptions) error {
 		o.vendorOpts.onSandbox = func(s *sandbox.Sandbox) {

@@ -37,6 +37,7 @@ func previewLines(t *testing.T, args ...string) (previewFile, []previewRow) {
 }
 
 func TestPreviewJSONCSV(t *testing.T) {
+	t.Parallel()
 	head, rows := previewLines(t, samplePath("klienci-pl.csv"))
 	assert.Equal(t, "file", head.Type)
 	assert.Equal(t, "csv", head.Format)
@@ -68,6 +69,7 @@ func TestPreviewJSONCSV(t *testing.T) {
 }
 
 func TestPreviewJSONXLSXKinds(t *testing.T) {
+	t.Parallel()
 	head, rows := previewLines(t, samplePath("klienci.xlsx"))
 	assert.Equal(t, "xlsx", head.Format)
 	assert.Equal(t, "Klienci", head.Sheet)
@@ -81,6 +83,7 @@ func TestPreviewJSONXLSXKinds(t *testing.T) {
 }
 
 func TestPreviewText(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	code, out, stderr := execCrmport(t, f, "preview", "--rows", "3", samplePath("klienci-pl.csv"))
 	require.Equal(t, exitOK, code, stderr)
@@ -105,6 +108,7 @@ func TestPreviewText(t *testing.T) {
 }
 
 func TestPreviewOptionsAndProblems(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "a.csv")
 	require.NoError(t, os.WriteFile(path, []byte("Name,Note\nJan,\"open quote\nAnna,ok\n"), 0o644))
@@ -156,6 +160,7 @@ type loFixture struct {
 // LibreOffice read from the same file: what a user sees in preview is what
 // another program sees in the file.
 func TestPreviewJSONMatchesLibreOffice(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join("..", "..", "sheet", "testdata", "csv")
 	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	require.NoError(t, err)
@@ -195,6 +200,7 @@ func TestPreviewJSONMatchesLibreOffice(t *testing.T) {
 // with a cached value) and compares title rows, header and data rows with
 // what LibreOffice shows, cell by cell: no row and no cell may go missing.
 func TestPreviewJSONMatchesLibreOfficeXLSX(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join("..", "..", "sheet", "testdata", "realworld")
 	for _, tt := range []struct{ file, sheet, lo string }{
 		{"fill-rows-above.xlsx", "", "fill-rows-above-Arkusz1.csv"},
@@ -256,6 +262,7 @@ func TestPreviewJSONMatchesLibreOfficeXLSX(t *testing.T) {
 }
 
 func TestPreviewTextXLSXSaysWhatWasNotRead(t *testing.T) {
+	t.Parallel()
 	f, _ := testFactory()
 	code, out, stderr := execCrmport(t, f, "preview", "--rows", "1", samplePath("klienci.xlsx"))
 	require.Equal(t, exitOK, code, stderr)

@@ -19,6 +19,7 @@ import (
 // workbook it is, and binary junk is refused with a plain message and a
 // failing exit status instead of "placed 0 of 1 columns".
 func TestMappingInitReadsByContent(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	xlsx, err := os.ReadFile(samplePath("klienci.xlsx"))
 	require.NoError(t, err)
@@ -59,6 +60,7 @@ func TestMappingInitReadsByContent(t *testing.T) {
 // TestImportMacLineEnds imports the Polish sample saved with CR-only line
 // ends (old Mac Excel): the same clients as from the Windows file.
 func TestImportMacLineEnds(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(samplePath("klienci-pl.csv"))
 	require.NoError(t, err)
 	in := filepath.Join(t.TempDir(), "klienci-mac.csv")
@@ -75,6 +77,7 @@ func TestImportMacLineEnds(t *testing.T) {
 // TestUnclearEncodingAsksForIt: too little text to tell windows-1252 from
 // windows-1250 stops with both readings shown, and --encoding settles it.
 func TestUnclearEncodingAsksForIt(t *testing.T) {
+	t.Parallel()
 	text, err := charmap.Windows1252.NewEncoder().String("Nom;Ville\r\nHélène;Paris\r\n")
 	require.NoError(t, err)
 	in := filepath.Join(t.TempDir(), "contacts.csv")
@@ -99,6 +102,7 @@ func TestUnclearEncodingAsksForIt(t *testing.T) {
 // told sends nothing and says what to write in the mapping; with it, the
 // names arrive intact.
 func TestImportUnclearEncoding(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	text, err := charmap.Windows1252.NewEncoder().String("Nom;Ville\r\nLefèvre;Paris\r\n")
 	require.NoError(t, err)

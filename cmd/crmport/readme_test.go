@@ -32,9 +32,6 @@ func TestREADMEExamples(t *testing.T) {
 	t.Chdir(root)
 	for _, c := range cmds {
 		t.Run(c, func(t *testing.T) {
-			if strings.Contains(c, "baselinker") && strings.HasPrefix(c, "import") && testing.Short() {
-				t.Skip("paced at BaseLinker's 90 requests/min")
-			}
 			args := strings.Fields(c)
 			dir := t.TempDir()
 			for i := range args {

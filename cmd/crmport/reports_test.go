@@ -40,6 +40,7 @@ func surnames(fake crm.Fake) map[string]int {
 // either again sends nothing. A journal of crmport 1.0's naming
 // (kontakty.thulium.journal) written for the file is adopted.
 func TestImportCSVAndXLSXOfOneFolder(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	csvIn, mp := thuliumContacts(t, dir, 1, 3)
 	xlsxIn := filepath.Join(dir, "kontakty.xlsx")
@@ -94,6 +95,7 @@ func TestImportCSVAndXLSXOfOneFolder(t *testing.T) {
 // --report-dir: the journal belongs to the other file, and the advice is
 // never --resume-changed (which would report every row as changed).
 func TestImportJournalOfAnotherFile(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	a, mp := thuliumContacts(t, filepath.Join(root, "a"), 1, 3)
 	b, _ := thuliumContacts(t, filepath.Join(root, "b"), 4, 6)
@@ -122,6 +124,7 @@ func TestImportJournalOfAnotherFile(t *testing.T) {
 // by the CRM (wrong password) leaves every file byte for byte in place,
 // and each restart that runs keeps the earlier set as numbered copies.
 func TestImportRestartKeepsEarlierReports(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in, mp := thuliumContacts(t, dir, 1, 4)
 	data, err := os.ReadFile(in)

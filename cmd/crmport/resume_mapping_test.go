@@ -16,6 +16,7 @@ import (
 // names the safe way on, and --resume-changed imports only the rows not
 // yet in the CRM, so nobody is created twice (Thulium has no duplicate check).
 func TestResumeWithFixedMapping(t *testing.T) {
+	t.Parallel()
 	sb, env := startEnv(t)
 	dir := t.TempDir()
 	var b strings.Builder
@@ -73,6 +74,7 @@ func TestResumeWithFixedMapping(t *testing.T) {
 
 // Editing only a comment of the mapping does not stop a resume.
 func TestResumeAfterCommentOnlyMappingEdit(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	input := filepath.Join(dir, "k.csv")
 	require.NoError(t, os.WriteFile(input, []byte("Nazwisko;E-mail\r\nNowak;jan@\r\nKowalski;k@firma.pl\r\n"), 0o600))
@@ -99,6 +101,7 @@ func TestResumeAfterCommentOnlyMappingEdit(t *testing.T) {
 // the original file and runs again with --resume-changed: every row ends in
 // the CRM exactly once (Thulium has no duplicate check).
 func TestResumeAfterFixingTheFile(t *testing.T) {
+	t.Parallel()
 	sb, env := startEnv(t)
 	dir := t.TempDir()
 	write := func(fixed bool) {

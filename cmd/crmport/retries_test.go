@@ -28,6 +28,7 @@ func attempts(fake crm.Fake, op string) int {
 // alike: the emulator answers a transient failure (HTTP 503) more times
 // than the default would retry, and exactly one request reaches it.
 func TestRetriesZeroMakesOneAttempt(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	input, mp := importWriteContacts(t, dir, 3)
 	tests := []struct {

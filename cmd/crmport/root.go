@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/sandbox"
 	"github.com/crmport/crmport/internal/bug"
 	"github.com/crmport/crmport/internal/iostreams"
 )
@@ -35,11 +36,19 @@ type factory struct {
 	IOStreams *iostreams.IOStreams
 	Getenv    func(string) string
 	Now       func() time.Time
+	// Sleep waits d or until ctx is done, returning ctx.Err() then; it is
+	// the waiting side of Now for the retry back-off, Retry-After waits and
+	// request pacing. nil waits on a real timer. Tests give a clock on
+	// which waits take no time (Sleep moves Now forward).
+	Sleep func(ctx context.Context, d time.Duration) error
 	// Debug is set by the global --debug flag: HTTP trace on stderr.
 	Debug bool
 	// Vendors, if set, replaces the shipped vendors (crm/all): tests
 	// register a fourth vendor through it.
 	Vendors *crm.Registry
+	// onSandbox, if set, is called with the in-process emulators of
+	// --sandbox before the command uses them (tests seed and read them).
+	onSandbox func(*sandbox.Sandbox)
 	// wrapTransport, if set, wraps every vendor HTTP transport (tests use
 	// it to act between two requests of a command).
 	wrapTransport func(http.RoundTripper) http.RoundTripper

@@ -18,6 +18,7 @@ import (
 // edited in Excel, imports back with the same mapping as an upsert keyed by
 // the vendor id; the rows nobody touched come back unchanged.
 func TestExportEditImportRoundTrip(t *testing.T) {
+	t.Parallel()
 	const clients = 12
 	tests := []struct {
 		vendor, mapping, column, value, field string
@@ -54,9 +55,6 @@ fields:
 	}
 	for _, tt := range tests {
 		t.Run(tt.vendor, func(t *testing.T) {
-			if tt.vendor == "baselinker" && testing.Short() {
-				t.Skip("paced at BaseLinker's 90 requests/min")
-			}
 			sb, env := startEnv(t, sandbox.Options{Seed: clients})
 			dir := t.TempDir()
 			mpath := filepath.Join(dir, "m.yaml")
@@ -112,6 +110,7 @@ fields:
 // starting with + are written with a protecting apostrophe and must come
 // back as the CRM holds them.
 func TestExportImportRoundTripCSV(t *testing.T) {
+	t.Parallel()
 	sb, env := startEnv(t, sandbox.Options{Seed: 15})
 	dir := t.TempDir()
 	mpath := filepath.Join(dir, "m.yaml")
@@ -147,6 +146,7 @@ fields:
 // A field fed by several columns (`columns:` + `join:`) exports to all of
 // them and imports back as it was.
 func TestRoundTripJoinedColumns(t *testing.T) {
+	t.Parallel()
 	sb, env := startEnv(t)
 	require.Empty(t, sb.Fakes()["salesman"].Records())
 	sb.Fakes()["salesman"].Seed(sandbox.SalesManRecords(8))

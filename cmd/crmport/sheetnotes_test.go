@@ -46,6 +46,7 @@ const notesMapping = "vendor: thulium\nfields:\n  surname: Nazwisko\n  name: Imi
 // and `mapping check` says which row was taken as a title and which other
 // sheet holds data.
 func TestMappingCheckNamesTitleRowsAndOtherSheets(t *testing.T) {
+	t.Parallel()
 	book := notesBook(t)
 	mp := filepath.Join(t.TempDir(), "m.yaml")
 	require.NoError(t, os.WriteFile(mp, []byte(notesMapping), 0o600))
@@ -66,6 +67,7 @@ func TestMappingCheckNamesTitleRowsAndOtherSheets(t *testing.T) {
 // TestImportSummaryNamesTitleRowsAndOtherSheets: the import summary says
 // the same, and the rows below the header are all imported.
 func TestImportSummaryNamesTitleRowsAndOtherSheets(t *testing.T) {
+	t.Parallel()
 	book := notesBook(t)
 	mp := filepath.Join(t.TempDir(), "m.yaml")
 	require.NoError(t, os.WriteFile(mp, []byte(notesMapping), 0o600))

@@ -34,7 +34,7 @@ func importWithin(t *testing.T, env map[string]string, args ...string) (exitCode
 	ctx, cancel := context.WithTimeout(t.Context(), importLimit)
 	defer cancel()
 	ios, _, _, errOut := iostreams.Test()
-	f := &factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+	f := fastFactory(ios, env)
 	code := run(ctx, f, append([]string{"import"}, args...))
 	if ctx.Err() != nil {
 		t.Fatalf("crmport import %s stalled: not finished after %s\n%s", strings.Join(args, " "), importLimit, errOut.String())
@@ -63,6 +63,7 @@ func breakRow2(t *testing.T, input string, broken bool) {
 // rows done by the first run need no sending and used to fill the ordered
 // buffer while row 2 waited for a full batch: "1866 rows read", for ever.
 func TestResumeChangedAfterFixingRow2Of3000(t *testing.T) {
+	t.Parallel()
 	sb, env := startEnv(t)
 	dir := t.TempDir()
 	in, mp := importWriteContacts(t, dir, 3000)
@@ -82,6 +83,7 @@ func TestResumeChangedAfterFixingRow2Of3000(t *testing.T) {
 // The plain re-run after the vendor refused row 2 has the same shape: the
 // other 2,999 rows are done in the journal, row 2 is sent again.
 func TestRerunAfterTheCRMRefusedRow2Of3000(t *testing.T) {
+	t.Parallel()
 	sb, env := startEnv(t)
 	fake := sb.Fakes()["salesman"]
 	// SalesMan answers every request carrying row 2 with a PHP error page.
@@ -162,6 +164,7 @@ func importChild(t *testing.T, env map[string]string, fake crm.Fake, args []stri
 // emulator exactly once. CRMPORT_TEST_KILL_LOOPS sets the number of rounds
 // (default 3; the acceptance run uses 20).
 func TestResumeChangedKilledAtRandomPoints(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts child processes")
 	}
@@ -174,6 +177,7 @@ func TestResumeChangedKilledAtRandomPoints(t *testing.T) {
 	const rows = 3000
 	for round := range rounds {
 		t.Run(fmt.Sprintf("round %d", round+1), func(t *testing.T) {
+			t.Parallel() // each round has its own emulator, files and random source
 			rnd := rand.New(rand.NewPCG(11, uint64(round)))
 			sb, env := startEnv(t)
 			fake := sb.Fakes()["salesman"]
@@ -219,6 +223,7 @@ func TestResumeChangedKilledAtRandomPoints(t *testing.T) {
 // journal as damaged (exit 1). Found by the kill loop above; here the cut
 // line is made by hand.
 func TestImportAfterATornJournalLine(t *testing.T) {
+	t.Parallel()
 	sb, env := startEnv(t)
 	dir := t.TempDir()
 	in, mp := importWriteContacts(t, dir, 30)

@@ -36,6 +36,7 @@ func startEnv(t *testing.T, opts ...sandbox.Options) (*sandbox.Sandbox, map[stri
 // not make the real import skip rows, an import into another CRM must not
 // resume it, and a rehearsal must not overwrite a real import's journal.
 func TestJournalBelongsToItsCRM(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	input := filepath.Join(dir, "k.csv")
 	require.NoError(t, os.WriteFile(input, []byte("Nazwisko;E-mail\r\nNowak;n@firma.pl\r\nKowalski;k@firma.pl\r\n"), 0o600))

@@ -25,8 +25,9 @@ type vendorOptions struct {
 
 // openVendor builds the client for vendor name from the CRMPORT_*
 // variables, or, with useSandbox, starts the in-process emulators and points
-// the client at them. The vendor is not wrapped with retries; cleanup stops
-// the sandbox (it is never nil).
+// the client at them. The vendor is not wrapped with retries; cleanup
+// closes the client's idle connections and stops the sandbox (it is never
+// nil).
 func (f *factory) openVendor(ctx context.Context, name string, useSandbox bool, opts vendorOptions) (crm.Vendor, func(), error) {
 	reg, err := f.vendors().Lookup(name)
 	if err != nil {
@@ -36,6 +37,9 @@ func (f *factory) openVendor(ctx context.Context, name string, useSandbox bool, 
 	cleanup := func() {}
 	if useSandbox {
 		sopt := opts.Sandbox
+		if sopt.Now == nil {
+			sopt.Now = f.Now // the BaseLinker limit counts on the command's clock
+		}
 		if sopt.BaseLinkerLimit == 0 && !opts.noBaseLinkerLimit {
 			sopt.BaseLinkerLimit = 100 // as the real API: crmport's pacing must keep under it
 		}
@@ -46,6 +50,9 @@ func (f *factory) openVendor(ctx context.Context, name string, useSandbox bool, 
 		cleanup = func() { _ = sb.Close() }
 		if opts.onSandbox != nil {
 			opts.onSandbox(sb)
+		}
+		if f.onSandbox != nil {
+			f.onSandbox(sb)
 		}
 		for _, kv := range sb.Env() {
 			if k, v, ok := strings.Cut(kv, "="); ok {
@@ -72,12 +79,17 @@ func (f *factory) openVendor(ctx context.Context, name string, useSandbox bool, 
 				reg.Name, strings.Join(missing, ", "), plural(len(missing), "it", "them"))
 		}
 	}
-	v, err := reg.New(cfg, f.httpClient(opts.Timeout))
+	hc := f.httpClient(opts.Timeout)
+	v, err := reg.New(cfg, hc)
 	if err != nil {
 		cleanup()
 		return nil, func() {}, fmt.Errorf("configure %s: %w", reg.Name, err)
 	}
-	return v, cleanup, nil
+	stop := cleanup
+	// Hang up the connections kept for reuse when the command is done: a
+	// connection dialled but never used would keep the server (the
+	// sandbox) waiting 5 s for it on shutdown.
+	return v, func() { hc.CloseIdleConnections(); stop() }, nil
 }
 
 func plural(n int, one, many string) string {

@@ -3,6 +3,7 @@ package crmtest
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -239,20 +240,26 @@ func testAuthFatal(t *testing.T, opt Opt) {
 	}
 }
 
-// fastPolicy retries quickly: tiny back-off, Retry-After shortened.
+// fastPolicy retries at once: its clock moves forward by each wait
+// (back-off, Retry-After, a vendor's block) instead of waiting it out.
 func fastPolicy() retry.Policy {
+	var mu sync.Mutex
+	var skipped time.Duration
 	return retry.Policy{
 		Rate: rate.Inf, Retries: retry.Times(30), Budget: -1, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond,
+		Now: func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			return time.Now().Add(skipped)
+		},
 		Sleep: func(ctx context.Context, d time.Duration) error {
-			d = min(d, 5*time.Millisecond)
-			tm := time.NewTimer(d)
-			defer tm.Stop()
-			select {
-			case <-tm.C:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
+			if err := ctx.Err(); err != nil {
+				return err
 			}
+			mu.Lock()
+			skipped += max(d, 0)
+			mu.Unlock()
+			return nil
 		},
 	}
 }
