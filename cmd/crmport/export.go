@@ -260,6 +260,10 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 		}
 		tmp = fh.Name()
 		_ = fh.Close()
+		// CreateTemp makes the file private (0600); the export is a file
+		// the user saves, so it is created anew with the usual mode (0666
+		// less the umask), like the reports.
+		_ = os.Remove(tmp)
 		defer os.Remove(tmp)
 		if sink, err = sheet.Create(tmp, sopt); err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -347,4 +348,29 @@ func TestExportRefusedWhileAnotherWritesTheFile(t *testing.T) {
 	code, _, stderr = execCrmport(t, f, "export", "--vendor", "salesman", "--sandbox", "-o", out)
 	require.Equal(t, exitOK, code, stderr)
 	assert.NoFileExists(t, out+".lock")
+}
+
+// TestExportFileModeIsOrdinary: an exported file gets the mode of any file
+// the user saves (0666 less the umask), as the reports do, not the
+// private 0600 of a temporary file.
+func TestExportFileModeIsOrdinary(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows files have no Unix mode bits")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	ref, err := os.Create(filepath.Join(dir, "saved-by-user.txt"))
+	require.NoError(t, err)
+	require.NoError(t, ref.Close())
+	want, err := os.Stat(ref.Name())
+	require.NoError(t, err)
+	for _, name := range []string{"klienci.xlsx", "klienci.csv"} {
+		f, _ := testFactory()
+		out := filepath.Join(dir, name)
+		code, _, stderr := execCrmport(t, f, "export", "--vendor", "thulium", "--sandbox", "-o", out)
+		require.Equal(t, exitOK, code, stderr)
+		st, err := os.Stat(out)
+		require.NoError(t, err)
+		assert.Equal(t, want.Mode().Perm(), st.Mode().Perm(), name)
+	}
 }
