@@ -206,3 +206,31 @@ func phoneForm(s string) bool {
 	}
 	return true
 }
+
+// sameClient reports whether a client found after a lost answer (or a
+// run killed mid-batch) is the one we sent: the look-up goes by e-mail,
+// phone or identifier, which two clients may share, so every field the
+// CRM returns must agree by meaning. Fields it does not return are not
+// held against it.
+func sameClient(sent, stored crm.Record, skip map[string]bool, norm func(field, value string) string, types map[string]crm.FieldType, region func(field string) string) bool {
+	if stored == nil {
+		return true
+	}
+	present := make(crm.Record, len(sent))
+	for k, v := range sent {
+		if _, ok := stored[k]; ok {
+			present[k] = v
+		}
+	}
+	return sameValues(present, stored, skip, norm, types, region)
+}
+
+// SameClient returns the test the retry layer uses to accept a client
+// found after a lost answer (retry.Policy.SameClient): every field the CRM
+// returns agrees by meaning with what was sent, as upsert compares them.
+func SameClient(idField string, norm func(field, value string) string, types map[string]crm.FieldType, region func(field string) string) func(sent, stored crm.Record) bool {
+	skip := map[string]bool{idField: true}
+	return func(sent, stored crm.Record) bool {
+		return sameClient(sent, stored, skip, norm, types, region)
+	}
+}

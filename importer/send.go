@@ -61,6 +61,10 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 			continue
 		}
 		id, stored, err := r.finder.Find(ctx, it.rec)
+		if err == nil && r.opt.Mode != ModeUpsert && !r.sameClient(it.rec, stored) {
+			// Another client with the same e-mail or phone: ours was not created.
+			err = crm.ErrNotFound
+		}
 		switch {
 		case err == nil && r.opt.Mode == ModeUpsert:
 			if sameValues(it.rec, stored, map[string]bool{r.opt.Key: true, r.caps.IDField: true}, r.norm, r.opt.FieldTypes, r.phoneRegion) {
@@ -165,7 +169,10 @@ func (r *run) create(ctx context.Context, items []*item) error {
 		}
 		var rest []*item
 		for _, it := range items {
-			id, _, ferr := r.finder.Find(ctx, it.rec)
+			id, stored, ferr := r.finder.Find(ctx, it.rec)
+			if ferr == nil && !r.sameClient(it.rec, stored) {
+				ferr = crm.ErrNotFound // another client with the same e-mail or phone
+			}
 			switch {
 			case ferr == nil:
 				it.res = crm.Result{Status: crm.StatusCreated, ID: id}
@@ -257,4 +264,10 @@ func (r *run) update(ctx context.Context, items []*item) error {
 		return err
 	}
 	return r.update(ctx, items[mid:])
+}
+
+// sameClient says whether stored, found by e-mail, phone or identifier,
+// is the client it.rec describes (see sameClient in compare.go).
+func (r *run) sameClient(sent, stored crm.Record) bool {
+	return sameClient(sent, stored, map[string]bool{r.caps.IDField: true}, r.norm, r.opt.FieldTypes, r.phoneRegion)
 }

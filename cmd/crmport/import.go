@@ -250,7 +250,12 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	defer lock.Release()
 
 	prog := newImportProgress(opts, vendorName, now)
-	policy := retry.Policy{Retries: retry.Times(opts.Retries), OnRetry: prog.Retrying, Now: now, Sleep: f.Sleep}
+	// same tells our client from another one with the same e-mail or phone
+	// after a lost answer; it is set once the field types and the binding
+	// are known, before anything is sent.
+	var same func(sent, stored crm.Record) bool
+	policy := retry.Policy{Retries: retry.Times(opts.Retries), OnRetry: prog.Retrying, Now: now, Sleep: f.Sleep,
+		SameClient: func(sent, stored crm.Record) bool { return same == nil || same(sent, stored) }}
 	if opts.RateSet {
 		policy.Rate = opts.Rate
 		policy.Burst = 1
@@ -279,7 +284,12 @@ func runImport(ctx context.Context, opts *importOptions) error {
 			return src, err
 		},
 		Bind: func(header []string) (importer.Binder, error) {
-			return m.Bind(header, fields, mapping.ApplyOptions{Now: now})
+			b, err := m.Bind(header, fields, mapping.ApplyOptions{Now: now})
+			if err != nil {
+				return nil, err
+			}
+			same = importer.SameClient(v.Capabilities().IDField, f.vendorReg(vendorName).Normalize, fieldTypes, b.PhoneRegion)
+			return b, nil
 		},
 		CreateSink:  sheet.Create,
 		MappingFile: opts.Mapping,

@@ -71,6 +71,11 @@ type Policy struct {
 	// the error being retried and the time about to be waited. It may be
 	// called from several goroutines at once.
 	OnRetry func(op string, err error, wait time.Duration)
+	// SameClient, if set, says whether a client found after a lost answer
+	// is the one that was sent (the look-up goes by e-mail or phone, which
+	// two clients may share): one that is not counts as not found. nil
+	// takes any match.
+	SameClient func(sent, stored crm.Record) bool
 	// Now returns the current time (default time.Now). With Sleep it lets
 	// tests run on a fake clock.
 	Now func() time.Time
@@ -329,14 +334,19 @@ func (w *Vendor) Create(ctx context.Context, recs []crm.Record) ([]crm.Result, e
 	}
 }
 
-// find looks rec up, paced and retried.
+// find looks rec up after a lost answer, paced and retried: a client that
+// Policy.SameClient says is another one counts as not found.
 func (w *Vendor) find(ctx context.Context, rec crm.Record) (string, error) {
 	var id string
+	var stored crm.Record
 	err := w.call(ctx, "find", true, func() error {
 		var err error
-		id, _, err = w.finder.Find(ctx, rec)
+		id, stored, err = w.finder.Find(ctx, rec)
 		return err
 	})
+	if err == nil && w.p.SameClient != nil && stored != nil && !w.p.SameClient(rec, stored) {
+		return "", fmt.Errorf("%s: the client found (%s) is another one: %w", w.v.Name(), id, crm.ErrNotFound)
+	}
 	return id, err
 }
 
