@@ -486,6 +486,11 @@ func (c *Client) Find(ctx context.Context, rec crm.Record) (string, crm.Record, 
 				continue
 			}
 			tried = true
+			// Of several clients sharing the value (colleagues with one
+			// company e-mail), the one agreeing with rec on most fields is
+			// ours.
+			var best crm.Record
+			bestScore := -1
 			for page := 1; ; page++ {
 				rows, err := c.clients(ctx, map[string]any{k.filter: q}, page)
 				if err != nil {
@@ -494,14 +499,20 @@ func (c *Client) Find(ctx context.Context, rec crm.Record) (string, crm.Record, 
 				for _, r := range rows {
 					for _, got := range vendorkit.Values(r[k.field]) {
 						if k.norm(got) == nw {
-							id, _ := r["crm_client_id"].(string)
-							return id, r, nil
+							if score := vendorkit.Agreement(rec, r); score > bestScore {
+								best, bestScore = r, score
+							}
+							break
 						}
 					}
 				}
 				if len(rows) < c.pageSize {
 					break
 				}
+			}
+			if best != nil {
+				id, _ := best["crm_client_id"].(string)
+				return id, best, nil
 			}
 		}
 		if tried {

@@ -407,7 +407,7 @@ func (c *Client) Find(ctx context.Context, rec crm.Record) (string, crm.Record, 
 			if nw == "" {
 				continue
 			}
-			id, stored, err := c.findBy(ctx, key.field, strings.TrimSpace(want), nw, key.norm)
+			id, stored, err := c.findBy(ctx, rec, key.field, strings.TrimSpace(want), nw, key.norm)
 			if err == nil || !errors.Is(err, crm.ErrNotFound) {
 				return id, stored, err
 			}
@@ -422,7 +422,9 @@ func (c *Client) Find(ctx context.Context, rec crm.Record) (string, crm.Record, 
 
 // findBy pages through GET /api/customers?field=value until a customer whose
 // field equals want after norm.
-func (c *Client) findBy(ctx context.Context, field, value, want string, norm func(string) string) (string, crm.Record, error) {
+func (c *Client) findBy(ctx context.Context, rec crm.Record, field, value, want string, norm func(string) string) (string, crm.Record, error) {
+	var best crm.Record
+	bestScore := -1
 	for offset := 0; ; {
 		v := url.Values{}
 		v.Set(field, value)
@@ -433,14 +435,23 @@ func (c *Client) findBy(ctx context.Context, field, value, want string, norm fun
 		}
 		for _, r := range rows {
 			for _, got := range splitValues(field, values(r[field])) {
+				// Of several customers sharing the value (colleagues with
+				// one company e-mail), the one agreeing with rec on most
+				// fields is ours.
 				if norm(got) == want {
-					id, _ := r["customer_id"].(string)
-					return id, r, nil
+					if score := vendorkit.Agreement(rec, r); score > bestScore {
+						best, bestScore = r, score
+					}
+					break
 				}
 			}
 		}
 		if len(rows) < c.pageSize {
-			return "", nil, fmt.Errorf("thulium: no customer with %s %s: %w", field, value, crm.ErrNotFound)
+			if best == nil {
+				return "", nil, fmt.Errorf("thulium: no customer with %s %s: %w", field, value, crm.ErrNotFound)
+			}
+			id, _ := best["customer_id"].(string)
+			return id, best, nil
 		}
 		offset += len(rows)
 	}

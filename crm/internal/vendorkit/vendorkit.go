@@ -151,3 +151,38 @@ func (t Transport) Error(ctx context.Context, op string, write, sent bool, err e
 	}
 	return &crm.Error{Vendor: t.Vendor, Op: op, Kind: kind, Message: msg, Err: err}
 }
+
+// Agreement counts the fields of rec whose value the stored client holds
+// too (text compared ignoring case and spacing; values with digits only
+// compared by their digits). A look-up by e-mail or phone can match several
+// clients (colleagues sharing a company address): the one that agrees on
+// most fields is the client rec describes.
+func Agreement(rec, stored map[string]any) int {
+	n := 0
+	for k, v := range rec {
+		sv, ok := stored[k]
+		if !ok {
+			continue
+		}
+		a, b := strings.Join(Values(v), ","), strings.Join(Values(sv), ",")
+		if a == "" {
+			continue
+		}
+		if agreeText(a, b) {
+			n++
+		}
+	}
+	return n
+}
+
+func agreeText(a, b string) bool {
+	fold := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	if fold(a) == fold(b) {
+		return true
+	}
+	if strings.IndexFunc(a+b, func(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 127 }) < 0 {
+		da, db := Digits(a), Digits(b)
+		return da != "" && (da == db || len(da) >= 9 && len(db) >= 9 && (strings.HasSuffix(da, db) || strings.HasSuffix(db, da)))
+	}
+	return false
+}

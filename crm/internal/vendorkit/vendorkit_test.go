@@ -122,3 +122,15 @@ func TestTransportError(t *testing.T) {
 	var ce *crm.Error
 	assert.False(t, errors.As(err, &ce), "a cancelled unsent request is not a vendor error")
 }
+
+func TestAgreement(t *testing.T) {
+	rec := map[string]any{"surname": "Nowak", "email": "biuro@firma.pl", "phone_number": "+48 601 234 567"}
+	colleague := map[string]any{"surname": "Kowalski", "email": "biuro@firma.pl", "phone_number": "+48 602 000 000"}
+	own := map[string]any{"surname": "NOWAK", "email": "Biuro@firma.pl", "phone_number": "601234567", "id": "7"}
+	if a, b := Agreement(rec, own), Agreement(rec, colleague); a <= b {
+		t.Errorf("own client agrees on %d fields, colleague on %d: the own one must win", a, b)
+	}
+	if n := Agreement(rec, map[string]any{}); n != 0 {
+		t.Errorf("nothing stored agrees on %d fields", n)
+	}
+}
