@@ -117,6 +117,17 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 		s.info.Detected, s.info.EncodingConfidence = true, g.conf
 		s.asciiSample = enc == EncUTF8 && !atEOF && isASCII(sample)
 	}
+	if enc == EncUTF8 && s.info.EncodingConfidence == ConfidenceGiven && !utf8.Valid(trimCutRune(sample[bomLen:], atEOF)) {
+		// Told UTF-8, but it is not: reading on would put "�" in every
+		// Polish or Russian letter and send that to the CRM.
+		hint := ""
+		if g, err := detectEncoding(sample, atEOF); err == nil && g.name != EncUTF8 {
+			hint = fmt.Sprintf(": it looks like %s, so write encoding: %s (or encoding: auto) under source: in the mapping (preview and mapping init: --encoding %s)", g.name, g.name, g.name)
+		} else {
+			hint = ": write the file's real encoding (or encoding: auto) under source: in the mapping"
+		}
+		return nil, fmt.Errorf("the file is not UTF-8 although utf-8 was given as its encoding%s", hint)
+	}
 	s.info.Encoding = enc
 	// Drop a byte order mark that matches the encoding used.
 	if bomLen > 0 && bomEnc == enc {
@@ -246,6 +257,12 @@ func (s *csvSource) readRecord() ([]string, int, error) {
 	}
 	for i, f := range rec {
 		if s.checkUTF8 && !utf8.ValidString(f) {
+			if s.info.EncodingConfidence == ConfidenceGiven {
+				// Told UTF-8: a cell that is not is this row's problem, never "�" sent on.
+				return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: fmt.Errorf(
+					"column %d holds bytes that are not UTF-8 although utf-8 was given as the file's encoding: save the file as UTF-8, or write its real encoding (or encoding: auto) under source: in the mapping", i+1),
+					Cells: s.invalidUTF8Cells(rec)}
+			}
 			rec[i] = s.fixInvalid(f)
 		}
 		if !s.rr.quoted[i] {
@@ -486,6 +503,18 @@ func validDelimiter(r rune) bool {
 	return r != 0 && r != '"' && r != '\r' && r != '\n' && r != utf8.RuneError && utf8.ValidRune(r)
 }
 
+// invalidUTF8Cells keeps a row whose bytes are not UTF-8 for the error
+// report, each bad byte shown as "�" so the row can be found and fixed.
+func (s *csvSource) invalidUTF8Cells(rec []string) []Cell {
+	cells := make([]Cell, max(s.width, len(rec)))
+	for j, f := range rec {
+		if f != "" {
+			cells[j] = Cell{Text: strings.ToValidUTF8(f, "\uFFFD"), Kind: KindText}
+		}
+	}
+	return cells
+}
+
 // runawayCells rebuilds the cells of a row whose cell i swallowed the rows
 // after it: the cells before it as read, then what stood on the row's own
 // line, split at the delimiter (the unclosed quote itself is gone).
@@ -500,4 +529,21 @@ func (s *csvSource) runawayCells(rec []string, i int) []Cell {
 		}
 	}
 	return cells
+}
+
+// trimCutRune drops an incomplete UTF-8 sequence at the end of a sample
+// that stops in the middle of the file (the rest of the rune follows).
+func trimCutRune(b []byte, atEOF bool) []byte {
+	if atEOF {
+		return b
+	}
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return b[:i]
+			}
+			break
+		}
+	}
+	return b
 }
