@@ -9,10 +9,17 @@ import (
 	"github.com/crmport/crmport/crm/retry"
 )
 
-// fatalError stops the run: the vendor refused the account or the method.
-type fatalError struct{ err error }
+// fatalError stops the run: the vendor refused the account or the method,
+// or (unreachable) could not be reached at all.
+type fatalError struct {
+	err         error
+	unreachable bool
+}
 
 func (e *fatalError) Error() string {
+	if e.unreachable {
+		return fmt.Sprintf("the CRM could not be reached, so the import stopped before importing anything (the journal is saved): check the CRM's address setting and the network, then run the same command again: %v", e.err)
+	}
 	return fmt.Sprintf("the CRM refused the request, so the import stopped (the journal is saved; fix the cause and run the same command again): %v", e.err)
 }
 func (e *fatalError) Unwrap() error { return e.err }
@@ -20,8 +27,8 @@ func (e *fatalError) Unwrap() error { return e.err }
 // noteSent records that a create or update may have reached the CRM: any
 // outcome but the CRM's refusal of the account or method.
 func (r *run) noteSent(err error) {
-	if err == nil || crm.KindOf(err) != crm.KindFatal {
-		r.reached.Store(true)
+	if answeredAtAll(err) && crm.KindOf(err) != crm.KindFatal || crm.KindOf(err) == crm.KindAmbiguous {
+		r.reached.Store(true) // a connection refused never reached the CRM
 	}
 }
 
@@ -81,7 +88,7 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case crm.KindOf(err) == crm.KindFatal:
-			return &fatalError{err}
+			return &fatalError{err: err}
 		default:
 			if it.lookup {
 				it.fail("sent by the interrupted run, and looking it up in the CRM failed (" + err.Error() + "): check in the CRM before importing this row again")
@@ -115,6 +122,14 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 	}
 	if err := r.update(ctx, updates); err != nil {
 		return err
+	}
+	if len(sent) > 0 && !r.reached.Load() && allFailed(sent) {
+		// Not one answer for the first rows, after every retry: the CRM
+		// cannot be reached (address, network, an outage). Failing every
+		// row one by one would only fill the error report with rows that
+		// have nothing wrong; stop as a run that could not run, the rows
+		// kept "in flight" so the next run looks them up first.
+		return &fatalError{err: errors.New(sent[0].errText), unreachable: true}
 	}
 	jl := make([]journalLine, len(batch))
 	for i, it := range batch {
@@ -159,7 +174,7 @@ func (r *run) create(ctx context.Context, items []*item) error {
 	}
 	switch crm.KindOf(err) {
 	case crm.KindFatal:
-		return &fatalError{err}
+		return &fatalError{err: err}
 	case crm.KindAmbiguous:
 		if r.finder == nil {
 			for _, it := range items {
@@ -181,7 +196,7 @@ func (r *run) create(ctx context.Context, items []*item) error {
 			case ctx.Err() != nil:
 				return ctx.Err()
 			case crm.KindOf(ferr) == crm.KindFatal:
-				return &fatalError{ferr}
+				return &fatalError{err: ferr}
 			default:
 				it.fail(lostAnswer + " (looking it up failed: " + ferr.Error() + ")")
 			}
@@ -250,7 +265,7 @@ func (r *run) update(ctx context.Context, items []*item) error {
 		return ctx.Err()
 	}
 	if crm.KindOf(err) == crm.KindFatal {
-		return &fatalError{err}
+		return &fatalError{err: err}
 	}
 	if len(items) == 1 || !retry.MayResend(ctx, r.v) {
 		for _, it := range items {
@@ -270,4 +285,29 @@ func (r *run) update(ctx context.Context, items []*item) error {
 // is the client it.rec describes (see sameClient in compare.go).
 func (r *run) sameClient(sent, stored crm.Record) bool {
 	return sameClient(sent, stored, map[string]bool{r.caps.IDField: true}, r.norm, r.opt.FieldTypes, r.phoneRegion)
+}
+
+// allFailed reports whether every item ended failed.
+func allFailed(items []*item) bool {
+	for _, it := range items {
+		if it.res.Status != crm.StatusFailed {
+			return false
+		}
+	}
+	return true
+}
+
+// answeredAtAll reports whether the CRM answered the call that ended in
+// err: with success, a refusal, or any HTTP status (a 5xx too). Only a
+// call that never got an HTTP answer (connection refused, no route, DNS)
+// did not.
+func answeredAtAll(err error) bool {
+	if err == nil {
+		return true
+	}
+	var ce *crm.Error
+	if !errors.As(err, &ce) {
+		return true
+	}
+	return ce.HTTPStatus != 0 || ce.Kind == crm.KindRejected || ce.Kind == crm.KindDuplicate || ce.Kind == crm.KindFatal
 }
