@@ -43,6 +43,7 @@ type exportOptions struct {
 	Until     string
 	Format    string
 	BOM       bool
+	NoBOM     bool
 	Delimiter string
 	Raw       bool
 	Sandbox   bool
@@ -67,9 +68,11 @@ formula.
 
 Columns: all fields (nested fields as dotted headers), or the columns of a
 mapping file (-m, the same file you import with), or --fields a,b,c.
--o - writes CSV to stdout.`,
+A .csv file is UTF-8 with a byte order mark and ';' between cells, as
+Polish and Russian Excel open it on a double click (--delimiter ,
+--no-bom for other tools). -o - writes CSV to stdout (',', no BOM).`,
 		Example: `  crmport export --vendor salesman -o klienci.xlsx
-  crmport export --vendor baselinker -o clients.csv --bom --delimiter ';'
+  crmport export --vendor baselinker -o clients.csv --delimiter , --no-bom
   crmport export --vendor thulium -m thulium.yaml -o kontakty.xlsx --filter type=VIP
   crmport export --vendor salesman --sandbox -o - --fields clid,title,phone`,
 		Args: cobra.NoArgs,
@@ -89,8 +92,9 @@ mapping file (-m, the same file you import with), or --fields a,b,c.
 	fl.StringVar(&opts.Since, "since", "", "only clients created after this date (SalesMan), e.g. 2025-01-01")
 	fl.StringVar(&opts.Until, "until", "", "only clients created before this date (SalesMan)")
 	fl.StringVar(&opts.Format, "format", "", "xlsx or csv (default: from the file name)")
-	fl.BoolVar(&opts.BOM, "bom", false, "CSV: start with a byte order mark so Excel reads UTF-8 right")
-	fl.StringVar(&opts.Delimiter, "delimiter", "", "CSV: field separator, e.g. ';' for Polish/Russian Excel (default ',')")
+	fl.BoolVar(&opts.BOM, "bom", false, "CSV: start with a byte order mark (the default for a .csv file; for -o - too with this flag)")
+	fl.BoolVar(&opts.NoBOM, "no-bom", false, "CSV file: no byte order mark (for tools other than Excel)")
+	fl.StringVar(&opts.Delimiter, "delimiter", "", "CSV: field separator (default for a .csv file: ';' as Polish and Russian Excel expect, or the mapping's delimiter; for -o -: ',')")
 	fl.BoolVar(&opts.Raw, "raw", false, "CSV: write values starting with = + - @ as they are (no formula protection)")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, fmt.Sprintf("export from the built-in emulator (seeded with %d clients)", exportSandboxClients))
 	fl.BoolVar(&opts.JSON, "json", false, "print a JSON summary on stdout")
@@ -141,8 +145,19 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 		}
 	}
 	sopt.Format = format
-	if format == "xlsx" && (opts.BOM || opts.Delimiter != "" || opts.Raw) {
-		return flagErrorf("--bom, --delimiter and --raw apply to CSV output only")
+	if format == "xlsx" && (opts.BOM || opts.NoBOM || opts.Delimiter != "" || opts.Raw) {
+		return flagErrorf("--bom, --no-bom, --delimiter and --raw apply to CSV output only")
+	}
+	if opts.BOM && opts.NoBOM {
+		return flagErrorf("--bom and --no-bom contradict each other: use one")
+	}
+	if format == "csv" && !toStdout {
+		// A file opens on a double click in the users' Excel: UTF-8 with a
+		// BOM and ';' (Polish and Russian Excel split at ';').
+		sopt.BOM = !opts.NoBOM
+		if sopt.Delimiter == 0 {
+			sopt.Delimiter = ';'
+		}
 	}
 	filters, err := parseFilters(opts.Filters)
 	if err != nil {
@@ -162,6 +177,9 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	if opts.Mapping != "" {
 		if m, err = mapping.Load(opts.Mapping, f.vendors()); err != nil {
 			return err
+		}
+		if d := m.SheetOptions().Delimiter; d != 0 && opts.Delimiter == "" && format == "csv" && !toStdout {
+			sopt.Delimiter = d // exported with the mapping, the file imports back with it
 		}
 		if opts.Vendor == "" {
 			opts.Vendor = m.Vendor

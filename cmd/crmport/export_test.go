@@ -137,7 +137,7 @@ func TestExportKeepsValuesExactly(t *testing.T) {
 		extra     []string
 	}{
 		{"xlsx", "k.xlsx", nil},
-		{"csv", "k.csv", []string{"--bom", "--delimiter", ";"}},
+		{"csv", "k.csv", nil},
 		{"csv raw", "raw.csv", []string{"--raw"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -158,11 +158,10 @@ func TestExportKeepsValuesExactly(t *testing.T) {
 			} else {
 				data, err := os.ReadFile(path)
 				require.NoError(t, err)
+				// A .csv file is UTF-8 with a BOM and ';' unless told otherwise.
+				assert.True(t, bytes.HasPrefix(data, []byte("\xef\xbb\xbf")))
 				rd := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
-				if tc.extra != nil && tc.extra[0] == "--bom" {
-					assert.True(t, bytes.HasPrefix(data, []byte("\xef\xbb\xbf")))
-					rd.Comma = ';'
-				}
+				rd.Comma = ';'
 				rows, err = rd.ReadAll()
 				require.NoError(t, err)
 			}
@@ -206,10 +205,7 @@ func TestExportNoClientTwiceWhenClientsAreAdded(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "k.csv")
 	code, _, stderr := execCrmport(t, f, "export", "--vendor", "salesman", "--sandbox", "-o", out)
 	require.Equal(t, exitOK, code, stderr)
-	data, err := os.ReadFile(out)
-	require.NoError(t, err)
-	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
-	require.NoError(t, err)
+	rows := importReadCSV(t, out, ';') // a .csv file: BOM and ';' for Excel
 	idCol := column(rows, "clid")
 	seen := map[string]int{}
 	for _, r := range rows[1:] {
@@ -245,10 +241,7 @@ func TestExportFilters(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "k.csv")
 	code, _, stderr := execCrmport(t, f, "export", "--vendor", "thulium", "--sandbox", "-o", out, "--filter", "email=maria.zielinska.2@example.pl")
 	require.Equal(t, exitOK, code, stderr)
-	data, err := os.ReadFile(out)
-	require.NoError(t, err)
-	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
-	require.NoError(t, err)
+	rows := importReadCSV(t, out, ';') // a .csv file: BOM and ';' for Excel
 	require.GreaterOrEqual(t, len(rows), 1)
 	for _, r := range rows[1:] {
 		assert.Contains(t, strings.Join(r, ","), "maria.zielinska.2@example.pl")
@@ -296,10 +289,7 @@ func TestExportWithNotesReadsDetails(t *testing.T) {
 		"--fields", "crm_client_id,email,notes,custom_extra_fields.1")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stderr, "one more request", "the cost is stated up front")
-	data, err := os.ReadFile(out)
-	require.NoError(t, err)
-	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
-	require.NoError(t, err)
+	rows := importReadCSV(t, out, ';') // a .csv file: BOM and ';' for Excel
 	require.Len(t, rows, 3)
 	assert.Equal(t, []string{"a@firma.pl", "Dzwonić po 15:00", "VIP"}, rows[1][1:])
 	assert.Equal(t, []string{"b@firma.pl", "Звонить утром", ""}, rows[2][1:])
@@ -373,4 +363,47 @@ func TestExportFileModeIsOrdinary(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, want.Mode().Perm(), st.Mode().Perm(), name)
 	}
+}
+
+// TestExportCSVDefaultsOpenInExcel: a .csv export is UTF-8 with a BOM and
+// ';' (what Polish and Russian Excel open on a double click), --delimiter ,
+// --no-bom writes it for other tools, and an export through a mapping
+// uses the mapping's delimiter so it imports back unchanged.
+func TestExportCSVDefaultsOpenInExcel(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	f, _ := testFactory()
+	excel := filepath.Join(dir, "excel.csv")
+	code, _, stderr := execCrmport(t, f, "export", "--vendor", "thulium", "--sandbox", "-o", excel)
+	require.Equal(t, exitOK, code, stderr)
+	rows := importReadCSV(t, excel, ';')
+	assert.Greater(t, len(rows[0]), 3, "the header splits at ';'")
+
+	f, _ = testFactory()
+	plain := filepath.Join(dir, "plain.csv")
+	code, _, stderr = execCrmport(t, f, "export", "--vendor", "thulium", "--sandbox", "-o", plain, "--delimiter", ",", "--no-bom")
+	require.Equal(t, exitOK, code, stderr)
+	data, err := os.ReadFile(plain)
+	require.NoError(t, err)
+	assert.False(t, bytes.HasPrefix(data, []byte("\xef\xbb\xbf")), "--no-bom")
+	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, rows[0], recs[0], "the same columns, split at ','")
+
+	f, _ = testFactory()
+	code, _, stderr = execCrmport(t, f, "export", "--vendor", "thulium", "--sandbox", "-o", plain, "--bom", "--no-bom")
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "contradict")
+
+	// Through a mapping that says ',' the export imports back with it.
+	mp := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(mp, []byte("vendor: thulium\nsource:\n  delimiter: \",\"\nfields:\n  surname: Nazwisko\n  email: E-mail\n"), 0o644))
+	back := filepath.Join(dir, "back.csv")
+	f, _ = testFactory()
+	code, _, stderr = execCrmport(t, f, "export", "--sandbox", "-m", mp, "-o", back)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, []string{"Nazwisko", "E-mail"}, importReadCSV(t, back, ',')[0])
+	f, _ = testFactory()
+	code, _, stderr = execCrmport(t, f, "import", "--sandbox", "--dry-run", "-m", mp, back)
+	require.Equal(t, exitOK, code, stderr)
 }
