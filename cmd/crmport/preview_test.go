@@ -289,7 +289,7 @@ func TestPreviewUnclearEncodingAdviceWorks(t *testing.T) {
 	code, _, stderr := execCrmport(t, f, "preview", path)
 	require.Equal(t, exitError, code)
 	assert.Contains(t, stderr, "cannot tell which encoding")
-	assert.Contains(t, stderr, "for preview and mapping init: --encoding windows-1252")
+	assert.Contains(t, stderr, "--encoding windows-1252")
 
 	_, rows := previewLines(t, "--encoding", "windows-1252", path)
 	require.Len(t, rows, 1)
