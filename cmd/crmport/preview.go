@@ -67,7 +67,7 @@ and kind (text, number, date, time, bool, empty).`,
 	}
 	cmd.Flags().IntVar(&opts.Rows, "rows", 10, "how many data rows to show (0 = all; --json shows all unless set)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the file's facts and its rows as JSON lines, each cell with its kind")
-	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the first with data)")
+	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the one Excel opens on, if it has data, else the first with data)")
 	cmd.Flags().StringVar(&opts.Encoding, "encoding", "", "CSV: the file's encoding, e.g. windows-1250 (default: detected)")
 	cmd.Flags().StringVar(&opts.Delimiter, "delimiter", "", "CSV: the delimiter, e.g. ';' or tab (default: detected)")
 	cmd.Flags().IntVar(&opts.HeaderRow, "header-row", 0, "the row number of the headers (default: found automatically)")
@@ -243,7 +243,7 @@ func previewText(ios *iostreams.IOStreams, file string, src sheet.Source, limit 
 	for _, tr := range info.TitleRows {
 		fmt.Fprintf(w, "Title:      row %d: %s (above the header, not imported)\n", tr.Line, cutText(tr.String(), 60))
 	}
-	fmt.Fprintf(w, "Header:     row %d, %d columns\n", info.HeaderLine, len(header))
+	fmt.Fprintf(w, "Header:     row %d, %s\n", info.HeaderLine, strconv.Itoa(len(header))+" "+plural(len(header), "column", "columns"))
 
 	var rows []previewRow
 	more := false
@@ -372,7 +372,7 @@ func rowNote(row previewRow) string {
 	case row.Error != "":
 		return "error: " + row.Error
 	case len(row.Extra) > 0:
-		return fmt.Sprintf("%d cells past the last header column", len(row.Extra))
+		return strconv.Itoa(len(row.Extra)) + " " + plural(len(row.Extra), "cell", "cells") + " past the last header column (not imported: give it a header or remove it)"
 	case row.Blank:
 		return "blank row (skipped by import)"
 	}
