@@ -155,7 +155,7 @@ func TestImportSamples(t *testing.T) {
 		badRow                      int
 		badText, fixed              string // the planted bad value and its fix
 	}{
-		{"salesman ru cp1251", "salesman", "salesman.yaml", "klienty-ru.csv", ';', "", 23, 0, 6, "kuznetsova@", "kuznetsova@volga.ru"},
+		{"salesman ru cp1251", "salesman", "salesman.yaml", "klienty-ru-fix-me.csv", ';', "", 23, 0, 6, "kuznetsova@", "kuznetsova@volga.ru"},
 		{"thulium pl cp1250", "thulium", "thulium.yaml", "klienci-pl.csv", ';', "", 22, 1, 7, "jan@", "jan@apteka.pl"},
 		{"thulium xlsx", "thulium", "thulium-xlsx.yaml", "klienci.xlsx", 0, "Klienci", 8, 1, 9, "jan@", ""},
 		{"baselinker en", "baselinker", "baselinker.yaml", "contacts-en.csv", ',', "", 23, 0, 9, "emily.davis@", "emily.davis@evergreen.com"},
@@ -241,10 +241,10 @@ func TestImportErrorReportOfCp1250ReadsAsUTF8(t *testing.T) {
 
 func TestImportDryRun(t *testing.T) {
 	t.Parallel()
-	in := importCopySample(t, "klienty-ru.csv")
+	in := importCopySample(t, "klienty-ru-fix-me.csv")
 	// The error report of an earlier real run is never replaced by a dry
 	// run's findings.
-	realErrors := filepath.Join(filepath.Dir(in), "klienty-ru.csv.salesman.errors.csv")
+	realErrors := filepath.Join(filepath.Dir(in), "klienty-ru-fix-me.csv.salesman.errors.csv")
 	require.NoError(t, os.WriteFile(realErrors, []byte("from the real run\n"), 0o644))
 	r := runImportCmd(t.Context(), t, "salesman", sandbox.Options{}, "--sandbox", "--dry-run", "--json", "-m", filepath.Join("..", "..", "samples", "salesman.yaml"), in)
 	require.Equal(t, exitRowsFailed, r.code, r.errOut)
@@ -252,8 +252,8 @@ func TestImportDryRun(t *testing.T) {
 	assert.Contains(t, r.errOut, "nothing was sent")
 	assert.Empty(t, r.fake.Records())
 	assert.Contains(t, r.out, `"journal":""`)
-	assert.NoFileExists(t, filepath.Join(filepath.Dir(in), "klienty-ru.csv.salesman.journal"))
-	errPath := filepath.Join(filepath.Dir(in), "klienty-ru.csv.salesman.dry-run.errors.csv")
+	assert.NoFileExists(t, filepath.Join(filepath.Dir(in), "klienty-ru-fix-me.csv.salesman.journal"))
+	errPath := filepath.Join(filepath.Dir(in), "klienty-ru-fix-me.csv.salesman.dry-run.errors.csv")
 	assert.FileExists(t, errPath)
 	kept, err := os.ReadFile(realErrors)
 	require.NoError(t, err)
@@ -547,7 +547,7 @@ func TestImportProgressOutput(t *testing.T) {
 
 func TestImportDryRunWithoutCredentials(t *testing.T) {
 	t.Parallel()
-	in := importCopySample(t, "klienty-ru.csv")
+	in := importCopySample(t, "klienty-ru-fix-me.csv")
 	f, ios := testFactory()
 	code := run(t.Context(), f, []string{"import", "--dry-run", "-m", filepath.Join("..", "..", "samples", "salesman.yaml"), in})
 	errOut := ios.ErrOut.(*bytes.Buffer).String()
@@ -705,7 +705,7 @@ func TestImportSummaryNamesTheErrorReportAsGiven(t *testing.T) {
 
 func TestImportWarnsAboutSwitchedOffFields(t *testing.T) {
 	t.Parallel()
-	in := importCopySample(t, "klienty-ru.csv")
+	in := importCopySample(t, "klienty-ru-fix-me.csv")
 	src, err := os.ReadFile(filepath.Join("..", "..", "samples", "salesman.yaml"))
 	require.NoError(t, err)
 	mp := filepath.Join(filepath.Dir(in), "with-des.yaml")

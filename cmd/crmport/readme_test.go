@@ -44,7 +44,15 @@ func TestREADMEExamples(t *testing.T) {
 			}
 			f, _ := testFactory()
 			code, _, stderr := execCrmport(t, f, args...)
-			// The samples hold one broken row each, on purpose: exit 2.
+			if c == cmds[0] {
+				// The first command a newcomer runs succeeds: under go run
+				// any other status reads as a failure.
+				assert.Equal(t, exitOK, code, stderr)
+				assert.Contains(t, stderr, "24 created")
+				assert.NotContains(t, stderr, "failed")
+				return
+			}
+			// The other samples hold one broken row each, on purpose: exit 2.
 			assert.Contains(t, []exitCode{exitOK, exitRowsFailed}, code, stderr)
 			if args[0] == "import" {
 				assert.Contains(t, stderr, "created")
@@ -52,4 +60,45 @@ func TestREADMEExamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestREADMEFixTheErrorReport follows the README's step on the error
+// report: import the sample with a broken e-mail, correct the e-mail in the
+// error report as a person would in Excel, and run the command the summary
+// suggests (the one the README shows): the fixed row is created.
+func TestREADMEFixTheErrorReport(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	require.NoError(t, err)
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	require.NoError(t, err)
+	first := "go run ./cmd/crmport import --sandbox -m samples/salesman.yaml samples/klienty-ru-fix-me.csv"
+	again := "crmport import -m samples/salesman.yaml --sandbox samples/klienty-ru-fix-me.csv.salesman.errors.csv"
+	require.Contains(t, string(readme), first)
+	require.Contains(t, string(readme), again)
+
+	dir := t.TempDir()
+	in := filepath.Join(dir, "klienty-ru-fix-me.csv")
+	data, err := os.ReadFile(filepath.Join(root, "samples", "klienty-ru-fix-me.csv"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(in, data, 0o644))
+	mp := filepath.Join(root, "samples", "salesman.yaml")
+	f, _ := testFactory()
+	code, _, stderr := execCrmport(t, f, "import", "--sandbox", "-m", mp, in)
+	require.Equal(t, exitRowsFailed, code, stderr)
+	assert.Contains(t, stderr, "23 created, 1 failed")
+	report := in + ".salesman.errors.csv"
+	suggested := "crmport import -m " + mp + " --sandbox " + report
+	require.Contains(t, stderr, suggested, "the summary suggests the README's command")
+
+	rows, err := os.ReadFile(report)
+	require.NoError(t, err)
+	require.Contains(t, string(rows), `""kuznetsova@"" is not an e-mail address`, "the reason, quoted as CSV quotes it")
+	fixed := strings.Replace(string(rows), ";kuznetsova@;", ";kuznetsova@volga.ru;", 1)
+	require.NotEqual(t, string(rows), fixed, "the broken e-mail is a cell of the report")
+	require.NoError(t, os.WriteFile(report, []byte(fixed), 0o644))
+
+	f, _ = testFactory()
+	code, _, stderr = execCrmport(t, f, strings.Fields(strings.TrimPrefix(suggested, "crmport "))...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "1 created")
 }

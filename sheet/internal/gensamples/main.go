@@ -1,6 +1,6 @@
 // Command gensamples writes the sample spreadsheets under samples/: a
 // Polish CSV as Excel saves it (Windows-1250, ';', CRLF), a Russian one
-// (Windows-1251), an English UTF-8 CSV and an XLSX with a title row.
+// (Windows-1251; clean, and again with a broken e-mail), an English UTF-8 CSV and an XLSX with a title row.
 // Run it from the repository root: go run ./sheet/internal/gensamples
 package main
 
@@ -34,7 +34,13 @@ func run(dir string) error {
 	if err := writeCSV(filepath.Join(dir, "klienci-pl.csv"), polish, ';', charmap.Windows1250); err != nil {
 		return err
 	}
-	if err := writeCSV(filepath.Join(dir, "klienty-ru.csv"), russian, ';', charmap.Windows1251); err != nil {
+	// klienty-ru.csv imports cleanly (the README's first command);
+	// klienty-ru-fix-me.csv is the same file with a broken e-mail in row 6,
+	// for the README's step on the error report.
+	if err := writeCSV(filepath.Join(dir, "klienty-ru.csv"), russianClean(), ';', charmap.Windows1251); err != nil {
+		return err
+	}
+	if err := writeCSV(filepath.Join(dir, "klienty-ru-fix-me.csv"), russian, ';', charmap.Windows1251); err != nil {
 		return err
 	}
 	if err := writeCSV(filepath.Join(dir, "contacts-en.csv"), english, ',', nil); err != nil {
@@ -120,6 +126,18 @@ var russian = [][]string{
 	{`ООО "Смоленский Лён"`, "Орлова Светлана Дмитриевна", "+7 (4812) 38-12-13", "orlova@smollen.ru", "6731123456", "ул. Большая Советская, д. 4", "Смоленск", "Образцы отправлены"},
 	{`ООО "Курская Аномалия"`, "Киселёв Антон Васильевич", "+7 (4712) 70-80-90", "kiselev@kursk-anomaly.ru", "4632123456", "ул. Ленина, д. 2", "Курск", ""},
 	{`ООО "Ромашка-Юг"`, "Иванова Мария Ивановна", "+7 (862) 264-00-00", "maria@romashka-yug.ru", "2320123456", "Курортный пр., д. 18", "Сочи", ""},
+}
+
+// russianClean is russian with row 6's e-mail fixed.
+func russianClean() [][]string {
+	out := make([][]string, len(russian))
+	for i, r := range russian {
+		out[i] = append([]string(nil), r...)
+		if r[3] == "kuznetsova@" {
+			out[i][3], out[i][7] = "kuznetsova@volga.ru", ""
+		}
+	}
+	return out
 }
 
 var english = [][]string{
