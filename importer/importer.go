@@ -71,6 +71,9 @@ type run struct {
 	finder  crm.Finder
 	updater crm.Updater
 	caps    crm.Capabilities
+	// idOnly skips the vendor's id field when a found client is compared
+	// with the row (sameClient).
+	idOnly  map[string]bool
 	norm    func(field, value string) string
 	batch   int
 	workers int
@@ -180,6 +183,7 @@ func prepare(opt Options) (*run, error) {
 	}
 	r := &run{opt: opt, v: opt.Vendor, caps: opt.Vendor.Capabilities(), vendor: opt.Vendor.Name(), stop: make(chan struct{}),
 		firstAnswered: make(chan struct{})}
+	r.idOnly = map[string]bool{r.caps.IDField: true}
 	r.finder, _ = opt.Vendor.(crm.Finder)
 	r.updater, _ = opt.Vendor.(crm.Updater)
 	r.norm = opt.Normalize

@@ -284,7 +284,7 @@ func (r *run) update(ctx context.Context, items []*item) error {
 // sameClient says whether stored, found by e-mail, phone or identifier,
 // is the client it.rec describes (see sameClient in compare.go).
 func (r *run) sameClient(sent, stored crm.Record) bool {
-	return sameClient(sent, stored, map[string]bool{r.caps.IDField: true}, r.norm, r.opt.FieldTypes, r.phoneRegion)
+	return sameClient(sent, stored, r.idOnly, r.norm, r.opt.FieldTypes, r.phoneRegion)
 }
 
 // allFailed reports whether every item ended failed.

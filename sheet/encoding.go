@@ -158,17 +158,7 @@ type encGuess struct {
 // reading is convincingly ahead of the others, it returns an
 // *unclearEncodingError instead of guessing.
 func detectEncoding(sample []byte, atEOF bool) (encGuess, error) {
-	if !atEOF {
-		// The sample may end in the middle of a multi-byte sequence.
-		for i := len(sample) - 1; i >= 0 && i >= len(sample)-utf8.UTFMax; i-- {
-			if utf8.RuneStart(sample[i]) {
-				if !utf8.FullRune(sample[i:]) {
-					sample = sample[:i]
-				}
-				break
-			}
-		}
-	}
+	sample = trimCutRune(sample, atEOF) // it may end in the middle of a multi-byte sequence
 	if enc := sniffUTF16(sample); enc != "" {
 		return encGuess{name: enc, conf: ConfidenceLikely}, nil
 	}

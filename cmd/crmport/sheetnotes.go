@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/crmport/crmport/internal/iostreams"
@@ -29,22 +28,14 @@ func sheetNotes(file string, columns int, info sheet.Info, so sheet.Options) []s
 	if len(info.TitleRows) > 0 && so.HeaderRow == 0 {
 		var rows []string
 		for _, r := range info.TitleRows {
-			text := r.String()
-			if len([]rune(text)) > 60 {
-				text = string([]rune(text)[:59]) + "…"
-			}
-			rows = append(rows, fmt.Sprintf("row %d %q", r.Line, text))
+			rows = append(rows, fmt.Sprintf("row %d %q", r.Line, cutText(r.String(), 60)))
 		}
 		notes = append(notes, fmt.Sprintf("  the header is row %d; the rows above it were taken as titles, not data: %s (if one is data, set header_row in the mapping)",
 			info.HeaderLine, strings.Join(rows, ", ")))
 	}
 	if len(info.OtherSheets) > 0 && so.Sheet == "" {
-		names := make([]string, len(info.OtherSheets))
-		for i, n := range info.OtherSheets {
-			names[i] = strconv.Quote(n)
-		}
 		notes = append(notes, fmt.Sprintf("  read sheet %q; the workbook has data in other sheets too: %s (to read one, give --sheet NAME)",
-			info.Sheet, strings.Join(names, ", ")))
+			info.Sheet, quoteList(info.OtherSheets)))
 	}
 	return notes
 }
