@@ -27,15 +27,6 @@ func reportPrefix(input, reportDir, vendor string) string {
 	return filepath.Join(dir, filepath.Base(input)+"."+vendor)
 }
 
-// ReportPaths returns the paths Run writes for input and vendor, the
-// reports with the extension ext (the input's format): for
-// DIR/kontakty.xlsx and thulium, kontakty.xlsx.thulium.errors.xlsx,
-// kontakty.xlsx.thulium.done.xlsx and kontakty.xlsx.thulium.journal.
-func ReportPaths(input, reportDir, vendor, ext string) Reports {
-	p := reportPrefix(input, reportDir, vendor)
-	return Reports{Errors: p + ".errors." + ext, Done: p + ".done." + ext, Journal: p + ".journal"}
-}
-
 // LockPath is the lock file of the import of input into vendor, beside its
 // journal (kontakty.csv.thulium.lock).
 func LockPath(input, reportDir, vendor string) string {
