@@ -39,11 +39,15 @@ func (k Kind) String() string {
 
 // Error is returned by every vendor for every API failure.
 type Error struct {
-	Vendor     string        // "baselinker"
-	Op         string        // "addCrmClient", "client/add.list"
-	Kind       Kind          // how callers should react
-	Code       string        // vendor code, e.g. BaseLinker error_code or SalesMan "304"
-	Message    string        // vendor message, secrets removed
+	Vendor  string // "baselinker"
+	Op      string // "addCrmClient", "client/add.list"
+	Kind    Kind   // how callers should react
+	Code    string // vendor code, e.g. BaseLinker error_code or SalesMan "304"
+	Message string // vendor message, secrets removed
+	// Hint is what a person would do about it by hand ("try again
+	// later"), kept apart from Message: Error() says both, while a front
+	// end that retries on its own shows Message with its own words.
+	Hint       string
 	Field      string        // vendor field at fault, if known
 	HTTPStatus int           // HTTP status, if any
 	RetryAfter time.Duration // from Retry-After or the vendor's documented window
@@ -69,6 +73,11 @@ func (e *Error) Error() string {
 	}
 	if e.Err != nil && e.Message == "" {
 		parts = append(parts, e.Err.Error())
+	}
+	if e.Hint != "" && len(parts) > 0 {
+		parts[len(parts)-1] += "; " + e.Hint
+	} else if e.Hint != "" {
+		parts = append(parts, e.Hint)
 	}
 	if len(parts) == 0 {
 		parts = append(parts, e.Kind.String()+" error")

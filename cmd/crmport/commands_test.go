@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crmport/crmport/crm/sandbox"
 	"github.com/crmport/crmport/internal/iostreams"
+	"github.com/crmport/crmport/job"
 	"github.com/crmport/crmport/mapping"
 )
 
@@ -112,13 +112,13 @@ func TestSandboxCommand(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	state := filepath.Join(t.TempDir(), "state.json")
-	ready := make(chan *sandbox.Sandbox, 1)
+	ready := make(chan *job.SandboxServer, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- runSandbox(ctx, &sandboxOptions{IO: ios, Addr: "127.0.0.1:0", Seed: 3, BaseLinkerLimit: 100, State: state,
-			ready: func(sb *sandbox.Sandbox) { ready <- sb }})
+		done <- runSandbox(ctx, &factory{IOStreams: ios}, &sandboxOptions{IO: ios, Addr: "127.0.0.1:0", Seed: 3, BaseLinkerLimit: 100, State: state,
+			ready: func(sb *job.SandboxServer) { ready <- sb }})
 	}()
-	var sb *sandbox.Sandbox
+	var sb *job.SandboxServer
 	select {
 	case sb = <-ready:
 	case err := <-done:

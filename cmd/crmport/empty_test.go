@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/crm/sandbox"
+	"github.com/crmport/crmport/job"
 )
 
 // A file with a header and no data rows is not a silent success: the
@@ -95,40 +94,17 @@ func TestExportFindingNothingSaysWhy(t *testing.T) {
 	}
 }
 
-// listOnly is a vendor whose List answers page (or err), recording the
-// queries.
-type listOnly struct {
-	offlineVendor
-	page    crm.Page
-	err     error
-	queries []crm.ListQuery
-}
-
-func (l *listOnly) List(_ context.Context, q crm.ListQuery, _ string) (crm.Page, error) {
-	l.queries = append(l.queries, q)
-	return l.page, l.err
-}
-
 func TestEmptyExportNote(t *testing.T) {
 	t.Parallel()
-	opts := &exportOptions{Vendor: "baselinker", Since: " 2025-01-01", Until: "31.01.2025"}
-	q := crm.ListQuery{Filters: map[string]string{"filter_email": "@firma.pl"}}
-
-	v := &listOnly{page: crm.Page{Records: make([]crm.Record, 7)}}
-	got := emptyExportNote(t.Context(), &factory{}, v, q, opts)
-	assert.Equal(t, "No client matches filter_email=@firma.pl, created since 2025-01-01, created until 31.01.2025 (BaseLinker holds 7 clients): check the filter's name and value.", got)
-	require.Len(t, v.queries, 1, "one extra request")
-	assert.Empty(t, v.queries[0].Filters, "read without the filter")
-	assert.True(t, v.queries[0].Since.IsZero())
-
-	v = &listOnly{page: crm.Page{Records: make([]crm.Record, 1)}}
-	assert.Contains(t, emptyExportNote(t.Context(), &factory{}, v, q, opts), "(BaseLinker holds 1 client)")
-
-	v = &listOnly{err: errors.New("boom")}
-	got = emptyExportNote(t.Context(), &factory{}, v, q, opts)
-	assert.Equal(t, "No client matches filter_email=@firma.pl, created since 2025-01-01, created until 31.01.2025, so only the header was written: check the filter's name and value.", got, "the hint never fails the export")
-
-	v = &listOnly{}
-	assert.Equal(t, "BaseLinker holds no clients, so only the header was written.", emptyExportNote(t.Context(), &factory{}, v, crm.ListQuery{}, &exportOptions{Vendor: "baselinker"}))
-	assert.Empty(t, v.queries, "no extra request without a filter")
+	res := job.ExportResult{Title: "BaseLinker", Empty: &job.EmptyExport{
+		Conditions: []string{"filter_email=@firma.pl", "created since 2025-01-01", "created until 2025-01-31"}, Holds: 7}}
+	assert.Equal(t, "No client matches filter_email=@firma.pl, created since 2025-01-01, created until 2025-01-31 (BaseLinker holds 7 clients): check the filter's name and value.", emptyExportNote(res))
+	res.Empty.Holds = 1
+	assert.Contains(t, emptyExportNote(res), "(BaseLinker holds 1 client)")
+	res.Empty.More = true
+	assert.Contains(t, emptyExportNote(res), "(BaseLinker holds at least 1 client)")
+	res.Empty.Unknown = true
+	assert.Equal(t, "No client matches filter_email=@firma.pl, created since 2025-01-01, created until 2025-01-31, so only the header was written: check the filter's name and value.", emptyExportNote(res), "the hint never fails the export")
+	res.Empty = &job.EmptyExport{}
+	assert.Equal(t, "BaseLinker holds no clients, so only the header was written.", emptyExportNote(res))
 }

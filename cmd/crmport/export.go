@@ -5,10 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -16,19 +12,9 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
-	"github.com/crmport/crmport/crm"
-	"github.com/crmport/crmport/crm/retry"
-	"github.com/crmport/crmport/crm/sandbox"
-	"github.com/crmport/crmport/exporter"
 	"github.com/crmport/crmport/internal/iostreams"
-	"github.com/crmport/crmport/internal/runlock"
-	"github.com/crmport/crmport/mapping"
-	"github.com/crmport/crmport/sheet"
+	"github.com/crmport/crmport/job"
 )
-
-// exportSandboxClients is how many clients --sandbox exports: enough for
-// several pages of every vendor.
-const exportSandboxClients = 250
 
 // exportOptions are the inputs of `crmport export`.
 type exportOptions struct {
@@ -96,272 +82,131 @@ Polish and Russian Excel open it on a double click (--delimiter ,
 	fl.BoolVar(&opts.NoBOM, "no-bom", false, "CSV file: no byte order mark (for tools other than Excel)")
 	fl.StringVar(&opts.Delimiter, "delimiter", "", "CSV: field separator (default for a .csv file: ';' as Polish and Russian Excel expect, or the mapping's delimiter; for -o -: ',')")
 	fl.BoolVar(&opts.Raw, "raw", false, "CSV: write values starting with = + - @ as they are (no formula protection)")
-	fl.BoolVar(&opts.Sandbox, "sandbox", false, fmt.Sprintf("export from the built-in emulator (seeded with %d clients)", exportSandboxClients))
+	fl.BoolVar(&opts.Sandbox, "sandbox", false, fmt.Sprintf("export from the built-in emulator (seeded with %d clients)", job.ExportSandboxClients))
 	fl.BoolVar(&opts.JSON, "json", false, "print a JSON summary on stdout")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing but errors")
 	fl.BoolVar(&opts.WithNotes, "with-notes", false, "BaseLinker: also read notes and extra fields (one more request per client)")
 	fl.StringVar(&opts.Rate, "rate", "", "requests per minute, e.g. 90/min (default: the vendor's safe pace; 0 = no pacing)")
-	fl.IntVar(&opts.Retries, "retries", retry.DefaultRetries, "retries of a failed request (0 = none)")
+	fl.IntVar(&opts.Retries, "retries", job.DefaultRetries, "retries of a failed request (0 = none)")
 	fl.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "time limit of one request")
 	return cmd
 }
 
-func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
-	start := opts.Now()
+// settings turns the flags into the job layer's settings.
+func (opts *exportOptions) settings() (job.ExportSettings, error) {
+	s := job.ExportSettings{Vendor: opts.Vendor, Output: opts.Output, Stdout: opts.IO.Out, Mapping: opts.Mapping,
+		Format: opts.Format, BOM: opts.BOM, NoBOM: opts.NoBOM, Raw: opts.Raw, Sandbox: opts.Sandbox,
+		WithNotes: opts.WithNotes, Retries: opts.Retries, Timeout: opts.Timeout}
 	if opts.Output == "" {
-		return flagErrorf("-o FILE is required: a .xlsx or .csv file name, or - for CSV on stdout")
+		return s, flagErrorf("-o FILE is required: a .xlsx or .csv file name, or - for CSV on stdout")
 	}
 	if opts.Mapping != "" && opts.Fields != "" {
-		return flagErrorf("-m and --fields both choose the columns: use one of them")
+		return s, flagErrorf("-m and --fields both choose the columns: use one of them")
 	}
 	if opts.Retries < 0 {
-		return flagErrorf("--retries must be 0 or more")
+		return s, flagErrorf("--retries must be 0 or more")
 	}
 	toStdout := opts.Output == "-"
 	if toStdout && opts.JSON {
-		return flagErrorf("-o - writes the data on stdout, so --json cannot: write to a file or drop --json")
+		return s, flagErrorf("-o - writes the data on stdout, so --json cannot: write to a file or drop --json")
 	}
-	sopt := sheet.Options{BOM: opts.BOM, Raw: opts.Raw, Format: opts.Format}
-	var err error
-	if sopt.Delimiter, err = parseDelimiter(opts.Delimiter); err != nil {
-		return err
-	}
-	format := "csv"
-	if !toStdout {
-		ext := strings.ToLower(filepath.Ext(opts.Output))
-		if opts.Format == "" && ext != ".xlsx" && ext != ".csv" {
-			return flagErrorf("-o %s: crmport writes .xlsx or .csv files: use a name such as %s.xlsx (or add --format csv)",
-				opts.Output, strings.TrimSuffix(filepath.Base(opts.Output), filepath.Ext(opts.Output)))
-		}
-		if format, err = sheet.FormatOf(opts.Output, sopt); err != nil {
-			return flagErrorf("-o %s: %w", opts.Output, err)
-		}
-	} else if opts.Format == "xlsx" {
-		return flagErrorf("-o - writes CSV; to get XLSX give a file name such as clients.xlsx")
-	}
-	if !toStdout {
-		if st, err := os.Stat(filepath.Dir(opts.Output)); err != nil || !st.IsDir() {
-			return flagErrorf("-o %s: the folder %s does not exist", opts.Output, filepath.Dir(opts.Output))
-		}
-	}
-	sopt.Format = format
-	if format == "xlsx" && (opts.BOM || opts.NoBOM || opts.Delimiter != "" || opts.Raw) {
-		return flagErrorf("--bom, --no-bom, --delimiter and --raw apply to CSV output only")
+	if toStdout && opts.Format == "xlsx" {
+		return s, flagErrorf("-o - writes CSV; to get XLSX give a file name such as clients.xlsx")
 	}
 	if opts.BOM && opts.NoBOM {
-		return flagErrorf("--bom and --no-bom contradict each other: use one")
+		return s, flagErrorf("--bom and --no-bom contradict each other: use one")
 	}
-	if format == "csv" && !toStdout {
-		// A file opens on a double click in the users' Excel: UTF-8 with a
-		// BOM and ';' (Polish and Russian Excel split at ';').
-		sopt.BOM = !opts.NoBOM
-		if sopt.Delimiter == 0 {
-			sopt.Delimiter = ';'
-		}
+	if toStdout {
+		s.Output = ""
 	}
-	filters, err := parseFilters(opts.Filters)
-	if err != nil {
-		return err
+	var err error
+	if s.Delimiter, err = parseDelimiter(opts.Delimiter); err != nil {
+		return s, err
 	}
-	q := crm.ListQuery{Filters: filters}
-	if q.Since, err = parseDay("--since", opts.Since); err != nil {
-		return err
+	if s.Filters, err = parseFilters(opts.Filters); err != nil {
+		return s, err
 	}
-	if q.Until, err = parseDay("--until", opts.Until); err != nil {
-		return err
+	if s.Since, err = parseDay("--since", opts.Since); err != nil {
+		return s, err
 	}
-	if !q.Until.IsZero() {
-		q.Until = q.Until.AddDate(0, 0, 1) // "until 2025-01-31" includes that day
-	}
-	var m *mapping.Mapping
-	if opts.Mapping != "" {
-		if m, err = mapping.Load(opts.Mapping, f.vendors()); err != nil {
-			return err
-		}
-		if d := m.SheetOptions().Delimiter; d != 0 && opts.Delimiter == "" && format == "csv" && !toStdout {
-			sopt.Delimiter = d // exported with the mapping, the file imports back with it
-		}
-		if opts.Vendor == "" {
-			opts.Vendor = m.Vendor
-		} else if !strings.EqualFold(opts.Vendor, m.Vendor) {
-			return flagErrorf("--vendor %s, but %s is a mapping for %s", opts.Vendor, opts.Mapping, m.Vendor)
-		}
-	}
-	if opts.Vendor == "" {
-		return flagErrorf("--vendor is required (salesman, thulium or baselinker)")
-	}
-	lim, custom, err := parseRate(opts.Rate)
-	if err != nil {
-		return err
-	}
-
-	// One export into a file at a time: a second one is refused before it
-	// asks the CRM anything (the lock file is beside the output).
-	if !toStdout {
-		doing := fmt.Sprintf("exporting from %s to %s", f.vendorTitle(opts.Vendor), filepath.Base(opts.Output))
-		if opts.Sandbox {
-			doing = fmt.Sprintf("exporting from the %s sandbox to %s", f.vendorTitle(opts.Vendor), filepath.Base(opts.Output))
-		}
-		lock, err := runlock.Acquire(opts.Output+".lock", doing, opts.Now())
-		if err != nil {
-			return err
-		}
-		defer lock.Release()
-	}
-
-	vopt := vendorOptions{Timeout: opts.Timeout, Sandbox: sandbox.Options{Seed: exportSandboxClients}}
-	raw, cleanup, err := f.openVendor(ctx, opts.Vendor, opts.Sandbox, vopt)
-	if err != nil {
-		return err
-	}
-	defer cleanup()
-	say := func(format string, args ...any) {
-		if !opts.Quiet {
-			fmt.Fprintf(opts.IO.ErrOut, format+"\n", args...)
-		}
-	}
-	// One plain line per retry, as import prints them; routine short waits
-	// at most every 5 s.
-	var noteMu sync.Mutex
-	var lastNote time.Time
-	pol := retry.Policy{Retries: retry.Times(opts.Retries), Now: opts.Now, Sleep: f.Sleep, OnRetry: func(op string, err error, wait time.Duration) {
-		noteMu.Lock()
-		defer noteMu.Unlock()
-		now := opts.Now()
-		if wait < time.Second && now.Sub(lastNote) < 5*time.Second {
-			return
-		}
-		lastNote = now
-		say("%s", retryNotice(f.vendorReg(opts.Vendor), err, wait, now))
-	}}
-	if custom {
-		pol.Rate = lim
-	}
-	v := retry.Wrap(raw, pol)
-
-	fields, err := v.Fields(ctx)
-	if err != nil {
-		return fmt.Errorf("read the fields of %s: %w", opts.Vendor, err)
-	}
-	eopt := exporter.Options{Vendor: v, Fields: fields, Query: q, Now: opts.Now}
-	if m != nil {
-		if err := m.Validate(fields); err != nil {
-			printProblems(opts.IO.ErrOut, opts.Mapping, mapping.Problems(err))
-			return errSilent
-		}
-		eopt.Mapping = m
+	if s.Until, err = parseDay("--until", opts.Until); err != nil {
+		return s, err
 	}
 	if opts.Fields != "" {
-		eopt.Columns = strings.Split(opts.Fields, ",")
+		s.Columns = strings.Split(opts.Fields, ",")
 	}
-	if opts.WithNotes {
-		enrich, err := notesEnricher(v, raw)
-		if err != nil {
-			return err
-		}
-		eopt.Enrich = enrich
-		say("--with-notes reads each client's details with one more request; at %s that adds about %s per 100 clients.",
-			paceText(v), perHundred(v))
+	if s.Rate, s.RateSet, err = parseRate(opts.Rate); err != nil {
+		return s, err
 	}
+	return s, nil
+}
 
-	// Write to a temporary file beside the output and rename it at the end:
-	// a failed export never leaves a half-written file under the real name.
-	var sink sheet.Sink
-	var tmp string
-	if toStdout {
-		sink = sheet.NewCSVSink(opts.IO.Out, sopt)
-	} else {
-		dir := filepath.Dir(opts.Output)
-		fh, err := os.CreateTemp(dir, "."+filepath.Base(opts.Output)+".*.partial")
-		if err != nil {
-			return fmt.Errorf("cannot write in %s: %w", dir, err)
-		}
-		tmp = fh.Name()
-		_ = fh.Close()
-		// CreateTemp makes the file private (0600); the export is a file
-		// the user saves, so it is created anew with the usual mode (0666
-		// less the umask), like the reports.
-		_ = os.Remove(tmp)
-		defer os.Remove(tmp)
-		if sink, err = sheet.Create(tmp, sopt); err != nil {
-			return err
-		}
+func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
+	s, err := opts.settings()
+	if err != nil {
+		return err
 	}
-	prog := newExportProgress(opts, raw.Capabilities().PageSize)
-	eopt.Sink = sink
-	eopt.Progress = prog
-	sum, runErr := exporter.Run(ctx, eopt)
+	env := f.env()
+	prog := newExportProgress(opts)
+	res, err := env.Export(ctx, s, prog)
 	prog.done()
-	closeErr := sink.Close()
-	if runErr != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		var colErr *exporter.ColumnError
-		if sum.Rows == 0 && (errors.Is(runErr, crm.ErrUnsupported) || errors.As(runErr, &colErr)) {
-			// A request the vendor cannot serve (dates on BaseLinker) or an
-			// unknown --fields name: a usage problem, not a broken export.
-			return flagErrorf("%s", plainMessage(f, runErr))
-		}
-		return fmt.Errorf("export stopped after %d clients: %w", sum.Rows, runErr)
+	if err != nil {
+		return exportError(opts, err)
 	}
-	if closeErr != nil {
-		return fmt.Errorf("write %s: %w", opts.Output, closeErr)
-	}
-	if tmp != "" {
-		if err := replaceFile(tmp, opts.Output); err != nil {
-			return err
-		}
-	}
-	for _, w := range sum.Warnings {
-		say("warning: %s", w)
-	}
-	elapsed := opts.Now().Sub(start)
 	where := opts.Output
-	if toStdout {
+	if opts.Output == "-" {
 		where = "stdout"
 	}
-	say("Exported %d %s (%d %s) from %s to %s in %s.", sum.Rows, plural(sum.Rows, "client", "clients"),
-		sum.Pages, plural(sum.Pages, "page", "pages"), f.vendorTitle(opts.Vendor), where, elapsed.Round(10*time.Millisecond))
-	if sum.Rows == 0 && !opts.Quiet {
-		say("%s", emptyExportNote(ctx, f, v, q, opts))
+	prog.say("Exported %d %s (%d %s) from %s to %s in %s.", res.Rows, plural(res.Rows, "client", "clients"),
+		res.Pages, plural(res.Pages, "page", "pages"), res.Title, where, res.Elapsed.Round(10*time.Millisecond))
+	if res.Empty != nil {
+		prog.say("%s", emptyExportNote(res))
 	}
 	if opts.JSON {
 		return json.NewEncoder(opts.IO.Out).Encode(exportSummary{
-			Rows: sum.Rows, Pages: sum.Pages, ElapsedMS: elapsed.Milliseconds(), Output: opts.Output})
+			Rows: res.Rows, Pages: res.Pages, ElapsedMS: res.Elapsed.Milliseconds(), Output: opts.Output})
 	}
 	return nil
 }
 
-// emptyExportNote explains an export that found no client. With a filter
-// (or --since/--until) it reads the first page without it, one more
-// request, to tell "the filter matches nothing" from "the CRM is empty".
-func emptyExportNote(ctx context.Context, f *factory, v crm.Vendor, q crm.ListQuery, opts *exportOptions) string {
-	title := f.vendorTitle(opts.Vendor)
-	var conds []string
-	for _, k := range slices.Sorted(maps.Keys(q.Filters)) {
-		conds = append(conds, k+"="+q.Filters[k])
+// exportError words the job's export errors with this command's flags.
+func exportError(opts *exportOptions, err error) error {
+	var name *job.OutputNameError
+	var notes *job.NoClientDetailsError
+	var mismatch *job.VendorMismatchError
+	var usage *job.UsageError
+	errors.As(err, &usage)
+	switch {
+	case errors.As(err, &name):
+		return flagErrorf("-o %s (or add --format csv)", name.Error())
+	case errors.As(err, &notes):
+		return flagErrorf("--with-notes is for BaseLinker (its client list leaves out notes and extra fields); %s lists every field already", notes.Vendor)
+	case errors.As(err, &mismatch):
+		return flagErrorf("--vendor %s, but %s is a mapping for %s", mismatch.Vendor, mismatch.Mapping, mismatch.MappingVendor)
+	case usage != nil && usage.Setting == "vendor":
+		return flagErrorf("--vendor is required (salesman, thulium or baselinker)")
+	case usage != nil && usage.Setting == "csv-options":
+		return flagErrorf("--bom, --no-bom, --delimiter and --raw apply to CSV output only")
 	}
-	if opts.Since != "" {
-		conds = append(conds, "created since "+strings.TrimSpace(opts.Since))
-	}
-	if opts.Until != "" {
-		conds = append(conds, "created until "+strings.TrimSpace(opts.Until))
-	}
-	if len(conds) == 0 {
+	return err
+}
+
+// emptyExportNote explains an export that found no client.
+func emptyExportNote(res job.ExportResult) string {
+	e, title := res.Empty, res.Title
+	if len(e.Conditions) == 0 {
 		return fmt.Sprintf("%s holds no clients, so only the header was written.", title)
 	}
-	cond := strings.Join(conds, ", ")
-	page, err := v.List(ctx, crm.ListQuery{}, "")
+	cond := strings.Join(e.Conditions, ", ")
 	switch {
-	case err != nil:
+	case e.Unknown:
 		return fmt.Sprintf("No client matches %s, so only the header was written: check the filter's name and value.", cond)
-	case len(page.Records) == 0:
+	case e.Holds == 0:
 		return fmt.Sprintf("No client matches %s: %s holds no clients at all.", cond, title)
-	case page.Next == "":
-		return fmt.Sprintf("No client matches %s (%s holds %s): check the filter's name and value.", cond, title, importPlural(len(page.Records), "client", "clients"))
+	case !e.More:
+		return fmt.Sprintf("No client matches %s (%s holds %s): check the filter's name and value.", cond, title, importPlural(e.Holds, "client", "clients"))
 	}
-	return fmt.Sprintf("No client matches %s (%s holds at least %s): check the filter's name and value.", cond, title, importPlural(len(page.Records), "client", "clients"))
+	return fmt.Sprintf("No client matches %s (%s holds at least %s): check the filter's name and value.", cond, title, importPlural(e.Holds, "client", "clients"))
 }
 
 // exportSummary is the --json object of DESIGN.md, fields in its order.
@@ -372,71 +217,68 @@ type exportSummary struct {
 	Output    string `json:"output"`
 }
 
-// replaceFile moves tmp to dst, replacing dst (Windows refuses a rename over
-// an existing file, so remove it first there).
-func replaceFile(tmp, dst string) error {
-	if err := os.Rename(tmp, dst); err != nil {
-		if _, statErr := os.Stat(dst); statErr == nil {
-			if rmErr := os.Remove(dst); rmErr != nil {
-				return fmt.Errorf("replace %s (is it open in Excel?): %w", dst, rmErr)
-			}
-			if err = os.Rename(tmp, dst); err == nil {
-				return nil
-			}
-		}
-		return fmt.Errorf("save %s: %w", dst, err)
-	}
-	return nil
-}
-
-func paceText(v crm.Vendor) string {
-	r := v.Capabilities().Rate
-	if r <= 0 || r > 1e6 {
-		return "full speed"
-	}
-	return fmt.Sprintf("%.0f requests/min", float64(r)*60)
-}
-
-func perHundred(v crm.Vendor) string {
-	r := v.Capabilities().Rate
-	if r <= 0 || r > 1e6 {
-		return "a few seconds"
-	}
-	return (time.Duration(100/float64(r)) * time.Second).Round(time.Second).String()
-}
-
-// exportProgress shows pages and clients: a spinner on a terminal, a line
-// every few seconds otherwise.
+// exportProgress renders an export's events: a spinner on a terminal, a
+// line every few seconds otherwise; retry notices and warnings as lines.
 type exportProgress struct {
-	mu    sync.Mutex
-	opts  *exportOptions
-	bar   *progressbar.ProgressBar
-	last  time.Time
-	start time.Time
-	rows  int
+	mu       sync.Mutex
+	opts     *exportOptions
+	bar      *progressbar.ProgressBar
+	last     time.Time
+	start    time.Time
+	rows     int
+	lastNote time.Time
 }
 
-func newExportProgress(opts *exportOptions, pageSize int) *exportProgress {
-	p := &exportProgress{opts: opts, start: opts.Now(), last: opts.Now()}
-	if !opts.Quiet && opts.IO.IsStderrTTY() {
-		p.bar = progressbar.NewOptions64(-1,
-			progressbar.OptionSetWriter(opts.IO.ErrOut),
-			progressbar.OptionSetDescription("exporting"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("clients"),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionSpinnerType(14),
-			progressbar.OptionClearOnFinish(),
-		)
+func newExportProgress(opts *exportOptions) *exportProgress {
+	return &exportProgress{opts: opts, start: opts.Now(), last: opts.Now()}
+}
+
+// say prints a line unless --quiet.
+func (p *exportProgress) say(format string, args ...any) {
+	if !p.opts.Quiet {
+		fmt.Fprintf(p.opts.IO.ErrOut, format+"\n", args...)
 	}
-	return p
 }
 
-// Page implements exporter.Progress.
-func (p *exportProgress) Page(pages, rows int) {
+// Event implements job.Events.
+func (p *exportProgress) Event(e job.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	switch e := e.(type) {
+	case job.Started:
+		if !p.opts.Quiet && p.opts.IO.IsStderrTTY() {
+			p.bar = progressbar.NewOptions64(-1,
+				progressbar.OptionSetWriter(p.opts.IO.ErrOut),
+				progressbar.OptionSetDescription("exporting"),
+				progressbar.OptionShowCount(),
+				progressbar.OptionShowIts(),
+				progressbar.OptionSetItsString("clients"),
+				progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionSpinnerType(14),
+				progressbar.OptionClearOnFinish(),
+			)
+		}
+	case job.PageDone:
+		p.page(e.Pages, e.Rows)
+	case job.Retrying:
+		// One plain line per retry, as import prints them; routine short
+		// waits at most every 5 s.
+		now := p.opts.Now()
+		if e.Wait < time.Second && now.Sub(p.lastNote) < 5*time.Second {
+			return
+		}
+		p.lastNote = now
+		p.say("%s", retryNotice(e))
+	case job.Warning:
+		if e.Kind == "with-notes" {
+			p.say("--with-notes: %s.", e.Text)
+			return
+		}
+		p.say("warning: %s", e.Text)
+	}
+}
+
+func (p *exportProgress) page(pages, rows int) {
 	if p.opts.Quiet {
 		return
 	}
@@ -455,18 +297,4 @@ func (p *exportProgress) done() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
 	}
-}
-
-// plainMessage returns the innermost vendor message of err without the
-// chain of "what crmport was doing" prefixes, for usage errors.
-func plainMessage(f *factory, err error) string {
-	var ce *crm.Error
-	if errors.As(err, &ce) && ce.Message != "" {
-		return f.vendorTitle(ce.Vendor) + ": " + strings.TrimSuffix(ce.Message, ": "+crm.ErrUnsupported.Error())
-	}
-	var colErr *exporter.ColumnError
-	if errors.As(err, &colErr) {
-		return colErr.Error()
-	}
-	return strings.TrimSuffix(err.Error(), ": "+crm.ErrUnsupported.Error())
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/crm/sandbox"
 	"github.com/crmport/crmport/internal/runlock"
+	"github.com/crmport/crmport/job"
 	"github.com/crmport/crmport/sheet/sheettest"
 )
 
@@ -65,13 +66,13 @@ func TestExportXLSXEveryClientOnce(t *testing.T) {
 			require.Equal(t, exitOK, code, stderr)
 			var sum exportSummary
 			require.NoError(t, json.Unmarshal([]byte(stdout), &sum), stdout)
-			assert.Equal(t, exportSandboxClients, sum.Rows)
+			assert.Equal(t, job.ExportSandboxClients, sum.Rows)
 			assert.Greater(t, sum.Pages, 1, "250 clients take several pages")
 			assert.Equal(t, out, sum.Output)
 			assert.Contains(t, stdout, `{"rows":250,"pages":`, "summary keys in DESIGN.md's order")
 
 			x, sheetName, rows := readXLSX(t, out)
-			require.Len(t, rows, exportSandboxClients+1)
+			require.Len(t, rows, job.ExportSandboxClients+1)
 			idCol := column(rows, map[string]string{"salesman": "clid", "thulium": "customer_id", "baselinker": "crm_client_id"}[vendor])
 			require.GreaterOrEqual(t, idCol, 0, "id column in %v", rows[0])
 			seen := map[string]bool{}
@@ -108,7 +109,7 @@ func TestExportCSVToStdoutWithFields(t *testing.T) {
 	assert.Empty(t, stderr, "-q keeps stderr quiet")
 	recs, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
 	require.NoError(t, err)
-	require.Len(t, recs, exportSandboxClients+1)
+	require.Len(t, recs, job.ExportSandboxClients+1)
 	assert.Equal(t, []string{"clid", "title", "phone"}, recs[0])
 }
 
@@ -214,7 +215,7 @@ func TestExportNoClientTwiceWhenClientsAreAdded(t *testing.T) {
 	for id, n := range seen {
 		assert.Equal(t, 1, n, "client %s exported %d times", id, n)
 	}
-	for i := 1; i <= exportSandboxClients; i++ {
+	for i := 1; i <= job.ExportSandboxClients; i++ {
 		assert.Contains(t, seen, strconv.Itoa(i), "client %d missing", i)
 	}
 }
@@ -230,7 +231,7 @@ func TestExportWithMappingHeaders(t *testing.T) {
 	code, _, stderr := execCrmport(t, f, "export", "--sandbox", "-m", filepath.Join("..", "..", "samples", "thulium.yaml"), "-o", out)
 	require.Equal(t, exitOK, code, stderr)
 	_, _, rows := readXLSX(t, out)
-	require.Len(t, rows, exportSandboxClients+1)
+	require.Len(t, rows, job.ExportSandboxClients+1)
 	assert.Equal(t, "Nazwisko", rows[0][0], "the mapping's headers, in its order")
 	assert.Equal(t, "Imię", rows[0][1])
 }
@@ -246,7 +247,7 @@ func TestExportFilters(t *testing.T) {
 	for _, r := range rows[1:] {
 		assert.Contains(t, strings.Join(r, ","), "maria.zielinska.2@example.pl")
 	}
-	assert.Less(t, len(rows)-1, exportSandboxClients, "the filter was applied")
+	assert.Less(t, len(rows)-1, job.ExportSandboxClients, "the filter was applied")
 }
 
 func TestExportFlagErrors(t *testing.T) {
@@ -309,7 +310,7 @@ func TestExportSinceUntil(t *testing.T) {
 	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
 	require.NoError(t, err)
 	require.Greater(t, len(rows), 1, "the seeded clients span three years")
-	assert.Less(t, len(rows)-1, exportSandboxClients)
+	assert.Less(t, len(rows)-1, job.ExportSandboxClients)
 	for _, r := range rows[1:] {
 		assert.True(t, r[1] >= "2025-06-01" && r[1] < "2025-07-01", "client %s created %s", r[0], r[1])
 	}

@@ -12,8 +12,8 @@ import (
 	"github.com/gocarina/gocsv"
 	"github.com/spf13/cobra"
 
-	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/internal/iostreams"
+	"github.com/crmport/crmport/job"
 )
 
 // fieldsOptions are the inputs of `crmport fields`.
@@ -62,24 +62,9 @@ fields are active (SalesMan form fields) and which extra fields exist
 }
 
 func runFields(ctx context.Context, f *factory, opts *fieldsOptions) error {
-	var fields []crm.Field
-	live := !opts.Offline
-	if opts.Offline {
-		reg, err := f.vendors().Lookup(opts.Vendor)
-		if err != nil {
-			return flagErrorf("%w", err)
-		}
-		fields = reg.Catalogue()
-	} else {
-		v, cleanup, err := f.openVendor(ctx, opts.Vendor, opts.Sandbox, vendorOptions{})
-		if err != nil {
-			return err
-		}
-		defer cleanup()
-		fields, err = v.Fields(ctx)
-		if err != nil {
-			return fmt.Errorf("read the fields of %s: %w", opts.Vendor, err)
-		}
+	fields, live, err := f.env().Fields(ctx, job.FieldsSettings{Vendor: opts.Vendor, Sandbox: opts.Sandbox, Offline: opts.Offline})
+	if err != nil {
+		return err
 	}
 	if opts.Format == "csv" {
 		return writeFieldsCSV(opts.IO.Out, fields, live)
@@ -101,7 +86,7 @@ type fieldRow struct {
 
 // writeFieldsCSV writes the catalogue as CSV through gocsv, with a writer
 // of our own (never gocsv's package-level settings).
-func writeFieldsCSV(w io.Writer, fields []crm.Field, live bool) error {
+func writeFieldsCSV(w io.Writer, fields []job.Field, live bool) error {
 	rows := make([]fieldRow, 0, len(fields))
 	for _, fl := range fields {
 		r := fieldRow{Field: fl.Name, Type: fieldType(fl), Label: fl.Label, Description: oneLine(fl.Description),
@@ -129,7 +114,7 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-func fieldType(fl crm.Field) string {
+func fieldType(fl job.Field) string {
 	typ := string(fl.Type)
 	if fl.Multi {
 		typ += "[]"
@@ -140,7 +125,7 @@ func fieldType(fl crm.Field) string {
 	return typ
 }
 
-func printFields(io *iostreams.IOStreams, fields []crm.Field, live bool) error {
+func printFields(io *iostreams.IOStreams, fields []job.Field, live bool) error {
 	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FIELD\tTYPE\tMAX\tREQUIRED\tACTIVE\tDESCRIPTION")
 	for _, fl := range fields {

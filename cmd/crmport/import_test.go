@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,6 +26,7 @@ import (
 	"github.com/crmport/crmport/crm/sandbox"
 	"github.com/crmport/crmport/importer"
 	"github.com/crmport/crmport/internal/iostreams"
+	"github.com/crmport/crmport/job"
 	"github.com/crmport/crmport/sheet/sheettest"
 )
 
@@ -90,8 +90,8 @@ func runImportCmd(ctx context.Context, t *testing.T, vendor string, sb sandbox.O
 	f := fastFactory(ios, nil)
 	var res importResult
 	cmd := newImportCmd(f, func(o *importOptions) error {
-		o.vendorOpts.Sandbox = sb
-		o.vendorOpts.onSandbox = func(s *sandbox.Sandbox) { res.fake = s.Fakes()[vendor] }
+		o.sandbox = sb
+		o.onSandbox = func(s *sandbox.Sandbox) { res.fake = s.Fakes()[vendor] }
 		return runImport(ctx, o)
 	})
 	cmd.SetArgs(args)
@@ -532,12 +532,12 @@ func TestImportProgressOutput(t *testing.T) {
 			ios, _, _, errOut := iostreams.Test()
 			ios.SetStderrTTY(tt.tty)
 			clock := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-			p := newImportProgress(&importOptions{IO: ios}, "salesman", func() time.Time { clock = clock.Add(time.Second); return clock })
-			p.Start(20)
+			p := newImportProgress(&importOptions{IO: ios}, func() time.Time { clock = clock.Add(time.Second); return clock })
+			p.Event(job.Started{Job: "import", Vendor: "SalesMan", Total: 20})
 			for i := range 20 {
-				p.RowDone(i+2, crm.Result{Status: crm.StatusCreated})
+				p.Event(job.RowDone{Row: i + 2, Status: crm.StatusCreated})
 			}
-			p.Retrying("create", &crm.Error{Vendor: "baselinker", Message: "token blocked until 2026-01-01 12:05:00"}, 45*time.Second)
+			p.Event(job.Retrying{Vendor: "SalesMan", Op: "create", Message: "token blocked until 2026-01-01 12:05:00", Wait: 45 * time.Second})
 			p.stop()
 			assert.Contains(t, errOut.String(), tt.want)
 			assert.Contains(t, errOut.String(), "SalesMan: token blocked until 2026-01-01 12:05:00; waiting 45s, then trying again\n")
@@ -747,34 +747,4 @@ func slicesContains(s []string, v string) bool {
 		}
 	}
 	return false
-}
-
-func TestRetryNotice(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2026, 1, 1, 16, 53, 32, 0, time.Local)
-	tests := []struct {
-		name   string
-		vendor string
-		err    error
-		wait   time.Duration
-		want   string
-	}{
-		{"baselinker block", "baselinker", &crm.Error{Vendor: "baselinker", Op: "addCrmClient", Kind: crm.KindRetryable, Code: "ERROR_BLOCKED_TOKEN",
-			Message: "Query limit exceeded, token blocked until 2026-01-01 16:53:37 (BaseLinker allows 100 requests per minute per token, shared with other integrations; waiting 6s)"},
-			6 * time.Second, "BaseLinker: query limit reached, token blocked until 16:53:38; waiting 6s, then trying again"},
-		{"try again later is dropped", "salesman", &crm.Error{Vendor: "salesman", Kind: crm.KindRetryable, Code: "503",
-			Message: "the server answered HTTP 503 Service Unavailable; try again later"},
-			2 * time.Second, "SalesMan: the server answered HTTP 503 Service Unavailable; waiting 2s, then trying again"},
-		{"short wait", "thulium", &crm.Error{Vendor: "thulium", Kind: crm.KindRetryable, Message: "HTTP 502 Bad Gateway"},
-			200 * time.Millisecond, "Thulium: HTTP 502 Bad Gateway; trying again"},
-		{"plain error", "thulium", errors.New("connection reset by peer"), 3 * time.Second, "Thulium: connection reset by peer; waiting 3s, then trying again"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := retryNotice((*factory)(nil).vendorReg(tt.vendor), tt.err, tt.wait, now)
-			assert.Equal(t, tt.want, got)
-			assert.LessOrEqual(t, strings.Count(got, "waiting"), 1, "the wait is said once")
-			assert.NotContains(t, got, "later")
-		})
-	}
 }

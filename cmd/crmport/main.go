@@ -12,8 +12,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/crmport/crmport/internal/bug"
 	"github.com/crmport/crmport/internal/iostreams"
+	"github.com/crmport/crmport/job"
 )
 
 func main() {
@@ -36,7 +36,7 @@ func main() {
 // goroutines of an import or export recover their own panics (internal/bug)
 // and end the command through the same path.
 func runGuarded(ctx context.Context, f *factory, args []string) (code exitCode) {
-	err := bug.Catch(func() error {
+	err := job.Catch(func() error {
 		code = run(ctx, f, args)
 		return nil
 	})
@@ -51,7 +51,7 @@ func runGuarded(ctx context.Context, f *factory, args []string) (code exitCode) 
 // use it without burying the message: on stderr with --debug, otherwise in
 // a file in the temporary folder, whose path is printed.
 func (f *factory) bugDetails(err error) {
-	var be *bug.Error
+	var be *job.BugError
 	if !errors.As(err, &be) {
 		return
 	}

@@ -2,17 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/internal/iostreams"
-	"github.com/crmport/crmport/mapping"
-	"github.com/crmport/crmport/sheet"
+	"github.com/crmport/crmport/job"
 )
 
 // guessSampleRows is how many data rows `mapping init` looks at.
@@ -38,7 +34,7 @@ func newMappingCmd(f *factory) *cobra.Command {
 // mappingInitOptions are the inputs of `crmport mapping init`.
 type mappingInitOptions struct {
 	IO       *iostreams.IOStreams
-	Vendors  *crm.Registry
+	env      *job.Env
 	Vendor   string
 	File     string
 	Sheet    string
@@ -48,7 +44,7 @@ type mappingInitOptions struct {
 // newMappingInitCmd builds `crmport mapping init`; runF replaces
 // runMappingInit in tests.
 func newMappingInitCmd(f *factory, runF func(*mappingInitOptions) error) *cobra.Command {
-	opts := &mappingInitOptions{IO: f.IOStreams, Vendors: f.vendors()}
+	opts := &mappingInitOptions{IO: f.IOStreams}
 	cmd := &cobra.Command{
 		Use:   "init --vendor V FILE",
 		Short: "Guess a mapping from a spreadsheet's headers and values; print it as YAML",
@@ -66,6 +62,7 @@ Save the output, review it, then check it with 'crmport mapping check'.`,
 			if opts.Vendor == "" {
 				return flagErrorf("--vendor is required (salesman, thulium or baselinker)")
 			}
+			opts.env = f.env()
 			if runF != nil {
 				return runF(opts)
 			}
@@ -79,50 +76,16 @@ Save the output, review it, then check it with 'crmport mapping check'.`,
 }
 
 func runMappingInit(ctx context.Context, opts *mappingInitOptions) error {
-	reg, err := opts.Vendors.Lookup(opts.Vendor)
-	if err != nil {
-		return flagErrorf("%w", err)
-	}
-	src, err := sheet.Open(ctx, opts.File, sheet.Options{Sheet: opts.Sheet, Encoding: opts.Encoding})
+	res, err := opts.env.MappingInit(ctx, job.MappingInitSettings{Vendor: opts.Vendor, File: opts.File, Sheet: opts.Sheet, Encoding: opts.Encoding})
 	if err != nil {
 		return err
 	}
-	defer src.Close()
-	var sample []sheet.Row
-	for len(sample) < guessSampleRows {
-		row, err := src.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var rowErr *sheet.RowError
-		if errors.As(err, &rowErr) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if !row.Blank {
-			sample = append(sample, row)
-		}
-	}
-	g, err := mapping.Guess(reg, reg.Catalogue(), src.Header(), sample)
-	if err != nil {
+	if _, err := opts.IO.Out.Write(res.YAML); err != nil {
 		return err
 	}
-	info := src.Info()
-	g.Info = &info
-	if _, err := opts.IO.Out.Write(g.YAML()); err != nil {
-		return err
-	}
-	placed := 0
-	for _, c := range g.Columns {
-		if c.Field != "" {
-			placed++
-		}
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "mapping init: placed %d of %d columns of %s for %s", placed, len(g.Columns), opts.File, reg.Name)
-	if len(g.Missing) > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "; required fields without a column: %s", strings.Join(g.Missing, ", "))
+	fmt.Fprintf(opts.IO.ErrOut, "mapping init: placed %d of %d columns of %s for %s", res.Placed, res.Columns, opts.File, res.Vendor)
+	if len(res.Missing) > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "; required fields without a column: %s", strings.Join(res.Missing, ", "))
 	}
 	fmt.Fprintln(opts.IO.ErrOut, ".\nReview the mapping, then run: crmport mapping check -m MAPPING "+iostreams.QuoteArg(opts.File))
 	return nil
@@ -131,7 +94,7 @@ func runMappingInit(ctx context.Context, opts *mappingInitOptions) error {
 // mappingCheckOptions are the inputs of `crmport mapping check`.
 type mappingCheckOptions struct {
 	IO      *iostreams.IOStreams
-	Vendors *crm.Registry
+	env     *job.Env
 	Mapping string
 	File    string
 	Sheet   string
@@ -140,7 +103,7 @@ type mappingCheckOptions struct {
 // newMappingCheckCmd builds `crmport mapping check`; runF replaces
 // runMappingCheck in tests.
 func newMappingCheckCmd(f *factory, runF func(*mappingCheckOptions) error) *cobra.Command {
-	opts := &mappingCheckOptions{IO: f.IOStreams, Vendors: f.vendors()}
+	opts := &mappingCheckOptions{IO: f.IOStreams}
 	cmd := &cobra.Command{
 		Use:   "check -m MAPPING [FILE]",
 		Short: "Check a mapping file (and, given a FILE, its columns) and list every problem",
@@ -157,6 +120,7 @@ Otherwise prints "ok" and a short table of field <- column.`,
 			if len(args) == 1 {
 				opts.File = args[0]
 			}
+			opts.env = f.env()
 			if runF != nil {
 				return runF(opts)
 			}
@@ -169,54 +133,22 @@ Otherwise prints "ok" and a short table of field <- column.`,
 }
 
 func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
-	// Go on past parse problems with whatever did parse, so one run lists
-	// every mistake: the typo in a key and the missing column alike.
-	m, err := mapping.LoadPartial(opts.Mapping, opts.Vendors)
-	if m == nil {
-		printProblems(opts.IO.ErrOut, opts.Mapping, mapping.Problems(err))
-		return errSilent
-	}
-	reg, err := opts.Vendors.Lookup(m.Vendor)
+	res, err := opts.env.MappingCheck(ctx, job.MappingCheckSettings{Mapping: opts.Mapping, File: opts.File, Sheet: opts.Sheet})
 	if err != nil {
 		return err
 	}
-	var header, notes []string
-	if opts.File != "" {
-		sopt := m.SheetOptions()
-		if opts.Sheet != "" {
-			sopt.Sheet = opts.Sheet
-		}
-		sopt.ExpectedHeaders = m.Headers()
-		src, err := sheet.Open(ctx, opts.File, sopt)
-		if err != nil {
-			return err
-		}
-		header = src.Header()
-		notes = sheetNotes(opts.File, len(src.Header()), src.Info(), sopt)
-		_ = src.Close()
-	}
-	report, problems := mapping.Check(m, reg.Catalogue(), header)
 	w := opts.IO.Out
-	if len(problems) > 0 {
+	if len(res.Problems) > 0 {
 		w = opts.IO.ErrOut
 	}
-	fmt.Fprint(w, report)
-	for _, n := range notes {
-		fmt.Fprintln(w, n)
+	fmt.Fprint(w, res.Report)
+	if opts.File != "" {
+		for _, n := range sheetNotes(opts.File, res.Columns, res.Info, res.HeaderRowGiven, res.SheetGiven) {
+			fmt.Fprintln(w, n)
+		}
 	}
-	if len(problems) > 0 {
+	if len(res.Problems) > 0 {
 		return errSilent
 	}
 	return nil
-}
-
-func printProblems(w io.Writer, file string, problems []error) {
-	noun := "problems"
-	if len(problems) == 1 {
-		noun = "problem"
-	}
-	fmt.Fprintf(w, "%s: %d %s to fix:\n", file, len(problems), noun)
-	for _, p := range problems {
-		fmt.Fprintf(w, "  %v\n", p)
-	}
 }

@@ -43,7 +43,7 @@ func TestImportIsolatesAPoisonousRecord(t *testing.T) {
 	f := fastFactory(ios, nil)
 	var fake crm.Fake
 	cmd := newImportCmd(f, func(o *importOptions) error {
-		o.vendorOpts.onSandbox = func(s *sandbox.Sandbox) {
+		o.onSandbox = func(s *sandbox.Sandbox) {
 			fake = s.Fakes()["salesman"]
 			fake.Inject(crm.Fault{Op: "client/add.list", Match: "POISON", Code: "html", Times: 1000})
 		}

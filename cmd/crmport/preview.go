@@ -15,12 +15,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/crmport/crmport/internal/iostreams"
-	"github.com/crmport/crmport/sheet"
+	"github.com/crmport/crmport/job"
 )
 
 // previewOptions are the inputs of `crmport preview`.
 type previewOptions struct {
 	IO        *iostreams.IOStreams
+	env       *job.Env
 	File      string
 	Rows      int
 	RowsSet   bool
@@ -59,6 +60,7 @@ and kind (text, number, date, time, bool, empty).`,
 			if opts.HeaderRow < 0 {
 				return flagErrorf("--header-row %d: give the row number of the headers, 1 or more", opts.HeaderRow)
 			}
+			opts.env = f.env()
 			if runF != nil {
 				return runF(opts)
 			}
@@ -123,7 +125,7 @@ func runPreview(ctx context.Context, opts *previewOptions) error {
 	if err != nil {
 		return err
 	}
-	src, err := sheet.Open(ctx, opts.File, sheet.Options{Sheet: opts.Sheet, Encoding: opts.Encoding, Delimiter: delim, HeaderRow: opts.HeaderRow})
+	src, err := opts.env.OpenPreview(ctx, job.PreviewSettings{File: opts.File, Sheet: opts.Sheet, Encoding: opts.Encoding, Delimiter: delim, HeaderRow: opts.HeaderRow})
 	if err != nil {
 		return err
 	}
@@ -138,23 +140,23 @@ func runPreview(ctx context.Context, opts *previewOptions) error {
 	return previewText(opts.IO, opts.File, src, limit)
 }
 
-func kindName(k sheet.CellKind) string {
+func kindName(k job.CellKind) string {
 	switch k {
-	case sheet.KindText:
+	case job.KindText:
 		return "text"
-	case sheet.KindNumber:
+	case job.KindNumber:
 		return "number"
-	case sheet.KindDate:
+	case job.KindDate:
 		return "date"
-	case sheet.KindTime:
+	case job.KindTime:
 		return "time"
-	case sheet.KindBool:
+	case job.KindBool:
 		return "bool"
 	}
 	return "empty"
 }
 
-func previewCells(cells []sheet.Cell) []previewCell {
+func previewCells(cells []job.Cell) []previewCell {
 	out := make([]previewCell, len(cells))
 	for i, c := range cells {
 		out[i] = previewCell{Text: c.Text, Kind: kindName(c.Kind)}
@@ -170,19 +172,18 @@ func delimiterName(r rune) string {
 }
 
 // nextPreviewRow reads one row; a row error becomes part of the row.
-func nextPreviewRow(src sheet.Source) (previewRow, error) {
+func nextPreviewRow(src *job.Preview) (previewRow, error) {
 	row, err := src.Next()
 	if err != nil {
-		var rowErr *sheet.RowError
-		if !errors.As(err, &rowErr) {
-			return previewRow{}, err
-		}
-		return previewRow{Type: "row", Row: rowErr.Line, Cells: previewCells(rowErr.Cells), Error: rowErr.Err.Error()}, nil
+		return previewRow{}, err
+	}
+	if row.Err != nil {
+		return previewRow{Type: "row", Row: row.Line, Cells: previewCells(row.Cells), Error: row.Err.Error()}, nil
 	}
 	return previewRow{Type: "row", Row: row.Line, Cells: previewCells(row.Cells), Blank: row.Blank, Extra: previewCells(row.Extra)}, nil
 }
 
-func previewJSON(w io.Writer, file string, src sheet.Source, limit int) error {
+func previewJSON(w io.Writer, file string, src *job.Preview, limit int) error {
 	info := src.Info()
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -216,7 +217,7 @@ func previewJSON(w io.Writer, file string, src sheet.Source, limit int) error {
 // previewCellWidth is how many characters of a cell the table shows.
 const previewCellWidth = 24
 
-func previewText(ios *iostreams.IOStreams, file string, src sheet.Source, limit int) error {
+func previewText(ios *iostreams.IOStreams, file string, src *job.Preview, limit int) error {
 	info := src.Info()
 	w := ios.Out
 	fmt.Fprintf(w, "File:       %s\n", file)
@@ -283,17 +284,17 @@ func previewText(ios *iostreams.IOStreams, file string, src sheet.Source, limit 
 }
 
 // describeConfidence says in words how a CSV fact was found out.
-func describeConfidence(c sheet.Confidence, detected bool) string {
+func describeConfidence(c job.Confidence, detected bool) string {
 	switch c {
-	case sheet.ConfidenceGiven:
+	case job.ConfidenceGiven:
 		return "given"
-	case sheet.ConfidenceMarked:
+	case job.ConfidenceMarked:
 		return "stated by the file"
-	case sheet.ConfidenceSure:
+	case job.ConfidenceSure:
 		return "detected, sure"
-	case sheet.ConfidenceLikely:
+	case job.ConfidenceLikely:
 		return "detected, likely: check the rows below"
-	case sheet.ConfidenceGuess:
+	case job.ConfidenceGuess:
 		return "a guess: check the columns below"
 	}
 	if detected {

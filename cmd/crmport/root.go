@@ -12,9 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/crmport/crmport/crm"
-	"github.com/crmport/crmport/crm/sandbox"
-	"github.com/crmport/crmport/internal/bug"
 	"github.com/crmport/crmport/internal/iostreams"
+	"github.com/crmport/crmport/job"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -48,7 +47,7 @@ type factory struct {
 	Vendors *crm.Registry
 	// onSandbox, if set, is called with the in-process emulators of
 	// --sandbox before the command uses them (tests seed and read them).
-	onSandbox func(*sandbox.Sandbox)
+	onSandbox func(*job.Sandbox)
 	// wrapTransport, if set, wraps every vendor HTTP transport (tests use
 	// it to act between two requests of a command).
 	wrapTransport func(http.RoundTripper) http.RoundTripper
@@ -154,7 +153,7 @@ func exitCodeFor(err error, stderr io.Writer, ctx context.Context) exitCode {
 	}
 	// A bug (a recovered panic) is never "some rows failed" nor
 	// "interrupted": exit 1, and say it is a bug.
-	var be *bug.Error
+	var be *job.BugError
 	if errors.As(err, &be) {
 		fmt.Fprintf(stderr, "crmport: %v\n", be)
 		return exitError
@@ -174,8 +173,18 @@ func exitCodeFor(err error, stderr io.Writer, ctx context.Context) exitCode {
 		return exitError
 	}
 	var fe *flagError
-	if errors.As(err, &fe) {
-		fmt.Fprintf(stderr, "crmport: %v\nRun 'crmport --help' or 'crmport COMMAND --help' for usage.\n", fe.err)
+	var ue *job.UsageError
+	if errors.As(err, &fe) || errors.As(err, &ue) {
+		msg := err
+		if fe != nil {
+			msg = fe.err
+		}
+		fmt.Fprintf(stderr, "crmport: %v\nRun 'crmport --help' or 'crmport COMMAND --help' for usage.\n", msg)
+		return exitError
+	}
+	var mp *job.MappingProblems
+	if errors.As(err, &mp) {
+		printProblems(stderr, mp.File, mp.Problems)
 		return exitError
 	}
 	if strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "accepts ") ||
@@ -191,7 +200,7 @@ func printError(w io.Writer, err error) {
 	if err == nil || errors.Is(err, errSilent) {
 		return
 	}
-	msg := err.Error()
+	msg := describeError(err)
 	fmt.Fprintf(w, "crmport: %s\n", msg)
 }
 
@@ -220,13 +229,4 @@ func newVersionCmd(f *factory, runF func(*versionOptions) error) *cobra.Command 
 func runVersion(opts *versionOptions) error {
 	_, err := fmt.Fprintf(opts.IO.Out, "crmport %s\n", version)
 	return err
-}
-
-// httpClient returns the HTTP client commands use: a timeout per request
-// and, with --debug, a trace on stderr.
-func (f *factory) httpClient(timeout time.Duration) *http.Client {
-	if timeout <= 0 {
-		timeout = 60 * time.Second
-	}
-	return &http.Client{Timeout: timeout, Transport: f.transport()}
 }

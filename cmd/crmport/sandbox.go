@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/crmport/crmport/crm/sandbox"
 	"github.com/crmport/crmport/internal/iostreams"
+	"github.com/crmport/crmport/job"
 )
 
 // sandboxOptions are the inputs of `crmport sandbox`.
@@ -21,7 +21,7 @@ type sandboxOptions struct {
 	BaseLinkerLimit int
 	State           string
 	// ready, if set, is called with the running sandbox (tests).
-	ready func(*sandbox.Sandbox)
+	ready func(*job.SandboxServer)
 }
 
 // newSandboxCmd builds `crmport sandbox`; runF replaces runSandbox in tests.
@@ -51,7 +51,7 @@ another terminal (PowerShell: $env:NAME="value"). Stop with Ctrl-C.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return runSandbox(cmd.Context(), opts)
+			return runSandbox(cmd.Context(), f, opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -64,8 +64,8 @@ another terminal (PowerShell: $env:NAME="value"). Stop with Ctrl-C.`,
 	return cmd
 }
 
-func runSandbox(ctx context.Context, opts *sandboxOptions) error {
-	sb, err := sandbox.Start(ctx, sandbox.Options{
+func runSandbox(ctx context.Context, f *factory, opts *sandboxOptions) error {
+	sb, err := f.env().StartSandbox(ctx, job.SandboxSettings{
 		Addr:            opts.Addr,
 		Seed:            opts.Seed,
 		Latency:         opts.Latency,
@@ -76,8 +76,8 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 	if err != nil {
 		return fmt.Errorf("start the sandbox on %s: %w (is another program using that port? try --addr 127.0.0.1:0)", opts.Addr, err)
 	}
-	for _, kv := range sb.Env() {
-		fmt.Fprintf(opts.IO.Out, "export %s\n", kv)
+	for _, kv := range sb.Settings() {
+		fmt.Fprintf(opts.IO.Out, "export %s=%s\n", kv[0], kv[1])
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "crmport sandbox: SalesMan, Thulium and BaseLinker emulators listening on %s\n", sb.URL())
 	fmt.Fprintln(opts.IO.ErrOut, "Set the variables above in another terminal, then run crmport there. Press Ctrl-C to stop.")
@@ -86,7 +86,7 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 	}
 	<-ctx.Done()
 	if err := sb.Close(); err != nil {
-		return fmt.Errorf("stop the sandbox: %w", err)
+		return err
 	}
 	if opts.State != "" {
 		fmt.Fprintf(opts.IO.ErrOut, "crmport sandbox: stopped; data saved in %s\n", opts.State)

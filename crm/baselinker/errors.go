@@ -89,7 +89,7 @@ func checkResponse(op string, write bool, resp *http.Response, body []byte, now 
 	case e.Code == "ERROR_BLOCKED_TOKEN" || e.Code == "ERROR_USER_ACCOUNT_BLOCKED":
 		e.Kind = crm.KindRetryable
 		e.RetryAfter = blockWait(e.Message, now)
-		e.Message += fmt.Sprintf(" (BaseLinker allows 100 requests per minute per token, shared with other integrations; waiting %s)", e.RetryAfter.Round(time.Second))
+		e.Hint = fmt.Sprintf("BaseLinker allows 100 requests per minute per token, shared with other integrations; wait %s", e.RetryAfter.Round(time.Second))
 	case fatalCodes[e.Code] != "":
 		e.Kind = crm.KindFatal
 		if e.Message != "" {

@@ -62,7 +62,8 @@ func (c *Client) checkResponse(op string, resp *http.Response, body []byte) erro
 		e.Kind = crm.KindRetryable
 		e.Code = strconv.Itoa(st)
 		e.RetryAfter = vendorkit.RetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		e.Message = fmt.Sprintf("the server answered HTTP %d %s; try again later", st, http.StatusText(st))
+		e.Message = fmt.Sprintf("the server answered HTTP %d %s", st, http.StatusText(st))
+		e.Hint = "try again later"
 		return e
 	case st == http.StatusUnauthorized || st == http.StatusForbidden:
 		e.Kind = crm.KindFatal

@@ -59,6 +59,9 @@ func forbidden(p, dep string) string {
 	if under(dep, "cmd") {
 		return "nothing imports cmd"
 	}
+	if under(dep, "job") && !under(p, "cmd") && !under(p, "job") {
+		return "the job layer is above every engine: only front ends (cmd) import it"
+	}
 	if under(p, "crm") && !under(p, "crm/crmtest") && !under(p, "crm/all") {
 		for _, d := range []string{"importer", "exporter", "mapping", "sheet"} {
 			if under(dep, d) {
@@ -127,6 +130,11 @@ func directlyForbidden(p, dep string) string {
 				return "cmd reaches vendors through the registry (crm/all) and their Registration, not their packages"
 			}
 		}
+		switch dep {
+		case "job", "internal/iostreams", "crm", "crm/all":
+			return ""
+		}
+		return "a front end (cmd) drives the job layer (job) and renders its events: it imports job, internal/iostreams and the vendor registry (crm, crm/all), nothing else of crmport's"
 	}
 	return ""
 }
@@ -145,6 +153,11 @@ func TestDirectImports(t *testing.T) {
 	}
 	if directlyForbidden("cmd/crmport", "crm/salesman") == "" || directlyForbidden("cmd/crmport", "crm/all") != "" {
 		t.Error("directlyForbidden: cmd may import crm/all, not crm/salesman")
+	}
+	for _, dep := range []string{"importer", "exporter", "sheet", "mapping", "crm/retry", "crm/sandbox", "internal/runlock"} {
+		if directlyForbidden("cmd/crmport", dep) == "" {
+			t.Errorf("directlyForbidden: cmd may not import %s (it goes through job)", dep)
+		}
 	}
 }
 

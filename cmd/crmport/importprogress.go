@@ -1,0 +1,165 @@
+package main
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/crmport/crmport/internal/iostreams"
+	"github.com/crmport/crmport/job"
+)
+
+// importProgress renders an import's events on stderr: a bar on a
+// terminal, a line every few seconds otherwise, nothing with -q. Retry
+// notices and warnings are printed in both cases.
+type importProgress struct {
+	io    *iostreams.IOStreams
+	now   func() time.Time
+	quiet bool
+
+	mu       sync.Mutex
+	bar      *progressbar.ProgressBar
+	vendor   string
+	start    time.Time
+	lastLog  time.Time
+	lastDesc time.Time
+	rows     int64
+	ok       int64
+	failed   int64
+	lastNote time.Time
+	muted    int // retries not shown since the last notice
+}
+
+func newImportProgress(opts *importOptions, now func() time.Time) *importProgress {
+	if now == nil {
+		now = time.Now
+	}
+	return &importProgress{io: opts.IO, now: now, quiet: opts.Quiet}
+}
+
+// Event implements job.Events.
+func (p *importProgress) Event(e job.Event) {
+	switch e := e.(type) {
+	case job.Started:
+		p.started(e)
+	case job.RowDone:
+		p.rowDone(e)
+	case job.Retrying:
+		p.retrying(e)
+	case job.Warning:
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.clearBar()
+		if e.Kind == "offline-catalogue" {
+			fmt.Fprintf(p.io.ErrOut, "note: %s\n", e.Text)
+			return
+		}
+		fmt.Fprintf(p.io.ErrOut, "warning: %s\n", e.Text)
+	}
+}
+
+func (p *importProgress) started(e job.Started) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.vendor = e.Vendor
+	p.start = p.now()
+	p.lastLog = p.start
+	if p.quiet || !p.io.IsStderrTTY() {
+		return
+	}
+	p.bar = progressbar.NewOptions64(e.Total,
+		progressbar.OptionSetWriter(p.io.ErrOut),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("rows"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetWidth(20),
+		progressbar.OptionSetDescription("importing"),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+func (p *importProgress) rowDone(e job.RowDone) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rows++
+	switch e.Status {
+	case job.StatusFailed:
+		p.failed++
+	case "":
+	default:
+		p.ok++
+	}
+	t := p.now()
+	if p.bar != nil {
+		if t.Sub(p.lastDesc) >= 200*time.Millisecond {
+			p.lastDesc = t
+			p.bar.Describe(fmt.Sprintf("%d ok, %d failed", p.ok, p.failed))
+		}
+		_ = p.bar.Add(1)
+		return
+	}
+	if p.quiet || t.Sub(p.lastLog) < 5*time.Second {
+		return
+	}
+	p.lastLog = t
+	el := t.Sub(p.start).Seconds()
+	speed := 0.0
+	if el > 0 {
+		speed = float64(p.rows) / el
+	}
+	fmt.Fprintf(p.io.ErrOut, "%s: %d rows done (%.0f rows/s): %d ok, %d failed\n", p.vendor, p.rows, speed, p.ok, p.failed)
+}
+
+func (p *importProgress) retrying(e job.Retrying) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t := p.now()
+	// Retries of a few seconds are routine on a flaky network: say so at
+	// most every 5 s, with how many were not shown. A long wait (a token
+	// blocked for a minute) is always said.
+	if e.Wait < 10*time.Second && t.Sub(p.lastNote) < 5*time.Second {
+		p.muted++
+		return
+	}
+	p.lastNote = t
+	p.clearBar()
+	note := retryNotice(e)
+	if p.muted > 0 {
+		note += fmt.Sprintf(" (%d more %s since the last notice)", p.muted, plural(p.muted, "retry", "retries"))
+		p.muted = 0
+	}
+	fmt.Fprintln(p.io.ErrOut, note)
+}
+
+// clearBar clears the bar before a line of text (p.mu held).
+func (p *importProgress) clearBar() {
+	if p.bar != nil {
+		_ = p.bar.Clear()
+	}
+}
+
+// retryNotice is the one line shown when a call to the vendor is retried,
+// e.g. "BaseLinker: query limit reached, token blocked until 16:53:38;
+// waiting 6s, then trying again".
+func retryNotice(e job.Retrying) string {
+	if e.Wait >= time.Second {
+		return fmt.Sprintf("%s: %s; waiting %s, then trying again", e.Vendor, e.Message, e.Wait.Round(time.Second))
+	}
+	return fmt.Sprintf("%s: %s; trying again", e.Vendor, e.Message)
+}
+
+// stop removes the bar before the summary is printed.
+func (p *importProgress) stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar != nil {
+		_ = p.bar.Finish()
+		_ = p.bar.Clear()
+		fmt.Fprint(p.io.ErrOut, "\r")
+		p.bar = nil
+	}
+}

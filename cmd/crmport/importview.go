@@ -1,0 +1,238 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/crmport/crmport/internal/iostreams"
+	"github.com/crmport/crmport/job"
+)
+
+// importJSON is the --json summary object of DESIGN.md.
+type importJSON struct {
+	Rows      int `json:"rows"`
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Exists    int `json:"exists"`
+	Unchanged int `json:"unchanged"`
+	Failed    int `json:"failed"`
+	Skipped   int `json:"skipped"`
+	// NotProcessed is added (beyond DESIGN's keys) when the import stopped
+	// early: rows that are in no report.
+	NotProcessed int   `json:"not_processed,omitempty"`
+	ElapsedMS    int64 `json:"elapsed_ms"`
+	Reports      struct {
+		Errors  string `json:"errors"`
+		Done    string `json:"done"`
+		Journal string `json:"journal"`
+	} `json:"reports"`
+}
+
+func writeImportJSON(w io.Writer, s job.ImportSummary) error {
+	var j importJSON
+	j.Rows, j.Created, j.Updated, j.Exists, j.Unchanged, j.Failed, j.Skipped = s.Rows, s.Created, s.Updated, s.Exists, s.Unchanged, s.Failed, s.Skipped
+	j.NotProcessed = s.NotProcessed
+	j.ElapsedMS = s.Elapsed.Milliseconds()
+	j.Reports.Errors, j.Reports.Done, j.Reports.Journal = s.Reports.Errors, s.Reports.Done, s.Reports.Journal
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(j)
+}
+
+func importPlural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// printImportSummary tells a person what happened and what to do next.
+func printImportSummary(opts *importOptions, res job.ImportResult, runErr error) {
+	w := opts.IO.ErrOut
+	s, info, vendor := res.Summary, res.Info, res.Vendor
+	title := res.Title
+	if opts.Sandbox {
+		title += " sandbox"
+	}
+	noRows := s.Rows == 0 && runErr == nil
+	head := fmt.Sprintf("Imported %s into %s", filepath.Base(opts.Input), title)
+	switch {
+	case noRows && !s.DryRun:
+		head = fmt.Sprintf("Nothing imported from %s into %s", filepath.Base(opts.Input), title)
+	case s.DryRun:
+		head = fmt.Sprintf("Dry run of %s for %s (nothing was sent)", filepath.Base(opts.Input), title)
+	case errors.Is(runErr, job.ErrTooManyErrors):
+		head = fmt.Sprintf("Stopped importing %s into %s: too many rows failed", filepath.Base(opts.Input), title)
+	case runErr != nil && !errors.Is(runErr, job.ErrSomeRowsFailed):
+		head = fmt.Sprintf("Import of %s into %s did not finish", filepath.Base(opts.Input), title)
+	}
+	how := ""
+	if info.Format == "csv" && info.Encoding != "" {
+		d := string(info.Delimiter)
+		if info.Delimiter == '\t' {
+			d = "tab"
+		}
+		how = fmt.Sprintf(" (read as %s, delimiter %q)", info.Encoding, d)
+	} else if info.Format == "xlsx" && info.Sheet != "" {
+		how = fmt.Sprintf(" (sheet %q)", info.Sheet)
+	}
+	fmt.Fprintf(w, "%s in %s%s\n", head, s.Elapsed.Round(10*time.Millisecond), how)
+	for _, n := range sheetNotes(opts.Input, res.Columns, info, res.HeaderRowGiven, res.SheetGiven) {
+		fmt.Fprintln(w, n)
+	}
+
+	var parts []string
+	created := "created"
+	if s.DryRun {
+		created = "would be sent"
+		if opts.Mode == "create" {
+			created = "would be created"
+		}
+	}
+	add := func(n int, label string) {
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, label))
+		}
+	}
+	add(s.Created, created)
+	add(s.Updated, "updated")
+	add(s.Exists, "already in the CRM")
+	add(s.Unchanged, "unchanged")
+	add(s.Failed, "failed")
+	add(s.Skipped, "blank (skipped)")
+	add(s.NotProcessed, "not processed")
+	if noRows {
+		fmt.Fprintf(w, "  %s\n", noDataRows(info))
+	} else {
+		if len(parts) == 0 {
+			parts = append(parts, "nothing to import")
+		}
+		rows := importPlural(s.Rows, "row", "rows")
+		if s.RestUnread {
+			rows += " read"
+		}
+		fmt.Fprintf(w, "  %s: %s\n", rows, strings.Join(parts, ", "))
+	}
+	if s.RestartUndone {
+		fmt.Fprintln(w, "  nothing reached the CRM, so the earlier run's reports and journal are left as they were")
+	}
+	if len(s.KeptAside) > 0 {
+		names := make([]string, len(s.KeptAside))
+		for i, p := range s.KeptAside {
+			names[i] = filepath.Base(p)
+		}
+		fmt.Fprintf(w, "  the earlier run's reports and journal are kept as %s\n", strings.Join(names, ", "))
+	}
+	if s.SandboxJournalSetAside {
+		fmt.Fprintln(w, "  the journal of an earlier sandbox rehearsal was set aside: this import started from the first row")
+	}
+	if s.MappingChanged {
+		fmt.Fprintln(w, "  the mapping changed since the earlier run: rows it imported were kept, the others used the new mapping")
+	}
+	if s.InputChanged {
+		fmt.Fprintln(w, "  the file changed since the earlier run: rows it imported were skipped where unchanged (a changed one is in the error report, not sent again), the others were sent")
+	}
+	if s.Resumed > 0 {
+		fmt.Fprintf(w, "  %s were already done by an earlier run (from the journal)\n", importPlural(s.Resumed, "row", "rows"))
+	}
+	if s.Reports.Errors != "" {
+		fmt.Fprintf(w, "  errors:  %s\n", s.Reports.Errors)
+	}
+	if s.Reports.Done != "" {
+		fmt.Fprintf(w, "  done:    %s\n", s.Reports.Done)
+	}
+	if s.Reports.Journal != "" {
+		fmt.Fprintf(w, "  journal: %s\n", s.Reports.Journal)
+	}
+	tooMany := errors.Is(runErr, job.ErrTooManyErrors)
+	stoppedEarly := runErr != nil && !errors.Is(runErr, job.ErrSomeRowsFailed)
+	if stoppedEarly && (s.NotProcessed > 0 || s.RestUnread) {
+		interrupted := errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded)
+		fmt.Fprintln(w, notProcessedLine(s, tooMany, interrupted, s.Reports.Journal != ""))
+	}
+	switch {
+	case stoppedEarly && !tooMany:
+		if s.Reports.Journal != "" && s.NotProcessed == 0 && !s.RestUnread {
+			fmt.Fprintln(w, "Run the same command again to continue: rows already imported are not sent twice.")
+		}
+	case s.DryRun && s.Failed > 0 && s.Reports.Errors != "":
+		// Nothing was sent: importing only the error report would leave
+		// out the good rows, so the original file is fixed and imported.
+		fmt.Fprintf(w, "Fix the %s listed in %s (the reason is in the column %s) in the original file %s, then run the same command without --dry-run:\n  %s\n",
+			importPlural(s.Failed, "row", "rows"), s.Reports.Errors, job.ColError, opts.Input, importCommandLine(opts, vendor, opts.Input, false))
+	case s.DryRun && !tooMany && !noRows:
+		fmt.Fprintf(w, "Run the same command without --dry-run to import:\n  %s\n", importCommandLine(opts, vendor, opts.Input, false))
+	case s.Failed > 0 && s.Reports.Errors != "" && !tooMany:
+		fmt.Fprintf(w, "Fix the %s in %s (the reason is in the column %s) and run:\n  %s\n",
+			importPlural(s.Failed, "row", "rows"), s.Reports.Errors, job.ColError, importCommandLine(opts, vendor, s.Reports.Errors, false))
+	}
+}
+
+// noDataRows says that the input has a header but not one data row, and
+// what to check: a run that finds nothing must not look like one that
+// imported everything.
+func noDataRows(info job.SheetInfo) string {
+	if info.Format == "xlsx" && info.Sheet != "" {
+		return fmt.Sprintf("the file has a header but no data rows in the sheet %q: nothing to import (if the clients are on another sheet, choose it with --sheet NAME)", info.Sheet)
+	}
+	return "the file has a header but no data rows: nothing to import (is it the right file?)"
+}
+
+// notProcessedLine tells how many rows are in no report because the import
+// stopped early, and what to do about them.
+func notProcessedLine(s job.ImportSummary, tooMany, interrupted, journal bool) string {
+	what := importPlural(s.NotProcessed, "row", "rows") + " not processed"
+	if s.RestUnread {
+		what = importPlural(s.NotProcessed, "row", "rows") + " read but not processed, and the rest of the file was not read"
+	}
+	why := "the import stopped early"
+	switch {
+	case interrupted:
+		why = "the import was interrupted"
+	case s.DryRun:
+		why = "the dry run stopped early"
+	}
+	var todo string
+	switch {
+	case tooMany && s.DryRun:
+		todo = "fix the mapping or data, then run the same command again"
+	case tooMany:
+		todo = "fix the mapping or data, then run the same command again with --resume-changed — rows already done are skipped"
+	case journal:
+		todo = "run the same command again to continue — rows already done are skipped"
+	default:
+		todo = "fix the problem above, then run the same command again"
+	}
+	return fmt.Sprintf("  %s (%s): %s", what, why, todo)
+}
+
+// importCommandLine is the import command for input with the options that
+// matter (mapping, vendor, sandbox, mode), with --dry-run if dryRun.
+func importCommandLine(opts *importOptions, vendor, input string, dryRun bool) string {
+	args := []string{"crmport", "import", "-m", iostreams.QuoteArg(opts.Mapping)}
+	if opts.Vendor != "" {
+		args = append(args, "--vendor", vendor)
+	}
+	if opts.Sheet != "" {
+		args = append(args, "--sheet", iostreams.QuoteArg(opts.Sheet))
+	}
+	if opts.Sandbox {
+		args = append(args, "--sandbox")
+	}
+	if opts.Mode != "create" && opts.Mode != "" {
+		args = append(args, "--mode", opts.Mode)
+	}
+	if opts.ReportDir != "" {
+		args = append(args, "--report-dir", iostreams.QuoteArg(opts.ReportDir))
+	}
+	if dryRun {
+		args = append(args, "--dry-run")
+	}
+	return strings.Join(append(args, iostreams.QuoteArg(input)), " ")
+}

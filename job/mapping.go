@@ -1,0 +1,131 @@
+package job
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/crmport/crmport/mapping"
+	"github.com/crmport/crmport/sheet"
+)
+
+// guessSampleRows is how many data rows mapping init looks at.
+const guessSampleRows = 50
+
+// MappingInitSettings are the settings of mapping init.
+type MappingInitSettings struct {
+	Vendor   string
+	File     string
+	Sheet    string
+	Encoding string
+}
+
+// MappingInitResult is a guessed mapping.
+type MappingInitResult struct {
+	YAML    []byte   // the mapping file, with comments
+	Vendor  string   // the vendor's name
+	Placed  int      // columns given a field
+	Columns int      // columns in the file
+	Missing []string // required fields no column feeds
+}
+
+// MappingInit guesses a mapping for s.Vendor from the file's header and
+// first rows.
+func (e *Env) MappingInit(ctx context.Context, s MappingInitSettings) (MappingInitResult, error) {
+	var res MappingInitResult
+	reg, err := e.lookup(s.Vendor)
+	if err != nil {
+		return res, err
+	}
+	src, err := sheet.Open(ctx, s.File, sheet.Options{Sheet: s.Sheet, Encoding: s.Encoding})
+	if err != nil {
+		return res, err
+	}
+	defer src.Close()
+	var sample []sheet.Row
+	for len(sample) < guessSampleRows {
+		row, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var rowErr *sheet.RowError
+		if errors.As(err, &rowErr) {
+			continue
+		}
+		if err != nil {
+			return res, err
+		}
+		if !row.Blank {
+			sample = append(sample, row)
+		}
+	}
+	g, err := mapping.Guess(reg, reg.Catalogue(), src.Header(), sample)
+	if err != nil {
+		return res, err
+	}
+	info := src.Info()
+	g.Info = &info
+	res.YAML, res.Vendor, res.Columns, res.Missing = g.YAML(), reg.Name, len(g.Columns), g.Missing
+	for _, c := range g.Columns {
+		if c.Field != "" {
+			res.Placed++
+		}
+	}
+	return res, nil
+}
+
+// MappingCheckSettings are the settings of mapping check.
+type MappingCheckSettings struct {
+	Mapping string
+	File    string // "" = check the mapping alone
+	Sheet   string
+}
+
+// MappingCheckResult is what mapping check found. Problems empty means the
+// mapping is fine; Report is the table of field ← column (and, with
+// problems, their list).
+type MappingCheckResult struct {
+	Report   string
+	Problems []error
+	// Info, Columns, HeaderRowGiven, SheetGiven describe how the file was
+	// read (when one was given), as in ImportResult.
+	Info           SheetInfo
+	Columns        int
+	HeaderRowGiven bool
+	SheetGiven     bool
+}
+
+// MappingCheck checks a mapping against the CRM's fields and, when a file
+// is given, against its header. A mapping that cannot be read at all is a
+// *MappingProblems error.
+func (e *Env) MappingCheck(ctx context.Context, s MappingCheckSettings) (MappingCheckResult, error) {
+	var res MappingCheckResult
+	// Go on past parse problems with whatever did parse, so one run lists
+	// every mistake: the typo in a key and the missing column alike.
+	m, err := mapping.LoadPartial(s.Mapping, e.Registry())
+	if m == nil {
+		return res, &MappingProblems{File: s.Mapping, Problems: mapping.Problems(err)}
+	}
+	reg, err := e.lookup(m.Vendor)
+	if err != nil {
+		return res, err
+	}
+	var header []string
+	if s.File != "" {
+		sopt := m.SheetOptions()
+		if s.Sheet != "" {
+			sopt.Sheet = s.Sheet
+		}
+		sopt.ExpectedHeaders = m.Headers()
+		src, err := sheet.Open(ctx, s.File, sopt)
+		if err != nil {
+			return res, err
+		}
+		header = src.Header()
+		res.Info, res.Columns = src.Info(), len(header)
+		res.HeaderRowGiven, res.SheetGiven = sopt.HeaderRow != 0, sopt.Sheet != ""
+		_ = src.Close()
+	}
+	res.Report, res.Problems = mapping.Check(m, reg.Catalogue(), header)
+	return res, nil
+}

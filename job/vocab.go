@@ -1,0 +1,83 @@
+package job
+
+import (
+	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/retry"
+	"github.com/crmport/crmport/crm/sandbox"
+	"github.com/crmport/crmport/exporter"
+	"github.com/crmport/crmport/importer"
+	"github.com/crmport/crmport/internal/bug"
+	"github.com/crmport/crmport/sheet"
+)
+
+// The words front ends read results in, from the packages that define
+// them: a front end imports job and nothing below it.
+type (
+	// ImportSummary counts an import's rows and names its reports.
+	ImportSummary = importer.Summary
+	// MaxErrors stops an import early when too many rows fail.
+	MaxErrors = importer.MaxErrors
+	// SheetInfo says how a file was read.
+	SheetInfo = sheet.Info
+	// Confidence says how sure the reading of a CSV fact is.
+	Confidence = sheet.Confidence
+	// Cell is one cell of a row read from a file.
+	Cell = sheet.Cell
+	// CellKind is a cell's type (text, number, date…).
+	CellKind = sheet.CellKind
+	// Field is one client field of a CRM.
+	Field = crm.Field
+	// Sandbox is the running in-process emulators (test hooks).
+	Sandbox = sandbox.Sandbox
+	// SandboxOptions tune the emulators.
+	SandboxOptions = sandbox.Options
+	// BugError is a recovered panic: a bug in crmport, with its stack.
+	BugError = bug.Error
+	// ColumnError is an export column that names no field.
+	ColumnError = exporter.ColumnError
+)
+
+// The confidences of SheetInfo.EncodingConfidence and DelimiterConfidence.
+const (
+	ConfidenceGiven  = sheet.ConfidenceGiven
+	ConfidenceMarked = sheet.ConfidenceMarked
+	ConfidenceSure   = sheet.ConfidenceSure
+	ConfidenceLikely = sheet.ConfidenceLikely
+	ConfidenceGuess  = sheet.ConfidenceGuess
+)
+
+// The kinds of Cell.Kind.
+const (
+	KindEmpty  = sheet.KindEmpty
+	KindText   = sheet.KindText
+	KindNumber = sheet.KindNumber
+	KindDate   = sheet.KindDate
+	KindTime   = sheet.KindTime
+	KindBool   = sheet.KindBool
+)
+
+// Row statuses of RowDone.
+const (
+	StatusFailed = crm.StatusFailed
+)
+
+// ColError is the column of the error report that holds each row's reason.
+const ColError = importer.ColError
+
+// DefaultRetries is how often a failed request is retried by default.
+const DefaultRetries = retry.DefaultRetries
+
+var (
+	// ErrSomeRowsFailed: the import finished, but some rows failed.
+	ErrSomeRowsFailed = importer.ErrSomeRowsFailed
+	// ErrTooManyErrors: the import stopped because too many rows failed.
+	ErrTooManyErrors = importer.ErrTooManyErrors
+	// ErrUnsupported: the vendor cannot do what was asked.
+	ErrUnsupported = crm.ErrUnsupported
+)
+
+// ParseMaxErrors reads "10" (rows) or "5%".
+func ParseMaxErrors(s string) (MaxErrors, error) { return importer.ParseMaxErrors(s) }
+
+// Catch runs fn and turns a panic in it into a *BugError.
+func Catch(fn func() error) error { return bug.Catch(fn) }
