@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -153,12 +152,11 @@ func TestJournalOfAnotherInput(t *testing.T) {
 		o := setup(t, dir, others, wrap(newMemVendor(2)))
 		o.ResumeChanged = resume
 		_, err = Run(t.Context(), o)
-		var oe *OtherInputError
-		require.ErrorAs(t, err, &oe)
+		var je *JournalError
+		require.ErrorAs(t, err, &je)
 		require.ErrorIs(t, err, ErrJournalMismatch)
-		assert.Equal(t, 4, oe.Imported)
-		assert.NotContains(t, err.Error(), "--resume-changed")
-		assert.Contains(t, err.Error(), "--report-dir")
+		assert.Equal(t, JournalOtherInput, je.Problem)
+		assert.Equal(t, 4, je.Imported)
 	}
 
 	// A fixed version of the same file (one row changed) is still the
@@ -168,9 +166,11 @@ func TestJournalOfAnotherInput(t *testing.T) {
 	o := setup(t, dir, fixed, wrap(newMemVendor(2)))
 	_, err = Run(t.Context(), o)
 	require.ErrorIs(t, err, ErrJournalMismatch)
-	var oe *OtherInputError
-	assert.False(t, errors.As(err, &oe))
-	assert.Contains(t, err.Error(), "--resume-changed")
+	var je *JournalError
+	require.ErrorAs(t, err, &je)
+	assert.Equal(t, JournalChanged, je.Problem, "the same import, changed: resuming it is the way on")
+	assert.True(t, je.InputChanged)
+	assert.False(t, je.MappingChanged)
 }
 
 // While another run holds the import's lock, Run refuses at once and

@@ -3,7 +3,6 @@ package importer
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -243,8 +242,9 @@ func TestRunJournalMismatchAndRestart(t *testing.T) {
 	require.NoError(t, os.WriteFile(opt.Input, []byte("Name;Email;Phone\nother;x@y.pl;1\n"), 0o644))
 	_, err = Run(t.Context(), opt)
 	require.ErrorIs(t, err, ErrJournalMismatch)
-	assert.Contains(t, err.Error(), "--restart")
-	assert.Contains(t, err.Error(), "--report-dir")
+	var je *JournalError
+	require.ErrorAs(t, err, &je)
+	assert.Contains(t, []JournalProblem{JournalOtherInput, JournalChanged}, je.Problem)
 
 	opt.Restart = true
 	s, err := Run(t.Context(), opt)
@@ -267,6 +267,11 @@ func TestRunMappingChangeRefused(t *testing.T) {
 	_, err = Run(t.Context(), opt)
 	require.ErrorIs(t, err, ErrJournalMismatch)
 	assert.Contains(t, err.Error(), "mapping")
+	var je *JournalError
+	require.ErrorAs(t, err, &je)
+	assert.Equal(t, JournalChanged, je.Problem)
+	assert.True(t, je.MappingChanged)
+	assert.Equal(t, 3, je.Imported)
 }
 
 func TestRunUpsert(t *testing.T) {
@@ -372,8 +377,12 @@ func TestRunMaxErrors(t *testing.T) {
 				require.ErrorIs(t, err, ErrTooManyErrors)
 				assert.Contains(t, err.Error(), "the mapping or the data is probably wrong")
 				assert.Contains(t, err.Error(), `row 2, column "Email": "broken" is not an e-mail address`)
-				assert.Contains(t, err.Error(), fmt.Sprintf("crmport mapping check -m %q %s", opt.MappingFile, opt.Input))
-				assert.NotContains(t, err.Error(), "MAPPING")
+				var tm *TooManyErrorsError
+				require.ErrorAs(t, err, &tm)
+				assert.Equal(t, tt.max, tm.Limit)
+				assert.Positive(t, tm.Failed)
+				assert.NotEmpty(t, tm.First)
+				assert.NotContains(t, err.Error(), "--", "the front end words the advice")
 				assert.Equal(t, 100, s.Rows, "the rest of the file is counted")
 				assert.Positive(t, s.NotProcessed)
 				assert.False(t, s.RestUnread)
@@ -530,9 +539,13 @@ func TestRunResumeChangedInput(t *testing.T) {
 	opt = setup(t, dir, fixed, wrap(v))
 	_, err = Run(t.Context(), opt)
 	require.ErrorIs(t, err, ErrJournalMismatch)
-	for _, want := range []string{"--resume-changed", "--restart", "create them twice", "imported 4 rows"} {
-		assert.Contains(t, err.Error(), want)
-	}
+	var je *JournalError
+	require.ErrorAs(t, err, &je)
+	assert.Equal(t, JournalChanged, je.Problem)
+	assert.True(t, je.InputChanged)
+	assert.Equal(t, 4, je.Imported)
+	assert.Contains(t, err.Error(), "imported 4 rows")
+	assert.NotContains(t, err.Error(), "--", "the front end words the advice")
 
 	opt.ResumeChanged = true
 	s, err = Run(t.Context(), opt)

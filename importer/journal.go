@@ -202,51 +202,11 @@ func doneCount(rows map[int]prior) int {
 }
 
 // changedError refuses a journal written with another mapping or another
-// version of this input file, naming --resume-changed as the way on.
+// version of this input file (Options.ResumeChanged goes on with it).
 func changedError(path string, last, want journalHeader, change journalChange, rows map[int]prior) error {
-	done := doneCount(rows)
-	const twice = "--restart would send every row again (a CRM that spots duplicates answers 'exists' for the imported ones; the others would create them twice)"
-	if change.input {
-		what := "the input file"
-		if change.mapping {
-			what = "the input file and the mapping"
-		}
-		return fmt.Errorf("%w: %s was written for a different version of the input file (%s, %d bytes; this file has %d bytes or other contents; %s changed since the earlier run, which imported %d rows); "+
-			"if you fixed rows of the same file, run again with --resume-changed: rows already imported are skipped (one that changed since is reported in the error report, not sent again) and the others are sent; "+
-			"%s; to import another file use another --report-dir",
-			ErrJournalMismatch, path, last.Input.Name, last.Input.Size, want.Input.Size, what, done, twice)
-	}
-	return fmt.Errorf("%w: %s was written with a different mapping file (the mapping changed since the earlier run, which imported %d rows); "+
-		"to go on with the changed mapping and skip the rows already imported, run again with --resume-changed; %s",
-		ErrJournalMismatch, path, done, twice)
+	return &JournalError{Journal: path, Problem: JournalChanged, Imported: doneCount(rows), Input: last.Input, Size: want.Input.Size,
+		Started: last.Started, InputChanged: change.input, MappingChanged: change.mapping}
 }
-
-// OtherInputError is returned when the journal of an import belongs to
-// another input file: the input changed since and none of the rows the
-// journal says were imported is in it. Resuming (--resume-changed
-// included) would make no sense, so the advice is another --report-dir.
-// It wraps ErrJournalMismatch.
-type OtherInputError struct {
-	Journal  string      // the journal's path
-	Input    Fingerprint // the file the journal was written for
-	Imported int         // rows it imported
-	Started  string      // when its import started (RFC 3339, may be "")
-}
-
-func (e *OtherInputError) Error() string {
-	when := ""
-	if t, err := time.Parse(time.RFC3339, e.Started); err == nil {
-		when = ", started " + t.Local().Format("2006-01-02 15:04")
-	}
-	return fmt.Sprintf("%s belongs to the import of another file (%s, %d bytes%s): none of the %d rows it imported is in this file. "+
-		"To import this file, use another --report-dir (the other import's journal and reports stay as they are); "+
-		"or run again with --restart to move the other import's journal and reports aside as numbered copies and send every row of this file "+
-		"(if some of its rows are already in the CRM, a CRM that does not spot duplicates would create them twice)",
-		e.Journal, e.Input.Name, e.Input.Size, when, e.Imported)
-}
-
-// Unwrap makes an OtherInputError an ErrJournalMismatch.
-func (e *OtherInputError) Unwrap() error { return ErrJournalMismatch }
 
 // readJournalLines reads the journal, checking its format and vendor, and
 // returns the rows and the header in force last (the first line, or the
@@ -270,13 +230,13 @@ func readJournalLines(path string, want journalHeader) (map[int]prior, journalHe
 		return nil, h, nil // empty file: the previous run died before writing anything
 	}
 	if err := json.Unmarshal(sc.Bytes(), &h); err != nil || h.Journal != "crmport" {
-		return nil, h, fmt.Errorf("%w: %s is not a crmport journal; run again with --restart to start over (it is moved aside), or choose another --report-dir", ErrJournalMismatch, path)
+		return nil, h, &JournalError{Journal: path, Problem: JournalNotOurs}
 	}
 	if h.Version != JournalVersion {
-		return nil, h, fmt.Errorf("%w: %s was written by another crmport version (journal format %d, this one reads %d); run again with --restart to start over, or choose another --report-dir", ErrJournalMismatch, path, h.Version, JournalVersion)
+		return nil, h, &JournalError{Journal: path, Problem: JournalOtherVersion, Version: h.Version, WantVersion: JournalVersion}
 	}
 	if h.Vendor != want.Vendor {
-		return nil, h, fmt.Errorf("%w: %s was written for %s, not %s; run again with --restart, or use another --report-dir", ErrJournalMismatch, path, h.Vendor, want.Vendor)
+		return nil, h, &JournalError{Journal: path, Problem: JournalOtherVendor, Vendor: h.Vendor, WantVendor: want.Vendor}
 	}
 	rows := map[int]prior{}
 	var pending []byte
@@ -285,7 +245,7 @@ func readJournalLines(path string, want journalHeader) (map[int]prior, journalHe
 			if nh, ok := headerLine(pending); ok {
 				h = nh
 			} else if err := applyLine(rows, pending); err != nil {
-				return nil, h, fmt.Errorf("the journal %s is damaged (%v); run again with --restart to start over", path, err)
+				return nil, h, &JournalError{Journal: path, Problem: JournalDamaged, Err: err}
 			}
 		}
 		pending = append(pending[:0], sc.Bytes()...)

@@ -79,13 +79,13 @@ func ParseMaxErrors(s string) (MaxErrors, error) {
 	if p, ok := strings.CutSuffix(s, "%"); ok {
 		v, err := strconv.ParseFloat(strings.TrimSpace(strings.ReplaceAll(p, ",", ".")), 64)
 		if err != nil || v < 0 || v > 100 {
-			return MaxErrors{}, fmt.Errorf("--max-errors %q: a percentage must be between 0%% and 100%%, e.g. 5%%", s)
+			return MaxErrors{}, fmt.Errorf("%q: a percentage must be between 0%% and 100%%, e.g. 5%%", s)
 		}
 		return MaxErrors{Percent: v}, nil
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 {
-		return MaxErrors{}, fmt.Errorf("--max-errors %q: give a number of rows (e.g. 10) or a percentage (e.g. 5%%)", s)
+		return MaxErrors{}, fmt.Errorf("%q: give a number of rows (e.g. 10) or a percentage (e.g. 5%%)", s)
 	}
 	return MaxErrors{Count: n}, nil
 }

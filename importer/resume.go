@@ -2,7 +2,6 @@ package importer
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"time"
 )
@@ -34,15 +33,13 @@ func (r *run) openJournal(ctx context.Context) error {
 	switch {
 	case old == "" || r.opt.Target == "" || old == r.opt.Target:
 	case r.opt.Target == SandboxTarget:
-		return fmt.Errorf("%w: %s belongs to an import into %s; a sandbox rehearsal would replace it and its reports: add --report-dir with another folder for the rehearsal",
-			ErrJournalMismatch, path, old)
+		return &JournalError{Journal: path, Problem: JournalOfRealImport, Target: old, WantTarget: r.opt.Target}
 	case old == SandboxTarget:
 		// The rows of a rehearsal are in no real CRM: start this import afresh.
 		r.opt.Restart = true
 		r.sum.SandboxJournalSetAside = true
 	case !r.opt.Restart:
-		return fmt.Errorf("%w: %s was written for an import into %s, and this run imports into %s; to import the whole file into %s run again with --restart (the old journal and reports are moved aside as numbered copies), or use another --report-dir",
-			ErrJournalMismatch, path, old, r.opt.Target, r.opt.Target)
+		return &JournalError{Journal: path, Problem: JournalOtherTarget, Target: old, WantTarget: r.opt.Target}
 	}
 	if r.opt.Restart {
 		// The earlier run's files stay where they are until this run is
@@ -64,7 +61,7 @@ func (r *run) openJournal(ctx context.Context) error {
 			return err
 		}
 		if other {
-			return &OtherInputError{Journal: path, Input: last.Input, Imported: doneCount(priors), Started: last.Started}
+			return &JournalError{Journal: path, Problem: JournalOtherInput, Input: last.Input, Size: h.Input.Size, Imported: doneCount(priors), Started: last.Started}
 		}
 	}
 	if priors != nil && change.any() && !r.opt.ResumeChanged {

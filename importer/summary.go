@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/crmport/crmport/crm"
-	"github.com/crmport/crmport/internal/iostreams"
 )
 
 // Reports are the paths a run wrote ("" for a report that was not written).
@@ -82,6 +81,32 @@ var (
 	ErrTooManyErrors = errors.New("too many rows failed")
 )
 
+// TooManyErrorsError is returned when MaxErrors stopped the run early: the
+// mapping or the data is probably wrong. It wraps ErrTooManyErrors.
+type TooManyErrorsError struct {
+	Failed, Finished int          // rows failed, of the rows finished
+	Limit            MaxErrors    // the limit passed
+	First            []RowFailure // the first failures, in input order
+	DryRun           bool
+}
+
+func (e *TooManyErrorsError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d of the first %d rows failed (the limit is %s), so the import stopped before using more of the CRM's request quota; the mapping or the data is probably wrong. First errors:",
+		e.Failed, e.Finished, e.Limit)
+	for _, f := range e.First {
+		if strings.HasPrefix(f.Error, "column ") {
+			fmt.Fprintf(&b, "\n  row %d, %s", f.Row, f.Error)
+		} else {
+			fmt.Fprintf(&b, "\n  row %d: %s", f.Row, f.Error)
+		}
+	}
+	return b.String()
+}
+
+// Unwrap makes a TooManyErrorsError an ErrTooManyErrors.
+func (e *TooManyErrorsError) Unwrap() error { return ErrTooManyErrors }
+
 // noteFailure keeps the first failures for messages.
 func (r *run) noteFailure(line int, msg string) {
 	r.firstMu.Lock()
@@ -116,26 +141,10 @@ func (r *run) checkMaxErrors() {
 		return
 	}
 	r.stopOnce.Do(func() {
-		var b strings.Builder
 		r.firstMu.Lock()
-		for _, f := range r.firstErrors {
-			if strings.HasPrefix(f.Error, "column ") {
-				fmt.Fprintf(&b, "\n  row %d, %s", f.Row, f.Error)
-			} else {
-				fmt.Fprintf(&b, "\n  row %d: %s", f.Row, f.Error)
-			}
-		}
+		first := slices.Clone(r.firstErrors)
 		r.firstMu.Unlock()
-		mp := r.opt.MappingFile
-		if mp == "" {
-			mp = "MAPPING"
-		}
-		again := "then run the same command again with --resume-changed (the mapping or the file changed): rows already imported are not sent twice"
-		if r.opt.DryRun {
-			again = "then run the same command again"
-		}
-		r.stopErr = fmt.Errorf("%w: %d of the first %d rows failed (--max-errors %s), so the import stopped before using more of the CRM's request quota; the mapping or the data is probably wrong. First errors:%s\nFix the mapping or the data (check the mapping against the file with: crmport mapping check -m %s %s), %s",
-			ErrTooManyErrors, failed, finished, m, b.String(), iostreams.QuoteArg(mp), iostreams.QuoteArg(r.opt.Input), again)
+		r.stopErr = &TooManyErrorsError{Failed: int(failed), Finished: int(finished), Limit: m, First: first, DryRun: r.opt.DryRun}
 		close(r.stop)
 	})
 }

@@ -81,3 +81,25 @@ func ParseMaxErrors(s string) (MaxErrors, error) { return importer.ParseMaxError
 
 // Catch runs fn and turns a panic in it into a *BugError.
 func Catch(fn func() error) error { return bug.Catch(fn) }
+
+// The import's journal and early-stop errors, with their facts.
+type (
+	// JournalError: the journal beside the reports cannot be resumed.
+	JournalError = importer.JournalError
+	// JournalProblem says why.
+	JournalProblem = importer.JournalProblem
+	// TooManyErrorsError: MaxErrors stopped the import.
+	TooManyErrorsError = importer.TooManyErrorsError
+)
+
+// The problems of JournalError.
+const (
+	JournalNotOurs      = importer.JournalNotOurs
+	JournalOtherVersion = importer.JournalOtherVersion
+	JournalOtherVendor  = importer.JournalOtherVendor
+	JournalOtherTarget  = importer.JournalOtherTarget
+	JournalOfRealImport = importer.JournalOfRealImport
+	JournalDamaged      = importer.JournalDamaged
+	JournalChanged      = importer.JournalChanged
+	JournalOtherInput   = importer.JournalOtherInput
+)

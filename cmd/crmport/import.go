@@ -120,7 +120,7 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 			opts.Rate, opts.RateSet = r, ok
 			m, err := job.ParseMaxErrors(maxErrors)
 			if err != nil {
-				return flagErrorf("%v", err)
+				return flagErrorf("--max-errors %v", err)
 			}
 			opts.MaxErrors = m
 			if runF != nil {
@@ -182,7 +182,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	case errors.Is(runErr, job.ErrSomeRowsFailed):
 		return withExitCode(exitRowsFailed, errSilent)
 	case errors.Is(runErr, job.ErrTooManyErrors):
-		return withExitCode(exitRowsFailed, runErr)
+		return withExitCode(exitRowsFailed, importError(opts, runErr))
 	}
-	return runErr
+	return importError(opts, runErr)
 }
