@@ -224,13 +224,3 @@ func sameClient(sent, stored crm.Record, skip map[string]bool, norm func(field, 
 	}
 	return sameValues(present, stored, skip, norm, types, region)
 }
-
-// SameClient returns the test the retry layer uses to accept a client
-// found after a lost answer (retry.Policy.SameClient): every field the CRM
-// returns agrees by meaning with what was sent, as upsert compares them.
-func SameClient(idField string, norm func(field, value string) string, types map[string]crm.FieldType, region func(field string) string) func(sent, stored crm.Record) bool {
-	skip := map[string]bool{idField: true}
-	return func(sent, stored crm.Record) bool {
-		return sameClient(sent, stored, skip, norm, types, region)
-	}
-}

@@ -60,6 +60,7 @@ import (
 	"time"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/retry"
 	"github.com/crmport/crmport/internal/bug"
 	"github.com/crmport/crmport/sheet"
 )
@@ -184,8 +185,11 @@ func prepare(opt Options) (*run, error) {
 	r := &run{opt: opt, v: opt.Vendor, caps: opt.Vendor.Capabilities(), vendor: opt.Vendor.Name(), stop: make(chan struct{}),
 		firstAnswered: make(chan struct{})}
 	r.idOnly = map[string]bool{r.caps.IDField: true}
-	r.finder, _ = opt.Vendor.(crm.Finder)
-	r.updater, _ = opt.Vendor.(crm.Updater)
+	// The importer's rule decides whether a client found after a lost
+	// answer is ours (fields compared by meaning, as upsert does).
+	r.v = retry.Judging(opt.Vendor, r.sameClient)
+	r.finder, _ = r.v.(crm.Finder)
+	r.updater, _ = r.v.(crm.Updater)
 	r.norm = opt.Normalize
 	switch opt.Mode {
 	case ModeCreate:

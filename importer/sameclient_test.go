@@ -11,7 +11,9 @@ import (
 // TestSameClient: a client found by a shared e-mail after a lost answer is
 // ours only when every field the CRM returns agrees with what was sent.
 func TestSameClient(t *testing.T) {
-	same := SameClient("customer_id", nil, map[string]crm.FieldType{"phone_number": crm.TypePhone}, func(string) string { return "PL" })
+	r := &run{idOnly: map[string]bool{"customer_id": true}, opt: Options{FieldTypes: map[string]crm.FieldType{"phone_number": crm.TypePhone}},
+		phoneRegion: func(string) string { return "PL" }}
+	same := r.sameClient
 	sent := crm.Record{"surname": "Nowak", "email": "biuro@firma.pl", "phone_number": "+48 601 234 567"}
 	assert.True(t, same(sent, crm.Record{"customer_id": "7", "surname": "Nowak", "email": "BIURO@firma.pl", "phone_number": "601234567"}),
 		"formatting differences are the same client")

@@ -67,10 +67,15 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 			it.fail(lostAnswer)
 			continue
 		}
-		id, stored, err := r.finder.Find(ctx, it.rec)
-		if err == nil && r.opt.Mode != ModeUpsert && !r.sameClient(it.rec, stored) {
-			// Another client with the same e-mail or phone: ours was not created.
-			err = crm.ErrNotFound
+		var id string
+		var stored crm.Record
+		var err error
+		if r.opt.Mode == ModeUpsert {
+			id, stored, err = r.finder.Find(ctx, it.rec)
+		} else {
+			// Sent by the interrupted run: another client with the same
+			// e-mail or phone is not ours (retry.FindSent judges).
+			id, err = retry.FindSent(ctx, r.v, it.rec)
 		}
 		switch {
 		case err == nil && r.opt.Mode == ModeUpsert:
@@ -117,10 +122,10 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 			return err
 		}
 	}
-	if err := r.create(ctx, creates); err != nil {
+	if err := r.create(ctx, r.v, creates); err != nil {
 		return err
 	}
-	if err := r.update(ctx, updates); err != nil {
+	if err := r.update(ctx, r.v, updates); err != nil {
 		return err
 	}
 	if len(sent) > 0 && !r.reached.Load() && allFailed(sent) {
@@ -149,7 +154,7 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 // isolated (pgloader's approach): the others go through, it fails with the
 // reason. An answer lost after the decorator's own look-ups is resolved
 // with Finder before anything is sent again.
-func (r *run) create(ctx context.Context, items []*item) error {
+func (r *run) create(ctx context.Context, v crm.Vendor, items []*item) error {
 	if len(items) == 0 {
 		return nil
 	}
@@ -157,7 +162,7 @@ func (r *run) create(ctx context.Context, items []*item) error {
 	for i, it := range items {
 		recs[i] = it.rec
 	}
-	res, err := r.v.Create(ctx, recs)
+	res, err := v.Create(ctx, recs)
 	r.noteSent(err)
 	if err == nil && len(res) != len(items) {
 		err = &crm.Error{Vendor: r.vendor, Op: "create", Kind: crm.KindAmbiguous,
@@ -176,37 +181,21 @@ func (r *run) create(ctx context.Context, items []*item) error {
 	case crm.KindFatal:
 		return &fatalError{err: err}
 	case crm.KindAmbiguous:
-		if r.finder == nil {
+		// The retry layer looked the records up after the lost answer
+		// (retry.FindSent): only records it checked and did not find may
+		// be sent again; the others' outcome is unknown.
+		var lost *retry.LostAnswerError
+		if !errors.As(err, &lost) || !lost.Checked {
 			for _, it := range items {
 				it.fail(lostAnswer + " (" + err.Error() + ")")
 			}
 			return nil
 		}
-		var rest []*item
-		for _, it := range items {
-			id, stored, ferr := r.finder.Find(ctx, it.rec)
-			if ferr == nil && !r.sameClient(it.rec, stored) {
-				ferr = crm.ErrNotFound // another client with the same e-mail or phone
-			}
-			switch {
-			case ferr == nil:
-				it.res = crm.Result{Status: crm.StatusCreated, ID: id}
-			case errors.Is(ferr, crm.ErrNotFound):
-				rest = append(rest, it)
-			case ctx.Err() != nil:
-				return ctx.Err()
-			case crm.KindOf(ferr) == crm.KindFatal:
-				return &fatalError{err: ferr}
-			default:
-				it.fail(lostAnswer + " (looking it up failed: " + ferr.Error() + ")")
-			}
-		}
-		items = rest
 	}
 	switch {
 	case len(items) == 0:
 		return nil
-	case len(items) == 1 || !retry.MayResend(ctx, r.v):
+	case len(items) == 1 || !retry.MayResend(v):
 		// With no retries allowed (--retries 0) the rows are not sent
 		// again in halves: they fail at once with the reason.
 		for _, it := range items {
@@ -217,18 +206,18 @@ func (r *run) create(ctx context.Context, items []*item) error {
 	// The failure already outlived the decorator's full retries: each half
 	// gets one more try, so isolating a bad record takes seconds, not the
 	// whole back-off again at every level.
-	ctx = retry.WithRetries(ctx, 1)
+	v = retry.Fewer(v, 1)
 	mid := len(items) / 2
-	if err := r.create(ctx, items[:mid]); err != nil {
+	if err := r.create(ctx, v, items[:mid]); err != nil {
 		return err
 	}
-	return r.create(ctx, items[mid:])
+	return r.create(ctx, v, items[mid:])
 }
 
 // update sends the changed records of an upsert (each carries the vendor
 // id), splitting the batch like create when the whole call fails. Updates
 // are idempotent, so sending a half again is safe.
-func (r *run) update(ctx context.Context, items []*item) error {
+func (r *run) update(ctx context.Context, v crm.Vendor, items []*item) error {
 	if len(items) == 0 {
 		return nil
 	}
@@ -240,7 +229,7 @@ func (r *run) update(ctx context.Context, items []*item) error {
 		}
 		recs[i] = rec
 	}
-	res, err := r.updater.Update(ctx, recs)
+	res, err := v.(crm.Updater).Update(ctx, recs)
 	r.noteSent(err)
 	if err == nil && len(res) != len(items) {
 		err = fmt.Errorf("%s update: the CRM answered %d results for %d records", r.vendor, len(res), len(items))
@@ -267,18 +256,18 @@ func (r *run) update(ctx context.Context, items []*item) error {
 	if crm.KindOf(err) == crm.KindFatal {
 		return &fatalError{err: err}
 	}
-	if len(items) == 1 || !retry.MayResend(ctx, r.v) {
+	if len(items) == 1 || !retry.MayResend(v) {
 		for _, it := range items {
 			it.fail(err.Error())
 		}
 		return nil
 	}
-	ctx = retry.WithRetries(ctx, 1) // as in create: one more try per half
+	v = retry.Fewer(v, 1) // as in create: one more try per half
 	mid := len(items) / 2
-	if err := r.update(ctx, items[:mid]); err != nil {
+	if err := r.update(ctx, v, items[:mid]); err != nil {
 		return err
 	}
-	return r.update(ctx, items[mid:])
+	return r.update(ctx, v, items[mid:])
 }
 
 // sameClient says whether stored, found by e-mail, phone or identifier,

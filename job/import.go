@@ -215,12 +215,9 @@ func (e *Env) Import(ctx context.Context, s ImportSettings, ev Events) (ImportRe
 	defer lock.Release()
 
 	prog := &importEvents{ev: ev, reg: reg, title: res.Title, now: now}
-	// same tells our client from another one with the same e-mail or phone
-	// after a lost answer; it is set once the field types and the binding
-	// are known, before anything is sent.
-	var same func(sent, stored crm.Record) bool
-	policy := retry.Policy{Retries: retry.Times(s.Retries), OnRetry: prog.Retrying, Now: now, Sleep: e.Sleep,
-		SameClient: func(sent, stored crm.Record) bool { return same == nil || same(sent, stored) }}
+	// The importer installs its rule telling our client from another one
+	// with the same e-mail or phone after a lost answer (retry.Judging).
+	policy := retry.Policy{Retries: retry.Times(s.Retries), OnRetry: prog.Retrying, Now: now, Sleep: e.Sleep}
 	if s.RateSet {
 		policy.Rate = s.Rate
 		policy.Burst = 1
@@ -254,7 +251,6 @@ func (e *Env) Import(ctx context.Context, s ImportSettings, ev Events) (ImportRe
 			if err != nil {
 				return nil, err
 			}
-			same = importer.SameClient(v.Capabilities().IDField, reg.Normalize, fieldTypes, b.PhoneRegion)
 			return b, nil
 		},
 		CreateSink:  sheet.Create,

@@ -36,31 +36,33 @@ func TestDoRetriesAndShares(t *testing.T) {
 	assert.Equal(t, 1, calls, "fatal errors are not retried")
 }
 
-func TestWithRetriesCapsRetries(t *testing.T) {
+func TestFewerCapsRetries(t *testing.T) {
 	m := &mock{}
 	v := Wrap(m, Policy{Retries: Times(5), Sleep: func(context.Context, time.Duration) error { return nil }})
-	d := v.(Doer)
 	calls := 0
 	fail := func(context.Context) error {
 		calls++
 		return &crm.Error{Vendor: "mock", Kind: crm.KindRetryable, Message: "busy"}
 	}
-	require.Error(t, d.Do(WithRetries(context.Background(), 1), "x", fail))
+	require.Error(t, Fewer(v, 1).(Doer).Do(context.Background(), "x", fail))
 	assert.Equal(t, 2, calls, "one try and one retry")
 	calls = 0
-	require.Error(t, d.Do(WithRetries(context.Background(), 50), "x", fail))
+	require.Error(t, Fewer(v, 50).(Doer).Do(context.Background(), "x", fail))
 	assert.Equal(t, 6, calls, "never more than the policy allows")
+	calls = 0
+	require.Error(t, v.(Doer).Do(context.Background(), "x", fail))
+	assert.Equal(t, 6, calls, "the original keeps its policy")
+	assert.Same(t, m, Fewer(m, 1), "a vendor not made by Wrap is returned as is")
 }
 
 func TestMayResend(t *testing.T) {
 	m := &mock{}
-	ctx := t.Context()
-	assert.True(t, MayResend(ctx, m), "a vendor not made by Wrap: the caller decides")
-	assert.True(t, MayResend(ctx, Wrap(m, Policy{})), "default retries")
-	assert.True(t, MayResend(ctx, Wrap(m, Policy{Retries: Times(2)})))
-	assert.False(t, MayResend(ctx, Wrap(m, Policy{Retries: NoRetries})))
-	assert.False(t, MayResend(WithRetries(ctx, 0), Wrap(m, Policy{Retries: Times(3)})), "capped by the context")
-	assert.False(t, MayResend(WithRetries(ctx, 1), Wrap(m, Policy{Retries: NoRetries})), "the context never raises the policy")
+	assert.True(t, MayResend(m), "a vendor not made by Wrap: the caller decides")
+	assert.True(t, MayResend(Wrap(m, Policy{})), "default retries")
+	assert.True(t, MayResend(Wrap(m, Policy{Retries: Times(2)})))
+	assert.False(t, MayResend(Wrap(m, Policy{Retries: NoRetries})))
+	assert.False(t, MayResend(Fewer(Wrap(m, Policy{Retries: Times(3)}), 0)), "capped by Fewer")
+	assert.False(t, MayResend(Fewer(Wrap(m, Policy{Retries: NoRetries}), 1)), "Fewer never raises the policy")
 	assert.Equal(t, DefaultRetries, Count{}.N(), "the zero value is the default")
 	assert.Equal(t, 0, Times(-3).N())
 }

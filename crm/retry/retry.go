@@ -122,7 +122,13 @@ type Vendor struct {
 	updater crm.Updater
 	deleter crm.Deleter
 
-	p       Policy
+	p Policy
+	*shared
+}
+
+// shared is what every view of one wrapped vendor (Fewer, Judging) shares:
+// the pace, the run's retry budget and the vendor's request to wait.
+type shared struct {
 	lim     *rate.Limiter
 	budget  atomic.Int64 // remaining retries; < 0 after exhaustion; unused if unlimited
 	limited bool
@@ -136,7 +142,12 @@ type Vendor struct {
 // crm.Finder, crm.Updater and crm.Deleter exactly when v does, and has an
 // Unwrap() crm.Vendor method.
 func Wrap(v crm.Vendor, p Policy) crm.Vendor {
-	w := newVendor(v, p)
+	return newVendor(v, p).combined()
+}
+
+// combined returns w with exactly the optional interfaces of the vendor
+// it wraps.
+func (w *Vendor) combined() crm.Vendor {
 	f, u, d := w.finder != nil, w.updater != nil, w.deleter != nil
 	switch {
 	case f && u && d:
@@ -194,7 +205,7 @@ func newVendor(v crm.Vendor, p Policy) *Vendor {
 			return rand.N(max + 1)
 		}
 	}
-	w := &Vendor{v: v, p: p, lim: rate.NewLimiter(p.Rate, p.Burst)}
+	w := &Vendor{v: v, p: p, shared: &shared{lim: rate.NewLimiter(p.Rate, p.Burst)}}
 	w.finder, _ = v.(crm.Finder)
 	w.updater, _ = v.(crm.Updater)
 	w.deleter, _ = v.(crm.Deleter)
@@ -303,7 +314,7 @@ func (w *Vendor) Create(ctx context.Context, recs []crm.Record) ([]crm.Result, e
 			continue
 		case crm.KindAmbiguous:
 			if w.finder == nil {
-				return nil, err
+				return nil, &LostAnswerError{Err: err}
 			}
 			var still []int
 			for _, i := range pending {
@@ -317,7 +328,7 @@ func (w *Vendor) Create(ctx context.Context, recs []crm.Record) ([]crm.Result, e
 					if cerr := w.ctxErr(ctx, ferr); cerr != nil {
 						return nil, fmt.Errorf("%w: %w", cerr, err)
 					}
-					return nil, fmt.Errorf("%w (and looking the records up to see whether they were created failed: %v)", err, ferr)
+					return nil, &LostAnswerError{Err: fmt.Errorf("%w (and looking the records up to see whether they were created failed: %v)", err, ferr)}
 				}
 			}
 			if len(still) == 0 {
@@ -325,7 +336,12 @@ func (w *Vendor) Create(ctx context.Context, recs []crm.Record) ([]crm.Result, e
 			}
 			pending = still
 			if werr := w.backoff(ctx, "create", attempt, err); werr != nil {
-				return nil, werr
+				if ctx.Err() != nil {
+					return nil, werr
+				}
+				// The records still pending were looked up after the
+				// last attempt and are not in the CRM.
+				return nil, &LostAnswerError{Err: werr, Checked: true}
 			}
 			attempt++
 			continue
@@ -448,7 +464,7 @@ func (w *Vendor) pace(ctx context.Context) error {
 // backoff spends one retry (of the call and of the run's budget), tells
 // OnRetry and waits. It returns the error to give up with, or nil.
 func (w *Vendor) backoff(ctx context.Context, op string, attempt int, err error) error {
-	limit := w.Retries(ctx)
+	limit := w.p.Retries.N()
 	if attempt >= limit {
 		if attempt == 0 {
 			return fmt.Errorf("failed, and no retry is allowed (retries are set to 0): %w", err)

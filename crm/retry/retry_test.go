@@ -438,8 +438,28 @@ func TestAmbiguousWithoutFinderNeverResends(t *testing.T) {
 	orig := &crm.Error{Vendor: "mock", Kind: crm.KindAmbiguous, Message: "html body"}
 	m := &mock{createFn: func(context.Context, []crm.Record) ([]crm.Result, error) { return nil, orig }}
 	_, err := Wrap(m, fast(newClock(true))).Create(t.Context(), recs("a"))
-	assert.Same(t, orig, err)
+	var lost *LostAnswerError
+	require.ErrorAs(t, err, &lost)
+	assert.False(t, lost.Checked, "nothing could be looked up: the outcome is unknown")
+	assert.ErrorIs(t, err, orig)
 	assert.Equal(t, 1, m.n("create"))
+}
+
+// An answer lost on every attempt, with the records looked up each time
+// and never found: the error says they were checked (sending them again
+// later creates no duplicate).
+func TestAmbiguousCheckedAndGivenUp(t *testing.T) {
+	orig := &crm.Error{Vendor: "mock", Kind: crm.KindAmbiguous, Message: "html body"}
+	m := &mock{createFn: func(context.Context, []crm.Record) ([]crm.Result, error) { return nil, orig },
+		findFn: func(context.Context, crm.Record) (string, crm.Record, error) { return "", nil, crm.ErrNotFound }}
+	p := fast(newClock(true))
+	p.Retries = Times(2)
+	_, err := Wrap(withFind(m), p).Create(t.Context(), recs("a"))
+	var lost *LostAnswerError
+	require.ErrorAs(t, err, &lost)
+	assert.True(t, lost.Checked)
+	assert.Equal(t, 3, m.n("create"))
+	assert.Equal(t, crm.KindAmbiguous, crm.KindOf(err))
 }
 
 func TestAmbiguousFindFailsReturnsAmbiguous(t *testing.T) {
