@@ -100,6 +100,14 @@ type run struct {
 	// reached is set once a create or update may have reached the CRM
 	// (anything but a refusal): a restart that never set it is undone.
 	reached atomic.Bool
+	// accepted is set once a row ended well (created, updated, exists,
+	// unchanged), now or in an earlier run.
+	accepted atomic.Bool
+	// allTemporary stays true while every failed row failed for a
+	// temporary reason (the CRM busy or failing); firstTemporary is the
+	// first such reason.
+	allTemporary   bool
+	firstTemporary string
 	// firstOnce and firstAnswered make the first batch go alone (sendGate).
 	firstOnce     sync.Once
 	firstAnswered chan struct{}
@@ -183,7 +191,7 @@ func prepare(opt Options) (*run, error) {
 		opt.Mode = ModeCreate
 	}
 	r := &run{opt: opt, v: opt.Vendor, caps: opt.Vendor.Capabilities(), vendor: opt.Vendor.Name(), stop: make(chan struct{}),
-		firstAnswered: make(chan struct{})}
+		firstAnswered: make(chan struct{}), allTemporary: true}
 	r.idOnly = map[string]bool{r.caps.IDField: true}
 	// The importer's rule decides whether a client found after a lost
 	// answer is ours (fields compared by meaning, as upsert does).
@@ -353,6 +361,12 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		return r.sum, closeErr
 	case r.stopErr != nil:
 		return r.sum, r.stopErr
+	case r.sum.Failed > 0 && r.allTemporary && !r.accepted.Load() && !r.opt.DryRun:
+		// Not one row taken, and every row failed for a temporary reason:
+		// the CRM was failing (an outage), not the data. The rows are in
+		// the error report, marked in the journal to be looked up first.
+		return r.sum, &StoppedError{Reason: StopFailing, Err: fmt.Errorf("%s (%v: %d of %d rows are in %s)",
+			r.firstTemporary, ErrSomeRowsFailed, r.sum.Failed, r.sum.Rows, r.reports.Errors)}
 	case r.sum.Failed > 0:
 		return r.sum, fmt.Errorf("%w: %d of %d rows are in %s", ErrSomeRowsFailed, r.sum.Failed, r.sum.Rows, r.reports.Errors)
 	}

@@ -92,6 +92,9 @@ type journalLine struct {
 	// Hash is rowHash of the row's original cells, so that a run on a
 	// changed input file can tell whether the row is still the one imported.
 	Hash string `json:"hash,omitempty"`
+	// Retry marks a failed row whose failure was temporary or whose
+	// create may have reached the CRM: the next run looks it up first.
+	Retry bool `json:"retry,omitempty"`
 }
 
 // rowHash is a short hash of a row's original cells (FNV-64a of the
@@ -293,7 +296,7 @@ func applyLine(rows map[int]prior, b []byte) error {
 	if l.Row > 0 {
 		p := prior{status: l.Status, id: l.ID, hash: l.Hash}
 		if l.Status == crm.StatusFailed {
-			p = prior{status: crm.StatusFailed}
+			p = prior{status: crm.StatusFailed, inflight: l.Retry}
 		}
 		rows[l.Row] = p
 	}

@@ -25,12 +25,41 @@ type item struct {
 	early   bool   // failed when read (validation), before any sending
 	res     crm.Result
 	errText string
-	done    chan struct{}
+	// unsure: the row failed for a temporary reason, or its create may
+	// have reached the CRM (a lost answer): the next run of the same
+	// import looks it up before sending it again.
+	unsure bool
+	// temporary: the CRM was busy or failing (it answered, after every
+	// retry, with a temporary error: HTTP 5xx, 429).
+	temporary bool
+	done      chan struct{}
 }
 
 func (it *item) fail(msg string) {
 	it.res = crm.Result{Status: crm.StatusFailed}
 	it.errText = msg
+	it.unsure, it.temporary = false, false
+}
+
+// failUnsure fails the row for a temporary reason or an unknown outcome.
+func (it *item) failUnsure(msg string) {
+	it.fail(msg)
+	it.unsure = true
+}
+
+// failWith fails the row with a call's error: unsure unless the CRM
+// refused the data (a temporary failure may be tried again; a create whose
+// answer was lost may have reached the CRM).
+func (it *item) failWith(err error) {
+	switch crm.KindOf(err) {
+	case crm.KindRetryable:
+		it.failUnsure(err.Error())
+		it.temporary = true
+	case crm.KindAmbiguous:
+		it.failUnsure(err.Error())
+	default:
+		it.fail(err.Error())
+	}
 }
 
 // setResult stores a vendor result, filling in a missing status.
@@ -53,6 +82,7 @@ func (it *item) setResult(res crm.Result) {
 	}
 	it.res = res
 	it.errText = ""
+	it.unsure, it.temporary = false, false
 	if res.Status == crm.StatusFailed {
 		if res.Err != nil {
 			it.errText = res.Err.Error()
@@ -339,6 +369,9 @@ func (r *run) finish(it *item) {
 		r.progress(it.line, crm.Result{})
 		return
 	}
+	if res.Status != crm.StatusFailed && res.Status != "" {
+		r.accepted.Store(true)
+	}
 	switch res.Status {
 	case crm.StatusCreated:
 		r.sum.Created++
@@ -350,6 +383,15 @@ func (r *run) finish(it *item) {
 		r.sum.Unchanged++
 	default:
 		r.sum.Failed++
+		if it.unsure {
+			r.sum.FailedTemporarily++
+		}
+		if it.temporary && r.firstTemporary == "" {
+			r.firstTemporary = it.errText
+		}
+		if !it.temporary {
+			r.allTemporary = false
+		}
 		if !it.early {
 			r.vendorFailed.Add(1)
 			r.noteFailure(it.line, it.errText)

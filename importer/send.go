@@ -9,20 +9,42 @@ import (
 	"github.com/crmport/crmport/crm/retry"
 )
 
-// fatalError stops the run: the vendor refused the account or the method,
-// or (unreachable) could not be reached at all.
-type fatalError struct {
-	err         error
-	unreachable bool
+// StopReason says why the CRM stopped an import.
+type StopReason int
+
+// The reasons of StoppedError.
+const (
+	// StopRefused: the CRM refused the account or the method.
+	StopRefused StopReason = iota + 1
+	// StopUnreachable: not one answer for the first rows, after every
+	// retry (address, network).
+	StopUnreachable
+	// StopFailing: the CRM answered, but failed every request of the
+	// first rows after every retry (an outage: HTTP 5xx, 429).
+	StopFailing
+)
+
+// StoppedError is returned when the CRM stopped the import: it refused
+// the account, could not be reached, or failed every request before any
+// row was imported. The journal is saved; rows sent are looked up first
+// by the next run of the same import. It wraps the vendor's error.
+type StoppedError struct {
+	Reason StopReason
+	Err    error
 }
 
-func (e *fatalError) Error() string {
-	if e.unreachable {
-		return fmt.Sprintf("the CRM could not be reached, so the import stopped before importing anything (the journal is saved): check the CRM's address setting and the network, then run the same command again: %v", e.err)
+func (e *StoppedError) Error() string {
+	switch e.Reason {
+	case StopUnreachable:
+		return fmt.Sprintf("the CRM could not be reached, so the import stopped before importing anything: %v", e.Err)
+	case StopFailing:
+		return fmt.Sprintf("the CRM failed every request, so nothing was imported: %v", e.Err)
 	}
-	return fmt.Sprintf("the CRM refused the request, so the import stopped (the journal is saved; fix the cause and run the same command again): %v", e.err)
+	return fmt.Sprintf("the CRM refused the request, so the import stopped: %v", e.Err)
 }
-func (e *fatalError) Unwrap() error { return e.err }
+
+// Unwrap returns the vendor's error.
+func (e *StoppedError) Unwrap() error { return e.Err }
 
 // noteSent records that a create or update may have reached the CRM: any
 // outcome but the CRM's refusal of the account or method.
@@ -64,7 +86,7 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 			continue
 		}
 		if r.finder == nil {
-			it.fail(lostAnswer)
+			it.failUnsure(lostAnswer)
 			continue
 		}
 		var id string
@@ -93,10 +115,10 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case crm.KindOf(err) == crm.KindFatal:
-			return &fatalError{err: err}
+			return &StoppedError{Reason: StopRefused, Err: err}
 		default:
 			if it.lookup {
-				it.fail("sent by the interrupted run, and looking it up in the CRM failed (" + err.Error() + "): check in the CRM before importing this row again")
+				it.failUnsure("sent by the interrupted run, and looking it up in the CRM failed (" + err.Error() + "): check in the CRM before importing this row again")
 			} else {
 				it.fail("could not look the client up to update it: " + err.Error())
 			}
@@ -130,15 +152,15 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 	}
 	if len(sent) > 0 && !r.reached.Load() && allFailed(sent) {
 		// Not one answer for the first rows, after every retry: the CRM
-		// cannot be reached (address, network, an outage). Failing every
-		// row one by one would only fill the error report with rows that
-		// have nothing wrong; stop as a run that could not run, the rows
-		// kept "in flight" so the next run looks them up first.
-		return &fatalError{err: errors.New(sent[0].errText), unreachable: true}
+		// cannot be reached (address, network). Failing every row one by
+		// one would only fill the error report with rows that have
+		// nothing wrong; stop as a run that could not run, the rows kept
+		// "in flight" so the next run looks them up first.
+		return &StoppedError{Reason: StopUnreachable, Err: errors.New(sent[0].errText)}
 	}
 	jl := make([]journalLine, len(batch))
 	for i, it := range batch {
-		jl[i] = journalLine{Row: it.line, Status: it.res.Status, ID: it.res.ID, Error: it.errText, Hash: it.hash}
+		jl[i] = journalLine{Row: it.line, Status: it.res.Status, ID: it.res.ID, Error: it.errText, Hash: it.hash, Retry: it.unsure}
 	}
 	if err := r.jr.finished(jl); err != nil {
 		return err
@@ -179,7 +201,7 @@ func (r *run) create(ctx context.Context, v crm.Vendor, items []*item) error {
 	}
 	switch crm.KindOf(err) {
 	case crm.KindFatal:
-		return &fatalError{err: err}
+		return &StoppedError{Reason: StopRefused, Err: err}
 	case crm.KindAmbiguous:
 		// The retry layer looked the records up after the lost answer
 		// (retry.FindSent): only records it checked and did not find may
@@ -187,7 +209,7 @@ func (r *run) create(ctx context.Context, v crm.Vendor, items []*item) error {
 		var lost *retry.LostAnswerError
 		if !errors.As(err, &lost) || !lost.Checked {
 			for _, it := range items {
-				it.fail(lostAnswer + " (" + err.Error() + ")")
+				it.failUnsure(lostAnswer + " (" + err.Error() + ")")
 			}
 			return nil
 		}
@@ -199,7 +221,7 @@ func (r *run) create(ctx context.Context, v crm.Vendor, items []*item) error {
 		// With no retries allowed (--retries 0) the rows are not sent
 		// again in halves: they fail at once with the reason.
 		for _, it := range items {
-			it.fail(err.Error())
+			it.failWith(err)
 		}
 		return nil
 	}
@@ -254,11 +276,11 @@ func (r *run) update(ctx context.Context, v crm.Vendor, items []*item) error {
 		return ctx.Err()
 	}
 	if crm.KindOf(err) == crm.KindFatal {
-		return &fatalError{err: err}
+		return &StoppedError{Reason: StopRefused, Err: err}
 	}
 	if len(items) == 1 || !retry.MayResend(v) {
 		for _, it := range items {
-			it.fail(err.Error())
+			it.failWith(err)
 		}
 		return nil
 	}

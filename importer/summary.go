@@ -35,7 +35,13 @@ type Summary struct {
 	Exists    int
 	Unchanged int
 	Failed    int
-	Skipped   int
+	// FailedTemporarily counts the failed rows whose failure was
+	// temporary (the CRM busy or failing) or whose outcome is unknown (a
+	// lost answer): the next run of the same import looks them up and
+	// sends them again; importing the error report instead could create
+	// them twice.
+	FailedTemporarily int
+	Skipped           int
 	// Resumed counts rows finished by an earlier run of the same import
 	// (they are also counted under their status).
 	Resumed int

@@ -103,3 +103,17 @@ const (
 	JournalChanged      = importer.JournalChanged
 	JournalOtherInput   = importer.JournalOtherInput
 )
+
+// StoppedError: the CRM stopped an import (refused, unreachable, failing);
+// StopReason says which.
+type (
+	StoppedError = importer.StoppedError
+	StopReason   = importer.StopReason
+)
+
+// The reasons of StoppedError.
+const (
+	StopRefused     = importer.StopRefused
+	StopUnreachable = importer.StopUnreachable
+	StopFailing     = importer.StopFailing
+)

@@ -25,7 +25,19 @@ const twice = "--restart would send every row again (a CRM that spots duplicates
 func importError(opts *importOptions, err error) error {
 	var je *job.JournalError
 	var tm *job.TooManyErrorsError
+	var se *job.StoppedError
 	switch {
+	case errors.As(err, &se):
+		var msg string
+		switch se.Reason {
+		case job.StopUnreachable:
+			msg = fmt.Sprintf("the CRM could not be reached, so the import stopped before importing anything (the journal is saved): check the CRM's address setting and the network, then run the same command again: %v", se.Err)
+		case job.StopFailing:
+			msg = fmt.Sprintf("the CRM failed every request, so nothing was imported: %v\nThis is the CRM's trouble, not your data's. Run the same command again later: crmport looks these rows up in the CRM first, so none is created twice (do not import the error report for them).", se.Err)
+		default:
+			msg = fmt.Sprintf("the CRM refused the request, so the import stopped (the journal is saved; fix the cause and run the same command again): %v", se.Err)
+		}
+		return &wordedError{msg: msg, err: err}
 	case errors.As(err, &je):
 		return &wordedError{msg: journalAdvice(je), err: err}
 	case errors.As(err, &tm):

@@ -69,6 +69,8 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 		head = fmt.Sprintf("Dry run of %s for %s (nothing was sent)", filepath.Base(opts.Input), title)
 	case errors.Is(runErr, job.ErrTooManyErrors):
 		head = fmt.Sprintf("Stopped importing %s into %s: too many rows failed", filepath.Base(opts.Input), title)
+	case isStop(runErr, job.StopFailing):
+		head = fmt.Sprintf("Nothing imported from %s into %s: the CRM failed every request", filepath.Base(opts.Input), title)
 	case runErr != nil && !errors.Is(runErr, job.ErrSomeRowsFailed):
 		head = fmt.Sprintf("Import of %s into %s did not finish", filepath.Base(opts.Input), title)
 	}
@@ -157,6 +159,8 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 		fmt.Fprintln(w, notProcessedLine(s, tooMany, interrupted, s.Reports.Journal != ""))
 	}
 	switch {
+	case isStop(runErr, job.StopFailing):
+		// the error says what to do
 	case stoppedEarly && !tooMany:
 		if s.Reports.Journal != "" && s.NotProcessed == 0 && !s.RestUnread {
 			fmt.Fprintln(w, "Run the same command again to continue: rows already imported are not sent twice.")
@@ -168,6 +172,16 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 			importPlural(s.Failed, "row", "rows"), s.Reports.Errors, job.ColError, opts.Input, importCommandLine(opts, vendor, opts.Input, false))
 	case s.DryRun && !tooMany && !noRows:
 		fmt.Fprintf(w, "Run the same command without --dry-run to import:\n  %s\n", importCommandLine(opts, vendor, opts.Input, false))
+	case s.Failed > 0 && s.FailedTemporarily == s.Failed && !tooMany:
+		// Importing the error report would skip the journal's look-up:
+		// a row whose create reached the CRM would be created twice.
+		fmt.Fprintf(w, "The %s failed for a temporary reason (the CRM busy or failing, or its answer lost), not because of the data. Run the same command again: crmport looks %s up in the CRM first, so none is created twice:\n  %s\n",
+			importPlural(s.Failed, "row", "rows"), plural(s.Failed, "it", "them"), importCommandLine(opts, vendor, opts.Input, false))
+	case s.Failed > 0 && s.Reports.Errors != "" && !tooMany && s.FailedTemporarily > 0:
+		fmt.Fprintf(w, "First run the same command again: the %s that failed for a temporary reason %s tried again (looked up in the CRM first, so none is created twice):\n  %s\n",
+			importPlural(s.FailedTemporarily, "row", "rows"), plural(s.FailedTemporarily, "is", "are"), importCommandLine(opts, vendor, opts.Input, false))
+		fmt.Fprintf(w, "Then fix the rows still in %s (the reason is in the column %s) and run:\n  %s\n",
+			s.Reports.Errors, job.ColError, importCommandLine(opts, vendor, s.Reports.Errors, false))
 	case s.Failed > 0 && s.Reports.Errors != "" && !tooMany:
 		fmt.Fprintf(w, "Fix the %s in %s (the reason is in the column %s) and run:\n  %s\n",
 			importPlural(s.Failed, "row", "rows"), s.Reports.Errors, job.ColError, importCommandLine(opts, vendor, s.Reports.Errors, false))
@@ -235,4 +249,10 @@ func importCommandLine(opts *importOptions, vendor, input string, dryRun bool) s
 		args = append(args, "--dry-run")
 	}
 	return strings.Join(append(args, iostreams.QuoteArg(input)), " ")
+}
+
+// isStop reports whether err is a StoppedError for reason.
+func isStop(err error, reason job.StopReason) bool {
+	var se *job.StoppedError
+	return errors.As(err, &se) && se.Reason == reason
 }

@@ -99,8 +99,9 @@ EXIT STATUS
   2    finished, but some rows failed: fix them in the error report and
        import that file again
   1    could not run: a flag, the file, the mapping, credentials, or the
-       CRM refused the account; or "internal error" (a bug in crmport;
-       the journal is saved)
+       CRM refused the account, could not be reached or failed every
+       request (run the same command again later); or "internal error"
+       (a bug in crmport; the journal is saved)
   130  interrupted (Ctrl-C); the journal is saved, run the same command
        again to resume`
 
