@@ -158,7 +158,7 @@ func (opts *importOptions) settings() job.ImportSettings {
 		Rate: opts.Rate, RateSet: opts.RateSet, Retries: opts.Retries, Timeout: opts.Timeout,
 		MaxErrors: opts.MaxErrors, ReportDir: opts.ReportDir, Restart: opts.Restart,
 		ResumeChanged: opts.ResumeChanged, Sandbox: opts.Sandbox,
-		CountRows:      opts.IO.IsStderrTTY() && !opts.Quiet,
+		CountRows:      !opts.Quiet,
 		SandboxOptions: opts.sandbox, OnSandbox: opts.onSandbox,
 	}
 }

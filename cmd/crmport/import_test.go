@@ -525,7 +525,9 @@ func TestImportProgressOutput(t *testing.T) {
 		want string
 	}{
 		{"terminal gets a bar", true, "rows"},
-		{"pipe gets lines", false, "SalesMan: "},
+		// 1 s per clock reading: a line every 5 s of the 20 rows, with the
+		// total and the time left.
+		{"pipe gets lines with the total and time left", false, "SalesMan: 10 of 20 rows done (1 rows/s, about 10s left): 10 ok, 0 failed\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -747,4 +749,27 @@ func slicesContains(s []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// Off a terminal the progress line says how far (N of total) and how
+// long is left; a row beyond the count (a cell with a line break) never
+// shows as 101 of 100.
+func TestImportProgressLine(t *testing.T) {
+	t.Parallel()
+	ios, _, _, _ := iostreams.Test()
+	start := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	now := start
+	p := newImportProgress(&importOptions{IO: ios}, func() time.Time { return now })
+	p.Event(job.Started{Job: "import", Vendor: "SalesMan", Total: 100})
+	for i := range 50 {
+		p.Event(job.RowDone{Row: i + 2, Status: crm.StatusCreated})
+	}
+	now = start.Add(10 * time.Second)
+	assert.Equal(t, "SalesMan: 50 of 100 rows done (5 rows/s, about 10s left): 50 ok, 0 failed", p.line(now))
+	for i := range 51 {
+		p.Event(job.RowDone{Row: i + 60, Status: crm.StatusFailed})
+	}
+	assert.Equal(t, "SalesMan: 101 of 101 rows done (10 rows/s): 50 ok, 51 failed", p.line(now))
+	p.total = -1
+	assert.Equal(t, "SalesMan: 101 rows done (10 rows/s): 50 ok, 51 failed", p.line(now))
 }

@@ -22,6 +22,7 @@ type importProgress struct {
 	mu       sync.Mutex
 	bar      *progressbar.ProgressBar
 	vendor   string
+	total    int64 // data rows in the file, -1 when not known
 	start    time.Time
 	lastLog  time.Time
 	lastDesc time.Time
@@ -64,6 +65,7 @@ func (p *importProgress) started(e job.Started) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.vendor = e.Vendor
+	p.total = e.Total
 	p.start = p.now()
 	p.lastLog = p.start
 	if p.quiet || !p.io.IsStderrTTY() {
@@ -94,6 +96,14 @@ func (p *importProgress) rowDone(e job.RowDone) {
 		p.ok++
 	}
 	t := p.now()
+	if p.total >= 0 && p.rows > p.total {
+		// The count before the run is made from line ends; a cell
+		// holding a line break makes it short: never show 101 of 100.
+		p.total = p.rows
+		if p.bar != nil {
+			p.bar.ChangeMax64(p.total)
+		}
+	}
 	if p.bar != nil {
 		if t.Sub(p.lastDesc) >= 200*time.Millisecond {
 			p.lastDesc = t
@@ -106,12 +116,28 @@ func (p *importProgress) rowDone(e job.RowDone) {
 		return
 	}
 	p.lastLog = t
+	fmt.Fprintln(p.io.ErrOut, p.line(t))
+}
+
+// line is the progress line written off a terminal (a log, a scheduled
+// job): "SalesMan: 1200 of 10000 rows done (240 rows/s, about 37s left):
+// 1190 ok, 10 failed".
+func (p *importProgress) line(t time.Time) string {
 	el := t.Sub(p.start).Seconds()
 	speed := 0.0
 	if el > 0 {
 		speed = float64(p.rows) / el
 	}
-	fmt.Fprintf(p.io.ErrOut, "%s: %d rows done (%.0f rows/s): %d ok, %d failed\n", p.vendor, p.rows, speed, p.ok, p.failed)
+	done := fmt.Sprintf("%d rows done (%.0f rows/s)", p.rows, speed)
+	if p.total > 0 {
+		done = fmt.Sprintf("%d of %d rows done (%.0f rows/s", p.rows, p.total, speed)
+		if left := p.total - p.rows; speed > 0 && left > 0 {
+			eta := time.Duration(float64(left) / speed * float64(time.Second))
+			done += ", about " + eta.Round(time.Second).String() + " left"
+		}
+		done += ")"
+	}
+	return fmt.Sprintf("%s: %s: %d ok, %d failed", p.vendor, done, p.ok, p.failed)
 }
 
 func (p *importProgress) retrying(e job.Retrying) {

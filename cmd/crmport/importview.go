@@ -76,11 +76,7 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 	}
 	how := ""
 	if info.Format == "csv" && info.Encoding != "" {
-		d := string(info.Delimiter)
-		if info.Delimiter == '\t' {
-			d = "tab"
-		}
-		how = fmt.Sprintf(" (read as %s, delimiter %q)", info.Encoding, d)
+		how = fmt.Sprintf(" (read as %s, delimiter %s)", info.Encoding, describeDelimiter(info.Delimiter))
 	} else if info.Format == "xlsx" && info.Sheet != "" {
 		how = fmt.Sprintf(" (sheet %q)", info.Sheet)
 	}

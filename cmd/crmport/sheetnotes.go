@@ -22,8 +22,8 @@ func sheetNotes(file string, columns int, info job.SheetInfo, headerRowGiven, sh
 	}
 	// A file of one column has no delimiter to be unsure of.
 	if info.Format == "csv" && unsure(info.DelimiterConfidence) && columns > 1 {
-		notes = append(notes, fmt.Sprintf("  the cells were split at %q, but that is only %s: look at the columns with 'crmport preview %s'; if they are wrong, write the right delimiter: under source: in the mapping",
-			string(info.Delimiter), confidenceWord(info.DelimiterConfidence), iostreams.QuoteArg(file)))
+		notes = append(notes, fmt.Sprintf("  the cells were split at %s, but that is only %s: look at the columns with 'crmport preview %s'; if they are wrong, write the right delimiter: under source: in the mapping",
+			describeDelimiter(info.Delimiter), confidenceWord(info.DelimiterConfidence), iostreams.QuoteArg(file)))
 	}
 	if len(info.TitleRows) > 0 && !headerRowGiven {
 		var rows []string
@@ -40,9 +40,9 @@ func sheetNotes(file string, columns int, info job.SheetInfo, headerRowGiven, sh
 	return notes
 }
 
+// confidenceWord is how sure a detection is, in a word or two: the
+// first part of describeConfidence ("likely", "a guess").
 func confidenceWord(c job.Confidence) string {
-	if c == job.ConfidenceGuess {
-		return "a guess"
-	}
-	return "likely"
+	word, _, _ := strings.Cut(describeConfidence(c, true), ":")
+	return strings.TrimPrefix(word, "detected, ")
 }
