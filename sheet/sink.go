@@ -194,6 +194,26 @@ func (s *csvSink) Close() error {
 	return nil
 }
 
+// CleanSheetName makes name a sheet name Excel accepts: the characters it
+// refuses ([ ] : * ? / \) become spaces, apostrophes around it go, and it
+// is cut to Excel's 31 characters; "Sheet1" if nothing is left.
+func CleanSheetName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`[]:*?/\`, r) {
+			return ' '
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(strings.Trim(strings.TrimSpace(name), "'"))
+	if r := []rune(name); len(r) > 31 {
+		name = strings.TrimSpace(string(r[:31]))
+	}
+	if name == "" {
+		return "Sheet1"
+	}
+	return name
+}
+
 // widthRows is how many rows an XLSX sink holds back to size its columns.
 const widthRows = 1000
 

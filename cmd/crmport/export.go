@@ -267,32 +267,29 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	// Write to a temporary file beside the output and rename it at the end:
 	// a failed export never leaves a half-written file under the real name.
 	var sink sheet.Sink
-	var tmp string
+	var file *exporter.File
 	if toStdout {
 		sink = sheet.NewCSVSink(opts.IO.Out, sopt)
 	} else {
-		dir := filepath.Dir(opts.Output)
-		fh, err := os.CreateTemp(dir, "."+filepath.Base(opts.Output)+".*.partial")
-		if err != nil {
-			return fmt.Errorf("cannot write in %s: %w", dir, err)
+		if m != nil {
+			sopt.Sheet = m.SheetOptions().Sheet
 		}
-		tmp = fh.Name()
-		_ = fh.Close()
-		// CreateTemp makes the file private (0600); the export is a file
-		// the user saves, so it is created anew with the usual mode (0666
-		// less the umask), like the reports.
-		_ = os.Remove(tmp)
-		defer os.Remove(tmp)
-		if sink, err = sheet.Create(tmp, sopt); err != nil {
+		sopt.Sheet = exporter.SheetName(f.vendorTitle(opts.Vendor), sopt.Sheet)
+		if file, err = exporter.CreateFile(opts.Output, sopt); err != nil {
 			return err
 		}
+		defer file.Discard()
+		sink = file
 	}
 	prog := newExportProgress(opts, raw.Capabilities().PageSize)
 	eopt.Sink = sink
 	eopt.Progress = prog
 	sum, runErr := exporter.Run(ctx, eopt)
 	prog.done()
-	closeErr := sink.Close()
+	var closeErr error
+	if file == nil {
+		closeErr = sink.Close() // stdout: what was written so far is flushed
+	}
 	if runErr != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -308,8 +305,8 @@ func runExport(ctx context.Context, f *factory, opts *exportOptions) error {
 	if closeErr != nil {
 		return fmt.Errorf("write %s: %w", opts.Output, closeErr)
 	}
-	if tmp != "" {
-		if err := replaceFile(tmp, opts.Output); err != nil {
+	if file != nil {
+		if err := file.Commit(); err != nil {
 			return err
 		}
 	}
@@ -370,23 +367,6 @@ type exportSummary struct {
 	Pages     int    `json:"pages"`
 	ElapsedMS int64  `json:"elapsed_ms"`
 	Output    string `json:"output"`
-}
-
-// replaceFile moves tmp to dst, replacing dst (Windows refuses a rename over
-// an existing file, so remove it first there).
-func replaceFile(tmp, dst string) error {
-	if err := os.Rename(tmp, dst); err != nil {
-		if _, statErr := os.Stat(dst); statErr == nil {
-			if rmErr := os.Remove(dst); rmErr != nil {
-				return fmt.Errorf("replace %s (is it open in Excel?): %w", dst, rmErr)
-			}
-			if err = os.Rename(tmp, dst); err == nil {
-				return nil
-			}
-		}
-		return fmt.Errorf("save %s: %w", dst, err)
-	}
-	return nil
 }
 
 func paceText(v crm.Vendor) string {
