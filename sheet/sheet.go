@@ -177,6 +177,11 @@ type CellError struct {
 	Column string // header text as the user sees it
 	Value  string // the offending value
 	Err    error  // what is wrong with it
+	// ColumnIndexes are the 0-based places in the header of the column
+	// or columns the value came from (several for a value joined from
+	// columns), so that a report can mark the very cells; nil when
+	// unknown. Read-only: it may be shared.
+	ColumnIndexes []int
 }
 
 // Error formats the error with the row, column and value.
