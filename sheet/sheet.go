@@ -133,7 +133,8 @@ type Sink interface {
 	// WriteHeader writes the header row; call it once, first.
 	WriteHeader(cols []Column) error
 	// WriteRow writes one row. Values may be nil, string, int, int64,
-	// float64, bool, time.Time, []string (joined with ", ") or Cell.
+	// float64, bool, time.Time, []string (joined with ", "), Cell, or
+	// Marked (one of those with a note: a marked cell in XLSX).
 	WriteRow(values []any) error
 	// Close flushes and reports any deferred write error.
 	Close() error

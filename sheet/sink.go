@@ -50,6 +50,8 @@ func textOf(v any, kind ColumnKind) (string, bool) {
 		return formatTime(v), false
 	case []string:
 		return strings.Join(v, ", "), true
+	case Marked:
+		return textOf(v.Value, kind)
 	case Cell:
 		switch v.Kind {
 		case KindText:
@@ -107,6 +109,23 @@ func isProtected(s string) bool {
 	}
 	return false
 }
+
+// Marked is a cell a person should look at, for WriteRow: an XLSX sink
+// writes Value (as it writes any value) with a light red fill and Note as
+// the cell's comment, which Excel shows when the pointer rests on the
+// cell; a CSV sink writes Value alone. The first MaxNotes marked cells of
+// a sheet get their comment; later ones their fill only (comments are
+// held in memory until the workbook is written).
+type Marked struct {
+	Value any
+	Note  string
+}
+
+// MaxNotes is how many marked cells of one XLSX sheet get a comment.
+const MaxNotes = 10000
+
+// markFill is the fill of marked cells: Excel's light red of "bad" cells.
+const markFill = "FFC7CE"
 
 // csvSink writes CSV: see NewCSVSink.
 type csvSink struct {
@@ -235,6 +254,8 @@ type xlsxSink struct {
 	closed  bool
 
 	dateStyle, timeStyle, textStyle, textDateStyle int
+	marked                                         map[int]int // style → its marked variant
+	notes                                          int         // comments written
 }
 
 // NewXLSXSink writes an XLSX workbook with one sheet (opt.Sheet, default
@@ -409,7 +430,16 @@ func (s *xlsxSink) stream(values []any) error {
 		if i < len(s.cols) {
 			kind = s.cols[i].Kind
 		}
-		row[i] = s.xlsxValue(v, kind)
+		m, ok := v.(Marked)
+		if !ok {
+			row[i] = s.xlsxValue(v, kind)
+			continue
+		}
+		var err error
+		if row[i], err = s.mark(s.xlsxValue(m.Value, kind), i+1, m.Note); err != nil {
+			s.err = fmt.Errorf("write xlsx row %d: %w", s.streamN, err)
+			return s.err
+		}
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, s.streamN)
 	if err := s.sw.SetRow(cell, row); err != nil {
@@ -417,6 +447,44 @@ func (s *xlsxSink) stream(values []any) error {
 		return s.err
 	}
 	return nil
+}
+
+// mark gives a cell value (as xlsxValue returns it) the marked fill, and
+// the cell in column col of the current row the comment note.
+func (s *xlsxSink) mark(v any, col int, note string) (any, error) {
+	c, ok := v.(excelize.Cell)
+	if !ok {
+		c = excelize.Cell{Value: v}
+	}
+	style, ok := s.marked[c.StyleID]
+	if !ok {
+		base := &excelize.Style{}
+		if c.StyleID != 0 {
+			var err error
+			if base, err = s.f.GetStyle(c.StyleID); err != nil {
+				return nil, err
+			}
+		}
+		base.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{markFill}}
+		var err error
+		if style, err = s.f.NewStyle(base); err != nil {
+			return nil, err
+		}
+		if s.marked == nil {
+			s.marked = map[int]int{}
+		}
+		s.marked[c.StyleID] = style
+	}
+	c.StyleID = style
+	if note != "" && s.notes < MaxNotes {
+		s.notes++
+		ref, _ := excelize.CoordinatesToCellName(col, s.streamN)
+		if err := s.f.AddComment(s.sheet, excelize.Comment{Cell: ref, Author: "crmport",
+			Paragraph: []excelize.RichTextRun{{Text: note}}}); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 // xlsxValue converts a Go value to what the StreamWriter writes: strings
