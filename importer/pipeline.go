@@ -25,6 +25,7 @@ type item struct {
 	early   bool   // failed when read (validation), before any sending
 	res     crm.Result
 	errText string
+	marks   []cellMark // the failing cells and why (validation failures)
 	done    chan struct{}
 }
 
@@ -157,6 +158,7 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 	rec, err := b.Apply(row)
 	if err != nil {
 		it.fail(rowMessage(err))
+		it.marks = cellMarks(err)
 		return
 	}
 	it.rec = rec
