@@ -146,3 +146,14 @@ func TestApplyErrorsNameTheirColumns(t *testing.T) {
 	}
 	assert.Equal(t, [][]int{{3, 2}, {1}}, cols, "title from Imię + Nazwisko (empty), mail_url from E-mail")
 }
+
+func TestBindingFieldColumns(t *testing.T) {
+	m, err := Parse("m.yaml", []byte("vendor: salesman\nfields:\n  title: {columns: [Imię, Nazwisko]}\n  mail_url: E-mail\n  type: {value: client}\n"), vendors)
+	require.NoError(t, err)
+	b, err := m.Bind([]string{"Uwagi", "E-mail", "Nazwisko", "Imię"}, salesmanFields(), ApplyOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []int{3, 2}, b.FieldColumns("title"))
+	assert.Equal(t, []int{1}, b.FieldColumns("mail_url"))
+	assert.Nil(t, b.FieldColumns("type"), "a constant has no column")
+	assert.Nil(t, b.FieldColumns("phone"), "not in the mapping")
+}
