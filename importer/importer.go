@@ -91,6 +91,8 @@ type run struct {
 
 	// phoneRegion is the binder's PhoneRegion (nil if it has none).
 	phoneRegion func(field string) string
+	// fieldCols is the binder's FieldColumns (nil if it has none).
+	fieldCols func(field string) []int
 
 	header  []string
 	keep    []int       // indexes of the original columns (crmport_* dropped)
@@ -277,6 +279,9 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	}
 	if pr, ok := binder.(PhoneRegioner); ok {
 		r.phoneRegion = pr.PhoneRegion
+	}
+	if fc, ok := binder.(FieldColumner); ok {
+		r.fieldCols = fc.FieldColumns
 	}
 	if !opt.DryRun {
 		if err := r.openJournal(ctx); err != nil {

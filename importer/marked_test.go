@@ -79,3 +79,60 @@ func TestErrorWorkbookMarksCells(t *testing.T) {
 		})
 	}
 }
+
+// columnBinder is markBinder with FieldColumns: title from Name (1),
+// email from Email (2).
+type columnBinder struct{ markBinder }
+
+func (columnBinder) FieldColumns(field string) []int {
+	return map[string][]int{"title": {1}, "email": {2}}[field]
+}
+
+// refusingVendor refuses a record whose e-mail is refused@firma.pl, naming
+// the field, as vendors do for a value they will not store.
+type refusingVendor struct{ *memVendor }
+
+func (v refusingVendor) Create(ctx context.Context, recs []crm.Record) ([]crm.Result, error) {
+	out := make([]crm.Result, len(recs))
+	for i, r := range recs {
+		if r["email"] == "refused@firma.pl" {
+			out[i] = crm.Result{Status: crm.StatusFailed, Err: &crm.Error{Vendor: "mem", Op: "create", Kind: crm.KindRejected,
+				Field: "email", Message: "this address is blocked"}}
+			continue
+		}
+		res, err := v.memVendor.Create(ctx, []crm.Record{r})
+		if err != nil {
+			return nil, err
+		}
+		out[i] = res[0]
+	}
+	return out, nil
+}
+
+// TestErrorWorkbookMarksRefusedFieldsAndRepeatedKeys: a field the CRM
+// refused and a key repeated in the file mark their cells too, when the
+// binder says which columns feed the field.
+func TestErrorWorkbookMarksRefusedFieldsAndRepeatedKeys(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "c.xlsx")
+	require.NoError(t, os.WriteFile(in, []byte("fingerprinted, not read"), 0o644))
+	header := []string{"crmport_row", "Name", "Email", "Phone"}
+	rows := [][]string{{"", "A", "a@firma.pl", "1"}, {"", "B", "refused@firma.pl", "2"}, {"", "C", "a@firma.pl", "3"}}
+	sum, err := Run(t.Context(), Options{
+		Input:        in,
+		Open:         func(context.Context) (sheet.Source, error) { return &memSource{header: header, rows: rows}, nil },
+		Bind:         func([]string) (Binder, error) { return columnBinder{}, nil },
+		CreateSink:   sheet.Create,
+		Vendor:       wrap(refusingVendor{newMemVendor(1)}),
+		Key:          "email",
+		ReportFormat: "xlsx",
+	})
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	assert.Equal(t, 2, sum.Failed)
+	_, marks := sheettest.ReadMarks(t, sum.Reports.Errors)
+	red := "FFC7CE"
+	assert.Equal(t, map[string]sheettest.Mark{
+		"B2": {Fill: red, Note: "the CRM refused it: this address is blocked"},
+		"B3": {Fill: red, Note: "the same email as row 2 above"},
+	}, marks)
+}

@@ -126,6 +126,28 @@ func (r *run) writeError(it *item) {
 	}
 }
 
+// FieldColumner is an optional interface of a Binder (*mapping.Binding
+// has it): the places in the header of the columns a field is read from.
+// With it the error workbook also marks the cells of a field the CRM
+// refused, and of a key repeated in the file.
+type FieldColumner interface {
+	FieldColumns(field string) []int
+}
+
+// fieldMarks marks the source cells of field with note (none when the
+// binder cannot say which columns feed it).
+func (r *run) fieldMarks(field, note string) []cellMark {
+	if r.fieldCols == nil {
+		return nil
+	}
+	cols := r.fieldCols(field)
+	marks := make([]cellMark, 0, len(cols))
+	for _, c := range cols {
+		marks = append(marks, cellMark{col: c, note: note})
+	}
+	return marks
+}
+
 // markCells turns the failing cells of an error report row (vals, the
 // row's original cells in r.keep order) into sheet.Marked values: the
 // marked error workbook (ErrorReport). Two problems of one cell share its
