@@ -137,3 +137,32 @@ func TestCSVSinkMarkedIsTheValue(t *testing.T) {
 	require.NoError(t, s.Close())
 	assert.Equal(t, "a,b\r\njan@,'=1\r\n", b.String())
 }
+
+// TestXLSXSinkMarkedNotesCapped: past sheet.MaxNotes marked cells, cells
+// are still filled, without a comment.
+func TestXLSXSinkMarkedNotesCapped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes thousands of comments")
+	}
+	path := filepath.Join(t.TempDir(), "m.xlsx")
+	s, err := sheet.Create(path, sheet.Options{Sheet: "Kontakty"})
+	require.NoError(t, err)
+	require.NoError(t, s.WriteHeader([]sheet.Column{{Name: "E-mail"}}))
+	n := sheet.MaxNotes + 2
+	for range n {
+		require.NoError(t, s.WriteRow([]any{sheet.Marked{Value: "jan@", Note: "not an e-mail address"}}))
+	}
+	require.NoError(t, s.Close())
+	_, marks := sheettest.ReadMarks(t, path)
+	require.Len(t, marks, n, "every marked cell is filled")
+	notes := 0
+	for _, m := range marks {
+		assert.Equal(t, "FFC7CE", m.Fill)
+		if m.Note != "" {
+			notes++
+		}
+	}
+	assert.Equal(t, sheet.MaxNotes, notes)
+	last, _ := excelize.CoordinatesToCellName(1, n+1)
+	assert.Empty(t, marks[last].Note)
+}
