@@ -197,7 +197,7 @@ func (r *run) writeDone(it *item) {
 
 // closeReports finishes both reports and moves them into place. A report
 // with no rows is not written; after a complete run, a stale one from an
-// earlier run of the same import is removed (the reports always describe
+// earlier run of the same import (in either format) is removed (the reports always describe
 // the whole file, and the journal holds what they said). A run that
 // stopped early removes nothing.
 func (r *run) closeReports(complete bool) error {
@@ -222,12 +222,16 @@ func (r *run) closeReports(complete bool) error {
 	if !complete {
 		return err
 	}
+	// Reports of the other format (an earlier run with another
+	// --report-format) describe this import too, but no longer: removed.
 	ext := r.reportExt()
-	if r.errSink == nil {
-		os.Remove(r.errPath + "." + ext)
-	}
-	if r.doneSink == nil && !r.opt.DryRun {
-		os.Remove(r.donePath + "." + ext)
+	for _, e := range []string{"csv", "xlsx"} {
+		if r.errSink == nil || e != ext {
+			os.Remove(r.errPath + "." + e)
+		}
+		if (r.doneSink == nil || e != ext) && !r.opt.DryRun {
+			os.Remove(r.donePath + "." + e)
+		}
 	}
 	return err
 }

@@ -189,3 +189,27 @@ func TestImportCSVReportFormatXLSX(t *testing.T) {
 		checkMarkedReport(t, js["reports"].(map[string]any)["errors"].(string))
 	})
 }
+
+// TestImportReportFormatSwitchLeavesNoStaleReport: resumed with another
+// --report-format, the run's reports replace the earlier run's of the
+// other format, which would otherwise describe the import wrongly.
+func TestImportReportFormatSwitchLeavesNoStaleReport(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mp := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(mp, []byte(markedMapping), 0o644))
+	in := writeMarkedCSV(t, dir)
+	code, _, stderr := importErrors(t, mp, in)
+	require.Equal(t, exitRowsFailed, code, stderr)
+	require.FileExists(t, in+".thulium.errors.csv")
+	require.FileExists(t, in+".thulium.done.csv")
+	// The sandbox starts empty, so its runs always start over; a journal
+	// of a real CRM is resumed, and its reports are rebuilt: either way
+	// the reports of the other format go.
+	code, _, stderr = importErrors(t, mp, in, "--report-format", "xlsx")
+	require.Equal(t, exitRowsFailed, code, stderr)
+	assert.FileExists(t, in+".thulium.errors.xlsx")
+	assert.FileExists(t, in+".thulium.done.xlsx")
+	assert.NoFileExists(t, in+".thulium.errors.csv")
+	assert.NoFileExists(t, in+".thulium.done.csv")
+}
