@@ -215,7 +215,7 @@ func prepare(opt Options) (*run, error) {
 	switch opt.ReportFormat {
 	case "", "csv", "xlsx":
 	default:
-		return nil, fmt.Errorf("unknown report format %q (use xlsx or csv)", opt.ReportFormat)
+		return nil, fmt.Errorf("--report-format %s: use xlsx (a workbook, failing cells marked) or csv", opt.ReportFormat)
 	}
 	r.batch = opt.BatchSize
 	if r.batch <= 0 {

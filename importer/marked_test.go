@@ -136,3 +136,11 @@ func TestErrorWorkbookMarksRefusedFieldsAndRepeatedKeys(t *testing.T) {
 		"B3": {Fill: red, Note: "the same email as row 2 above"},
 	}, marks)
 }
+
+func TestUnknownReportFormat(t *testing.T) {
+	opt := setup(t, t.TempDir(), table(1), wrap(newMemVendor(1)))
+	opt.ReportFormat = "pdf"
+	_, err := Run(t.Context(), opt)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "--report-format pdf: use xlsx")
+}
