@@ -28,9 +28,19 @@ func (p *columnPlan) headers() []string {
 	return out
 }
 
+// columnTyper is a Reverser that types its columns from the vendor's
+// catalogue (*mapping.Mapping does, by mapping.ColumnKind).
+type columnTyper interface {
+	Columns(fields []crm.Field) []sheet.Column
+}
+
 func newColumnPlan(opt Options, first []crm.Record, idField string) (*columnPlan, error) {
 	if opt.Mapping != nil {
 		p := &columnPlan{rev: opt.Mapping}
+		if typed, ok := opt.Mapping.(columnTyper); ok {
+			p.columns = typed.Columns(opt.Fields)
+			return p, nil
+		}
 		for _, h := range opt.Mapping.Headers() {
 			p.columns = append(p.columns, sheet.Column{Name: h, Kind: sheet.ColumnAuto})
 		}
@@ -120,36 +130,15 @@ func wildcardCovers(fields []crm.Field, key string) bool {
 	return false
 }
 
-// textLike lists name fragments of fields whose values Excel would mangle if
-// it took them for numbers: ids, phones, postcodes, tax ids.
-var textLike = []string{"id", "phone", "tel", "fax", "mob", "postcode", "zip", "nip", "inn", "kpp", "tax", "pesel",
-	"regon", "ogrn", "okpo", "bik", "rs", "ks", "login", "uid", "identifier"}
-
+// columnKind types a catalogue export's column by mapping.ColumnKind, the
+// rule mapping exports follow too; the vendor's id is always text. It
+// also says whether vendor date strings are parsed into dates.
 func columnKind(f crm.Field, key, idField string) (sheet.ColumnKind, bool) {
-	switch f.Type {
-	case crm.TypeDate, crm.TypeDateTime:
-		return sheet.ColumnDate, true
-	case crm.TypeInt, crm.TypeNumber, crm.TypeBool:
-		if key == idField {
-			return sheet.ColumnText, false
-		}
-		return sheet.ColumnAuto, false
-	case crm.TypePhone:
-		return sheet.ColumnText, false
-	}
 	if key == idField {
 		return sheet.ColumnText, false
 	}
-	low := strings.ToLower(key)
-	for _, frag := range textLike {
-		if strings.Contains(low, frag) {
-			return sheet.ColumnText, false
-		}
-	}
-	if f.Type == "" && (low == "date_create" || low == "date_edit" || strings.HasSuffix(low, "_at")) {
-		return sheet.ColumnDate, true
-	}
-	return sheet.ColumnAuto, false
+	kind := mapping.ColumnKind(key, f.Type)
+	return kind, kind == sheet.ColumnDate
 }
 
 func (p *columnPlan) row(rec crm.Record) []any {

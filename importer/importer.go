@@ -38,6 +38,16 @@
 // fails with a message (never sent twice, never skipped silently); rows
 // that failed or were not processed are sent.
 //
+// The error report holds every failed row with the user's columns as they
+// were read, plus crmport_row and crmport_error (every problem of the row,
+// summed up). It is written in the input's format, or Options.ReportFormat.
+// As a workbook (XLSX) it also marks each cell the mapping found wrong: a
+// light red fill and a comment with the reason ("not an e-mail address");
+// a row with several problems has several marked cells. The marks change
+// no value, the sheet keeps the name the mapping reads (reportSheet), and
+// crmport_* columns are ignored on import: fixed in place, the report
+// imports again with the same mapping, unchanged.
+//
 // In upsert mode a row found in the CRM is compared with what the CRM
 // holds, ignoring formatting-only differences: surrounding spaces, the case
 // of e-mail addresses, phone numbers written differently (+48 601 234 567,
@@ -82,9 +92,12 @@ type run struct {
 
 	// phoneRegion is the binder's PhoneRegion (nil if it has none).
 	phoneRegion func(field string) string
+	// fieldCols is the binder's FieldColumns (nil if it has none).
+	fieldCols func(field string) []int
 
 	header  []string
-	keep    []int // indexes of the original columns (crmport_* dropped)
+	keep    []int       // indexes of the original columns (crmport_* dropped)
+	keepAt  map[int]int // header index → place in keep (marked error workbook)
 	srcInfo sheet.Info
 	priors  map[int]prior
 	// movedFrom maps the hash of each row an earlier run imported to that
@@ -211,6 +224,11 @@ func prepare(opt Options) (*run, error) {
 	default:
 		return nil, fmt.Errorf("unknown mode %q (use create or upsert)", opt.Mode)
 	}
+	switch opt.ReportFormat {
+	case "", "csv", "xlsx":
+	default:
+		return nil, fmt.Errorf("--report-format %s: use xlsx (a workbook, failing cells marked) or csv", opt.ReportFormat)
+	}
 	r.batch = opt.BatchSize
 	if r.batch <= 0 {
 		r.batch = r.caps.DefaultBatch
@@ -273,6 +291,9 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	}
 	if pr, ok := binder.(PhoneRegioner); ok {
 		r.phoneRegion = pr.PhoneRegion
+	}
+	if fc, ok := binder.(FieldColumner); ok {
+		r.fieldCols = fc.FieldColumns
 	}
 	if !opt.DryRun {
 		if err := r.openJournal(ctx); err != nil {

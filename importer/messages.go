@@ -44,14 +44,7 @@ func changedSinceMessage(id string) string {
 // (the row number is in its own column, so it is left out).
 func rowMessage(err error) string {
 	var parts []string
-	var walk func(error)
-	walk = func(e error) {
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-			return
-		}
+	eachProblem(err, func(e error) {
 		var ce *sheet.CellError
 		if errors.As(e, &ce) {
 			if ce.Value == "" {
@@ -62,7 +55,46 @@ func rowMessage(err error) string {
 			return
 		}
 		parts = append(parts, e.Error())
-	}
-	walk(err)
+	})
 	return strings.Join(parts, "; ")
+}
+
+// eachProblem calls fn with each problem of a mapping error, in order:
+// the leaves of a tree of errors.Join.
+func eachProblem(err error, fn func(error)) {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, x := range j.Unwrap() {
+			eachProblem(x, fn)
+		}
+		return
+	}
+	fn(err)
+}
+
+// cellMark is a failing cell of a row: its place in the header and why.
+type cellMark struct {
+	col  int
+	note string
+}
+
+// cellMarks lists the cells a mapping error is about, for the marked
+// error workbook: one mark per source column of each *sheet.CellError,
+// the reason as the comment ("not an e-mail address"). A value joined
+// from several columns marks each of them, naming them together.
+func cellMarks(err error) []cellMark {
+	var marks []cellMark
+	eachProblem(err, func(e error) {
+		var ce *sheet.CellError
+		if !errors.As(e, &ce) || len(ce.ColumnIndexes) == 0 {
+			return
+		}
+		note := strings.TrimPrefix(ce.Err.Error(), "is ")
+		if len(ce.ColumnIndexes) > 1 {
+			note = fmt.Sprintf("%s together: %s", ce.Column, note)
+		}
+		for _, c := range ce.ColumnIndexes {
+			marks = append(marks, cellMark{col: c, note: note})
+		}
+	})
+	return marks
 }

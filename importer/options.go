@@ -152,6 +152,16 @@ type Options struct {
 	MaxErrors MaxErrors
 	// ReportDir is where reports and the journal go ("" = beside Input).
 	ReportDir string
+	// ReportFormat is the reports' format: "xlsx", "csv", or "" for the
+	// input's. An XLSX error report marks every failing cell (a fill and
+	// a comment with the reason; see the package documentation).
+	ReportFormat string
+	// ReportSheet names the sheet of XLSX reports of a CSV input: the
+	// sheet the mapping names (source: sheet:), so that a report imports
+	// again with the mapping unchanged; "" = the input's file name without
+	// its extension (as Excel names a CSV file's sheet). Reports of an XLSX
+	// input keep the sheet that was read.
+	ReportSheet string
 	// Progress receives events (nil = none).
 	Progress Progress
 	// Normalize, if set, says how the vendor stores a value, so that an

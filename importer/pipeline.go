@@ -32,6 +32,7 @@ type item struct {
 	// temporary: the CRM was busy or failing (it answered, after every
 	// retry, with a temporary error: HTTP 5xx, 429).
 	temporary bool
+	marks     []cellMark // the failing cells and why (validation failures)
 	done      chan struct{}
 }
 
@@ -187,6 +188,7 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 	rec, err := b.Apply(row)
 	if err != nil {
 		it.fail(rowMessage(err))
+		it.marks = cellMarks(err)
 		return
 	}
 	it.rec = rec
@@ -194,6 +196,7 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 		if k := strings.TrimSpace(text(rec[r.opt.Key])); k != "" {
 			if first, dup := r.keys[k]; dup {
 				it.fail(fmt.Sprintf("the same %s %q as row %d above: remove one of the two rows (it was not sent twice)", r.opt.Key, k, first))
+				it.marks = r.fieldMarks(r.opt.Key, fmt.Sprintf("the same %s as row %d above", r.opt.Key, first))
 				return
 			}
 			r.keys[k] = it.line
@@ -395,6 +398,14 @@ func (r *run) finish(it *item) {
 		if !it.early {
 			r.vendorFailed.Add(1)
 			r.noteFailure(it.line, it.errText)
+			var ce *crm.Error
+			if errors.As(res.Err, &ce) && ce.Field != "" {
+				msg := ce.Message
+				if msg == "" {
+					msg = it.errText
+				}
+				it.marks = r.fieldMarks(ce.Field, "the CRM refused it: "+msg)
+			}
 		}
 	}
 	if res.Status == crm.StatusFailed || res.Status == "" {

@@ -21,27 +21,48 @@ const (
 	ColID     = "crmport_id"
 )
 
-// reportExt is the extension of the reports: the input's format.
+// reportExt is the extension of the reports: Options.ReportFormat, else
+// the input's format.
 func (r *run) reportExt() string {
+	if r.opt.ReportFormat != "" {
+		return r.opt.ReportFormat
+	}
 	if r.srcInfo.Format == "xlsx" {
 		return "xlsx"
 	}
 	return "csv"
 }
 
-// sinkOptions writes reports in the input's format: XLSX with the input's
-// sheet name; CSV in UTF-8 with a BOM (Excel) and the input's delimiter,
-// values exactly as read (no formula neutralisation, so that importing the
-// error report again sends the same text).
+// sinkOptions writes reports in reportExt's format: XLSX with the sheet
+// name the input's mapping reads (reportSheet); CSV in UTF-8 with a BOM
+// (Excel) and the input's delimiter, values exactly as read (no formula
+// neutralisation, so that importing the error report again sends the
+// same text).
 func (r *run) sinkOptions() sheet.Options {
 	if r.reportExt() == "xlsx" {
-		return sheet.Options{Format: "xlsx", Sheet: r.srcInfo.Sheet}
+		return sheet.Options{Format: "xlsx", Sheet: r.reportSheet()}
 	}
 	d := r.srcInfo.Delimiter
 	if d == 0 {
 		d = ','
 	}
 	return sheet.Options{Format: "csv", Delimiter: d, BOM: true, Raw: true}
+}
+
+// reportSheet is the sheet name of XLSX reports: the sheet read from an
+// XLSX input; for a CSV input the mapping's (Options.ReportSheet), else
+// the input's name without its extension, as Excel names the sheet of a
+// CSV file it opens. A mapping that names a sheet therefore reads the
+// reports too, and one that names none reads their only sheet.
+func (r *run) reportSheet() string {
+	if r.srcInfo.Format == "xlsx" && r.srcInfo.Sheet != "" {
+		return r.srcInfo.Sheet
+	}
+	if r.opt.ReportSheet != "" {
+		return r.opt.ReportSheet
+	}
+	base := filepath.Base(r.opt.Input)
+	return sheet.CleanSheetName(strings.TrimSuffix(base, filepath.Ext(base)))
 }
 
 // partPath is where a report is written before it replaces the old one.
@@ -96,9 +117,61 @@ func (r *run) writeError(it *item) {
 		}
 	}
 	vals := r.originals(make([]any, 0, len(r.keep)+2), it.cells)
+	if len(it.marks) > 0 && r.reportExt() == "xlsx" {
+		r.markCells(vals, it.marks)
+	}
 	vals = append(vals, it.line, it.errText)
 	if err := r.errSink.WriteRow(vals); err != nil {
 		r.sinkErr = fmt.Errorf("cannot write the report %s: %w", r.reports.Errors, err)
+	}
+}
+
+// FieldColumner is an optional interface of a Binder (*mapping.Binding
+// has it): the places in the header of the columns a field is read from.
+// With it the error workbook also marks the cells of a field the CRM
+// refused, and of a key repeated in the file.
+type FieldColumner interface {
+	FieldColumns(field string) []int
+}
+
+// fieldMarks marks the source cells of field with note (none when the
+// binder cannot say which columns feed it).
+func (r *run) fieldMarks(field, note string) []cellMark {
+	if r.fieldCols == nil {
+		return nil
+	}
+	cols := r.fieldCols(field)
+	marks := make([]cellMark, 0, len(cols))
+	for _, c := range cols {
+		marks = append(marks, cellMark{col: c, note: note})
+	}
+	return marks
+}
+
+// markCells turns the failing cells of an error report row (vals, the
+// row's original cells in r.keep order) into sheet.Marked values: the
+// marked error workbook (ErrorReport). Two problems of one cell share its
+// comment.
+func (r *run) markCells(vals []any, marks []cellMark) {
+	if r.keepAt == nil {
+		r.keepAt = make(map[int]int, len(r.keep))
+		for pos, i := range r.keep {
+			r.keepAt[i] = pos
+		}
+	}
+	for _, m := range marks {
+		pos, ok := r.keepAt[m.col]
+		if !ok || pos >= len(vals) {
+			continue // a crmport_* column: not in the report
+		}
+		if prev, ok := vals[pos].(sheet.Marked); ok {
+			if !strings.Contains(prev.Note, m.note) {
+				prev.Note += "; " + m.note
+			}
+			vals[pos] = prev
+			continue
+		}
+		vals[pos] = sheet.Marked{Value: vals[pos], Note: m.note}
 	}
 }
 
@@ -124,7 +197,7 @@ func (r *run) writeDone(it *item) {
 
 // closeReports finishes both reports and moves them into place. A report
 // with no rows is not written; after a complete run, a stale one from an
-// earlier run of the same import is removed (the reports always describe
+// earlier run of the same import (in either format) is removed (the reports always describe
 // the whole file, and the journal holds what they said). A run that
 // stopped early removes nothing.
 func (r *run) closeReports(complete bool) error {
@@ -149,12 +222,16 @@ func (r *run) closeReports(complete bool) error {
 	if !complete {
 		return err
 	}
+	// Reports of the other format (an earlier run with another
+	// --report-format) describe this import too, but no longer: removed.
 	ext := r.reportExt()
-	if r.errSink == nil {
-		os.Remove(r.errPath + "." + ext)
-	}
-	if r.doneSink == nil && !r.opt.DryRun {
-		os.Remove(r.donePath + "." + ext)
+	for _, e := range []string{"csv", "xlsx"} {
+		if r.errSink == nil || e != ext {
+			os.Remove(r.errPath + "." + e)
+		}
+		if (r.doneSink == nil || e != ext) && !r.opt.DryRun {
+			os.Remove(r.donePath + "." + e)
+		}
 	}
 	return err
 }

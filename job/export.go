@@ -204,31 +204,28 @@ func (e *Env) Export(ctx context.Context, s ExportSettings, ev Events) (ExportRe
 	// Write to a temporary file beside the output and rename it at the end:
 	// a failed export never leaves a half-written file under the real name.
 	var sink sheet.Sink
-	var tmp string
+	var file *exporter.File
 	if toStdout {
 		sink = sheet.NewCSVSink(s.Stdout, sopt)
 	} else {
-		dir := filepath.Dir(s.Output)
-		fh, err := os.CreateTemp(dir, "."+filepath.Base(s.Output)+".*.partial")
-		if err != nil {
-			return res, fmt.Errorf("cannot write in %s: %w", dir, err)
+		if m != nil {
+			sopt.Sheet = m.SheetOptions().Sheet
 		}
-		tmp = fh.Name()
-		_ = fh.Close()
-		// CreateTemp makes the file private (0600); the export is a file
-		// the user saves, so it is created anew with the usual mode (0666
-		// less the umask), like the reports.
-		_ = os.Remove(tmp)
-		defer os.Remove(tmp)
-		if sink, err = sheet.Create(tmp, sopt); err != nil {
+		sopt.Sheet = exporter.SheetName(res.Title, sopt.Sheet)
+		if file, err = exporter.CreateFile(s.Output, sopt); err != nil {
 			return res, err
 		}
+		defer file.Discard()
+		sink = file
 	}
 	emit(ev, Started{Job: "export", Vendor: res.Title, Total: -1})
 	eopt.Sink = sink
 	eopt.Progress = exportEvents{ev}
 	sum, runErr := exporter.Run(ctx, eopt)
-	closeErr := sink.Close()
+	var closeErr error
+	if file == nil {
+		closeErr = sink.Close() // stdout: what was written so far is flushed
+	}
 	res.Rows, res.Pages = sum.Rows, sum.Pages
 	if runErr != nil {
 		if ctx.Err() != nil {
@@ -245,8 +242,8 @@ func (e *Env) Export(ctx context.Context, s ExportSettings, ev Events) (ExportRe
 	if closeErr != nil {
 		return res, fmt.Errorf("write %s: %w", s.Output, closeErr)
 	}
-	if tmp != "" {
-		if err := replaceFile(tmp, s.Output); err != nil {
+	if file != nil {
+		if err := file.Commit(); err != nil {
 			return res, err
 		}
 		res.Output = s.Output
@@ -300,23 +297,6 @@ func emptyExport(ctx context.Context, v crm.Vendor, q crm.ListQuery, s ExportSet
 	}
 	out.Holds, out.More = len(page.Records), page.Next != ""
 	return out
-}
-
-// replaceFile moves tmp to dst, replacing dst (Windows refuses a rename over
-// an existing file, so remove it first there).
-func replaceFile(tmp, dst string) error {
-	if err := os.Rename(tmp, dst); err != nil {
-		if _, statErr := os.Stat(dst); statErr == nil {
-			if rmErr := os.Remove(dst); rmErr != nil {
-				return fmt.Errorf("replace %s (is it open in Excel?): %w", dst, rmErr)
-			}
-			if err = os.Rename(tmp, dst); err == nil {
-				return nil
-			}
-		}
-		return fmt.Errorf("save %s: %w", dst, err)
-	}
-	return nil
 }
 
 func paceText(v crm.Vendor) string {

@@ -33,12 +33,15 @@ type ImportSettings struct {
 	BatchSize int
 	Workers   int
 	// Rate is requests per second when RateSet (rate.Inf = unpaced).
-	Rate          rate.Limit
-	RateSet       bool
-	Retries       int
-	Timeout       time.Duration // one request; 0 = 60 s
-	MaxErrors     MaxErrors
-	ReportDir     string
+	Rate      rate.Limit
+	RateSet   bool
+	Retries   int
+	Timeout   time.Duration // one request; 0 = 60 s
+	MaxErrors MaxErrors
+	ReportDir string
+	// ReportFormat is "xlsx" (failing cells marked) or "csv"; "" = the
+	// input's format.
+	ReportFormat  string
 	Restart       bool
 	ResumeChanged bool
 	// Sandbox imports into the in-process emulators.
@@ -269,6 +272,8 @@ func (e *Env) Import(ctx context.Context, s ImportSettings, ev Events) (ImportRe
 		Target:        e.target(vendorName, s.Sandbox),
 		MaxErrors:     s.MaxErrors,
 		ReportDir:     s.ReportDir,
+		ReportFormat:  s.ReportFormat,
+		ReportSheet:   so.Sheet,
 		Lock:          lock,
 		Progress:      prog,
 		Normalize:     reg.Normalize,

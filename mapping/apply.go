@@ -469,7 +469,7 @@ func (b *Binding) Apply(row sheet.Row) (crm.Record, error) {
 			} else if utf8.RuneCountInString(shown) > 80 {
 				shown = string([]rune(shown)[:77]) + "…"
 			}
-			errs = append(errs, &sheet.CellError{Line: row.Line, Column: f.colName, Value: shown, Err: err})
+			errs = append(errs, &sheet.CellError{Line: row.Line, Column: f.colName, Value: shown, Err: err, ColumnIndexes: f.cols})
 			continue
 		}
 		if v != nil {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crmport/crmport/sheet"
 )
 
 func TestBoxerValuesAreOrdinaryStrings(t *testing.T) {
@@ -125,4 +127,33 @@ func TestStepsWriteSameTextToRowBuffer(t *testing.T) {
 		})
 	}
 	assert.Equal(t, want, got, "texts handed out earlier changed as the buffer grew")
+}
+
+// TestApplyErrorsNameTheirColumns: every bad cell's error carries the
+// places of its source columns in the header, so a report can mark them.
+func TestApplyErrorsNameTheirColumns(t *testing.T) {
+	m, err := Parse("m.yaml", []byte("vendor: salesman\nfields:\n  title: {columns: [Imię, Nazwisko]}\n  mail_url: {column: E-mail, transform: [email]}\n"), vendors)
+	require.NoError(t, err)
+	b, err := m.Bind([]string{"Uwagi", "E-mail", "Nazwisko", "Imię"}, salesmanFields(), ApplyOptions{})
+	require.NoError(t, err)
+	_, err = b.Apply(sheet.Row{Line: 2, Cells: []sheet.Cell{{}, {Text: "jan@", Kind: sheet.KindText}, {}, {}}})
+	require.Error(t, err)
+	var cols [][]int
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var ce *sheet.CellError
+		require.ErrorAs(t, e, &ce)
+		cols = append(cols, ce.ColumnIndexes)
+	}
+	assert.Equal(t, [][]int{{3, 2}, {1}}, cols, "title from Imię + Nazwisko (empty), mail_url from E-mail")
+}
+
+func TestBindingFieldColumns(t *testing.T) {
+	m, err := Parse("m.yaml", []byte("vendor: salesman\nfields:\n  title: {columns: [Imię, Nazwisko]}\n  mail_url: E-mail\n  type: {value: client}\n"), vendors)
+	require.NoError(t, err)
+	b, err := m.Bind([]string{"Uwagi", "E-mail", "Nazwisko", "Imię"}, salesmanFields(), ApplyOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []int{3, 2}, b.FieldColumns("title"))
+	assert.Equal(t, []int{1}, b.FieldColumns("mail_url"))
+	assert.Nil(t, b.FieldColumns("type"), "a constant has no column")
+	assert.Nil(t, b.FieldColumns("phone"), "not in the mapping")
 }

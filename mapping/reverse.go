@@ -92,7 +92,8 @@ func (m *Mapping) Headers() []string {
 
 // Columns returns sheet columns for Headers, typed by the catalogue so an
 // export keeps phones, ids, postcodes and tax ids as text and dates as
-// dates (fields may be nil: every column is then ColumnAuto).
+// dates (fields may be nil: types then come from the field names alone).
+// Whole values follow ColumnKind, the rule catalogue exports use too.
 func (m *Mapping) Columns(fields []crm.Field) []sheet.Column {
 	layout := m.exportLayout()
 	out := make([]sheet.Column, len(layout))
@@ -111,26 +112,53 @@ func (m *Mapping) Columns(fields []crm.Field) []sheet.Column {
 			}
 		case fm.layout != "":
 			out[i].Kind = sheet.ColumnText // formatted with the mapping's layout
-		case typ == crm.TypeDate || typ == crm.TypeDateTime:
-			out[i].Kind = sheet.ColumnDate
-		case typ == crm.TypeNumber || typ == crm.TypeInt:
-			out[i].Kind = sheet.ColumnNumber
-			if textLike(fm.Field) {
-				out[i].Kind = sheet.ColumnText
-			}
-		case typ == crm.TypeString || typ == crm.TypePhone || typ == crm.TypeText:
-			if typ == crm.TypePhone || textLike(fm.Field) {
-				out[i].Kind = sheet.ColumnText
-			}
+		default:
+			out[i].Kind = ColumnKind(fm.Field, typ)
 		}
 	}
 	return out
 }
 
-// textLike reports fields whose digits must stay text (leading zeros, long ids).
+// ColumnKind is how an export stores a field's values, whichever way the
+// columns were chosen (all fields, --fields or a mapping): dates as date
+// cells; phones, ids, postcodes and tax ids as text (format @, so that
+// 05-500 or 0048… is never turned into a number when edited); other
+// numbers as numbers. A field the catalogue types as text (or does not
+// type) but whose name says it is a date (date_create, date_edit,
+// created_at, updated_at…) is a date column: values that parse as dates
+// become date cells, others stay text.
+func ColumnKind(field string, typ crm.FieldType) sheet.ColumnKind {
+	switch typ {
+	case crm.TypeDate, crm.TypeDateTime:
+		return sheet.ColumnDate
+	case crm.TypePhone:
+		return sheet.ColumnText
+	}
+	if textLike(field) {
+		return sheet.ColumnText
+	}
+	switch typ {
+	case crm.TypeInt, crm.TypeNumber:
+		return sheet.ColumnNumber
+	case "", crm.TypeString:
+		low := strings.ToLower(field)
+		if low == "date_create" || low == "date_edit" || strings.HasSuffix(low, "_at") {
+			return sheet.ColumnDate
+		}
+	}
+	return sheet.ColumnAuto
+}
+
+// textLikeParts are name fragments of fields whose digits must stay text
+// (leading zeros, long ids, account numbers): ids, phones, postcodes, tax
+// and company registry numbers, bank accounts (rs, ks), logins.
+var textLikeParts = []string{"id", "phone", "tel", "fax", "mob", "postcode", "zip", "nip", "inn", "kpp", "tax", "pesel",
+	"regon", "ogrn", "okpo", "bik", "rs", "ks", "login", "uid", "identifier"}
+
+// textLike reports fields whose digits must stay text.
 func textLike(field string) bool {
 	f := strings.ToLower(field)
-	for _, p := range []string{"id", "phone", "postcode", "zip", "nip", "inn", "kpp", "tax", "pesel", "regon", "ogrn", "bik", "uid", "identifier", "fax"} {
+	for _, p := range textLikeParts {
 		if strings.Contains(f, p) {
 			return true
 		}

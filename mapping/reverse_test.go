@@ -147,3 +147,25 @@ func TestColumnsJoinedParts(t *testing.T) {
 		{Name: "Created", Kind: sheet.ColumnDate},
 	}, cols)
 }
+
+func TestColumnKindOneRuleForEveryExport(t *testing.T) {
+	for _, tt := range []struct {
+		field string
+		typ   crm.FieldType
+		want  sheet.ColumnKind
+	}{
+		{"updated_at", crm.TypeString, sheet.ColumnDate}, // Thulium types it as text
+		{"created_at", "", sheet.ColumnDate},             // seen in records, not in the catalogue
+		{"date_create", crm.TypeDateTime, sheet.ColumnDate},
+		{"address.postcode", crm.TypeString, sheet.ColumnText},
+		{"phone_number", crm.TypeString, sheet.ColumnText},
+		{"mob", crm.TypeString, sheet.ColumnText},
+		{"nip", crm.TypeInt, sheet.ColumnText},
+		{"recv", crm.TypePhone, sheet.ColumnText},
+		{"amount", crm.TypeNumber, sheet.ColumnNumber},
+		{"vip", crm.TypeBool, sheet.ColumnAuto},
+		{"comment", crm.TypeString, sheet.ColumnAuto},
+	} {
+		assert.Equal(t, tt.want, ColumnKind(tt.field, tt.typ), tt.field)
+	}
+}

@@ -133,7 +133,8 @@ type Sink interface {
 	// WriteHeader writes the header row; call it once, first.
 	WriteHeader(cols []Column) error
 	// WriteRow writes one row. Values may be nil, string, int, int64,
-	// float64, bool, time.Time, []string (joined with ", ") or Cell.
+	// float64, bool, time.Time, []string (joined with ", "), Cell, or
+	// Marked (one of those with a note: a marked cell in XLSX).
 	WriteRow(values []any) error
 	// Close flushes and reports any deferred write error.
 	Close() error
@@ -177,6 +178,11 @@ type CellError struct {
 	Column string // header text as the user sees it
 	Value  string // the offending value
 	Err    error  // what is wrong with it
+	// ColumnIndexes are the 0-based places in the header of the column
+	// or columns the value came from (several for a value joined from
+	// columns), so that a report can mark the very cells; nil when
+	// unknown. Read-only: it may be shared.
+	ColumnIndexes []int
 }
 
 // Error formats the error with the row, column and value.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -31,7 +32,9 @@ type importOptions struct {
 	Timeout   time.Duration
 	MaxErrors job.MaxErrors
 	ReportDir string
-	Restart   bool
+	// ReportFormat is --report-format: xlsx or csv ("" = the input's).
+	ReportFormat string
+	Restart      bool
 	// ResumeChanged goes on from a journal written with an earlier
 	// version of the mapping or of the input file (fixed after a stop).
 	ResumeChanged bool
@@ -142,6 +145,7 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	fl.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "time limit of one request")
 	fl.StringVar(&maxErrors, "max-errors", "", "stop when more than N rows (e.g. 10) or P% of rows (e.g. 5%) fail")
 	fl.StringVar(&opts.ReportDir, "report-dir", "", "folder for the reports and the journal (default: the file's folder)")
+	fl.StringVar(&opts.ReportFormat, "report-format", "", "reports as xlsx (failing cells marked, with the reason as a comment) or csv (default: the input file's format)")
 	fl.BoolVar(&opts.Restart, "restart", false, "start over: send every row again (the earlier run's reports and journal are kept as numbered copies)")
 	fl.BoolVar(&opts.ResumeChanged, "resume-changed", false, "after fixing the mapping or rows of the file, go on from the earlier run: rows already imported are skipped (changed ones are reported, not sent twice)")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "import into built-in emulators instead of a real CRM (no account needed; they start empty, so every run starts over)")
@@ -158,6 +162,7 @@ func (opts *importOptions) settings() job.ImportSettings {
 		Rate: opts.Rate, RateSet: opts.RateSet, Retries: opts.Retries, Timeout: opts.Timeout,
 		MaxErrors: opts.MaxErrors, ReportDir: opts.ReportDir, Restart: opts.Restart,
 		ResumeChanged: opts.ResumeChanged, Sandbox: opts.Sandbox,
+		ReportFormat:   strings.ToLower(strings.TrimSpace(opts.ReportFormat)),
 		CountRows:      !opts.Quiet,
 		SandboxOptions: opts.sandbox, OnSandbox: opts.onSandbox,
 	}
