@@ -248,7 +248,7 @@ func TestImportDryRun(t *testing.T) {
 	require.NoError(t, os.WriteFile(realErrors, []byte("from the real run\n"), 0o644))
 	r := runImportCmd(t.Context(), t, "salesman", sandbox.Options{}, "--sandbox", "--dry-run", "--json", "-m", filepath.Join("..", "..", "samples", "salesman.yaml"), in)
 	require.Equal(t, exitRowsFailed, r.code, r.errOut)
-	assert.Contains(t, r.errOut, "23 would be created")
+	assert.Contains(t, r.errOut, "23 would be created, 1 would fail")
 	assert.Contains(t, r.errOut, "nothing was sent")
 	assert.Empty(t, r.fake.Records())
 	assert.Contains(t, r.out, `"journal":""`)

@@ -102,7 +102,11 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 	add(s.Updated, "updated")
 	add(s.Exists, "already in the CRM")
 	add(s.Unchanged, "unchanged")
-	add(s.Failed, "failed")
+	if s.DryRun {
+		add(s.Failed, "would fail")
+	} else {
+		add(s.Failed, "failed")
+	}
 	add(s.Skipped, "blank (skipped)")
 	add(s.NotProcessed, "not processed")
 	if noRows {
