@@ -32,7 +32,8 @@ type item struct {
 	// temporary: the CRM was busy or failing (it answered, after every
 	// retry, with a temporary error: HTTP 5xx, 429).
 	temporary bool
-	marks     []cellMark // the failing cells and why (validation failures)
+	marks     []cellMark   // the failing cells and why (validation failures)
+	extra     []sheet.Cell // cells past the last header (the row failed for them)
 	done      chan struct{}
 }
 
@@ -127,6 +128,7 @@ func (r *run) readAll(ctx context.Context, src sheet.Source, b Binder, emit func
 			return fmt.Errorf("cannot read %s: %w", filepath.Base(r.opt.Input), err)
 		case len(row.Extra) > 0:
 			it.fail(extraCellsMessage(it.line, row.Extra))
+			it.extra = row.Extra // kept in the error report, past its columns
 		case row.Blank:
 			it.skipped = true
 		default:

@@ -121,6 +121,12 @@ func (r *run) writeError(it *item) {
 		r.markCells(vals, it.marks)
 	}
 	vals = append(vals, it.line, it.errText)
+	// Cells past the last header go after the report's own columns, so
+	// that no cell is lost: fixed in the report (a header added, or the
+	// cells removed), the row imports from it.
+	for _, c := range it.extra {
+		vals = append(vals, c)
+	}
 	if err := r.errSink.WriteRow(vals); err != nil {
 		r.sinkErr = fmt.Errorf("cannot write the report %s: %w", r.reports.Errors, err)
 	}

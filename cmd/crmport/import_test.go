@@ -111,6 +111,7 @@ func importReadCSV(t *testing.T, path string, comma rune) [][]string {
 	require.True(t, bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")), "CSV reports start with a BOM for Excel")
 	r := csv.NewReader(bytes.NewReader(data[3:]))
 	r.Comma = comma
+	r.FieldsPerRecord = -1 // a row with cells past the last header keeps them
 	rows, err := r.ReadAll()
 	require.NoError(t, err)
 	return rows
@@ -689,6 +690,28 @@ func TestImportRowWithMoreCellsThanHeaders(t *testing.T) {
 	assert.Equal(t, "7", rows[1][importColumn(rows, importer.ColRow)])
 	assert.Equal(t, `row 7 has 2 more cells than there are headers ("EXTRA", "MORE"): add headers for them or remove them`,
 		rows[1][importColumn(rows, importer.ColError)])
+	assert.Equal(t, []string{"EXTRA", "MORE"}, rows[1][len(rows[0]):], "the extra cells are kept in the report, past its columns: no cell is lost")
+
+	// The user removes the extra cells in the report and imports it: the
+	// row goes in with every other cell as it was.
+	rows[1] = rows[1][:len(rows[0])]
+	fixed := filepath.Join(dir, "fixed.csv")
+	writeSemicolonCSV(t, fixed, rows)
+	r = runImportCmd(t.Context(), t, "salesman", sandbox.Options{}, "--sandbox", "--rate", "0", "--json", "-m", mp, fixed)
+	require.Equal(t, exitOK, r.code, r.errOut)
+	assert.Equal(t, 1, importTitles(t, r.fake)["Firma Testowa 0006"])
+}
+
+// writeSemicolonCSV writes rows as a UTF-8 ';' CSV with a BOM, as Excel
+// saves "CSV UTF-8".
+func writeSemicolonCSV(t *testing.T, path string, rows [][]string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("\ufeff")
+	w := csv.NewWriter(&b)
+	w.Comma = ';'
+	require.NoError(t, w.WriteAll(rows))
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
 }
 
 func TestImportSummaryNamesTheErrorReportAsGiven(t *testing.T) {
