@@ -300,6 +300,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 			return r.sum, err
 		}
 	} else {
+		r.peekJournal(r.reports.Journal)
 		r.reports.Journal = ""
 	}
 	if opt.Progress != nil {

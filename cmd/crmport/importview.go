@@ -98,10 +98,17 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 			parts = append(parts, fmt.Sprintf("%d %s", n, label))
 		}
 	}
-	add(s.Created, created)
-	add(s.Updated, "updated")
-	add(s.Exists, "already in the CRM")
-	add(s.Unchanged, "unchanged")
+	if s.DryRun {
+		// Rows an earlier real run imported (from its journal) are
+		// counted apart: the import skips them.
+		add(s.Created+s.Updated+s.Exists+s.Unchanged-s.Resumed, created)
+		add(s.Resumed, "already imported by an earlier run (the import skips them)")
+	} else {
+		add(s.Created, created)
+		add(s.Updated, "updated")
+		add(s.Exists, "already in the CRM")
+		add(s.Unchanged, "unchanged")
+	}
 	if s.DryRun {
 		add(s.Failed, "would fail")
 	} else {
@@ -140,7 +147,7 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 	if s.InputChanged {
 		fmt.Fprintln(w, "  the file changed since the earlier run: rows it imported were skipped where unchanged (a changed one is in the error report, not sent again), the others were sent")
 	}
-	if s.Resumed > 0 {
+	if s.Resumed > 0 && !s.DryRun {
 		fmt.Fprintf(w, "  %s were already done by an earlier run (from the journal)\n", importPlural(s.Resumed, "row", "rows"))
 	}
 	if s.Reports.Errors != "" {
