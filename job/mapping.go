@@ -18,6 +18,10 @@ type MappingInitSettings struct {
 	File     string
 	Sheet    string
 	Encoding string
+	// Sandbox reads the field list of the in-process emulator; otherwise
+	// the account's when the vendor's settings are there, else the
+	// built-in catalogue.
+	Sandbox bool
 }
 
 // MappingInitResult is a guessed mapping.
@@ -27,6 +31,12 @@ type MappingInitResult struct {
 	Placed  int      // columns given a field
 	Columns int      // columns in the file
 	Missing []string // required fields no column feeds
+	// Live says the field list was the account's (switched-off and custom
+	// fields known); otherwise the built-in catalogue was used.
+	Live bool
+	// OffOnFreshAccount lists the fields placed that a fresh account of
+	// the vendor has switched off (offline only: the account may differ).
+	OffOnFreshAccount []Field
 }
 
 // MappingInit guesses a mapping for s.Vendor from the file's header and
@@ -59,9 +69,37 @@ func (e *Env) MappingInit(ctx context.Context, s MappingInitSettings) (MappingIn
 			sample = append(sample, row)
 		}
 	}
-	g, err := mapping.Guess(reg, reg.Catalogue(), src.Header(), sample)
+	fields, live, err := e.catalogue(ctx, s.Vendor, s.Sandbox)
 	if err != nil {
 		return res, err
+	}
+	res.Live = live
+	off := map[string]Field{}
+	if !live {
+		// Offline, which fields are switched on is the account's
+		// business: map by meaning, and say which ones a fresh account
+		// has off.
+		fields = append([]Field(nil), fields...)
+		anyActive := false
+		for _, f := range fields {
+			anyActive = anyActive || f.Active
+		}
+		for i := range fields {
+			if anyActive && !fields[i].Active {
+				off[fields[i].Name] = fields[i]
+				fields[i].Active = true
+			}
+		}
+	}
+	g, err := mapping.Guess(reg, fields, src.Header(), sample)
+	if err != nil {
+		return res, err
+	}
+	for _, c := range g.Columns {
+		if f, ok := off[c.Field]; ok {
+			res.OffOnFreshAccount = append(res.OffOnFreshAccount, f)
+			delete(off, c.Field)
+		}
 	}
 	info := src.Info()
 	g.Info = &info
@@ -79,6 +117,10 @@ type MappingCheckSettings struct {
 	Mapping string
 	File    string // "" = check the mapping alone
 	Sheet   string
+	// Sandbox checks against the in-process emulator's fields; otherwise
+	// the account's when the vendor's settings are there, else the
+	// built-in catalogue.
+	Sandbox bool
 }
 
 // MappingCheckResult is what mapping check found. Problems empty means the
@@ -87,6 +129,8 @@ type MappingCheckSettings struct {
 type MappingCheckResult struct {
 	Report   string
 	Problems []error
+	// Live says the fields were the account's, not the built-in catalogue.
+	Live bool
 	// Info, Columns, HeaderRowGiven, SheetGiven describe how the file was
 	// read (when one was given), as in ImportResult.
 	Info           SheetInfo
@@ -106,10 +150,11 @@ func (e *Env) MappingCheck(ctx context.Context, s MappingCheckSettings) (Mapping
 	if m == nil {
 		return res, &MappingProblems{File: s.Mapping, Problems: mapping.Problems(err)}
 	}
-	reg, err := e.lookup(m.Vendor)
+	fields, live, err := e.catalogue(ctx, m.Vendor, s.Sandbox)
 	if err != nil {
 		return res, err
 	}
+	res.Live = live
 	var header []string
 	if s.File != "" {
 		sopt := m.SheetOptions()
@@ -126,6 +171,6 @@ func (e *Env) MappingCheck(ctx context.Context, s MappingCheckSettings) (Mapping
 		res.HeaderRowGiven, res.SheetGiven = sopt.HeaderRow != 0, sopt.Sheet != ""
 		_ = src.Close()
 	}
-	res.Report, res.Problems = mapping.Check(m, reg.Catalogue(), header)
+	res.Report, res.Problems = mapping.Check(m, fields, header)
 	return res, nil
 }

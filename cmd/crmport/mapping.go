@@ -39,6 +39,7 @@ type mappingInitOptions struct {
 	File     string
 	Sheet    string
 	Encoding string
+	Sandbox  bool
 }
 
 // newMappingInitCmd builds `crmport mapping init`; runF replaces
@@ -72,13 +73,22 @@ Save the output, review it, then check it with 'crmport mapping check'.`,
 	cmd.Flags().StringVar(&opts.Vendor, "vendor", "", "CRM: salesman, thulium or baselinker")
 	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the one Excel opens on, if it has data, else the first with data)")
 	cmd.Flags().StringVar(&opts.Encoding, "encoding", "", "CSV: the file's encoding (default: detected)")
+	cmd.Flags().BoolVar(&opts.Sandbox, "sandbox", false, "use the built-in emulator's fields (default: the account's with CRMPORT_* settings, else the built-in list)")
 	return cmd
 }
 
 func runMappingInit(ctx context.Context, opts *mappingInitOptions) error {
-	res, err := opts.env.MappingInit(ctx, job.MappingInitSettings{Vendor: opts.Vendor, File: opts.File, Sheet: opts.Sheet, Encoding: opts.Encoding})
+	res, err := opts.env.MappingInit(ctx, job.MappingInitSettings{Vendor: opts.Vendor, File: opts.File, Sheet: opts.Sheet, Encoding: opts.Encoding, Sandbox: opts.Sandbox})
 	if err != nil {
 		return err
+	}
+	reg := opts.env.Vendor(res.Vendor)
+	if !res.Live {
+		fmt.Fprintln(opts.IO.ErrOut, builtInNote(reg))
+	}
+	for _, fl := range res.OffOnFreshAccount {
+		fmt.Fprintf(opts.IO.ErrOut, "note: %s is switched off on a fresh %s account: if it is off on yours, %s, or the import drops its values\n",
+			fieldName(fl), title(reg), switchOnText(reg))
 	}
 	if _, err := opts.IO.Out.Write(res.YAML); err != nil {
 		return err
@@ -98,6 +108,7 @@ type mappingCheckOptions struct {
 	Mapping string
 	File    string
 	Sheet   string
+	Sandbox bool
 }
 
 // newMappingCheckCmd builds `crmport mapping check`; runF replaces
@@ -128,12 +139,13 @@ Otherwise prints "ok" and a short table of field <- column.`,
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Mapping, "mapping", "m", "", "the mapping file to check")
+	cmd.Flags().BoolVar(&opts.Sandbox, "sandbox", false, "check against the built-in emulator's fields (default: the account's with CRMPORT_* settings, else the built-in list)")
 	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the mapping's, else the one Excel opens on, if it has data, else the first with data)")
 	return cmd
 }
 
 func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
-	res, err := opts.env.MappingCheck(ctx, job.MappingCheckSettings{Mapping: opts.Mapping, File: opts.File, Sheet: opts.Sheet})
+	res, err := opts.env.MappingCheck(ctx, job.MappingCheckSettings{Mapping: opts.Mapping, File: opts.File, Sheet: opts.Sheet, Sandbox: opts.Sandbox})
 	if err != nil {
 		return err
 	}
