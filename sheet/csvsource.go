@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -61,7 +62,11 @@ type csvSource struct {
 //
 // Lines may end in CRLF, LF or a lone CR (old Mac Excel), mixed in one
 // file; inside quotes CRLF reads as LF and a lone CR is kept. The header
-// is row opt.HeaderRow or the first non-blank row. Row.Line counts records
+// is row opt.HeaderRow or found automatically among the first 20 rows with
+// values by the rule workbooks follow (see OpenXLSX; a cell that reads as
+// a plain number counts as a number): a title such as "Lista klientów
+// 2026" and a blank row above the header are not taken for the header,
+// and rows with values above it are listed in Info.TitleRows. Row.Line counts records
 // as Excel shows them: blank lines count, a multi-line quoted cell does not
 // add rows. Returned rows stay valid after later calls to Next.
 //
@@ -165,7 +170,11 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 	s.info.Delimiter = opt.Delimiter
 	s.comma = opt.Delimiter
 	s.rr.setComma(s.comma)
-	if err := s.readHeader(opt.HeaderRow); err != nil {
+	want := opt.HeaderRow
+	if want == 0 {
+		want = detectCSVHeader(sampleText, s.comma, len(decoded) < sampleSize, opt.ExpectedHeaders)
+	}
+	if err := s.readHeader(want); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -185,7 +194,9 @@ func firstLine(text string) (string, int) {
 	return text[:i], n
 }
 
-// readHeader skips to the header row and records it.
+// readHeader skips to the header row (the first row with values when want
+// is 0) and records it; rows with values above it become Info.TitleRows,
+// as in a workbook.
 func (s *csvSource) readHeader(want int) error {
 	if want < 0 {
 		return fmt.Errorf("header row %d: row numbers start at 1", want)
@@ -213,16 +224,15 @@ func (s *csvSource) readHeader(want int) error {
 			s.queued = rec
 			break
 		}
+		if want > 0 && !isBlankRecord(rec) {
+			s.info.TitleRows = append(s.info.TitleRows, titleRow(s.line, slices.Clone(rec)))
+		}
 		if want == 0 && !isBlankRecord(rec) {
 			s.queued = rec
 			break
 		}
 	}
-	h := make([]string, len(s.queued))
-	copy(h, s.queued)
-	for len(h) > 0 && strings.TrimSpace(h[len(h)-1]) == "" {
-		h = h[:len(h)-1]
-	}
+	h := trimHeader(slices.Clone(s.queued))
 	for i, c := range h {
 		if strings.ContainsAny(c, "\r\n") && strings.ContainsRune(c, s.comma) {
 			return fmt.Errorf("header row %d: a quote (\") in %s is never closed, so the rows below it were read as a column name; remove the quote or close it, then import again", s.line, columnName(nil, i))

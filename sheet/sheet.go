@@ -73,8 +73,9 @@ type Info struct {
 	// Mac Excel), "mixed" or "" (a single line). Every kind is read.
 	LineEnds string
 
-	// XLSX: rows with values above the header row, top to bottom. They
-	// were taken as titles (a report's name, a date), not data; say so.
+	// Rows with values above the header row, top to bottom (CSV and
+	// XLSX). They were taken as titles (a report's name, a date), not
+	// data; say so.
 	TitleRows []TitleRow
 	// XLSX: the other visible sheets that hold data, in workbook order
 	// (not read; the user may want one of them: Options.Sheet).
@@ -148,7 +149,7 @@ type Options struct {
 	Sheet     string // XLSX source: sheet name; "" = the sheet Excel opens on (active tab) if it has data, else the first visible sheet with data; XLSX sink: sheet name ("" = "Sheet1")
 	HeaderRow int    // source: 1-based header row; 0 = found automatically
 	// ExpectedHeaders are the column names a mapping uses: automatic header
-	// detection (XLSX) prefers the row holding most of them.
+	// detection (CSV and XLSX) prefers the row holding most of them.
 	ExpectedHeaders []string
 	BOM             bool // CSV sink: start with a UTF-8 byte order mark (for Excel)
 	Raw             bool // CSV sink: do not neutralise formula-like cells

@@ -14,6 +14,10 @@ import (
 // looks at (blank rows above and between them do not count).
 const headerScanRows = 20
 
+// Header detection, shared by XLSX and CSV sources: the header is found
+// among the first rows with values (pickHeader) and the rows with values
+// above it become Info.TitleRows.
+
 // findHeader reads ahead to the header row and keeps the rows after it.
 // Rows with values above the header become Info.TitleRows.
 func (s *xlsxSource) findHeader(want int, expected []string) error {
@@ -65,11 +69,9 @@ func (s *xlsxSource) findHeader(want int, expected []string) error {
 	for i, c := range h.cells {
 		header[i] = c.Text
 	}
-	for len(header) > 0 && strings.TrimSpace(header[len(header)-1]) == "" {
-		header = header[:len(header)-1]
-	}
+	header = trimHeader(header)
 	for _, r := range buf[:hi] {
-		s.info.TitleRows = append(s.info.TitleRows, titleRow(r))
+		s.info.TitleRows = append(s.info.TitleRows, titleRow(r.num, cellTexts(r.cells)))
 	}
 	s.header, s.width = header, len(header)
 	s.info.HeaderLine = h.num
@@ -78,16 +80,81 @@ func (s *xlsxSource) findHeader(want int, expected []string) error {
 	return nil
 }
 
-// titleRow keeps the values of a row above the header.
-func titleRow(r rawRow) TitleRow {
-	t := TitleRow{Line: r.num, Cells: make([]string, len(r.cells))}
-	for i, c := range r.cells {
-		t.Cells[i] = c.Text
+// titleRow keeps the values of row line, above the header.
+func titleRow(line int, cells []string) TitleRow {
+	return TitleRow{Line: line, Cells: trimHeader(cells)}
+}
+
+// cellTexts returns the text of each cell.
+func cellTexts(cells []Cell) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = c.Text
 	}
-	for len(t.Cells) > 0 && strings.TrimSpace(t.Cells[len(t.Cells)-1]) == "" {
-		t.Cells = t.Cells[:len(t.Cells)-1]
+	return out
+}
+
+// trimHeader drops the empty cells at the end of a header or title row.
+func trimHeader(cells []string) []string {
+	for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
+		cells = cells[:len(cells)-1]
 	}
-	return t
+	return cells
+}
+
+// detectCSVHeader finds the header among the first rows of a CSV file's
+// decoded text, with the rule XLSX sources use (pickHeader), and returns
+// its row number, or 0 when it is the first row with values (read as
+// before, without title rows). whole says the text is the whole file;
+// otherwise its last record may be cut short and is left out. CSV cells
+// carry no types, so a cell that reads as a plain number counts as a
+// number, as it would in a workbook.
+func detectCSVHeader(text string, comma rune, whole bool, expected []string) int {
+	rr := newRecordReader(strings.NewReader(text))
+	rr.setComma(comma)
+	var rows []rawRow
+	line := 0
+	for len(rows) < headerScanRows {
+		rec, err := rr.read()
+		if err != nil {
+			break // the end of the text, or a record past a bound: judge the rows before it
+		}
+		if !whole && !rr.fill(1) {
+			break
+		}
+		line += rr.blanks + 1
+		row := rawRow{num: line, cells: make([]Cell, len(rec))}
+		for i, f := range rec {
+			row.cells[i] = detectionCell(f)
+		}
+		if !row.blank() {
+			rows = append(rows, row)
+		}
+	}
+	if hi := pickHeader(rows, expected); hi > 0 {
+		return rows[hi].num
+	}
+	return 0
+}
+
+// detectionCell types a CSV cell for header detection: empty, a plain
+// number (a decimal comma allowed) or text.
+func detectionCell(f string) Cell {
+	t := strings.TrimSpace(f)
+	switch {
+	case t == "":
+		return Cell{}
+	case isPlainNumber(t):
+		return Cell{Text: t, Kind: KindNumber}
+	}
+	return Cell{Text: f, Kind: KindText}
+}
+
+// isPlainNumber reports whether t is a number as a CSV file writes one:
+// digits with an optional sign and one decimal point or comma.
+func isPlainNumber(t string) bool {
+	_, err := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64)
+	return err == nil && strings.IndexFunc(t, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '-' || r == '+' || r == '.' || r == ',') }) < 0
 }
 
 // pickHeader chooses the header among the first rows with values: the row
