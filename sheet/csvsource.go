@@ -171,10 +171,11 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 	s.comma = opt.Delimiter
 	s.rr.setComma(s.comma)
 	want := opt.HeaderRow
+	ahead := csvSampleRows(sampleText, s.comma, len(decoded) < sampleSize, want)
 	if want == 0 {
-		want = detectCSVHeader(sampleText, s.comma, len(decoded) < sampleSize, opt.ExpectedHeaders)
+		want = detectCSVHeader(ahead, opt.ExpectedHeaders)
 	}
-	if err := s.readHeader(want); err != nil {
+	if err := s.readHeader(want, ahead); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -196,8 +197,9 @@ func firstLine(text string) (string, int) {
 
 // readHeader skips to the header row (the first row with values when want
 // is 0) and records it; rows with values above it become Info.TitleRows,
-// as in a workbook.
-func (s *csvSource) readHeader(want int) error {
+// as in a workbook. ahead are the first rows with values, read ahead (see
+// nameColumns).
+func (s *csvSource) readHeader(want int, ahead []rawRow) error {
 	if want < 0 {
 		return fmt.Errorf("header row %d: row numbers start at 1", want)
 	}
@@ -238,6 +240,7 @@ func (s *csvSource) readHeader(want int) error {
 			return fmt.Errorf("header row %d: a quote (\") in %s is never closed, so the rows below it were read as a column name; remove the quote or close it, then import again", s.line, columnName(nil, i))
 		}
 	}
+	h, s.info.HeaderProblems = nameColumns(h, columnsWithValues(ahead, s.line))
 	s.header, s.width, s.queued = h, len(h), nil
 	s.info.HeaderLine = s.line
 	return nil

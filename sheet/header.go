@@ -69,15 +69,33 @@ func (s *xlsxSource) findHeader(want int, expected []string) error {
 	for i, c := range h.cells {
 		header[i] = c.Text
 	}
-	header = trimHeader(header)
+	s.pending = buf[hi+1:]
+	s.readAhead()
+	header, s.info.HeaderProblems = nameColumns(trimHeader(header), columnsWithValues(s.pending, h.num))
 	for _, r := range buf[:hi] {
 		s.info.TitleRows = append(s.info.TitleRows, titleRow(r.num, cellTexts(r.cells)))
 	}
 	s.header, s.width = header, len(header)
 	s.info.HeaderLine = h.num
 	s.line = h.num
-	s.pending = buf[hi+1:]
 	return nil
+}
+
+// readAhead reads rows below the header until headerScanRows are pending,
+// for nameColumns to see which columns hold values. An error is kept for
+// Next to return where it would have come.
+func (s *xlsxSource) readAhead() {
+	for len(s.pending) < headerScanRows {
+		row, err := s.rr.next()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			s.aheadErr = err
+			return
+		}
+		s.pending = append(s.pending, row)
+	}
 }
 
 // titleRow keeps the values of row line, above the header.
@@ -102,19 +120,18 @@ func trimHeader(cells []string) []string {
 	return cells
 }
 
-// detectCSVHeader finds the header among the first rows of a CSV file's
-// decoded text, with the rule XLSX sources use (pickHeader), and returns
-// its row number, or 0 when it is the first row with values (read as
-// before, without title rows). whole says the text is the whole file;
-// otherwise its last record may be cut short and is left out. CSV cells
-// carry no types, so a cell that reads as a plain number counts as a
-// number, as it would in a workbook.
-func detectCSVHeader(text string, comma rune, whole bool, expected []string) int {
+// csvSampleRows reads the rows with values of a CSV file's first decoded
+// text: up to headerScanRows of them for header detection and as many
+// again below the header row want (when given) for columnsWithValues.
+// whole says the text is the whole file; otherwise its last record may be
+// cut short and is left out. CSV cells carry no types, so a cell that
+// reads as a plain number counts as a number, as it would in a workbook.
+func csvSampleRows(text string, comma rune, whole bool, want int) []rawRow {
 	rr := newRecordReader(strings.NewReader(text))
 	rr.setComma(comma)
 	var rows []rawRow
-	line := 0
-	for len(rows) < headerScanRows {
+	line, below := 0, 0
+	for len(rows) < 2*headerScanRows || want > 0 && below < headerScanRows {
 		rec, err := rr.read()
 		if err != nil {
 			break // the end of the text, or a record past a bound: judge the rows before it
@@ -129,12 +146,43 @@ func detectCSVHeader(text string, comma rune, whole bool, expected []string) int
 		}
 		if !row.blank() {
 			rows = append(rows, row)
+			if want > 0 && line > want {
+				below++
+			}
 		}
 	}
-	if hi := pickHeader(rows, expected); hi > 0 {
+	return rows
+}
+
+// detectCSVHeader finds the header among the first rows with values of a
+// CSV file, with the rule XLSX sources use (pickHeader), and returns its
+// row number, or 0 when it is the first row with values (read as before,
+// without title rows).
+func detectCSVHeader(rows []rawRow, expected []string) int {
+	if hi := pickHeader(rows[:min(len(rows), headerScanRows)], expected); hi > 0 {
 		return rows[hi].num
 	}
 	return 0
+}
+
+// columnsWithValues says which columns hold a value in the rows after
+// row line among rows (rows read ahead, not all of the file).
+func columnsWithValues(rows []rawRow, line int) []bool {
+	var seen []bool
+	for _, r := range rows {
+		if r.num <= line {
+			continue
+		}
+		for i, c := range r.cells {
+			if c.Kind != KindEmpty && strings.TrimSpace(c.Text) != "" {
+				if i >= len(seen) {
+					seen = append(seen, make([]bool, i+1-len(seen))...)
+				}
+				seen[i] = true
+			}
+		}
+	}
+	return seen
 }
 
 // detectionCell types a CSV cell for header detection: empty, a plain
@@ -272,4 +320,105 @@ func headerKey(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// HeaderProblem is a column whose header cell cannot name it on its own:
+// it repeats the header of a column to its left, or it is empty (with a
+// named column to its right). Its values are not dropped: the column is
+// read under Name, which Source.Header holds and a mapping can use.
+type HeaderProblem struct {
+	Column string // the column's letter, "F"
+	Index  int    // the column's index in Source.Header and Row.Cells, from 0
+	Header string // its header cell as in the file ("" when empty)
+	Name   string // the name it is read under: "Telefon (2)", "Column F"
+	SameAs string // a repeated header: the letter of the first column with it; "" for an empty one
+}
+
+// String says what is wrong and how to reach the column, for a note:
+// `column F has the same header "Telefon" as column D: its values are read
+// as column "Telefon (2)" …`.
+func (p HeaderProblem) String() string {
+	if p.SameAs != "" {
+		return fmt.Sprintf("column %s has the same header %q as column %s: its values are read as column %q (a mapping names it so; %q means column %s)",
+			p.Column, strings.TrimSpace(p.Header), p.SameAs, p.Name, strings.TrimSpace(p.Header), p.SameAs)
+	}
+	return fmt.Sprintf("column %s has no header: its values are read as column %q (a mapping names it so; or give the column a header in the file)", p.Column, p.Name)
+}
+
+// nameColumns makes every column of a header row (trailing empty cells
+// already dropped) reachable by a name of its own, so that no column is
+// shadowed by another of the same name or left without one: the second
+// and later columns with a header already used (compared as a mapping
+// compares them: ignoring case and surrounding spaces) get " (2)", " (3)"…
+// after it; an empty header cell gets "Column " and its letter when a
+// named column stands left of it or valued says its column holds values
+// below the header (empty columns before a table that does not start in
+// column A keep their empty header). Both are reported as HeaderProblems.
+// Names already in the row are never reused.
+func nameColumns(header []string, valued []bool) ([]string, []HeaderProblem) {
+	first := make(map[string]int, len(header))
+	for i, h := range header {
+		if k := sameHeaderKey(h); k != "" {
+			if _, ok := first[k]; !ok {
+				first[k] = i
+			}
+		}
+	}
+	var names []string
+	var problems []HeaderProblem
+	named := false // a named column stands left of i
+	for i, h := range header {
+		k := sameHeaderKey(h)
+		if j := first[k]; k != "" && j == i {
+			named = true
+			continue
+		}
+		if k == "" && !named && (i >= len(valued) || !valued[i]) {
+			continue // before the table
+		}
+		if names == nil {
+			names = slices.Clone(header)
+		}
+		p := HeaderProblem{Column: columnLetters(i), Index: i, Header: h}
+		base := "Column " + p.Column
+		if k != "" {
+			p.SameAs = columnLetters(first[k])
+			base = strings.TrimSpace(h)
+		}
+		n := 1 // "Column F" first, "Column F (2)" if a header says that already
+		if k != "" {
+			n = 2 // the first "Telefon" keeps its name
+		}
+		for p.Name = numbered(base, n); ; p.Name = numbered(base, n) {
+			if _, used := first[sameHeaderKey(p.Name)]; !used {
+				break
+			}
+			n++
+		}
+		first[sameHeaderKey(p.Name)] = i
+		names[i] = p.Name
+		problems = append(problems, p)
+	}
+	if names == nil {
+		return header, nil
+	}
+	return names, problems
+}
+
+// numbered returns base for n = 1, else base and " (n)".
+func numbered(base string, n int) string {
+	if n == 1 {
+		return base
+	}
+	return fmt.Sprintf("%s (%d)", base, n)
+}
+
+// sameHeaderKey folds a header cell the way a mapping matches columns:
+// lower case, surrounding spaces (also non-breaking ones) removed and
+// inner runs of them made one.
+func sameHeaderKey(h string) string {
+	f := strings.FieldsFunc(h, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f' || r == '\u2007' || r == '\ufeff' || r == '\u200b'
+	})
+	return strings.ToLower(strings.Join(f, " "))
 }

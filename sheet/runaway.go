@@ -91,9 +91,10 @@ func scanQuoted(raw []byte, comma rune) (bare, unclosed bool) {
 }
 
 // columnName names column i as the user sees it: by its header, or by its
-// letter when the header cell is empty or missing.
+// letter when the header cell is empty or missing (or named for its
+// letter: see nameColumns).
 func columnName(header []string, i int) string {
-	if i < len(header) && strings.TrimSpace(header[i]) != "" {
+	if i < len(header) && strings.TrimSpace(header[i]) != "" && header[i] != "Column "+columnLetters(i) {
 		return "column " + strconv.Quote(header[i])
 	}
 	return "column " + columnLetters(i)
