@@ -307,6 +307,8 @@ func (s *csvSource) limitRowError(le *limitError, line int) *RowError {
 	col := columnName(s.header, le.field)
 	var err error
 	switch {
+	case le.multi && undoubledQuoteError(le.firstLine, col, s.comma, true) != nil:
+		err = undoubledQuoteError(le.firstLine, col, s.comma, true)
 	case le.multi:
 		err = fmt.Errorf("a quote (\") in %s is never closed: the cell runs on past %d characters (Excel allows %d), so this row was skipped (the rows below it were read normally): remove the quote or close it (write \"\" for a quote inside a cell), then import again",
 			col, maxFieldBytes, maxCellChars)
