@@ -44,6 +44,9 @@ type limitError struct {
 	kind  limitKind
 	field int  // the culprit cell: where the quote opened, or where the bound was hit
 	multi bool // the culprit cell ran over several lines and the lines after its first are read again
+	// firstLine is the culprit cell's own line as written, from its
+	// opening quote (multi only): for undoubledQuotes.
+	firstLine string
 	// fields holds the cells up to the culprit one (its text cut short).
 	fields []string
 }
@@ -395,6 +398,7 @@ func (r *recordReader) limit(kind limitKind, recStart int64) error {
 		}
 		if k := bytes.IndexAny(r.raw(st, end), "\r\n"); k >= 0 {
 			e.field, e.multi = j, true
+			e.firstLine = string(r.raw(st, st+int64(k)))
 			r.nextLF, r.nextCR, r.nextEOL = -1, -1, -1 // the caches hold nothing about the text before pos
 			r.pos = int(st-r.base) + k
 			n := r.lineEnd()
