@@ -114,8 +114,8 @@ type run struct {
 	nonBlank          atomic.Int64 // rows read that are not blank
 	firstMu           sync.Mutex
 	firstErrors       []RowFailure
-	keys              map[string]int
-	srcBroken         bool // the source failed: the rest of it cannot be read
+	dd                *dedupe // finds the rows that are the same client (nil: no rule applies)
+	srcBroken         bool    // the source failed: the rest of it cannot be read
 	stop              chan struct{}
 	stopOnce          sync.Once
 	stopErr           error
@@ -227,9 +227,6 @@ func prepare(opt Options) (*run, error) {
 	}
 	r.sum.Vendor = r.vendor
 	r.sum.DryRun = opt.DryRun
-	if opt.Key != "" {
-		r.keys = map[string]int{}
-	}
 	return r, nil
 }
 
@@ -261,6 +258,12 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	}
 	if pr, ok := binder.(PhoneRegioner); ok {
 		r.phoneRegion = pr.PhoneRegion
+	}
+	if r.dd = newDedupe(opt, r.phoneRegion); r.dd != nil && r.dd.policy != DuplicatesFirst {
+		// A first row must know of its later duplicates before it is sent.
+		if err := r.dd.scan(ctx, opt.Open, binder); err != nil {
+			return r.sum, fmt.Errorf("cannot read %s to find its duplicate rows: %w", filepath.Base(opt.Input), err)
+		}
 	}
 	if !opt.DryRun {
 		if err := r.openJournal(ctx); err != nil {

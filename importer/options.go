@@ -112,9 +112,19 @@ type Options struct {
 	// Mode is ModeCreate (default) or ModeUpsert.
 	Mode Mode
 	// Key is the record field identifying an existing client (mapping key);
-	// upsert needs it; in every mode a key value repeated within the file is
-	// reported as an error on the later row.
+	// upsert needs it; with the rule DedupeKey (default) a key value
+	// repeated within the file makes the later row a duplicate.
 	Key string
+	// Dedupe are the rules finding rows of the file that are the same
+	// client, before anything is sent (nil = DefaultDedupe: key and
+	// e-mail; empty = none).
+	Dedupe []DedupeRule
+	// Duplicates says what happens to such rows ("" = DuplicatesFirst).
+	Duplicates DuplicatePolicy
+	// DedupeFields names the fields holding e-mails, phones and tax ids
+	// (DedupeFieldsFor); zero = the e-mail and phone fields of
+	// FieldTypes, or guessed from field names.
+	DedupeFields DedupeFields
 	// BatchSize is the number of records per Create call (0 = the vendor's
 	// DefaultBatch, at most its MaxBatch).
 	BatchSize int

@@ -108,7 +108,11 @@ func (r *run) writeDone(it *item) {
 	}
 	if r.doneSink == nil {
 		r.reports.Done = r.donePath + "." + r.reportExt()
-		cols := append([]sheet.Column{{Name: ColRow, Kind: sheet.ColumnNumber}, {Name: ColStatus, Kind: sheet.ColumnText}, {Name: ColID, Kind: sheet.ColumnText}}, r.originalColumns()...)
+		cols := []sheet.Column{{Name: ColRow, Kind: sheet.ColumnNumber}, {Name: ColStatus, Kind: sheet.ColumnText}, {Name: ColID, Kind: sheet.ColumnText}}
+		if r.merging() {
+			cols = append(cols, sheet.Column{Name: ColNote, Kind: sheet.ColumnText})
+		}
+		cols = append(cols, r.originalColumns()...)
 		r.doneSink, r.doneTmp, r.sinkErr = r.openSink(r.reports.Done, cols)
 		if r.sinkErr != nil {
 			return
@@ -116,6 +120,9 @@ func (r *run) writeDone(it *item) {
 	}
 	vals := make([]any, 0, len(r.keep)+3)
 	vals = append(vals, it.line, string(it.res.Status), it.res.ID)
+	if r.merging() {
+		vals = append(vals, it.note)
+	}
 	vals = r.originals(vals, it.cells)
 	if err := r.doneSink.WriteRow(vals); err != nil {
 		r.sinkErr = fmt.Errorf("cannot write the report %s: %w", r.reports.Done, err)

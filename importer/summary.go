@@ -25,7 +25,7 @@ type RowFailure struct {
 }
 
 // Summary counts what happened to the input rows. For a complete run
-// Rows == Created+Updated+Exists+Unchanged+Failed+Skipped (plus
+// Rows == Created+Updated+Exists+Unchanged+Merged+Failed+Skipped (plus
 // NotProcessed for a run that stopped early). In a dry run
 // Created counts the rows that would be sent (created, or in upsert mode
 // created or updated).
@@ -37,6 +37,12 @@ type Summary struct {
 	Unchanged int
 	Failed    int
 	Skipped   int
+	// Merged counts rows merged into an earlier row of the same client
+	// (Options.Duplicates merge): in the done report, status "merged".
+	Merged int
+	// Duplicates counts the failed rows that are the same client as
+	// another row of the file (also counted in Failed).
+	Duplicates int
 	// Resumed counts rows finished by an earlier run of the same import
 	// (they are also counted under their status).
 	Resumed int

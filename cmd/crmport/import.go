@@ -53,6 +53,10 @@ type importOptions struct {
 	Sandbox       bool
 	JSON          bool
 	Quiet         bool
+	// Dedupe and Duplicates find and settle rows of the file that are the
+	// same client (--dedupe, --duplicates).
+	Dedupe     []importer.DedupeRule
+	Duplicates importer.DuplicatePolicy
 
 	// vendorOpts reaches the vendor (tests set sandbox options and hooks).
 	vendorOpts vendorOptions
@@ -95,7 +99,7 @@ const importExample = `  # try it with the built-in sandbox CRM, no account need
 // newImportCmd builds `crmport import`; runF replaces runImport in tests.
 func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	opts := &importOptions{f: f, IO: f.IOStreams}
-	var rateFlag, maxErrors string
+	var rateFlag, maxErrors, dedupe, duplicates string
 	cmd := &cobra.Command{
 		Use:     "import -m MAPPING FILE",
 		Short:   "Import a spreadsheet into a CRM",
@@ -136,6 +140,12 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 				return flagErrorf("%v", err)
 			}
 			opts.MaxErrors = m
+			if opts.Dedupe, err = importer.ParseDedupe(dedupe); err != nil {
+				return flagErrorf("%v", err)
+			}
+			if opts.Duplicates, err = importer.ParseDuplicates(duplicates); err != nil {
+				return flagErrorf("%v", err)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -158,6 +168,8 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	fl.BoolVar(&opts.Restart, "restart", false, "start over: send every row again (the earlier run's reports and journal are kept as numbered copies)")
 	fl.BoolVar(&opts.ResumeChanged, "resume-changed", false, "after fixing the mapping or rows of the file, go on from the earlier run: rows already imported are skipped (changed ones are reported, not sent twice)")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "import into built-in emulators instead of a real CRM (no account needed; they start empty, so every run starts over)")
+	fl.StringVar(&dedupe, "dedupe", "key,email", "rows of the file that are the same client, found before sending: any of key (the mapping's), email, phone, tax_id; none = no check")
+	fl.StringVar(&duplicates, "duplicates", "first", "first: import the first row of a client, report the later ones; error: report them all; merge: fill the first row's empty cells from the later ones")
 	fl.BoolVar(&opts.JSON, "json", false, "print a JSON summary on stdout at the end")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress output (the summary and errors are still printed)")
 	return cmd
@@ -291,14 +303,17 @@ func runImport(ctx context.Context, opts *importOptions) error {
 			same = importer.SameClient(v.Capabilities().IDField, f.vendorReg(vendorName).Normalize, fieldTypes, b.PhoneRegion)
 			return b, nil
 		},
-		CreateSink:  sheet.Create,
-		MappingFile: opts.Mapping,
-		Vendor:      wrapped,
-		Mode:        importer.Mode(opts.Mode),
-		Key:         m.Key,
-		BatchSize:   opts.BatchSize,
-		Workers:     opts.Workers,
-		DryRun:      opts.DryRun,
+		CreateSink:   sheet.Create,
+		MappingFile:  opts.Mapping,
+		Vendor:       wrapped,
+		Mode:         importer.Mode(opts.Mode),
+		Key:          m.Key,
+		Dedupe:       opts.Dedupe,
+		Duplicates:   opts.Duplicates,
+		DedupeFields: importer.DedupeFieldsFor(f.vendorReg(vendorName), fieldTypes),
+		BatchSize:    opts.BatchSize,
+		Workers:      opts.Workers,
+		DryRun:       opts.DryRun,
 		// The in-process sandbox starts empty every time, so a journal of an
 		// earlier sandbox run describes clients that no longer exist.
 		Restart:       opts.Restart || opts.Sandbox,
@@ -450,6 +465,7 @@ func printImportSummary(opts *importOptions, vendor string, so sheet.Options, in
 	add(s.Updated, "updated")
 	add(s.Exists, "already in the CRM")
 	add(s.Unchanged, "unchanged")
+	add(s.Merged, "merged")
 	add(s.Failed, "failed")
 	add(s.Skipped, "blank (skipped)")
 	add(s.NotProcessed, "not processed")
@@ -464,6 +480,9 @@ func printImportSummary(opts *importOptions, vendor string, so sheet.Options, in
 			rows += " read"
 		}
 		fmt.Fprintf(w, "  %s: %s\n", rows, strings.Join(parts, ", "))
+	}
+	if d := s.DuplicatesLine(); d != "" {
+		fmt.Fprintf(w, "  %s\n", d)
 	}
 	if s.RestartUndone {
 		fmt.Fprintln(w, "  nothing reached the CRM, so the earlier run's reports and journal are left as they were")
