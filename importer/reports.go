@@ -70,8 +70,14 @@ func (r *run) originals(dst []any, cells []sheet.Cell) []any {
 }
 
 func (r *run) openSink(final string, cols []sheet.Column) (sheet.Sink, string, error) {
+	return createReport(r.opt.CreateSink, final, r.sinkOptions(), cols)
+}
+
+// createReport starts the report final at its part path (partPath) with
+// its header; it is renamed into place when complete.
+func createReport(create func(string, sheet.Options) (sheet.Sink, error), final string, so sheet.Options, cols []sheet.Column) (sheet.Sink, string, error) {
 	tmp := partPath(final)
-	s, err := r.opt.CreateSink(tmp, r.sinkOptions())
+	s, err := create(tmp, so)
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot write the report %s: %w", final, err)
 	}
