@@ -10,11 +10,13 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/crm/sandbox"
 	"github.com/crmport/crmport/importer"
 )
 
@@ -262,4 +264,83 @@ func TestNewUndoCmd(t *testing.T) {
 		{"no report", "", nil, "exactly one file"},
 		{"negative retries", "--retries -1 r.csv", nil, "--retries"},
 	})
+}
+
+// An XLSX import is undone from its XLSX done report, into an XLSX undo
+// report with the same sheet.
+func TestUndoXLSXReport(t *testing.T) {
+	t.Parallel()
+	sb, env := startEnv(t)
+	dir := t.TempDir()
+	root, err := filepath.Abs(filepath.Join("..", "..", "samples"))
+	require.NoError(t, err)
+	data, err := os.ReadFile(filepath.Join(root, "klienci.xlsx"))
+	require.NoError(t, err)
+	in := filepath.Join(dir, "klienci.xlsx")
+	require.NoError(t, os.WriteFile(in, data, 0o644))
+	x := &undoFixture{vendor: "thulium", title: "surname", env: env, fake: sb.Fakes()["thulium"], dir: dir}
+	code, _, stderr := x.run(t, nil, "import", "-m", filepath.Join(root, "thulium-xlsx.yaml"), in)
+	require.Contains(t, []exitCode{exitOK, exitRowsFailed}, code, stderr)
+	created := len(x.fake.Records())
+	require.Positive(t, created)
+
+	code, _, stderr = x.run(t, nil, "undo", "--yes", filepath.Join(dir, "klienci.xlsx.thulium.done.xlsx"))
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, fmt.Sprintf("%d deleted", created))
+	assert.Empty(t, x.fake.Records())
+	_, sheetName, rows := readXLSX(t, filepath.Join(dir, "klienci.xlsx.thulium.undo.xlsx"))
+	assert.Equal(t, "Klienci", sheetName)
+	require.Len(t, rows, created+1)
+	assert.Equal(t, "deleted", rows[1][column(rows, importer.ColUndo)])
+}
+
+// An undo killed mid-way (SIGKILL: no chance to save anything but what the
+// journal already holds) and run again deletes every created client, none
+// twice, and reports each row once.
+func TestUndoKilledAndResumed(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	sb, env := startEnv(t, sandbox.Options{Latency: 5 * time.Millisecond})
+	dir := t.TempDir()
+	in, mp := importWriteContacts(t, dir, 150)
+	x := &undoFixture{vendor: "salesman", title: "title", env: env, fake: sb.Fakes()["salesman"], dir: dir}
+	code, _, stderr := x.run(t, nil, "import", "--rate", "0", "-m", mp, in)
+	require.Equal(t, exitOK, code, stderr)
+	require.Len(t, x.fake.Records(), 150)
+	report := filepath.Join(dir, "kontakty.csv.salesman.done.csv")
+
+	var envList []string
+	for k, v := range env {
+		envList = append(envList, k+"="+v)
+	}
+	child, childErr := startCrmport(t, envList, "undo", "--yes", report)
+	deadline := time.Now().Add(20 * time.Second)
+	for len(x.fake.Records()) > 120 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	require.NoError(t, child.Process.Kill())
+	_ = child.Wait()
+	left := len(x.fake.Records())
+	require.Less(t, left, 150, childErr.String())
+	require.Positive(t, left, "killed mid-run")
+
+	code, _, stderr = x.run(t, nil, "undo", "--yes", report)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Empty(t, x.fake.Records())
+	assert.Contains(t, stderr, "150 deleted")
+	rows := importReadCSV(t, filepath.Join(dir, "kontakty.csv.salesman.undo.csv"), ';')
+	require.Len(t, rows, 151)
+	col := importColumn(rows, importer.ColUndo)
+	for _, r := range rows[1:] {
+		assert.Equal(t, "deleted", r[col], "row %s", r[0])
+	}
+	deletes := 0
+	for _, q := range x.fake.Requests() {
+		if q.Op == "client/delete" && q.Status == http.StatusOK {
+			deletes++
+		}
+	}
+	assert.Equal(t, 150, deletes, "each client deleted once")
 }
