@@ -280,40 +280,62 @@ func (d *dedupe) keys(rec crm.Record) []dkey {
 		out = append(out, dkey{rule: rule, value: v, hash: h.Sum64()})
 	}
 	for _, rule := range d.rules {
-		switch rule {
-		case DedupeKey:
-			if v := strings.TrimSpace(text(rec[d.key])); v != "" {
+		for _, f := range d.ruleFields(rule, fields) {
+			for _, v := range d.values(rule, f, rec[f]) {
 				add(rule, v)
 			}
-		case DedupeEmail:
-			for _, f := range fields.Email {
-				for _, v := range splitValues(rec[f]) {
-					if v = strings.ToLower(v); strings.Contains(v, "@") {
-						add(rule, v)
-					}
-				}
+		}
+	}
+	return out
+}
+
+// ruleFields returns the fields rule reads.
+func (d *dedupe) ruleFields(rule DedupeRule, fields DedupeFields) []string {
+	switch rule {
+	case DedupeKey:
+		return []string{d.key}
+	case DedupeEmail:
+		return fields.Email
+	case DedupePhone:
+		return fields.Phone
+	case DedupeTaxID:
+		return fields.TaxID
+	}
+	return nil
+}
+
+// values returns the normalised values of field f under rule: the key
+// trimmed, e-mails lower-case, phones in E.164, tax ids by their digits
+// (values too short to tell clients apart left out).
+func (d *dedupe) values(rule DedupeRule, f string, v any) []string {
+	var out []string
+	switch rule {
+	case DedupeKey:
+		if s := strings.TrimSpace(text(v)); s != "" {
+			out = append(out, s)
+		}
+	case DedupeEmail:
+		for _, s := range splitValues(v) {
+			if s = strings.ToLower(s); strings.Contains(s, "@") {
+				out = append(out, s)
 			}
-		case DedupePhone:
-			for _, f := range fields.Phone {
-				var regions []string
-				if d.region != nil {
-					if r := d.region(f); r != "" {
-						regions = []string{r}
-					}
-				}
-				for _, v := range splitValues(rec[f]) {
-					if c := dedupePhone(v, regions); digitCount(c) >= 5 {
-						add(rule, c)
-					}
-				}
+		}
+	case DedupePhone:
+		var regions []string
+		if d.region != nil {
+			if r := d.region(f); r != "" {
+				regions = []string{r}
 			}
-		case DedupeTaxID:
-			for _, f := range fields.TaxID {
-				for _, v := range splitValues(rec[f]) {
-					if c := digitsOnly(v); len(c) >= 5 {
-						add(rule, c)
-					}
-				}
+		}
+		for _, s := range splitValues(v) {
+			if c := dedupePhone(s, regions); digitCount(c) >= 5 {
+				out = append(out, c)
+			}
+		}
+	case DedupeTaxID:
+		for _, s := range splitValues(v) {
+			if c := digitsOnly(s); len(c) >= 5 {
+				out = append(out, c)
 			}
 		}
 	}

@@ -277,3 +277,37 @@ func BenchmarkDedupeMemory(b *testing.B) {
 		})
 	}
 }
+
+// With LookUp, a row whose client the CRM holds is not created again:
+// "exists" in create mode, updated in upsert mode (rows without a key
+// value are looked up by the rules too).
+func TestLookUpBeforeCreating(t *testing.T) {
+	for _, mode := range []Mode{ModeCreate, ModeUpsert} {
+		t.Run(string(mode), func(t *testing.T) {
+			v := newMemVendor(3)
+			_, err := v.Create(t.Context(), []crm.Record{{"title": "Old", "email": "c3@example.com"}})
+			require.NoError(t, err)
+			opt := setup(t, t.TempDir(), table(5), wrap(v))
+			opt.Key = ""
+			opt.Mode = mode
+			if mode == ModeUpsert {
+				opt.Key = "uid" // no row has one: found by e-mail
+			}
+			opt.LookUp = true
+			var plan LookUpPlan
+			opt.OnLookUpPlan = func(p LookUpPlan) { plan = p }
+			s, err := Run(t.Context(), opt)
+			require.NoError(t, err)
+			assert.Equal(t, LookUpPerRow, plan.Way, "memVendor cannot list")
+			assert.Equal(t, 5, plan.Rows)
+			assert.Contains(t, plan.Describe("Mem"), "look-ups row by row")
+			assert.Equal(t, 4, s.Created)
+			if mode == ModeCreate {
+				assert.Equal(t, 1, s.Exists)
+			} else {
+				assert.Equal(t, 1, s.Updated)
+			}
+			assert.Len(t, v.emails(), 5, "no second copy of c3")
+		})
+	}
+}

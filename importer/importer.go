@@ -114,8 +114,9 @@ type run struct {
 	nonBlank          atomic.Int64 // rows read that are not blank
 	firstMu           sync.Mutex
 	firstErrors       []RowFailure
-	dd                *dedupe // finds the rows that are the same client (nil: no rule applies)
-	srcBroken         bool    // the source failed: the rest of it cannot be read
+	dd                *dedupe   // finds the rows that are the same client (nil: no rule applies)
+	crmCheck          *crmCheck // looks rows up in the CRM before creating them (Options.LookUp)
+	srcBroken         bool      // the source failed: the rest of it cannot be read
 	stop              chan struct{}
 	stopOnce          sync.Once
 	stopErr           error
@@ -271,6 +272,12 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		}
 	} else {
 		r.reports.Journal = ""
+	}
+	if opt.LookUp && !opt.DryRun && r.dd != nil {
+		if r.crmCheck, err = r.newCRMCheck(ctx); err != nil {
+			r.closeJournal()
+			return r.sum, err
+		}
 	}
 	if opt.Progress != nil {
 		total := int64(-1)

@@ -125,6 +125,15 @@ type Options struct {
 	// (DedupeFieldsFor); zero = the e-mail and phone fields of
 	// FieldTypes, or guessed from field names.
 	DedupeFields DedupeFields
+	// LookUp looks every row up in the CRM by the Dedupe rules before
+	// creating it: a client the CRM holds ends "exists" (create mode) or
+	// is updated (upsert) instead of being created twice. The rows are
+	// looked up one by one (crm.Finder), or matched against the CRM's
+	// client list read once when that takes fewer requests.
+	LookUp bool
+	// OnLookUpPlan, if set, is told the way chosen (LookUpPlan), before
+	// the first row is sent.
+	OnLookUpPlan func(LookUpPlan)
 	// BatchSize is the number of records per Create call (0 = the vendor's
 	// DefaultBatch, at most its MaxBatch).
 	BatchSize int

@@ -43,6 +43,9 @@ type Summary struct {
 	// Duplicates counts the failed rows that are the same client as
 	// another row of the file (also counted in Failed).
 	Duplicates int
+	// LookUp says how the rows were looked up in the CRM before creating
+	// them (Options.LookUp; nil when they were not).
+	LookUp *LookUpPlan
 	// Resumed counts rows finished by an earlier run of the same import
 	// (they are also counted under their status).
 	Resumed int

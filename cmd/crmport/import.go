@@ -57,6 +57,9 @@ type importOptions struct {
 	// same client (--dedupe, --duplicates).
 	Dedupe     []importer.DedupeRule
 	Duplicates importer.DuplicatePolicy
+	// LookUp checks the CRM for each row before creating it (an explicit
+	// --dedupe).
+	LookUp bool
 
 	// vendorOpts reaches the vendor (tests set sandbox options and hooks).
 	vendorOpts vendorOptions
@@ -146,6 +149,7 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 			if opts.Duplicates, err = importer.ParseDuplicates(duplicates); err != nil {
 				return flagErrorf("%v", err)
 			}
+			opts.LookUp = cmd.Flags().Changed("dedupe") && len(opts.Dedupe) > 0
 			if runF != nil {
 				return runF(opts)
 			}
@@ -168,7 +172,7 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	fl.BoolVar(&opts.Restart, "restart", false, "start over: send every row again (the earlier run's reports and journal are kept as numbered copies)")
 	fl.BoolVar(&opts.ResumeChanged, "resume-changed", false, "after fixing the mapping or rows of the file, go on from the earlier run: rows already imported are skipped (changed ones are reported, not sent twice)")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "import into built-in emulators instead of a real CRM (no account needed; they start empty, so every run starts over)")
-	fl.StringVar(&dedupe, "dedupe", "key,email", "rows of the file that are the same client, found before sending: any of key (the mapping's), email, phone, tax_id; none = no check")
+	fl.StringVar(&dedupe, "dedupe", "key,email", "rows of the file that are the same client, found before sending: any of key (the mapping's), email, phone, tax_id; none = no check. Given, each row is also looked up in the CRM first: a client it holds ends \"exists\" (upsert: updated)")
 	fl.StringVar(&duplicates, "duplicates", "first", "first: import the first row of a client, report the later ones; error: report them all; merge: fill the first row's empty cells from the later ones")
 	fl.BoolVar(&opts.JSON, "json", false, "print a JSON summary on stdout at the end")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress output (the summary and errors are still printed)")
@@ -311,6 +315,8 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		Dedupe:       opts.Dedupe,
 		Duplicates:   opts.Duplicates,
 		DedupeFields: importer.DedupeFieldsFor(f.vendorReg(vendorName), fieldTypes),
+		LookUp:       opts.LookUp,
+		OnLookUpPlan: func(p importer.LookUpPlan) { fmt.Fprintln(opts.IO.ErrOut, p.Describe(f.vendorTitle(vendorName))) },
 		BatchSize:    opts.BatchSize,
 		Workers:      opts.Workers,
 		DryRun:       opts.DryRun,
