@@ -110,7 +110,7 @@ func UndoPaths(report string) (importJournal, undoJournal, undoReport string, er
 	ext := filepath.Ext(report)
 	prefix, ok := strings.CutSuffix(report, ".done"+ext)
 	if !ok || (ext != ".csv" && ext != ".xlsx") {
-		return "", "", "", fmt.Errorf("%s is not a done report of crmport import (those are named like kontakty.xlsx.thulium.done.xlsx)", report)
+		return "", "", "", fmt.Errorf("%s is not a done report of crmport import (those are named after the imported file and the CRM, like kontakty.xlsx.CRM.done.xlsx)", report)
 	}
 	return prefix + ".journal", prefix + ".undo.journal", prefix + ".undo" + ext, nil
 }
@@ -471,7 +471,7 @@ func readDoneReport(ctx context.Context, opt UndoOptions) ([]undoRow, []string, 
 	}
 	rowCol, statusCol, idCol := col(ColRow), col(ColStatus), col(ColID)
 	if statusCol < 0 || idCol < 0 {
-		return nil, nil, sheet.Info{}, fmt.Errorf("%s has no %s and %s columns: is it the done report of crmport import (kontakty.xlsx.thulium.done.xlsx)?", opt.Report, ColStatus, ColID)
+		return nil, nil, sheet.Info{}, fmt.Errorf("%s has no %s and %s columns: is it the done report of crmport import (named like kontakty.xlsx.CRM.done.xlsx)?", opt.Report, ColStatus, ColID)
 	}
 	var keep []int
 	for i, h := range header {

@@ -383,6 +383,9 @@ type importJSON struct {
 	Unchanged int `json:"unchanged"`
 	Failed    int `json:"failed"`
 	Skipped   int `json:"skipped"`
+	// Merged is added (beyond DESIGN's keys) when --duplicates merge
+	// merged rows into an earlier one (they are in the done report).
+	Merged int `json:"merged,omitempty"`
 	// NotProcessed is added (beyond DESIGN's keys) when the import stopped
 	// early: rows that are in no report.
 	NotProcessed int   `json:"not_processed,omitempty"`
@@ -397,7 +400,7 @@ type importJSON struct {
 func writeImportJSON(w io.Writer, s importer.Summary) error {
 	var j importJSON
 	j.Rows, j.Created, j.Updated, j.Exists, j.Unchanged, j.Failed, j.Skipped = s.Rows, s.Created, s.Updated, s.Exists, s.Unchanged, s.Failed, s.Skipped
-	j.NotProcessed = s.NotProcessed
+	j.NotProcessed, j.Merged = s.NotProcessed, s.Merged
 	j.ElapsedMS = s.Elapsed.Milliseconds()
 	j.Reports.Errors, j.Reports.Done, j.Reports.Journal = s.Reports.Errors, s.Reports.Done, s.Reports.Journal
 	enc := json.NewEncoder(w)
