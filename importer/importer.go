@@ -46,6 +46,12 @@
 // "unchanged" and not sent. A field the vendor's look-up does not return at
 // all (BaseLinker's notes are not in getCrmClients) cannot be compared: a
 // row that sends one is always updated, and counted "updated".
+//
+// Rows of the file that are the same client (Options.Dedupe: key, e-mail,
+// phone, tax id) are found as they are read, by a hash index of fixed-size
+// entries (dedupe.go); Options.LookUp also looks each row up in the CRM
+// before creating it (crmcheck.go). Undo (undo.go) deletes the clients an
+// import created, with the same journal.
 package importer
 
 import (

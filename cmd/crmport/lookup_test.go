@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -84,5 +85,70 @@ func TestImportLooksTheCRMUpFirst(t *testing.T) {
 				assert.NotEmpty(t, done[1][id])
 			})
 		}
+	}
+}
+
+// Killed (SIGKILL) in the middle of an import that looks rows up first,
+// and run again: every row ends once, none of the clients the CRM had is
+// copied, none of the new ones is created twice.
+func TestImportLookUpKilledAndResumed(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	for _, vendor := range []string{"thulium", "baselinker"} {
+		t.Run(vendor, func(t *testing.T) {
+			t.Parallel()
+			sb, env := startEnv(t, sandbox.Options{Latency: 3 * time.Millisecond})
+			fake := sb.Fakes()[vendor]
+			dir := t.TempDir()
+			y, title := contactsMapping(vendor)
+			mp := filepath.Join(dir, "m.yaml")
+			require.NoError(t, os.WriteFile(mp, []byte(y), 0o644))
+			seed := make([]crm.Record, 20)
+			for i := range seed {
+				seed[i] = crm.Record{title: fmt.Sprintf("Stary %d", i), "email": fmt.Sprintf("k%d@firma.pl", i+100)}
+			}
+			fake.Seed(seed)
+			var b strings.Builder
+			b.WriteString("Firma;Telefon;E-mail\n")
+			for i := range 200 {
+				fmt.Fprintf(&b, "Klient %d;+48 600 %03d %03d;k%d@firma.pl\n", i, i/1000, i%1000, i) // k100..k119 are in the CRM
+			}
+			in := filepath.Join(dir, "k.csv")
+			require.NoError(t, os.WriteFile(in, []byte(b.String()), 0o644))
+			args := []string{"import", "--rate", "0", "--workers", "2", "--dedupe", "email", "-m", mp, in}
+
+			var envList []string
+			for k, v := range env {
+				envList = append(envList, k+"="+v)
+			}
+			child, childErr := startCrmport(t, envList, args...)
+			deadline := time.Now().Add(20 * time.Second)
+			for len(fake.Records()) < 20+50 && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			require.NoError(t, child.Process.Kill())
+			_ = child.Wait()
+			require.Less(t, len(fake.Records()), 20+180, childErr.String())
+
+			ios, _, out, errOut := iostreams.Test()
+			f := fastFactory(ios, env)
+			code := run(t.Context(), f, append(args[:len(args)-1:len(args)-1], "--json", in))
+			require.Equal(t, exitOK, code, errOut.String())
+			assert.Contains(t, out.String(), `"created":180,`)
+			assert.Contains(t, out.String(), `"exists":20,`)
+			names := map[string]int{}
+			for _, r := range fake.Records() {
+				names[fmt.Sprint(r[title])]++
+			}
+			assert.Len(t, fake.Records(), 200)
+			for n, c := range names {
+				assert.Equal(t, 1, c, n)
+			}
+			for i := 100; i < 120; i++ {
+				assert.Zero(t, names[fmt.Sprintf("Klient %d", i)], "client k%d was in the CRM already", i)
+			}
+		})
 	}
 }
