@@ -59,6 +59,22 @@ type UndoOptions struct {
 	DryRun bool
 	// Force deletes clients edited since the import too.
 	Force bool
+	// Bind, if set, maps the done report's original columns as the import
+	// did (the import's mapping), so that a client is checked by the
+	// mapping's Key and e-mail fields exactly; nil: by the e-mail
+	// addresses in the row's cells, else any of its values.
+	Bind func(header []string) (Binder, error)
+	// MappingDigest identifies Bind's mapping (mapping.Mapping.Fingerprint):
+	// another mapping than the import's is refused.
+	MappingDigest string
+	// Key is the mapping's key field ("" = none).
+	Key string
+	// EmailFields are the fields holding e-mail addresses
+	// (DedupeFieldsFor(...).Email).
+	EmailFields []string
+	// FieldTypes and Normalize compare values by meaning, as upsert does.
+	FieldTypes map[string]crm.FieldType
+	Normalize  func(field, value string) string
 	// Confirm is asked, with the plan, before the first delete; false
 	// stops with ErrNotConfirmed. nil = go on.
 	Confirm func(UndoPlan) (bool, error)
@@ -205,6 +221,17 @@ func Undo(ctx context.Context, opt UndoOptions) (UndoSummary, error) {
 		return sum, err
 	}
 	h := journalHeader{Journal: "crmport", Version: JournalVersion, Input: in, Vendor: name, Mode: ModeUndo, Target: target}
+	var binder Binder
+	if opt.Bind != nil {
+		if opt.MappingDigest != "" {
+			if _, ih, err := readJournalLines(importJournal, journalHeader{Vendor: name}); err == nil && ih.Mapping.SHA256 != "" && ih.Mapping.SHA256 != opt.MappingDigest {
+				return sum, fmt.Errorf("the mapping given is not the one the import of %s used (it changed since, or it is another file): give that mapping with -m, or leave -m out to check the clients by their e-mail addresses", filepath.Base(opt.Report))
+			}
+		}
+		if binder, err = opt.Bind(header); err != nil {
+			return sum, err
+		}
+	}
 	priors, last, err := readJournalLines(undoJournal, h)
 	if err != nil {
 		return sum, err
@@ -264,7 +291,7 @@ func Undo(ctx context.Context, opt UndoOptions) (UndoSummary, error) {
 		return sum, err
 	}
 	sum.Journal = undoJournal
-	u := &undoer{opt: opt, finder: finder, deleter: deleter, idField: opt.Vendor.Capabilities().IDField, jr: jr}
+	u := &undoer{opt: opt, finder: finder, deleter: deleter, idField: opt.Vendor.Capabilities().IDField, jr: jr, binder: binder}
 	sink, tmp, err := u.openReport(undoReport, header, info)
 	if err != nil {
 		jr.close()
@@ -340,6 +367,7 @@ type undoer struct {
 	deleter crm.Deleter
 	idField string
 	jr      *journal
+	binder  Binder // the import's mapping (nil: checked by the cells)
 }
 
 // undoOne checks and deletes the client of r. A non-nil error stops the
@@ -361,7 +389,7 @@ func (u *undoer) undoOne(ctx context.Context, r undoRow, inflight bool) (crm.Sta
 		return u.failed(ctx, r, "could not look the client up: ", err)
 	}
 	if !u.opt.Force {
-		if why := editedSince(r.cells, stored); why != "" {
+		if why := u.editedSince(r, stored); why != "" {
 			msg := "kept: " + why + "; it was edited since the import — check it, or run again with --force to delete it anyway"
 			return undoKept, msg, u.jr.finished([]journalLine{{Row: r.line, Status: undoKept, ID: r.id, Error: msg}})
 		}
@@ -408,10 +436,47 @@ func undoWords(s crm.Status) string {
 }
 
 // editedSince says how the stored client no longer looks like the row the
-// import created it from ("" when it does): it must still hold one of the
-// row's e-mail addresses, or, for a row without one, one of its values
-// (compared by meaning: case, spaces, phone formats aside).
-func editedSince(cells []sheet.Cell, stored crm.Record) string {
+// import created it from ("" when it does). With the import's mapping,
+// its key and e-mail fields must hold what the row gives them (compared
+// by meaning: case, spaces, phone formats aside); without it, or when the
+// row fills neither, see cellsEdited.
+func (u *undoer) editedSince(r undoRow, stored crm.Record) string {
+	if u.binder == nil {
+		return cellsEdited(r.cells, stored)
+	}
+	rec, err := u.binder.Apply(sheet.Row{Line: r.row, Cells: r.cells})
+	if err != nil {
+		return cellsEdited(r.cells, stored)
+	}
+	fields := u.opt.EmailFields
+	if u.opt.Key != "" {
+		fields = append([]string{u.opt.Key}, fields...)
+	}
+	checked := false
+	for _, f := range fields {
+		if isEmpty(rec[f]) {
+			continue
+		}
+		checked = true
+		typ := u.opt.FieldTypes[f]
+		want, got := canonTyped(f, typ, rec[f], u.opt.Normalize), canonTyped(f, typ, stored[f], u.opt.Normalize)
+		if want != got {
+			if got == "" {
+				return fmt.Sprintf("its %s is empty now (the import gave it %s)", f, want)
+			}
+			return fmt.Sprintf("its %s is now %s (the import gave it %s)", f, got, want)
+		}
+	}
+	if !checked {
+		return cellsEdited(r.cells, stored)
+	}
+	return ""
+}
+
+// cellsEdited is editedSince without the mapping: the client must still
+// hold one of the row's e-mail addresses, or, for a row without one, one
+// of its values (compared by meaning).
+func cellsEdited(cells []sheet.Cell, stored crm.Record) string {
 	var rowMails, rowVals []string
 	for _, c := range cells {
 		for _, v := range splitValues(c.Text) {

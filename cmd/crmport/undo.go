@@ -14,9 +14,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/crm/retry"
 	"github.com/crmport/crmport/importer"
 	"github.com/crmport/crmport/internal/iostreams"
+	"github.com/crmport/crmport/mapping"
 	"github.com/crmport/crmport/sheet"
 )
 
@@ -24,6 +26,7 @@ import (
 type undoOptions struct {
 	IO      *iostreams.IOStreams
 	Report  string
+	Mapping string // the import's mapping, to check clients by its key and e-mail fields
 	Yes     bool
 	DryRun  bool
 	Force   bool
@@ -41,8 +44,8 @@ without --yes nothing is deleted). The report must belong to the CRM the
 CRMPORT_* settings name now: an import into another address is refused.
 
 Each client is looked up first: one edited since the import (its e-mail
-changed, or none of the row's values is left) is kept and reported, unless
---force. Deletes are paced like imports and journaled
+changed, or none of the row's values is left; with -m, the import mapping's
+key or e-mail fields changed) is kept and reported, unless --force. Deletes are paced like imports and journaled
 (kontakty.xlsx.thulium.undo.journal): interrupted, run the same command
 again — no client is deleted twice. Every row's outcome is written to
 kontakty.xlsx.thulium.undo.xlsx (or .csv).`
@@ -74,6 +77,7 @@ func newUndoCmd(f *factory, runF func(*undoOptions) error) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
+	fl.StringVarP(&opts.Mapping, "mapping", "m", "", "the import's mapping: a client counts as edited when its key or e-mail fields differ from the row's (default: the row's e-mail addresses, else any of its values)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation (for scripts)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "list the clients that would be deleted; delete nothing")
 	fl.BoolVar(&opts.Force, "force", false, "delete clients edited since the import too")
@@ -112,7 +116,7 @@ func (f *factory) runUndo(cmd *cobra.Command, opts *undoOptions) error {
 		OnRetry: func(op string, err error, wait time.Duration) {
 			fmt.Fprintln(w, retryNotice(f.vendorReg(vendor), err, wait, now()))
 		}})
-	sum, err := importer.Undo(ctx, importer.UndoOptions{
+	uo := importer.UndoOptions{
 		Report: opts.Report,
 		Open: func(ctx context.Context) (sheet.Source, error) {
 			return sheet.Open(ctx, opts.Report, sheet.Options{HeaderRow: 1})
@@ -143,7 +147,31 @@ func (f *factory) runUndo(cmd *cobra.Command, opts *undoOptions) error {
 			}
 			return false, importer.ErrNotConfirmed
 		},
-	})
+	}
+	if opts.Mapping != "" {
+		m, err := mapping.Load(opts.Mapping, f.vendors())
+		if err != nil {
+			return err
+		}
+		if m.Vendor != "" && m.Vendor != vendor {
+			return fmt.Errorf("the mapping %s is written for %s, but the import went into %s: give the import's mapping", opts.Mapping, f.vendorTitle(m.Vendor), title)
+		}
+		fields, err := wrapped.Fields(ctx)
+		if err != nil {
+			return fmt.Errorf("cannot read %s's field list (check the CRMPORT_%s_* settings): %w", title, strings.ToUpper(vendor), err)
+		}
+		types := make(map[string]crm.FieldType, len(fields))
+		for _, fd := range fields {
+			types[fd.Name] = fd.Type
+		}
+		uo.Bind = func(header []string) (importer.Binder, error) {
+			return m.Bind(header, fields, mapping.ApplyOptions{Now: now})
+		}
+		uo.MappingDigest, uo.Key, uo.FieldTypes = m.Fingerprint(), m.Key, types
+		uo.EmailFields = importer.DedupeFieldsFor(f.vendorReg(vendor), types).Email
+		uo.Normalize = f.vendorReg(vendor).Normalize
+	}
+	sum, err := importer.Undo(ctx, uo)
 	printUndoSummary(w, title, opts, sum)
 	switch {
 	case err == nil:

@@ -344,3 +344,37 @@ func TestUndoKilledAndResumed(t *testing.T) {
 	}
 	assert.Equal(t, 150, deletes, "each client deleted once")
 }
+
+// With the import's mapping (-m), a client is checked by the mapping's key
+// and e-mail fields: one renamed since (key surname) is kept, though its
+// e-mail is the same. Another mapping than the import's is refused.
+func TestUndoWithTheMapping(t *testing.T) {
+	t.Parallel()
+	sb, env := startEnv(t)
+	dir := t.TempDir()
+	x := &undoFixture{vendor: "thulium", title: "surname", env: env, fake: sb.Fakes()["thulium"], dir: dir}
+	y, _ := contactsMapping("thulium")
+	mp := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(mp, []byte(y+"key: surname\n"), 0o644))
+	in := filepath.Join(dir, "k.csv")
+	require.NoError(t, os.WriteFile(in, []byte("Firma;Telefon;E-mail\nNowa D;+48 600 300 004;d@nowe.pl\nNowa E;+48 600 300 005;e@nowe.pl\n"), 0o644))
+	code, _, stderr := x.run(t, nil, "import", "-m", mp, in)
+	require.Equal(t, exitOK, code, stderr)
+	state, err := x.fake.SaveState()
+	require.NoError(t, err)
+	require.NoError(t, x.fake.LoadState([]byte(strings.ReplaceAll(string(state), `"Nowa D"`, `"Nowa Dorota"`))))
+	report := filepath.Join(dir, "k.csv.thulium.done.csv")
+
+	other := filepath.Join(dir, "other.yaml")
+	require.NoError(t, os.WriteFile(other, []byte(y), 0o644))
+	code, _, stderr = x.run(t, nil, "undo", "--yes", "-m", other, report)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "not the one the import of k.csv.thulium.done.csv used")
+	assert.Len(t, x.titles(t), 2)
+
+	code, _, stderr = x.run(t, nil, "undo", "--yes", "-m", mp, report)
+	assert.Equal(t, exitRowsFailed, code, stderr)
+	assert.Equal(t, []string{"Nowa Dorota"}, x.titles(t))
+	rows := importReadCSV(t, filepath.Join(dir, "k.csv.thulium.undo.csv"), ';')
+	assert.Contains(t, rows[1][importColumn(rows, importer.ColUndo)], "its surname is now Nowa Dorota (the import gave it Nowa D)")
+}
