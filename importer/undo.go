@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -120,15 +121,28 @@ var ErrUndoIncomplete = errors.New("some clients were not deleted")
 // UndoPaths returns the import's journal, the undo's journal and the undo
 // report of a done report (kontakty.csv.thulium.done.csv →
 // kontakty.csv.thulium.journal, kontakty.csv.thulium.undo.journal,
-// kontakty.csv.thulium.undo.csv), or an error when report is not named
-// as a done report.
+// kontakty.csv.thulium.undo.csv; the numbered copies a restart kept,
+// kontakty.csv.thulium.done.1.csv → kontakty.csv.thulium.1.journal, …), or
+// an error when report is not named as a done report.
 func UndoPaths(report string) (importJournal, undoJournal, undoReport string, err error) {
 	ext := filepath.Ext(report)
-	prefix, ok := strings.CutSuffix(report, ".done"+ext)
-	if !ok || (ext != ".csv" && ext != ".xlsx") {
+	m := donePattern.FindStringSubmatch(report)
+	if m == nil || (ext != ".csv" && ext != ".xlsx") {
 		return "", "", "", fmt.Errorf("%s is not a done report of crmport import (those are named after the imported file and the CRM, like kontakty.xlsx.CRM.done.xlsx)", report)
 	}
-	return prefix + ".journal", prefix + ".undo.journal", prefix + ".undo" + ext, nil
+	prefix, n := m[1], m[2] // n: ".1" for a numbered copy, else ""
+	return prefix + n + ".journal", prefix + ".undo" + n + ".journal", prefix + ".undo" + n + ext, nil
+}
+
+// donePattern matches a done report's path: the prefix, the number of a
+// copy a restart kept (".1"), the extension.
+var donePattern = regexp.MustCompile(`^(.*)\.done(\.[0-9]+)?\.(csv|xlsx)$`)
+
+// undoLockPath is the lock an undo takes: the import's own (an import and
+// an undo of it never run at once).
+func undoLockPath(report string) string {
+	m := donePattern.FindStringSubmatch(report)
+	return m[1] + ".lock"
 }
 
 // ImportTarget returns the vendor and the CRM address recorded in the
@@ -205,7 +219,7 @@ func Undo(ctx context.Context, opt UndoOptions) (UndoSummary, error) {
 	if !okF || !okD {
 		return sum, fmt.Errorf("%s cannot look clients up and delete them, so crmport cannot undo an import into it", name)
 	}
-	lock, err := runlock.Acquire(strings.TrimSuffix(importJournal, ".journal")+".lock", "undoing the import of "+filepath.Base(opt.Report), opt.Now())
+	lock, err := runlock.Acquire(undoLockPath(opt.Report), "undoing the import of "+filepath.Base(opt.Report), opt.Now())
 	if err != nil {
 		return sum, err
 	}

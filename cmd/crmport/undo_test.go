@@ -378,3 +378,38 @@ func TestUndoWithTheMapping(t *testing.T) {
 	rows := importReadCSV(t, filepath.Join(dir, "k.csv.thulium.undo.csv"), ';')
 	assert.Contains(t, rows[1][importColumn(rows, importer.ColUndo)], "its surname is now Nowa Dorota (the import gave it Nowa D)")
 }
+
+// A restart keeps the earlier run's reports and journal as numbered
+// copies; each run can be undone from its own done report.
+func TestUndoARestartsKeptCopy(t *testing.T) {
+	t.Parallel()
+	sb, env := startEnv(t)
+	dir := t.TempDir()
+	x := &undoFixture{vendor: "thulium", title: "surname", env: env, fake: sb.Fakes()["thulium"], dir: dir}
+	y, _ := contactsMapping("thulium")
+	mp := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(mp, []byte(y), 0o644))
+	in := filepath.Join(dir, "k.csv")
+	require.NoError(t, os.WriteFile(in, []byte("Firma;Telefon;E-mail\nNowa D;+48 600 300 004;d@nowe.pl\n"), 0o644))
+	code, _, stderr := x.run(t, nil, "import", "-m", mp, in)
+	require.Equal(t, exitOK, code, stderr)
+	code, _, stderr = x.run(t, nil, "import", "--restart", "-m", mp, in)
+	require.Equal(t, exitOK, code, stderr)
+	require.FileExists(t, filepath.Join(dir, "k.csv.thulium.done.1.csv"))
+	require.Len(t, x.titles(t), 2, "Thulium took the second copy")
+	ids := func() []string {
+		var out []string
+		for _, r := range x.fake.Records() {
+			out = append(out, fmt.Sprint(r["customer_id"]))
+		}
+		return out
+	}
+	first := ids()[0]
+
+	code, _, stderr = x.run(t, nil, "undo", "--yes", filepath.Join(dir, "k.csv.thulium.done.1.csv"))
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "1 deleted")
+	assert.NotContains(t, ids(), first, "the first run's client went")
+	assert.Len(t, ids(), 1)
+	assert.FileExists(t, filepath.Join(dir, "k.csv.thulium.undo.1.csv"))
+}
