@@ -178,10 +178,64 @@ func guessDedupeFields(types map[string]crm.FieldType, rec crm.Record) DedupeFie
 	return d
 }
 
-// seenAt is where a value was first seen: the row holding it and the first
-// row of the client that row belongs to (the same row, or an earlier one
-// it is a duplicate of).
-type seenAt struct{ line, root int32 }
+// hashIndex maps 64-bit hashes of values to the row that first held the
+// value: open addressing over two flat arrays (8 + 4 bytes a slot, at
+// most 3/4 full), about half of what a Go map of the same takes.
+type hashIndex struct {
+	keys  []uint64 // 0 = empty slot
+	lines []uint32
+	n     int
+}
+
+// slot returns where k is, or the empty slot where it would go.
+func (h *hashIndex) slot(k uint64) int {
+	mask := len(h.keys) - 1
+	i := int(k>>7^k) & mask
+	for h.keys[i] != 0 && h.keys[i] != k {
+		i = (i + 1) & mask
+	}
+	return i
+}
+
+// get returns the row of k.
+func (h *hashIndex) get(k uint64) (uint32, bool) {
+	if h.n == 0 {
+		return 0, false
+	}
+	i := h.slot(nonZero(k))
+	return h.lines[i], h.keys[i] != 0
+}
+
+// add records k at line unless it is there already.
+func (h *hashIndex) add(k uint64, line uint32) {
+	k = nonZero(k)
+	if (h.n+1)*4 > len(h.keys)*3 {
+		h.grow()
+	}
+	if i := h.slot(k); h.keys[i] == 0 {
+		h.keys[i], h.lines[i] = k, line
+		h.n++
+	}
+}
+
+func (h *hashIndex) grow() {
+	old, oldLines := h.keys, h.lines
+	size := max(1024, len(old)*2)
+	h.keys, h.lines = make([]uint64, size), make([]uint32, size)
+	for i, k := range old {
+		if k != 0 {
+			j := h.slot(k)
+			h.keys[j], h.lines[j] = k, oldLines[i]
+		}
+	}
+}
+
+func nonZero(k uint64) uint64 {
+	if k == 0 {
+		return 1
+	}
+	return k
+}
 
 // dupHit says why a row is a duplicate.
 type dupHit struct {
@@ -202,7 +256,10 @@ type dedupe struct {
 	types  map[string]crm.FieldType
 	region func(field string) string
 	policy DuplicatePolicy
-	seen   map[uint64]seenAt
+	seen   *hashIndex
+	// rootOf holds, for each row that is a duplicate, its client's first
+	// row (the index holds only the row where a value was seen).
+	rootOf map[int32]int32
 
 	// Filled by the first pass over the file (policies error and merge):
 	// the duplicates of each row that has some, and why each is one.
@@ -239,7 +296,7 @@ func newDedupe(opt Options, region func(string) string) *dedupe {
 		return nil
 	}
 	d := &dedupe{rules: use, key: opt.Key, fields: opt.DedupeFields, types: opt.FieldTypes, region: region,
-		policy: opt.Duplicates, seen: map[uint64]seenAt{}}
+		policy: opt.Duplicates, seen: &hashIndex{}, rootOf: map[int32]int32{}}
 	if d.policy == "" {
 		d.policy = DuplicatesFirst
 	}
@@ -349,19 +406,20 @@ func (d *dedupe) observe(line int, rec crm.Record) *dupHit {
 	ks := d.keys(rec)
 	var hit *dupHit
 	for _, k := range ks {
-		if s, ok := d.seen[k.hash]; ok {
-			hit = &dupHit{rule: k.rule, value: k.value, line: int(s.line), root: int(s.root)}
+		if l, ok := d.seen.get(k.hash); ok {
+			root, dup := d.rootOf[int32(l)]
+			if !dup {
+				root = int32(l)
+			}
+			hit = &dupHit{rule: k.rule, value: k.value, line: int(l), root: int(root)}
 			break
 		}
 	}
-	root := int32(line)
 	if hit != nil {
-		root = int32(hit.root)
+		d.rootOf[int32(line)] = int32(hit.root)
 	}
 	for _, k := range ks {
-		if _, ok := d.seen[k.hash]; !ok {
-			d.seen[k.hash] = seenAt{line: int32(line), root: root}
-		}
+		d.seen.add(k.hash, uint32(line))
 	}
 	return hit
 }
@@ -410,7 +468,7 @@ func (d *dedupe) scan(ctx context.Context, open func(context.Context) (sheet.Sou
 			}
 		}
 	}
-	d.seen = nil // the hits say it all now
+	d.seen, d.rootOf = nil, nil // the hits say it all now
 	d.scanned = true
 	return nil
 }
