@@ -311,3 +311,22 @@ func TestLookUpBeforeCreating(t *testing.T) {
 		})
 	}
 }
+
+func TestHashIndex(t *testing.T) {
+	var h hashIndex
+	_, ok := h.get(42)
+	assert.False(t, ok)
+	for i := range uint64(5000) {
+		h.add(i*0x9E3779B97F4A7C15, uint32(i+2)) // i = 0 gives the hash 0
+	}
+	h.add(0x9E3779B97F4A7C15, 99) // there already: kept
+	assert.Equal(t, 5000, h.n)
+	for i := range uint64(5000) {
+		l, ok := h.get(i * 0x9E3779B97F4A7C15)
+		require.True(t, ok, i)
+		assert.Equal(t, uint32(i+2), l)
+	}
+	_, ok = h.get(12345)
+	assert.False(t, ok)
+	assert.LessOrEqual(t, h.n*4, len(h.keys)*3, "at most 3/4 full")
+}
