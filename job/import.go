@@ -46,6 +46,12 @@ type ImportSettings struct {
 	ResumeChanged bool
 	// Sandbox imports into the in-process emulators.
 	Sandbox bool
+	// Dedupe and Duplicates find and settle rows of the file that are the
+	// same client; LookUp also checks the CRM for each row before
+	// creating it.
+	Dedupe     []DedupeRule
+	Duplicates DuplicatePolicy
+	LookUp     bool
 	// CountRows counts the data rows first, so progress has a total.
 	CountRows bool
 
@@ -256,14 +262,21 @@ func (e *Env) Import(ctx context.Context, s ImportSettings, ev Events) (ImportRe
 			}
 			return b, nil
 		},
-		CreateSink:  sheet.Create,
-		MappingFile: s.Mapping,
-		Vendor:      wrapped,
-		Mode:        importer.Mode(mode),
-		Key:         m.Key,
-		BatchSize:   s.BatchSize,
-		Workers:     s.Workers,
-		DryRun:      s.DryRun,
+		CreateSink:   sheet.Create,
+		MappingFile:  s.Mapping,
+		Vendor:       wrapped,
+		Mode:         importer.Mode(mode),
+		Key:          m.Key,
+		Dedupe:       s.Dedupe,
+		Duplicates:   s.Duplicates,
+		DedupeFields: importer.DedupeFieldsFor(reg, fieldTypes),
+		LookUp:       s.LookUp,
+		OnLookUpPlan: func(p importer.LookUpPlan) {
+			emit(ev, Warning{Kind: "lookup-plan", Vendor: res.Title, Text: p.Describe(res.Title)})
+		},
+		BatchSize: s.BatchSize,
+		Workers:   s.Workers,
+		DryRun:    s.DryRun,
 		// The in-process sandbox starts empty every time, so a journal of an
 		// earlier sandbox run describes clients that no longer exist.
 		Restart:       s.Restart || s.Sandbox,

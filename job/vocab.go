@@ -117,3 +117,32 @@ const (
 	StopUnreachable = importer.StopUnreachable
 	StopFailing     = importer.StopFailing
 )
+
+// Duplicates in the file and look-ups in the CRM before creating.
+type (
+	// DedupeRule is one way two rows are the same client (key, email…).
+	DedupeRule = importer.DedupeRule
+	// DuplicatePolicy says what happens to a later row of the same client.
+	DuplicatePolicy = importer.DuplicatePolicy
+)
+
+// ParseDedupe reads "key,email,phone,tax_id" or "none".
+func ParseDedupe(s string) ([]DedupeRule, error) { return importer.ParseDedupe(s) }
+
+// ParseDuplicates reads "first", "error" or "merge".
+func ParseDuplicates(s string) (DuplicatePolicy, error) { return importer.ParseDuplicates(s) }
+
+// Undo's words.
+type (
+	// UndoPlan is what an undo is about to delete, for the confirmation.
+	UndoPlan = importer.UndoPlan
+	// UndoSummary counts what an undo did.
+	UndoSummary = importer.UndoSummary
+)
+
+var (
+	// ErrNotConfirmed: the undo was not confirmed, nothing was deleted.
+	ErrNotConfirmed = importer.ErrNotConfirmed
+	// ErrUndoIncomplete: some clients were kept (edited) or failed.
+	ErrUndoIncomplete = importer.ErrUndoIncomplete
+)

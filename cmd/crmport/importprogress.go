@@ -53,6 +53,10 @@ func (p *importProgress) Event(e job.Event) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.clearBar()
+		if e.Kind == "lookup-plan" {
+			fmt.Fprintln(p.io.ErrOut, e.Text)
+			return
+		}
 		if e.Kind == "offline-catalogue" {
 			fmt.Fprintf(p.io.ErrOut, "note: %s\n", e.Text)
 			return

@@ -23,6 +23,9 @@ type importJSON struct {
 	Unchanged int `json:"unchanged"`
 	Failed    int `json:"failed"`
 	Skipped   int `json:"skipped"`
+	// Merged is added (beyond DESIGN's keys) when --duplicates merge
+	// merged rows into an earlier one (they are in the done report).
+	Merged int `json:"merged,omitempty"`
 	// NotProcessed is added (beyond DESIGN's keys) when the import stopped
 	// early: rows that are in no report.
 	NotProcessed int   `json:"not_processed,omitempty"`
@@ -37,7 +40,7 @@ type importJSON struct {
 func writeImportJSON(w io.Writer, s job.ImportSummary) error {
 	var j importJSON
 	j.Rows, j.Created, j.Updated, j.Exists, j.Unchanged, j.Failed, j.Skipped = s.Rows, s.Created, s.Updated, s.Exists, s.Unchanged, s.Failed, s.Skipped
-	j.NotProcessed = s.NotProcessed
+	j.NotProcessed, j.Merged = s.NotProcessed, s.Merged
 	j.ElapsedMS = s.Elapsed.Milliseconds()
 	j.Reports.Errors, j.Reports.Done, j.Reports.Journal = s.Reports.Errors, s.Reports.Done, s.Reports.Journal
 	enc := json.NewEncoder(w)
@@ -109,6 +112,7 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 		add(s.Exists, "already in the CRM")
 		add(s.Unchanged, "unchanged")
 	}
+	add(s.Merged, "merged")
 	if s.DryRun {
 		add(s.Failed, "would fail")
 	} else {
@@ -127,6 +131,9 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 			rows += " read"
 		}
 		fmt.Fprintf(w, "  %s: %s\n", rows, strings.Join(parts, ", "))
+	}
+	if d := s.DuplicatesLine(); d != "" {
+		fmt.Fprintf(w, "  %s\n", d)
 	}
 	if s.RestartUndone {
 		fmt.Fprintln(w, "  nothing reached the CRM, so the earlier run's reports and journal are left as they were")

@@ -132,6 +132,7 @@ func newRootCmd(f *factory) *cobra.Command {
 		newFieldsCmd(f, nil),
 		newPreviewCmd(f, nil),
 		newSandboxCmd(f, nil),
+		newUndoCmd(f, nil),
 		newVersionCmd(f, nil),
 	)
 	return root
