@@ -388,7 +388,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		return r.sum, &out
 	case readErr != nil && (errors.Is(readErr, context.Canceled) || errors.Is(readErr, context.DeadlineExceeded)):
 		if r.reports.Journal != "" {
-			return r.sum, fmt.Errorf("interrupted; the journal %s is saved: run the same command again to resume: %w", r.reports.Journal, readErr)
+			return r.sum, fmt.Errorf("interrupted; the journal %s is saved: %w", r.reports.Journal, readErr)
 		}
 		return r.sum, readErr
 	case readErr != nil:

@@ -170,11 +170,13 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 	stoppedEarly := runErr != nil && !errors.Is(runErr, job.ErrSomeRowsFailed)
 	if stoppedEarly && (s.NotProcessed > 0 || s.RestUnread) {
 		interrupted := errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded)
-		fmt.Fprintln(w, notProcessedLine(s, tooMany, interrupted, s.Reports.Journal != ""))
+		fmt.Fprintln(w, notProcessedLine(s, tooMany, interrupted, s.Reports.Journal != "", opts.Sandbox && !s.DryRun))
 	}
 	switch {
 	case isStop(runErr, job.StopFailing):
 		// the error says what to do
+	case stoppedEarly && !tooMany && opts.Sandbox && !s.DryRun:
+		fmt.Fprintln(w, sandboxNoResume)
 	case stoppedEarly && !tooMany:
 		if s.Reports.Journal != "" && s.NotProcessed == 0 && !s.RestUnread {
 			fmt.Fprintln(w, "Run the same command again to continue: rows already imported are not sent twice.")
@@ -212,9 +214,14 @@ func noDataRows(info job.SheetInfo) string {
 	return "the file has a header but no data rows: nothing to import (is it the right file?)"
 }
 
+// sandboxNoResume is said when an import into --sandbox stopped early:
+// the next run starts with empty emulators, so nothing can be resumed.
+const sandboxNoResume = "The --sandbox emulators start empty on every run, so this rehearsal cannot be resumed: the same command starts it over. " +
+	"To rehearse stopping and resuming an import, run 'crmport sandbox' in another window, set the CRMPORT_* variables it prints, and import without --sandbox."
+
 // notProcessedLine tells how many rows are in no report because the import
 // stopped early, and what to do about them.
-func notProcessedLine(s job.ImportSummary, tooMany, interrupted, journal bool) string {
+func notProcessedLine(s job.ImportSummary, tooMany, interrupted, journal, sandbox bool) string {
 	what := importPlural(s.NotProcessed, "row", "rows") + " not processed"
 	if s.RestUnread {
 		what = importPlural(s.NotProcessed, "row", "rows") + " read but not processed, and the rest of the file was not read"
@@ -230,6 +237,8 @@ func notProcessedLine(s job.ImportSummary, tooMany, interrupted, journal bool) s
 	switch {
 	case tooMany && s.DryRun:
 		todo = "fix the mapping or data, then run the same command again"
+	case sandbox:
+		todo = "the sandbox starts empty on every run, so this rehearsal cannot be resumed (see below)"
 	case tooMany:
 		todo = "fix the mapping or data, then run the same command again with --resume-changed — rows already done are skipped"
 	case journal:
