@@ -631,7 +631,10 @@ func TestImportMaxErrorsStopsEarly(t *testing.T) {
 	for _, k := range []string{"rows", "created", "updated", "exists", "unchanged", "failed", "skipped", "elapsed_ms", "reports"} {
 		assert.Contains(t, js, k, "DESIGN's --json keys stay")
 	}
-	assert.Contains(t, r.errOut, fmt.Sprintf("  %d rows not processed (the import stopped early): fix the mapping or data, then run the same command again with --resume-changed — rows already done are skipped\n", 200-failed))
+	// The sandbox starts over on every run, so --resume-changed is not
+	// offered (TestImportMaxErrorsAdviceResumeChanged covers a real CRM).
+	assert.Contains(t, r.errOut, fmt.Sprintf("  %d rows not processed (the import stopped early): fix the mapping or data, then run the same command again\n", 200-failed))
+	assert.NotContains(t, r.errOut, "--resume-changed")
 	assert.Empty(t, r.fake.Records())
 	assert.FileExists(t, filepath.Join(dir, "kontakty.csv.salesman.journal"))
 }
@@ -795,4 +798,30 @@ func TestImportProgressLine(t *testing.T) {
 	assert.Equal(t, "SalesMan: 101 of 101 rows done (10 rows/s): 50 ok, 51 failed", p.line(now))
 	p.total = -1
 	assert.Equal(t, "SalesMan: 101 rows done (10 rows/s): 50 ok, 51 failed", p.line(now))
+}
+
+// Stopped by --max-errors on a real CRM, the advice is to fix the mapping
+// and run again with --resume-changed; following it imports every row
+// once.
+func TestImportMaxErrorsAdviceResumeChanged(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in, mp := importWriteContacts(t, dir, 60)
+	good, err := os.ReadFile(mp)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(mp, []byte("vendor: salesman\nsource:\n  delimiter: \";\"\nfields:\n  title: Firma\n  mail_url: {column: Telefon, transform: [email]}\n"), 0o644))
+	sb, env := startEnv(t)
+	run := func(args ...string) (exitCode, string) {
+		f, _ := testFactory()
+		f.Getenv = func(k string) string { return env[k] }
+		code, _, stderr := execCrmport(t, f, append([]string{"import", "--rate", "0", "--max-errors", "10%", "-m", mp, in}, args...)...)
+		return code, stderr
+	}
+	code, stderr := run()
+	require.Equal(t, exitRowsFailed, code, stderr)
+	assert.Contains(t, stderr, "then run the same command again with --resume-changed")
+	require.NoError(t, os.WriteFile(mp, good, 0o644))
+	code, stderr = run("--resume-changed")
+	require.Equal(t, exitOK, code, stderr)
+	importAssertEachOnce(t, sb.Fakes()["salesman"], 60)
 }

@@ -175,7 +175,7 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 	switch {
 	case isStop(runErr, job.StopFailing):
 		// the error says what to do
-	case stoppedEarly && !tooMany && opts.Sandbox && !s.DryRun:
+	case stoppedEarly && !tooMany && opts.Sandbox && !s.DryRun && !isStop(runErr, job.StopRefused):
 		fmt.Fprintln(w, sandboxNoResume)
 	case stoppedEarly && !tooMany:
 		if s.Reports.Journal != "" && s.NotProcessed == 0 && !s.RestUnread {
@@ -235,7 +235,7 @@ func notProcessedLine(s job.ImportSummary, tooMany, interrupted, journal, sandbo
 	}
 	var todo string
 	switch {
-	case tooMany && s.DryRun:
+	case tooMany && (s.DryRun || sandbox):
 		todo = "fix the mapping or data, then run the same command again"
 	case sandbox:
 		todo = "the sandbox starts empty on every run, so this rehearsal cannot be resumed (see below)"
