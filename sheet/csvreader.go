@@ -85,6 +85,10 @@ type recordReader struct {
 	out    []byte  // the record's cells, unescaped, one after the other
 	ends   []int   // end of each cell in out
 	bounds []int   // plainLine: each cell's start and end in its line
+	// line is the record last read as one string with its delimiters
+	// and quotes, when plainLine read it; else "". Its cells are cut from
+	// it at ASCII bytes, so they are valid UTF-8 when it is.
+	line   string
 	fields []string
 }
 
@@ -238,6 +242,7 @@ func (r *recordReader) read() ([]string, error) {
 		r.blanks++
 	}
 	recStart := r.offset()
+	r.line = ""
 	if rec, ok := r.plainLine(recStart); ok {
 		return rec, nil
 	}
@@ -318,6 +323,7 @@ func (r *recordReader) plainLine(recStart int64) ([]string, bool) {
 	}
 	r.bounds = bounds
 	s := string(line)
+	r.line = s
 	r.fields = r.fields[:0]
 	for k := 0; k < len(bounds); k += 2 {
 		r.fields = append(r.fields, s[bounds[k]:bounds[k+1]])
