@@ -262,14 +262,16 @@ func (s *csvSource) readRecord() ([]string, int, error) {
 		return nil, 0, fmt.Errorf("read csv after row %d: %w", s.line, err)
 	}
 	last := len(rec) - 1
-	if s.asciiSample && s.lateEnc == "" && !allValidUTF8(rec) {
+	// A line read whole and valid has valid cells: one check, not one a cell.
+	valid := (s.checkUTF8 || s.asciiSample) && s.rr.line != "" && utf8.ValidString(s.rr.line)
+	if s.asciiSample && s.lateEnc == "" && !valid && !allValidUTF8(rec) {
 		if err := s.detectLate(rec); err != nil {
 			s.err = fmt.Errorf("row %d: %w", s.line+blanks+1, err)
 			return nil, blanks, s.err
 		}
 	}
 	for i, f := range rec {
-		if s.checkUTF8 && !utf8.ValidString(f) {
+		if s.checkUTF8 && !valid && !utf8.ValidString(f) {
 			if s.info.EncodingConfidence == ConfidenceGiven {
 				// Told UTF-8: a cell that is not is this row's problem, never "�" sent on.
 				return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: fmt.Errorf(

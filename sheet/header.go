@@ -323,9 +323,10 @@ func headerKey(s string) string {
 }
 
 // HeaderProblem is a column whose header cell cannot name it on its own:
-// it repeats the header of a column to its left, or it is empty (with a
-// named column to its right). Its values are not dropped: the column is
-// read under Name, which Source.Header holds and a mapping can use.
+// it repeats the header of a column to its left, or it is empty (see
+// "Column names" in the package doc for which empty ones count). Its
+// values are not dropped: the column is read under Name, which
+// Source.Header holds and a mapping can use.
 type HeaderProblem struct {
 	Column string // the column's letter, "F"
 	Index  int    // the column's index in Source.Header and Row.Cells, from 0

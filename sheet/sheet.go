@@ -13,8 +13,10 @@
 //     ignoring case and surrounding spaces, as a mapping compares them)
 //     is numbered: the second "Telefon" is "Telefon (2)", the third
 //     "Telefon (3)";
-//   - an empty header cell with a named column to its right is "Column "
-//     and the column's letter: "Column F";
+//   - an empty header cell is "Column " and the column's letter, "Column
+//     F", when a named column stands left of it or its column holds
+//     values in the first 20 rows below the header (empty columns before
+//     a table that does not start in column A keep their empty header);
 //
 // and a name already in the row is never made twice ("Telefon (3)" when
 // the row holds a "Telefon (2)" of its own). A mapping names such a column
