@@ -40,6 +40,10 @@ type Registration struct {
 	// Strict4Byte: the vendor destroys characters outside the Basic
 	// Multilingual Plane (emoji), so mapping rejects them before sending.
 	Strict4Byte bool
+	// Home is the vendor's home market (ISO 3166-1 alpha-2, e.g. "RU"):
+	// phone numbers without a country code are read as this country's
+	// when neither the mapping nor the file says otherwise; "" = none.
+	Home string
 	// SwitchOn is where a person switches on a field the account has
 	// switched off (Field.Active false), e.g. "Панель управления / Формы";
 	// "" = the vendor's settings.

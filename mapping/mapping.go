@@ -82,6 +82,8 @@ type FieldMap struct {
 	Line, Col  int               // position of the field's key in the mapping file
 
 	layout   string            // Go layout of Date
+	list     bool              // `columns:` of a multi-valued field: one value per cell (see listMode)
+	listSep  string            // list: the characters that separate values within a cell
 	reverse  map[string]string // Values reversed: vendor value → first cell value
 	valuesCI map[string]string // Values keyed by foldKey(cell value)
 	pos      map[string]pos    // positions of the long form's keys and values
@@ -299,7 +301,44 @@ func parse(name string, data []byte, vendors *crm.Registry, partial bool) (m *Ma
 	if len(p.broken) > 0 {
 		m.broken = p.broken
 	}
+	if m.reg.Catalogue != nil {
+		cat := m.reg.Catalogue()
+		for i := range m.Fields {
+			m.Fields[i].listMode(cat, m.reg.Custom.Prefix)
+		}
+	}
 	return m, p.errs, nil
+}
+
+// listMode decides whether a `columns:` field is a list: the vendor keeps
+// several values in the field (crm.Field.Multi) and no `join` other than
+// the field's own list separator is asked for. Each non-empty cell is then
+// one value (or several, split on the field's separators), checked on its
+// own: `phone: {columns: [Telefon, Komórka]}` sends two numbers, not one
+// text "601… 602…". The decision uses the vendor's built-in catalogue, so
+// import (Bind) and export (Reverse) agree on it.
+func (f *FieldMap) listMode(cat []crm.Field, custom string) {
+	if len(f.Columns) == 0 {
+		return
+	}
+	cf, _ := lookupField(cat, f.Field, custom)
+	if cf == nil || !cf.Multi {
+		return
+	}
+	sep := cf.ListSep
+	if sep == "" {
+		sep = ","
+	}
+	if _, joined := f.pos["join"]; joined {
+		j := strings.TrimSpace(f.Join)
+		if utf8.RuneCountInString(j) != 1 || !strings.Contains(sep, j) {
+			return // a join of its own: one text, as written
+		}
+	}
+	f.list, f.listSep = true, sep
+	if f.Split != "" {
+		f.listSep = f.Split
+	}
 }
 
 // yamlParserProblems are the problems yaml.v3's parser (not its scanner)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -88,22 +87,9 @@ func runMappingInit(ctx context.Context, opts *mappingInitOptions) error {
 		return err
 	}
 	defer src.Close()
-	var sample []sheet.Row
-	for len(sample) < guessSampleRows {
-		row, err := src.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var rowErr *sheet.RowError
-		if errors.As(err, &rowErr) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if !row.Blank {
-			sample = append(sample, row)
-		}
+	sample, err := mapping.FirstRows(src, guessSampleRows)
+	if err != nil {
+		return err
 	}
 	g, err := mapping.Guess(reg, reg.Catalogue(), src.Header(), sample)
 	if err != nil {

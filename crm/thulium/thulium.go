@@ -130,6 +130,7 @@ func Registration() crm.Registration {
 		},
 		Catalogue: Catalogue,
 		Aliases:   aliases,
+		Home:      "PL", // a Polish contact-centre platform
 		Custom:    crm.CustomFields{Prefix: "custom_fields.", Noun: "custom field"},
 	}
 }
