@@ -94,12 +94,37 @@ func (r *Registry) Names() []string {
 	return out
 }
 
-// Lookup returns the registration for name, or an error listing the known
-// vendors: `unknown vendor "salesmen" (known: baselinker, salesman, thulium)`.
+// Lookup returns the registration for name, or an error naming the vendor
+// meant and listing the known ones: `unknown vendor "salesmen"; did you
+// mean "salesman"? (known: baselinker, salesman, thulium)`.
 func (r *Registry) Lookup(name string) (Registration, error) {
-	reg, ok := r.regs[strings.ToLower(strings.TrimSpace(name))]
+	key := strings.ToLower(strings.TrimSpace(name))
+	reg, ok := r.regs[key]
 	if !ok {
-		return Registration{}, fmt.Errorf("unknown vendor %q (known: %s)", name, strings.Join(r.Names(), ", "))
+		hint := ""
+		if m := r.meant(key); m != "" {
+			hint = fmt.Sprintf("; did you mean %q?", m)
+		}
+		return Registration{}, fmt.Errorf("unknown vendor %q%s (known: %s)", name, hint, strings.Join(r.Names(), ", "))
 	}
 	return reg, nil
+}
+
+// meant returns the one vendor name that shares its first four letters
+// with key, or contains it or is contained in it: the likely typo
+// ("salesmen", "thullium", "base"); "" when none or several do.
+func (r *Registry) meant(key string) string {
+	if len(key) < 3 {
+		return ""
+	}
+	found := ""
+	for _, n := range r.Names() {
+		if (len(key) >= 4 && len(n) >= 4 && key[:4] == n[:4]) || strings.Contains(n, key) || strings.Contains(key, n) {
+			if found != "" {
+				return ""
+			}
+			found = n
+		}
+	}
+	return found
 }

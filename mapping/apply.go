@@ -279,8 +279,9 @@ type Binding struct {
 	region []RegionChoice    // how each phone field reads numbers without a country code
 }
 
-// Regions says, for each phone field, how its numbers without a country
-// code are read and what told crmport so (`crmport mapping check` shows it).
+// Regions says, for each field with `transform: [phone]`, how its numbers
+// without a country code are read and what told crmport so (`crmport
+// mapping check` shows it).
 func (b *Binding) Regions() []RegionChoice { return b.region }
 
 type boundField struct {
@@ -372,7 +373,9 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 				}
 			}
 			rc := m.regionFor(fm, cols, header, opt)
-			b.region = append(b.region, rc)
+			if phoneTransform(fm) {
+				b.region = append(b.region, rc) // only these numbers are rewritten
+			}
 			region = rc.Region
 		}
 		bf.conv = converterFor(cf, fm, m.reg, region)
@@ -445,7 +448,7 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 		b.fields = append(b.fields, bf)
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, problemsError(m.File, errs)
 	}
 	return b, nil
 }

@@ -119,11 +119,9 @@ func columnRegion(cols []int, sample []sheet.Row) (region string, code, n int) {
 	return phonenumbers.GetRegionCodeForCountryCode(code), code, count[code]
 }
 
-// errPhoneChars and errPhoneDigits are what a vendor refuses in a phone
-// number kept as written (no `transform: [phone]`).
-var (
-	errPhoneChars = errors.New("is not a phone number: write digits, with spaces, +, -, ( ) or . if you like (or map the column to another field)")
-)
+// errPhoneChars is what a vendor refuses in a phone number kept as
+// written (no `transform: [phone]`).
+var errPhoneChars = errors.New("is not a phone number (digits, spaces and + - ( ) . only)")
 
 // checkPhoneText checks a phone number kept as written, as strictly as
 // the vendors check one (Thulium refuses others with "Wrong format of

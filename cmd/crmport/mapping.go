@@ -167,6 +167,8 @@ func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
 		return err
 	}
 	var header, notes []string
+	var rows []sheet.Row
+	var info sheet.Info
 	if opts.File != "" {
 		sopt := m.SheetOptions()
 		if opts.Sheet != "" {
@@ -177,9 +179,13 @@ func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
 		if err != nil {
 			return err
 		}
-		header = src.Header()
+		header, info = src.Header(), src.Info()
 		notes = sheetNotes(opts.File, len(src.Header()), src.Info(), sopt)
+		rows, err = mapping.FirstRows(src, mapping.CheckRowsLimit)
 		_ = src.Close()
+		if err != nil {
+			return err
+		}
 	}
 	report, problems := mapping.Check(m, reg.Catalogue(), header)
 	w := opts.IO.Out
@@ -193,6 +199,18 @@ func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
 	if len(problems) > 0 {
 		return errSilent
 	}
+	if opts.File == "" {
+		return nil
+	}
+	rr, err := m.CheckRows(header, rows, reg.Catalogue(), mapping.ApplyOptions{Info: &info})
+	if err != nil {
+		return err
+	}
+	if len(rr.Broken()) > 0 {
+		fmt.Fprint(opts.IO.ErrOut, rr)
+		return errSilent
+	}
+	fmt.Fprint(w, rr)
 	return nil
 }
 
