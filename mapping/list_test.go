@@ -102,3 +102,24 @@ func TestListFieldRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// The upsert error of a mapping without a key names the vendor's own
+// fields (issue 14, item 3).
+func TestUpsertKeyErrorNamesTheVendorsFields(t *testing.T) {
+	tests := map[string]string{
+		"salesman":   "`key: uid` (your own id for the client), `key: mail_url` (the e-mail, if no two clients share one), `key: clid` (SalesMan's number, in a file exported from SalesMan)",
+		"thulium":    "`key: identifier` (your own id for the client), `key: email` (the e-mail, if no two clients share one), `key: customer_id` (Thulium's number",
+		"baselinker": "e.g. `key: email` (the e-mail, if no two clients share one), `key: crm_client_id` (BaseLinker's number",
+	}
+	for vendor, want := range tests {
+		f := map[string]string{"salesman": "title", "thulium": "surname", "baselinker": "email"}[vendor]
+		m, err := Parse("m.yaml", []byte("vendor: "+vendor+"\nfields:\n  "+f+": A\n"), vendors)
+		require.NoError(t, err)
+		err = m.UpsertKeyError()
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "--mode upsert needs a key: add a line `key: FIELD` to m.yaml")
+		assert.Contains(t, err.Error(), want)
+		m.Key = f
+		assert.NoError(t, m.UpsertKeyError())
+	}
+}

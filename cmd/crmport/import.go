@@ -205,6 +205,11 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Mode == "upsert" {
+		if err := m.UpsertKeyError(); err != nil {
+			return err
+		}
+	}
 	switch {
 	case vendorName == "":
 		vendorName = m.Vendor
@@ -284,7 +289,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 			return src, err
 		},
 		Bind: func(header []string) (importer.Binder, error) {
-			b, err := m.Bind(header, fields, mapping.ApplyOptions{Now: now})
+			b, err := m.Bind(header, fields, mapping.ApplyOptions{Now: now, Info: &info})
 			if err != nil {
 				return nil, err
 			}

@@ -87,3 +87,46 @@ func TestTwoPhoneColumnsIntoOneFieldRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// `mapping init` joins the columns a person joins (issue 14, item 3): the
+// parts of an address into SalesMan's address, two phone columns into its
+// phone list; the tax id never becomes uid. The mapping it writes checks
+// clean against the same file and imports on the sandbox.
+func TestMappingInitJoinsColumns(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	input := filepath.Join(dir, "k.csv")
+	require.NoError(t, os.WriteFile(input, []byte("Nr klienta;Firma;VAT ID;Ulica;Kod pocztowy;Miasto;Telefon;Komórka\r\n"+
+		"K-1;Żółć sp. z o.o.;5250001233;ul. Długa 5;00-950;Warszawa;22 555 00 19;601 000 019\r\n"+
+		"K-2;Beta SA;6762461659;ul. Krótka 1;31-827;Kraków;12 421 55 80;\r\n"), 0o600))
+	f, _ := testFactory()
+	code, out, stderr := execCrmport(t, f, "mapping", "init", "--vendor", "salesman", input)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "key: uid  #")
+	assert.Contains(t, out, "  uid: Nr klienta")
+	assert.Contains(t, out, "  recv.castInn: {column: VAT ID, transform: [digits]}")
+	assert.Contains(t, out, `  address: {columns: [Ulica, Kod pocztowy, Miasto], join: ", "}`)
+	assert.Contains(t, out, "  phone: {columns: [Telefon, Komórka], transform: [phone], region: PL}")
+	assert.Contains(t, stderr, "placed 8 of 8 columns")
+
+	mp := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(mp, []byte(out), 0o600))
+	f, _ = testFactory()
+	code, _, stderr = execCrmport(t, f, "mapping", "check", "-m", mp, input)
+	require.Equal(t, exitOK, code, stderr)
+
+	sb, env := startEnv(t)
+	f, _ = testFactory()
+	f.Getenv = func(k string) string { return env[k] }
+	code, _, stderr = execCrmport(t, f, "import", "--rate", "0", "--report-dir", dir, "-m", mp, input)
+	require.Equal(t, exitOK, code, stderr)
+	var found bool
+	for _, r := range sb.Fakes()["salesman"].Records() {
+		if r["uid"] == "K-1" {
+			found = true
+			assert.Equal(t, "ul. Długa 5, 00-950, Warszawa", r["address"])
+			assert.Equal(t, "+48225550019,+48601000019", r["phone"])
+		}
+	}
+	assert.True(t, found, "K-1 stored")
+}

@@ -98,3 +98,18 @@ func TestImportListsEveryMappingProblem(t *testing.T) {
 	assert.True(t, i1 >= 0 && i2 > i1 && i3 > i2, "every problem, in line order:\n%s", stderr)
 	assert.Contains(t, stderr, "3 problems to fix")
 }
+
+// --mode upsert without a key says which of the vendor's own fields can be
+// one (issue 14, item 3).
+func TestUpsertWithoutKeyNamesTheVendorsFields(t *testing.T) {
+	t.Parallel()
+	dir := writeFiles(t, map[string]string{
+		"k.csv":  "Firma;E-mail\r\nAcme;a@acme.pl\r\n",
+		"m.yaml": "vendor: salesman\nfields:\n  title: Firma\n  mail_url: E-mail\n",
+	})
+	f, _ := testFactory()
+	code, _, stderr := execCrmport(t, f, "import", "--dry-run", "--mode", "upsert", "--report-dir", dir, "-m", filepath.Join(dir, "m.yaml"), filepath.Join(dir, "k.csv"))
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "--mode upsert needs a key")
+	assert.Contains(t, stderr, "`key: uid` (your own id for the client), `key: mail_url`")
+}
