@@ -66,6 +66,9 @@ func Check(m *Mapping, fields []crm.Field, header []string) (report string, prob
 		if f.Field == m.Key {
 			extra = append(extra, "key")
 		}
+		if f.list {
+			extra = append(extra, "one value per column")
+		}
 		if len(f.Transforms) > 0 {
 			extra = append(extra, "["+strings.Join(f.Transforms, ", ")+"]")
 		}

@@ -123,3 +123,13 @@ func TestUpsertKeyErrorNamesTheVendorsFields(t *testing.T) {
 		assert.NoError(t, m.UpsertKeyError())
 	}
 }
+
+// mapping check says a list field takes one value per column.
+func TestCheckSaysListFields(t *testing.T) {
+	m, err := Parse("m.yaml", []byte("vendor: thulium\nfields:\n  surname: Firma\n  phone_number: {columns: [Telefon, Komórka]}\n  note: {columns: [Uwagi, Opis]}\n"), vendors)
+	require.NoError(t, err)
+	report, problems := Check(m, registration("thulium").Catalogue(), []string{"Firma", "Telefon", "Komórka", "Uwagi", "Opis"})
+	require.Empty(t, problems, report)
+	assert.Contains(t, report, "phone_number ← Telefon + Komórka  (one value per column)\n")
+	assert.Contains(t, report, "note         ← Uwagi + Opis\n")
+}
