@@ -19,11 +19,11 @@ type concept struct {
 }
 
 var concepts = []concept{
-	{crm.ConceptCompany, []string{"firma", "nazwa firmy", "nazwa", "company", "company name", "organization", "organisation", "kontrahent", "klient", "client", "customer", "компания", "организация", "название", "наименование", "название компании", "наименование организации", "контрагент", "клиент", "nazwa klienta", "business name"}},
+	{crm.ConceptCompany, []string{"firma", "nazwa firmy", "nazwa", "company", "company name", "organization", "organisation", "kontrahent", "klient", "client", "customer", "компания", "организация", "название", "наименование", "название компании", "наименование организации", "контрагент", "клиент", "nazwa klienta", "business name", "account name", "nazwa kontrahenta"}},
 	{crm.ConceptFullName, []string{"imie i nazwisko", "nazwisko i imie", "imie nazwisko", "full name", "fullname", "name surname", "contact name", "contact person", "osoba kontaktowa", "фио", "фамилия имя отчество", "контактное лицо", "name"}},
 	{crm.ConceptFirstName, []string{"imie", "first name", "firstname", "given name", "имя", "forename"}},
 	{crm.ConceptLastName, []string{"nazwisko", "last name", "lastname", "surname", "family name", "фамилия"}},
-	{crm.ConceptEmail, []string{"email", "e mail", "mail", "adres e mail", "adres email", "poczta", "poczta e mail", "e mail address", "email address", "почта", "эл почта", "электронная почта", "e mail адрес", "емейл", "имейл"}},
+	{crm.ConceptEmail, []string{"email", "e mail", "mail", "adres e mail", "adres email", "poczta", "poczta e mail", "e mail address", "email address", "почта", "эл почта", "эл адрес", "электронный адрес", "электронная почта", "e mail адрес", "емейл", "имейл"}},
 	{crm.ConceptPhone, []string{"telefon", "tel", "nr tel", "nr telefonu", "numer telefonu", "telefon kontaktowy", "phone", "phone number", "telephone", "tel no", "телефон", "тел", "контактный телефон", "номер телефона", "телефоны", "phones", "telefony"}},
 	{crm.ConceptMobile, []string{"komorka", "tel kom", "telefon komorkowy", "nr komorki", "mobile", "mobile phone", "cell", "cell phone", "мобильный", "мобильный телефон", "сотовый", "моб тел"}},
 	{crm.ConceptFax, []string{"fax", "faks", "факс"}},
@@ -49,7 +49,7 @@ var concepts = []concept{
 	{crm.ConceptLegalAddr, []string{"юридический адрес", "юр адрес", "adres siedziby", "adres rejestrowy", "legal address", "registered address"}},
 	{crm.ConceptPESEL, []string{"pesel"}},
 	{crm.ConceptNotes, []string{"uwagi", "notatki", "notatka", "opis", "komentarz", "notes", "note", "comment", "comments", "description", "remarks", "примечание", "примечания", "комментарий", "описание", "заметки"}},
-	{crm.ConceptID, []string{"id", "nr klienta", "numer klienta", "id klienta", "identyfikator", "kod klienta", "customer id", "client id", "customer number", "external id", "код", "код клиента", "ид", "номер клиента", "идентификатор", "customer no", "client no", "symbol", "nr kontrahenta", "kod kontrahenta", "symbol kontrahenta"}},
+	{crm.ConceptID, []string{"id", "nr klienta", "numer klienta", "id klienta", "identyfikator", "kod klienta", "customer id", "client id", "customer number", "external id", "код", "код клиента", "ид", "номер клиента", "идентификатор", "customer no", "client no", "account number", "symbol", "nr kontrahenta", "kod kontrahenta", "symbol kontrahenta"}},
 	{crm.ConceptBirthdate, []string{"data urodzenia", "urodziny", "birthday", "date of birth", "birth date", "birthdate", "дата рождения", "день рождения"}},
 	{crm.ConceptCreated, []string{"data utworzenia", "data dodania", "data rejestracji", "created", "date created", "created at", "creation date", "дата создания", "дата регистрации", "дата добавления", "добавлен"}},
 	{crm.ConceptJobTitle, []string{"stanowisko", "job title", "position", "должность", "organization title", "organisation title"}},
@@ -156,6 +156,7 @@ func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []s
 	var cands []cand
 	best := make([]int, len(header)) // the concept each header names best, -1 = none
 	named := make([]bool, len(header))
+	deliv := make([]bool, len(header)) // the header names a part of a delivery address
 	for i, h := range header {
 		g.Columns[i].Header = h
 		best[i] = -1
@@ -176,7 +177,9 @@ func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []s
 			continue
 		}
 		// 2. the dictionary: the kind of column the header names best
-		best[i], _ = headerConcept(key)
+		var rest string
+		rest, deliv[i] = cutDelivery(key)
+		best[i], _ = headerConcept(rest)
 		named[i] = best[i] >= 0
 	}
 	// A full name column and separate first and last name columns say the
@@ -191,7 +194,7 @@ func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []s
 		return false
 	}
 	for i, b := range best {
-		if b < 0 {
+		if b < 0 || deliv[i] {
 			continue
 		}
 		switch concepts[b].name {
@@ -222,10 +225,15 @@ func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []s
 			continue
 		}
 		score := 60 // recognised by its values
+		concept := concepts[b].name
 		if named[i] {
-			_, score = headerConcept(foldKey(header[i]))
+			rest, _ := cutDelivery(foldKey(header[i]))
+			_, score = headerConcept(rest)
 		}
-		for _, f := range reg.Aliases[concepts[b].name] {
+		if deliv[i] {
+			concept = crm.Delivery(concept)
+		}
+		for _, f := range reg.Aliases[concept] {
 			name, join := strings.CutSuffix(f, "+")
 			name, fb := strings.CutSuffix(name, "?")
 			if (have[name] == nil && len(fields) > 0) || !fits(name, i) {
@@ -307,8 +315,10 @@ func headerConcept(key string) (concept, score int) {
 		for _, syn := range c.syn {
 			fs := foldKey(syn)
 			switch {
-			case fs == key || fs == words:
+			case fs == key:
 				s = max(s, 90)
+			case fs == words:
+				s = max(s, 85) // "Telefon 2"; below "address 2" said whole
 			case containsWords(words, fs) || containsWords(key, fs):
 				n := 40 + len(fs)
 				if c.name == crm.ConceptAddress || (c.name == crm.ConceptStreet && strings.HasPrefix(fs, "address")) {
@@ -322,6 +332,24 @@ func headerConcept(key string) (concept, score int) {
 		}
 	}
 	return concept, score
+}
+
+// deliveryWords qualify a header as part of a delivery (shipping) address.
+var deliveryWords = []string{"shipping", "delivery", "ship to", "dostawy", "dostawa", "do dostawy", "wysylki", "do wysylki", "wysylka", "доставки", "доставка"}
+
+// cutDelivery removes a delivery qualifier from a folded header: "shipping
+// city" → "city", true; "adres dostawy" → "adres", true.
+func cutDelivery(key string) (string, bool) {
+	for _, w := range deliveryWords {
+		if containsWords(key, w) {
+			rest := strings.Join(strings.Fields(strings.Replace(" "+key+" ", " "+w+" ", " ", 1)), " ")
+			if rest == "" {
+				rest = "address" // "Delivery": the whole address
+			}
+			return rest, true
+		}
+	}
+	return key, false
 }
 
 // stripNumbers drops the words of a folded key that are only digits

@@ -132,6 +132,20 @@ var realSheets = []realSheet{
 	}, [][]string{
 		{"C-1001", "Acme Ltd", "GB123456789", "+44 20 7946 0958", "+44 7911 123456", "john@acme.co.uk", "acme.co.uk", "1 High St", "Unit 4", "SW1A 1AA", "London", "United Kingdom", "Lead", "2024-03-15", "jsmith"},
 	}},
+	{"WooCommerce orders with shipping (EN)", "en", "csv", "baselinker", [][2]string{
+		{"Billing First Name", "invoice_fullname"}, {"Billing Last Name", "invoice_fullname"}, {"Billing Company", "invoice_company"},
+		{"Billing Address 1", "invoice_address"}, {"Billing City", "invoice_city"}, {"Billing Postcode", "invoice_postcode"}, {"Billing Country", "invoice_country_code"},
+		{"Billing Email", "email"}, {"Billing Phone", "phone"}, {"Shipping First Name", "delivery_fullname"}, {"Shipping Last Name", "delivery_fullname"},
+		{"Shipping Address 1", "delivery_address"}, {"Shipping Address 2", "delivery_address"}, {"Shipping City", "delivery_city"},
+		{"Shipping Postcode", "delivery_postcode"}, {"Shipping Country", "delivery_country_code"}, {"Order Total", ""},
+	}, [][]string{
+		{"John", "Smith", "Acme Ltd", "1 High St", "London", "SW1A 1AA", "GB", "john@acme.co.uk", "+44 20 7946 0958", "Jane", "Smith", "2 Low Rd", "Flat 3", "Leeds", "LS1 1AA", "GB", "120.50"},
+	}},
+	{"e-shop orders with a delivery address (PL) for SalesMan", "pl", "csv", "salesman", [][2]string{
+		{"Firma", "title"}, {"Ulica", "address"}, {"Miasto", "address"}, {"Ulica dostawy", ""}, {"Miasto dostawy", ""}, {"Telefon", "phone"}, {"E-mail", "mail_url"},
+	}, [][]string{
+		{"Żółć sp. z o.o.", "ul. Długa 5", "Warszawa", "ul. Magazynowa 1", "Pruszków", "601 000 019", "biuro@zolc.pl"},
+	}},
 	{"headers that say nothing (EN)", "en", "csv", "baselinker", [][2]string{
 		{"Field 1", ""}, {"Field 2", "email"}, {"Field 3", "phone"}, {"Field 4", "invoice_postcode"}, {"Field 5", "invoice_tax_id"}, {"Field 6", "invoice_country_code"}, {"Field 7", ""},
 	}, [][]string{

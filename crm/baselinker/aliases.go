@@ -26,4 +26,17 @@ var aliases = map[crm.Concept][]string{
 	crm.ConceptNotes:     {"notes"},
 	crm.ConceptLogin:     {"login"},
 	crm.ConceptRating:    {"star"},
+
+	crm.Delivery(crm.ConceptCompany):   {"delivery_company"},
+	crm.Delivery(crm.ConceptFullName):  {"delivery_fullname"},
+	crm.Delivery(crm.ConceptFirstName): {"delivery_fullname+"},
+	crm.Delivery(crm.ConceptLastName):  {"delivery_fullname+"},
+	crm.Delivery(crm.ConceptAddress):   {"delivery_address"},
+	crm.Delivery(crm.ConceptStreet):    {"delivery_address+"},
+	crm.Delivery(crm.ConceptBuilding):  {"delivery_address+"},
+	crm.Delivery(crm.ConceptFlat):      {"delivery_address+"},
+	crm.Delivery(crm.ConceptCity):      {"delivery_city"},
+	crm.Delivery(crm.ConceptPostcode):  {"delivery_postcode"},
+	crm.Delivery(crm.ConceptState):     {"delivery_state"},
+	crm.Delivery(crm.ConceptCountry):   {"delivery_country_code"},
 }
