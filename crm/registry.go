@@ -40,6 +40,10 @@ type Registration struct {
 	// Strict4Byte: the vendor destroys characters outside the Basic
 	// Multilingual Plane (emoji), so mapping rejects them before sending.
 	Strict4Byte bool
+	// Phone is what the vendor refuses in a phone number sent as written
+	// (a mapping without `transform: [phone]`); the zero value refuses
+	// nothing but the field's length.
+	Phone PhoneRule
 	// Home is the vendor's home market (ISO 3166-1 alpha-2, e.g. "RU"):
 	// phone numbers without a country code are read as this country's
 	// when neither the mapping nor the file says otherwise; "" = none.
@@ -58,6 +62,13 @@ type Registration struct {
 	// way, given when crmport tries again (e.g. a blocked token, in the
 	// user's clock); "" = the error's message is shown.
 	RetryNotice func(e *Error, again time.Time) string
+}
+
+// PhoneRule is what a vendor refuses in a phone number it is sent as
+// written.
+type PhoneRule struct {
+	MinDigits, MaxDigits int    // digits a number must have; 0 = no bound
+	Chars                string // characters allowed besides digits and a leading "+"; "" = any
 }
 
 // CustomFields describes the fields an account adds to a vendor's

@@ -22,7 +22,8 @@ type converter struct {
 	layout   string
 	num      *numLayout // layout when time.Parse is not needed for it
 	region   string
-	e164     bool // phone numbers rewritten in E.164 (`transform: [phone]`); else kept as written
+	e164     bool          // phone numbers rewritten in E.164 (`transform: [phone]`); else kept as written
+	phone    crm.PhoneRule // what the vendor refuses in a number kept as written
 	maxLen   int
 	min, max int
 	enum     map[string]string // foldKey(value) → value as the vendor spells it
@@ -38,7 +39,7 @@ const defaultPhoneRegion = "PL"
 // transform (date, number, bool) or `date:` layout wins over the
 // catalogue's type; cf may be nil for fields the catalogue does not list.
 func converterFor(cf *crm.Field, fm *FieldMap, reg crm.Registration, region string) converter {
-	c := converter{field: fm.Field, vendor: title(reg), typ: crm.TypeString, layout: fm.layout, region: region, strict4: reg.Strict4Byte, e164: phoneTransform(fm)}
+	c := converter{field: fm.Field, vendor: title(reg), typ: crm.TypeString, layout: fm.layout, region: region, strict4: reg.Strict4Byte, e164: phoneTransform(fm), phone: reg.Phone}
 	if fm.Region != "" {
 		c.region = fm.Region
 	}
@@ -153,7 +154,7 @@ func (c *converter) str(s string, w *strings.Builder) (string, error) {
 		return v, c.checkString(v)
 	case crm.TypePhone:
 		if !c.e164 {
-			v, err := checkPhoneText(s)
+			v, err := checkPhoneText(s, c.phone)
 			if err != nil {
 				return "", err
 			}

@@ -27,20 +27,39 @@ func TestBindingPhoneRegion(t *testing.T) {
 	assert.Equal(t, "RU", b.PhoneRegion("not_mapped"))
 }
 
-// Without `transform: [phone]` a number is checked only as the vendors
-// check one and sent as written: SalesMan's own documented example phone
-// imports with a mapping that has no region (issue 14, item 2).
+// Without `transform: [phone]` a number is checked only as the vendor
+// checks one and sent as written: SalesMan's own documented example phone
+// imports with a mapping that has no region, SalesMan takes an extension
+// Thulium refuses (issue 14, item 2). A value without digits or with an
+// "@" is in the wrong column for every vendor.
 func TestPhoneKeptAsWrittenWithoutTransform(t *testing.T) {
-	m, err := Parse("m.yaml", []byte("vendor: salesman\nfields:\n  title: Firma\n  phone: Telefon\n"), vendors)
-	require.NoError(t, err)
-	b, err := m.Bind([]string{"Firma", "Telefon"}, registration("salesman").Catalogue(), ApplyOptions{})
-	require.NoError(t, err)
-	rec, err := b.Apply(textRow(2, "Ромашка", "8(912)884-45-55"))
-	require.NoError(t, err)
-	assert.Equal(t, "8(912)884-45-55", rec["phone"])
-	for _, bad := range []string{"a1@example.pl", "12", "zadzwoń po 16", "+48 601 234 567 890 123 45"} {
-		_, err := b.Apply(textRow(3, "Ромашка", bad))
-		assert.ErrorContains(t, err, "is not a phone number", bad)
+	tests := []struct {
+		vendor, field, f0 string
+		good, bad         []string
+		msg               string
+	}{
+		{"salesman", "phone", "title", []string{"8(912)884-45-55", "8 912 884-45-55 доб. 123", "12"}, []string{"a1@example.pl", "звонить утром"}, ""},
+		{"thulium", "phone_number", "surname", []string{"8(912)884-45-55", "+48 601 234 567"},
+			[]string{"a1@example.pl", "12", "601 234 567 wew. 12", "+48 601 234 567 890 123 45"}, "digits with spaces, +, -, (, ) and . only"},
+	}
+	for _, tt := range tests {
+		m, err := Parse("m.yaml", []byte("vendor: "+tt.vendor+"\nfields:\n  "+tt.f0+": Firma\n  "+tt.field+": Telefon\n"), vendors)
+		require.NoError(t, err)
+		b, err := m.Bind([]string{"Firma", "Telefon"}, registration(tt.vendor).Catalogue(), ApplyOptions{})
+		require.NoError(t, err)
+		for _, good := range tt.good {
+			rec, err := b.Apply(textRow(2, "Ромашка", good))
+			require.NoError(t, err, "%s %s", tt.vendor, good)
+			assert.Equal(t, good, rec[tt.field])
+		}
+		for _, bad := range tt.bad {
+			_, err := b.Apply(textRow(3, "Ромашка", bad))
+			assert.ErrorContains(t, err, "is not a phone number", "%s %s", tt.vendor, bad)
+		}
+		if tt.msg != "" {
+			_, err := b.Apply(textRow(3, "Ромашка", "601 234 567 wew. 12"))
+			assert.ErrorContains(t, err, tt.msg)
+		}
 	}
 }
 

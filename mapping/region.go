@@ -119,32 +119,48 @@ func columnRegion(cols []int, sample []sheet.Row) (region string, code, n int) {
 	return phonenumbers.GetRegionCodeForCountryCode(code), code, count[code]
 }
 
-// errPhoneChars is what a vendor refuses in a phone number kept as
-// written (no `transform: [phone]`).
-var errPhoneChars = errors.New("is not a phone number (digits, spaces and + - ( ) . only)")
-
-// checkPhoneText checks a phone number kept as written, as strictly as
-// the vendors check one (Thulium refuses others with "Wrong format of
-// phone number"): 6 to 15 digits, an optional leading + and the spacing
-// characters people write numbers with. The number is not rewritten, so
-// 8(912)884-45-55 goes as it is.
-func checkPhoneText(s string) (string, error) {
+// checkPhoneText checks a phone number kept as written (no `transform:
+// [phone]`) only as the vendor checks one (crm.Registration.Phone: digits,
+// characters it refuses), and that it is a phone number at all: a value
+// without digits or with an "@" is in the wrong column whatever the
+// vendor stores. The number is not rewritten: 8(912)884-45-55 goes as it
+// is.
+func checkPhoneText(s string, rule crm.PhoneRule) (string, error) {
 	t := trimSpace(s)
+	if strings.Contains(t, "@") {
+		return "", errors.New("is not a phone number (it looks like an e-mail address)")
+	}
 	digits := 0
 	for i, r := range t {
 		switch {
 		case r >= '0' && r <= '9':
 			digits++
 		case r == '+' && i == 0:
-		case r == ' ' || r == '-' || r == '(' || r == ')' || r == '.' || r == '\u00a0':
-		default:
-			return "", errPhoneChars
+		case rule.Chars != "" && !strings.ContainsRune(rule.Chars, r):
+			return "", fmt.Errorf("is not a phone number (digits with %s only)", charList(rule.Chars))
 		}
 	}
-	if digits < 6 || digits > 15 {
-		return "", fmt.Errorf("is not a phone number: it has %d digits, a phone number has 6 to 15", digits)
+	switch {
+	case digits == 0:
+		return "", errors.New("is not a phone number (it has no digits)")
+	case rule.MinDigits > 0 && digits < rule.MinDigits, rule.MaxDigits > 0 && digits > rule.MaxDigits:
+		return "", fmt.Errorf("is not a phone number: it has %d digits, a phone number has %d to %d", digits, rule.MinDigits, rule.MaxDigits)
 	}
 	return t, nil
+}
+
+// charList words the characters a phone number may hold besides digits:
+// "spaces, +, -, (, ) and .".
+func charList(chars string) string {
+	parts := []string{"+"}
+	for _, r := range chars {
+		if r == ' ' {
+			parts = append([]string{"spaces"}, parts...)
+			continue
+		}
+		parts = append(parts, string(r))
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
 // phoneTransform reports whether fm asks for numbers in E.164 (`transform: [phone]`).

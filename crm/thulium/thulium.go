@@ -131,7 +131,10 @@ func Registration() crm.Registration {
 		Catalogue: Catalogue,
 		Aliases:   aliases,
 		Home:      "PL", // a Polish contact-centre platform
-		Custom:    crm.CustomFields{Prefix: "custom_fields.", Noun: "custom field"},
+		// "Wrong format of phone number." (VENDOR-APIS.md §2; the
+		// emulator's rule: 6-15 digits, spaces, - ( ) and .)
+		Phone:  crm.PhoneRule{MinDigits: 6, MaxDigits: 15, Chars: " -()."},
+		Custom: crm.CustomFields{Prefix: "custom_fields.", Noun: "custom field"},
 	}
 }
 
