@@ -66,6 +66,17 @@ var concepts = []concept{
 	{crm.ConceptVIP, []string{"vip"}},
 }
 
+// foldedSyns holds each concept's synonyms folded (foldKey), by concept.
+var foldedSyns = func() [][]string {
+	out := make([][]string, len(concepts))
+	for i, c := range concepts {
+		for _, s := range c.syn {
+			out[i] = append(out[i], foldKey(s))
+		}
+	}
+	return out
+}()
+
 // synIndex maps a folded synonym to the concepts that use it.
 var synIndex = func() map[string]int {
 	m := map[string]int{}
@@ -157,6 +168,7 @@ func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []s
 	best := make([]int, len(header)) // the concept each header names best, -1 = none
 	named := make([]bool, len(header))
 	deliv := make([]bool, len(header)) // the header names a part of a delivery address
+	score := make([]int, len(header))  // how well: 90 an exact synonym; 30 recognised by its values
 	for i, h := range header {
 		g.Columns[i].Header = h
 		best[i] = -1
@@ -179,7 +191,7 @@ func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []s
 		// 2. the dictionary: the kind of column the header names best
 		var rest string
 		rest, deliv[i] = cutDelivery(key)
-		best[i], _ = headerConcept(rest)
+		best[i], score[i] = headerConcept(rest)
 		named[i] = best[i] >= 0
 	}
 	// A full name column and separate first and last name columns say the
@@ -216,7 +228,7 @@ func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []s
 		c := sniff(i, sample, g.Region)
 		for ci := range concepts {
 			if concepts[ci].name == c {
-				best[i] = ci
+				best[i], score[i] = ci, 30 // below any header
 			}
 		}
 	}
@@ -224,12 +236,7 @@ func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []s
 		if b < 0 {
 			continue
 		}
-		score := 60 // recognised by its values
 		concept := concepts[b].name
-		if named[i] {
-			rest, _ := cutDelivery(foldKey(header[i]))
-			_, score = headerConcept(rest)
-		}
 		if deliv[i] {
 			concept = crm.Delivery(concept)
 		}
@@ -239,7 +246,7 @@ func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []s
 			if (have[name] == nil && len(fields) > 0) || !fits(name, i) {
 				continue
 			}
-			cands = append(cands, cand{col: i, field: name, score: score, fallback: fb, join: join})
+			cands = append(cands, cand{col: i, field: name, score: score[i], fallback: fb, join: join})
 		}
 	}
 	sort.SliceStable(cands, func(a, b int) bool {
@@ -312,8 +319,7 @@ func headerConcept(key string) (concept, score int) {
 	concept = -1
 	for ci, c := range concepts {
 		s := 0
-		for _, syn := range c.syn {
-			fs := foldKey(syn)
+		for _, fs := range foldedSyns[ci] {
 			switch {
 			case fs == key:
 				s = max(s, 90)
