@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/sheet"
 )
 
 // Several columns into one multi-valued field give one value per
@@ -132,4 +133,33 @@ func TestCheckSaysListFields(t *testing.T) {
 	require.Empty(t, problems, report)
 	assert.Contains(t, report, "phone_number ← Telefon + Komórka  (one value per column)\n")
 	assert.Contains(t, report, "note         ← Uwagi + Opis\n")
+}
+
+// CheckRows counts the rows each field fails on, with one example, and
+// calls a column that fails on every row broken (issue 14, item 5).
+func TestCheckRows(t *testing.T) {
+	m, err := Parse("m.yaml", []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  phone_number: E-mail\n  email: Telefon\n  note: Uwagi\n"), vendors)
+	require.NoError(t, err)
+	header := []string{"Nazwisko", "E-mail", "Telefon", "Uwagi"}
+	rows := []sheet.Row{
+		textRow(2, "Kowalski", "a1@example.pl", "601 000 019", ""),
+		textRow(3, "Nowak", "a2@example.pl", "jan@firma.pl", ""),
+		textRow(4, "Wiśniewski", "a3@example.pl", "", "x"),
+	}
+	rr, err := m.CheckRows(header, rows, registration("thulium").Catalogue(), ApplyOptions{})
+	require.NoError(t, err)
+	require.Len(t, rr.Fields, 2, rr.String())
+	assert.Equal(t, "phone_number", rr.Fields[0].Field)
+	assert.Equal(t, 3, rr.Fields[0].Failed)
+	assert.Equal(t, `"a1@example.pl" is not a phone number (it looks like an e-mail address)`, rr.Fields[0].Reason())
+	assert.Equal(t, 1, rr.Fields[1].Failed, "a blank cell of an optional field is no failure")
+	require.Len(t, rr.Broken(), 1)
+	assert.Equal(t, "phone_number", rr.Broken()[0].Field)
+	assert.Contains(t, rr.String(), `phone_number ← E-mail: 3 of 3 rows fail: "a1@example.pl" is not a phone number (it looks like an e-mail address) (e.g. row 2); every row fails`)
+	assert.Contains(t, rr.String(), `email ← Telefon: 1 of 3 rows fail: "601 000 019" is not an e-mail address (e.g. row 2)`+"\n")
+
+	rr, err = m.CheckRows(header, nil, registration("thulium").Catalogue(), ApplyOptions{})
+	require.NoError(t, err)
+	assert.Empty(t, rr.Broken())
+	assert.Equal(t, "the file has no rows under its headers to map\n", rr.String())
 }

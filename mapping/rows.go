@@ -90,9 +90,12 @@ func (r *RowsReport) String() string {
 	if r.Rows == 1 {
 		noun = "row"
 	}
-	if len(r.Fields) == 0 {
+	switch {
+	case r.Rows == 0:
+		b.WriteString("the file has no rows under its headers to map\n")
+	case len(r.Fields) == 0:
 		fmt.Fprintf(&b, "ok: the first %d %s of the file map without a problem\n", r.Rows, noun)
-	} else {
+	default:
 		fmt.Fprintf(&b, "the first %d %s of the file, mapped:\n", r.Rows, noun)
 	}
 	for _, f := range r.Fields {
