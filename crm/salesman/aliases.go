@@ -10,8 +10,8 @@ var aliases = map[crm.Concept][]string{
 	crm.ConceptCompany:   {"title"},
 	crm.ConceptFullName:  {"title?"},
 	crm.ConceptLastName:  {"title?"},
-	crm.ConceptEmail:     {"mail_url"},
-	crm.ConceptPhone:     {"phone+"}, // several numbers: a list
+	crm.ConceptEmail:     {"mail_url+"}, // several addresses: a list
+	crm.ConceptPhone:     {"phone+"},    // several numbers: a list
 	crm.ConceptMobile:    {"phone+"},
 	crm.ConceptFax:       {"fax"},
 	crm.ConceptWebsite:   {"site_url"},

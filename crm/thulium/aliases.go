@@ -10,7 +10,7 @@ var aliases = map[crm.Concept][]string{
 	crm.ConceptFullName:  {"surname"},
 	crm.ConceptFirstName: {"name"},
 	crm.ConceptLastName:  {"surname"},
-	crm.ConceptEmail:     {"email"},
+	crm.ConceptEmail:     {"email+"},        // several addresses: a list
 	crm.ConceptPhone:     {"phone_number+"}, // several numbers: a list
 	crm.ConceptMobile:    {"phone_number+"},
 	crm.ConceptWebsite:   {"homepage"},
