@@ -185,6 +185,11 @@ func (e *Env) Import(ctx context.Context, s ImportSettings, ev Events) (ImportRe
 	if err != nil {
 		return res, mappingError(s.Mapping, err)
 	}
+	if s.Mode == "upsert" {
+		if err := m.UpsertKeyError(); err != nil {
+			return res, err
+		}
+	}
 	switch {
 	case vendorName == "":
 		vendorName = m.Vendor
@@ -256,7 +261,7 @@ func (e *Env) Import(ctx context.Context, s ImportSettings, ev Events) (ImportRe
 			return src, err
 		},
 		Bind: func(header []string) (importer.Binder, error) {
-			b, err := m.Bind(header, fields, mapping.ApplyOptions{Now: now})
+			b, err := m.Bind(header, fields, mapping.ApplyOptions{Now: now, Info: &res.Info})
 			if err != nil {
 				return nil, err
 			}

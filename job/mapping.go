@@ -2,8 +2,6 @@ package job
 
 import (
 	"context"
-	"errors"
-	"io"
 
 	"github.com/crmport/crmport/mapping"
 	"github.com/crmport/crmport/sheet"
@@ -52,22 +50,9 @@ func (e *Env) MappingInit(ctx context.Context, s MappingInitSettings) (MappingIn
 		return res, err
 	}
 	defer src.Close()
-	var sample []sheet.Row
-	for len(sample) < guessSampleRows {
-		row, err := src.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var rowErr *sheet.RowError
-		if errors.As(err, &rowErr) {
-			continue
-		}
-		if err != nil {
-			return res, err
-		}
-		if !row.Blank {
-			sample = append(sample, row)
-		}
+	sample, err := mapping.FirstRows(src, guessSampleRows)
+	if err != nil {
+		return res, err
 	}
 	fields, live, err := e.catalogue(ctx, s.Vendor, s.Sandbox)
 	if err != nil {
@@ -131,6 +116,10 @@ type MappingCheckResult struct {
 	Problems []error
 	// Live says the fields were the account's, not the built-in catalogue.
 	Live bool
+	// Rows says, for a file given and a mapping without problems, how the
+	// first rows (up to 1,000) map: per field how many fail, with an
+	// example. Rows.Broken() lists the columns failing on every row.
+	Rows *RowsReport
 	// Info, Columns, HeaderRowGiven, SheetGiven describe how the file was
 	// read (when one was given), as in ImportResult.
 	Info           SheetInfo
@@ -156,6 +145,7 @@ func (e *Env) MappingCheck(ctx context.Context, s MappingCheckSettings) (Mapping
 	}
 	res.Live = live
 	var header []string
+	var rows []sheet.Row
 	if s.File != "" {
 		sopt := m.SheetOptions()
 		if s.Sheet != "" {
@@ -169,8 +159,16 @@ func (e *Env) MappingCheck(ctx context.Context, s MappingCheckSettings) (Mapping
 		header = src.Header()
 		res.Info, res.Columns = src.Info(), len(header)
 		res.HeaderRowGiven, res.SheetGiven = sopt.HeaderRow != 0, sopt.Sheet != ""
+		rows, err = mapping.FirstRows(src, mapping.CheckRowsLimit)
 		_ = src.Close()
+		if err != nil {
+			return res, err
+		}
 	}
 	res.Report, res.Problems = mapping.Check(m, fields, header)
-	return res, nil
+	if len(res.Problems) > 0 || s.File == "" {
+		return res, nil
+	}
+	res.Rows, err = m.CheckRows(header, rows, fields, mapping.ApplyOptions{Info: &res.Info})
+	return res, err
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/crmport/crmport/exporter"
 	"github.com/crmport/crmport/importer"
 	"github.com/crmport/crmport/internal/bug"
+	"github.com/crmport/crmport/mapping"
 	"github.com/crmport/crmport/sheet"
 )
 
@@ -35,6 +36,8 @@ type (
 	BugError = bug.Error
 	// ColumnError is an export column that names no field.
 	ColumnError = exporter.ColumnError
+	// RowsReport says how a mapping maps a file's first rows.
+	RowsReport = mapping.RowsReport
 )
 
 // The confidences of SheetInfo.EncodingConfidence and DelimiterConfidence.

@@ -650,7 +650,7 @@ func TestImportFlagAndFileErrors(t *testing.T) {
 		not  string
 	}{
 		{"misspelt vendor", []string{"import", "--vendor", "salesmen", "-m", mp, in},
-			"crmport: unknown vendor \"salesmen\" (known: baselinker, salesman, thulium)\nRun 'crmport --help'", "written for"},
+			"crmport: unknown vendor \"salesmen\"; did you mean \"salesman\"? (known: baselinker, salesman, thulium)\nRun 'crmport --help'", "written for"},
 		{"misspelt vendor before a missing mapping", []string{"import", "--vendor", "salesmen", "-m", filepath.Join(dir, "none.yaml"), in},
 			"crmport: unknown vendor \"salesmen\"", "none.yaml"},
 		{"vendor other than the mapping's", []string{"import", "--vendor", "thulium", "-m", mp, in},

@@ -30,7 +30,7 @@ func TestImportLooksTheCRMUpFirst(t *testing.T) {
 			seeded, rows  int
 			way, sentence string
 		}{
-			{"small file, big CRM", 750, 6, "per-row", "look-ups row by row"},
+			{"small file, big CRM", 2500, 6, "per-row", "look-ups row by row"},
 			{"big file, small CRM", 5, 40, "list", "its client list was read once"},
 		} {
 			t.Run(vendor+"/"+tc.name, func(t *testing.T) {

@@ -121,7 +121,9 @@ func newMappingCheckCmd(f *factory, runF func(*mappingCheckOptions) error) *cobr
 		Long: `Check a mapping file against the CRM's fields and, when a spreadsheet is
 given, against its headers. Every problem is printed at once with the line
 of the mapping (or the column) to fix; exit status 1 if there are any.
-Otherwise prints "ok" and a short table of field <- column.`,
+Otherwise prints "ok" and a short table of field <- column, then maps the
+file's first 1,000 rows and shows each column that fails on some of them,
+with the count and an example; exit status 1 if one fails on every row.`,
 		Example: `  crmport mapping check -m samples/thulium.yaml samples/klienci-pl.csv`,
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -161,6 +163,13 @@ func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
 	}
 	if len(res.Problems) > 0 {
 		return errSilent
+	}
+	if res.Rows != nil {
+		if len(res.Rows.Broken()) > 0 {
+			fmt.Fprint(opts.IO.ErrOut, res.Rows)
+			return errSilent
+		}
+		fmt.Fprint(w, res.Rows)
 	}
 	return nil
 }
