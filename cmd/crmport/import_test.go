@@ -637,6 +637,12 @@ func TestImportMaxErrorsStopsEarly(t *testing.T) {
 	assert.NotContains(t, r.errOut, "--resume-changed")
 	assert.Empty(t, r.fake.Records())
 	assert.FileExists(t, filepath.Join(dir, "kontakty.csv.salesman.journal"))
+
+	// The suggested check finds the column that fails on every row.
+	f, _ := testFactory()
+	code, _, stderr := execCrmport(t, f, "mapping", "check", "-m", mp, in)
+	assert.Equal(t, exitError, code, stderr)
+	assert.Contains(t, stderr, "mail_url ← Telefon: 200 of 200 rows fail")
 }
 
 func TestImportFlagAndFileErrors(t *testing.T) {
