@@ -116,12 +116,15 @@ func runBinary(t *testing.T, bin string, args ...string) string {
 	return string(out)
 }
 
-// TestVersionOfReleaseBinary builds crmport as GoReleaser does, with the
-// version, commit and date set by -ldflags -X (the names .goreleaser.yaml
-// uses), and runs it.
+// TestVersionOfReleaseBinary builds crmport with the -ldflags of
+// .goreleaser.yaml, as a release is built, and runs it.
 func TestVersionOfReleaseBinary(t *testing.T) {
 	t.Parallel()
-	bin := buildCrmport(t, "-ldflags", "-X main.version=9.8.7 -X main.commit=0123456789abcdef0123456789abcdef01234567 -X main.date=2026-12-01T10:11:12Z")
+	bin := buildCrmport(t, "-ldflags", releaseLdflags(t, map[string]string{
+		"Version":    "9.8.7",
+		"FullCommit": "0123456789abcdef0123456789abcdef01234567",
+		"Date":       "2026-12-01T10:11:12Z",
+	}))
 	want := "crmport 9.8.7\n" +
 		"commit:    0123456789abcdef0123456789abcdef01234567\n" +
 		"built:     2026-12-01T10:11:12Z\n"
