@@ -145,14 +145,27 @@ func TestReleaseConfig(t *testing.T) {
 	}
 
 	// One archive name per system, in words people find on their computer.
-	tmpl, err := template.New("name").Parse(a.NameTemplate)
+	// The README's Install names the files a person downloads.
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
 	require.NoError(t, err)
+	render := func(text string, data map[string]string) string {
+		tmpl, err := template.New("name").Parse(text)
+		require.NoError(t, err)
+		var s strings.Builder
+		require.NoError(t, tmpl.Execute(&s, data))
+		return s.String()
+	}
 	var names []string
 	for _, goos := range b.Goos {
 		for _, arch := range b.Goarch {
-			var s strings.Builder
-			require.NoError(t, tmpl.Execute(&s, map[string]string{"ProjectName": cfg.ProjectName, "Version": "1.2.3", "Os": goos, "Arch": arch}))
-			names = append(names, s.String())
+			data := map[string]string{"ProjectName": cfg.ProjectName, "Version": "1.2.3", "Os": goos, "Arch": arch}
+			names = append(names, render(a.NameTemplate, data))
+			ext := ".tar.gz"
+			if goos == "windows" {
+				ext = ".zip"
+			}
+			data["Version"] = "<version>"
+			assert.Contains(t, string(readme), "`"+render(a.NameTemplate, data)+ext+"`", "README's Install")
 		}
 	}
 	assert.ElementsMatch(t, []string{
@@ -162,7 +175,8 @@ func TestReleaseConfig(t *testing.T) {
 	}, names)
 
 	assert.Equal(t, "sha256", cfg.Checksum.Algorithm)
-	assert.NotEmpty(t, cfg.Checksum.NameTemplate)
+	checksums := render(cfg.Checksum.NameTemplate, map[string]string{"ProjectName": cfg.ProjectName, "Version": "<version>"})
+	assert.Contains(t, string(readme), "`"+checksums+"`", "README's Install")
 }
 
 // stringVars lists the package-level string variables of the Go package in
