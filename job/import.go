@@ -261,7 +261,10 @@ func (e *Env) Import(ctx context.Context, s ImportSettings, ev Events) (ImportRe
 			return src, err
 		},
 		Bind: func(header []string) (importer.Binder, error) {
-			b, err := m.Bind(header, fields, mapping.ApplyOptions{Now: now, Info: &res.Info})
+			// The first rows are evidence of the phones' region (the
+			// country codes of other numbers in the column), as mapping
+			// check reads them: check and import decide alike.
+			b, err := m.Bind(header, fields, mapping.ApplyOptions{Now: now, Info: &res.Info, Sample: firstRows(ctx, s.Input, so)})
 			if err != nil {
 				return nil, err
 			}
@@ -433,4 +436,17 @@ func (o offlineVendor) Create(context.Context, []crm.Record) ([]crm.Result, erro
 
 func (o offlineVendor) List(context.Context, crm.ListQuery, string) (crm.Page, error) {
 	return crm.Page{}, crm.ErrUnsupported
+}
+
+// firstRows reads the first rows of the input (as mapping check does), for
+// evidence; a file that cannot be read gives none (the import itself
+// reports why).
+func firstRows(ctx context.Context, input string, so sheet.Options) []sheet.Row {
+	src, err := sheet.Open(ctx, input, so)
+	if err != nil {
+		return nil
+	}
+	defer src.Close()
+	rows, _ := mapping.FirstRows(src, mapping.CheckRowsLimit)
+	return rows
 }
