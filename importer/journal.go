@@ -95,6 +95,9 @@ type journalLine struct {
 	// Retry marks a failed row whose failure was temporary or whose
 	// create may have reached the CRM: the next run looks it up first.
 	Retry bool `json:"retry,omitempty"`
+	// Undone marks a row whose client `crmport undo` deleted (or found
+	// gone): it is no longer in the CRM, so the next run sends it again.
+	Undone bool `json:"undone,omitempty"`
 }
 
 // rowHash is a short hash of a row's original cells (FNV-64a of the
@@ -292,6 +295,10 @@ func applyLine(rows map[int]prior, b []byte) error {
 		p := rows[r]
 		p.inflight = true
 		rows[r] = p
+	}
+	if l.Row > 0 && l.Undone {
+		rows[l.Row] = prior{} // not in the CRM any more: not done
+		return nil
 	}
 	if l.Row > 0 {
 		p := prior{status: l.Status, id: l.ID, hash: l.Hash}

@@ -312,6 +312,7 @@ func Undo(ctx context.Context, opt UndoOptions) (UndoSummary, error) {
 		return sum, err
 	}
 	var runErr error
+	var undone []int // input rows whose client is no longer in the CRM
 	for _, r := range rows {
 		if runErr = ctx.Err(); runErr != nil {
 			break
@@ -333,8 +334,10 @@ func Undo(ctx context.Context, opt UndoOptions) (UndoSummary, error) {
 		switch status {
 		case undoDeleted:
 			sum.Deleted++
+			undone = append(undone, r.line)
 		case undoGone:
 			sum.Gone++
+			undone = append(undone, r.line)
 		case undoKept:
 			sum.Kept++
 		case undoFailed:
@@ -349,6 +352,14 @@ func Undo(ctx context.Context, opt UndoOptions) (UndoSummary, error) {
 		}
 	}
 	jErr := jr.close()
+	if !opt.DryRun && len(undone) > 0 {
+		// The import's journal must not say these clients are in the CRM
+		// any more: run again, the import sends them again instead of
+		// skipping them as done.
+		if err := markUndone(importJournal, undone, opt.Now); err != nil && jErr == nil {
+			jErr = err
+		}
+	}
 	cErr := sink.Close()
 	if runErr == nil && cErr == nil {
 		if err := os.Rename(tmp, undoReport); err != nil {
@@ -626,4 +637,30 @@ func orUnknown(s string) string {
 		return "an unknown CRM"
 	}
 	return s
+}
+
+// markUndone appends to the import's journal that the clients of rows are
+// no longer in the CRM (deleted by an undo, or found gone), so that the
+// import run again sends those rows instead of skipping them as done. A
+// second undo run marks them again; that does no harm.
+func markUndone(importJournal string, rows []int, now func() time.Time) error {
+	if st, err := os.Stat(importJournal); err != nil || st.Size() == 0 {
+		return nil // no journal to correct (undo needs one to start)
+	}
+	if err := cutTornTail(importJournal); err != nil {
+		return err
+	}
+	j, err := openJournal(importJournal, journalHeader{}, false, now)
+	if err != nil {
+		return err
+	}
+	lines := make([]journalLine, len(rows))
+	for i, r := range rows {
+		lines[i] = journalLine{Row: r, Undone: true}
+	}
+	err = j.finished(lines)
+	if cerr := j.close(); err == nil {
+		err = cerr
+	}
+	return err
 }

@@ -132,6 +132,18 @@ func TestUndoDeletesExactlyTheCreatedClients(t *testing.T) {
 			code, _, stderr = x.run(t, nil, "undo", "--yes", x.report)
 			require.Equal(t, exitOK, code, stderr)
 			assert.Len(t, x.titles(t), 3)
+
+			// The same import run again (a fixed file or mapping, or a
+			// change of mind) sends the undone rows again instead of
+			// skipping them as done: its journal knows they are gone.
+			args := []string{"import", "--mode", "upsert", "-m", filepath.Join(x.dir, "m.yaml"), filepath.Join(x.dir, "nowe.csv")}
+			if vendor == "salesman" {
+				args = []string{"import", "-m", filepath.Join(x.dir, "m.yaml"), filepath.Join(x.dir, "nowe.csv")}
+			}
+			code, _, stderr = x.run(t, nil, args...)
+			require.Equal(t, exitOK, code, stderr)
+			assert.Contains(t, stderr, "3 created")
+			assert.ElementsMatch(t, []string{"Stara A", "Stara B", "Stara C", "Nowa D", "Nowa E", "Nowa F"}, x.titles(t))
 		})
 	}
 }
