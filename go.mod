@@ -3,6 +3,7 @@ module github.com/crmport/crmport
 go 1.26.8
 
 require (
+	github.com/cli/browser v1.3.0
 	github.com/gocarina/gocsv v0.0.0-20240520201108-78e41c74b4b1
 	github.com/gofrs/flock v0.13.2
 	github.com/nyaruka/phonenumbers v1.8.1

@@ -209,5 +209,5 @@ func TestRootRegistersEveryCommand(t *testing.T) {
 			}
 		}
 	}
-	assert.ElementsMatch(t, []string{"import", "export", "mapping", "mapping init", "mapping check", "fields", "preview", "sandbox", "version"}, names)
+	assert.ElementsMatch(t, []string{"import", "export", "mapping", "mapping init", "mapping check", "fields", "preview", "sandbox", "version", "ui"}, names)
 }

@@ -133,6 +133,7 @@ func newRootCmd(f *factory) *cobra.Command {
 		newPreviewCmd(f, nil),
 		newSandboxCmd(f, nil),
 		newVersionCmd(f, nil),
+		newUICmd(f, nil),
 	)
 	return root
 }
