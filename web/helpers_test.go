@@ -47,28 +47,38 @@ type page struct {
 	c    *http.Client
 	base string
 	log  *syncBuffer
-	mu   sync.Mutex
+	// close stops the server as closing the program does.
+	close func()
+	mu    sync.Mutex
 	seen bytes.Buffer
 }
 
 func startPage(t *testing.T, env *job.Env) *page {
 	t.Helper()
+	return startPageIn(t, env, t.TempDir())
+}
+
+// startPageIn starts a page whose files are in dir.
+func startPageIn(t *testing.T, env *job.Env, dir string) *page {
+	t.Helper()
 	if env == nil {
 		env = &job.Env{}
 	}
 	log := &syncBuffer{}
-	s, err := Listen(Options{Env: env, Dir: t.TempDir(), Log: log})
+	s, err := Listen(Options{Env: env, Dir: dir, Log: log})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
-	})
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
 	p := &page{t: t, s: s, c: &http.Client{Jar: jar}, base: "http://" + s.addr, log: log}
+	p.close = func() {
+		cancel()
+		require.NoError(t, <-done)
+		p.close = func() {}
+	}
+	t.Cleanup(func() { p.close() })
 	resp, err := p.c.Get(s.URL())
 	require.NoError(t, err)
 	p.keep(resp)

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crmport/crmport/job"
+)
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// contacts is a CSV of n clients.
+func contacts(n int) []byte {
+	var b strings.Builder
+	b.WriteString("Company;Email\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "Firma %d;kontakt%d@example.pl\n", i, i)
+	}
+	return []byte(b.String())
+}
+
+// TestStopThenResumeAfterTheProgramClosed stops an import half-way with
+// the page's Stop button, closes the program, starts it again on the same
+// folder and imports the same file: it goes on from the journal, and no
+// client is sent twice.
+func TestStopThenResumeAfterTheProgramClosed(t *testing.T) {
+	dir := t.TempDir()
+	var sb atomic.Pointer[job.Sandbox]
+	var hold atomic.Bool
+	hold.Store(true)
+	holding := make(chan struct{}, 1)
+	env := &job.Env{
+		OnSandbox: func(s *job.Sandbox) { sb.Store(s) },
+		// Once the first batch is in, the next request waits until the
+		// import is stopped.
+		WrapTransport: func(rt http.RoundTripper) http.RoundTripper {
+			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if hold.Load() && r.Method == http.MethodPost && len(sb.Load().Fakes()["salesman"].Records()) >= 100 {
+					select {
+					case holding <- struct{}{}:
+					default:
+					}
+					<-r.Context().Done()
+					return nil, r.Context().Err()
+				}
+				return rt.RoundTrip(r)
+			})
+		},
+	}
+	p := startPageIn(t, env, dir)
+	data := contacts(300)
+	code, _ := p.upload("kontakty.csv", data)
+	require.Equal(t, http.StatusOK, code)
+	var g struct{ YAML string }
+	require.Equal(t, http.StatusOK, p.post("/api/mapping/guess", map[string]any{"file": "kontakty.csv", "vendor": "salesman"}, &g))
+	require.Equal(t, http.StatusAccepted, p.post("/api/import", map[string]any{"file": "kontakty.csv", "mapping": g.YAML, "practice": true}, nil))
+	<-holding
+	require.Equal(t, http.StatusOK, p.post("/api/stop", map[string]any{}, nil))
+	last := p.follow()
+	require.NotNil(t, last.Problem)
+	assert.Equal(t, "stopped", last.Problem.Kind)
+	stopped := resultOf[importResult](t, last)
+	assert.Equal(t, 100, stopped.Created)
+	assert.Positive(t, stopped.NotProcessed)
+	p.close()
+
+	hold.Store(false)
+	p = startPageIn(t, env, dir)
+	code, up := p.upload("kontakty.csv", data)
+	require.Equal(t, http.StatusOK, code)
+	assert.Equal(t, []any{"practice:salesman"}, up["journals"], "the page says an import of this file can go on")
+	require.Equal(t, http.StatusAccepted, p.post("/api/import", map[string]any{"file": "kontakty.csv", "mapping": g.YAML, "practice": true}, nil))
+	last = p.follow()
+	require.Nil(t, last.Problem, "%+v", last.Problem)
+	res := resultOf[importResult](t, last)
+	assert.Equal(t, 100, res.Resumed)
+	assert.Equal(t, 300, res.Created)
+	assert.Len(t, sb.Load().Fakes()["salesman"].Records(), 300, "no client twice")
+}
