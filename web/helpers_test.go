@@ -50,7 +50,7 @@ type page struct {
 	// close stops the server as closing the program does.
 	close func()
 	mu    sync.Mutex
-	seen bytes.Buffer
+	seen  bytes.Buffer
 }
 
 func startPage(t *testing.T, env *job.Env) *page {
