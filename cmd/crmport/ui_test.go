@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -71,4 +72,11 @@ func TestNewUICmd(t *testing.T) {
 		}, ""},
 		{"argument", "x", nil, "unknown command"},
 	})
+}
+
+func TestDoubleClickOpensThePage(t *testing.T) {
+	assert.Equal(t, []string{"import", "x.csv"}, explorerArgs([]string{"import", "x.csv"}, true), "a shortcut with arguments runs them")
+	assert.Empty(t, explorerArgs(nil, false), "from a terminal with no arguments: the usage")
+	assert.Equal(t, []string{"ui"}, explorerArgs(nil, true))
+	assert.Empty(t, cobra.MousetrapHelpText, "cobra's notice would end the program before the page opens")
 }
