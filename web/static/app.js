@@ -50,6 +50,11 @@ $('upload-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const f = $('file').files[0];
   if (!f) return;
+  // What was shown is of the previous file.
+  state.file = '';
+  $('preview').replaceChildren();
+  $('detect').hidden = true;
+  clearMapping();
   const fd = new FormData();
   fd.append('file', f, f.name);
   try {
@@ -100,8 +105,20 @@ function renderCreds() {
     ' ', el('span', {class: 'note', text: s.from === 'page' ? t('crm.frompage') : s.from === 'environment' ? t('crm.fromenv') : ''}))));
 }
 
+// clearMapping forgets the mapping shown: it was for another file or CRM.
+function clearMapping() {
+  state.yaml = '';
+  $('yaml').value = '';
+  $('map-table').replaceChildren();
+  $('constants').replaceChildren();
+  $('check-out').replaceChildren();
+  $('map-download').hidden = true;
+  $('result').replaceChildren();
+}
+
 async function chooseVendor(ev) {
   state.vendor = ev.target.value;
+  clearMapping();
   renderCreds();
   await loadFields();
 }
