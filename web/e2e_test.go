@@ -5,12 +5,10 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,8 +16,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
-
-	"github.com/crmport/crmport/job"
 )
 
 // browserPath finds a Chromium or Chrome to drive; "" when there is none.
@@ -36,7 +32,7 @@ func browserPath() string {
 // (CRMPORT_SCREENSHOTS=docs, for the README); "" = none.
 var screenshotDir = os.Getenv("CRMPORT_SCREENSHOTS")
 
-// shot saves a picture of the page as ui-name.png in screenshotDir.
+// shot saves a picture of the page as ui-name.jpg in screenshotDir.
 func shot(name string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		if screenshotDir == "" {
@@ -46,7 +42,7 @@ func shot(name string) chromedp.Action[chromedp.Void] {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(screenshotDir, "ui-"+name+".png"), b, 0o644)
+		return os.WriteFile(filepath.Join(screenshotDir, "ui-"+name+".jpg"), b, 0o644)
 	})
 }
 
@@ -118,26 +114,8 @@ func TestPageEndToEnd(t *testing.T) {
 	if bin == "" {
 		t.Skip("no Chromium found (install the chromium package): the end-to-end test of the page is skipped")
 	}
-	var sb atomic.Pointer[job.Sandbox]
-	var hold atomic.Bool
-	holding := make(chan struct{}, 1)
-	env := &job.Env{
-		OnSandbox: func(s *job.Sandbox) { sb.Store(s) },
-		WrapTransport: func(rt http.RoundTripper) http.RoundTripper {
-			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-				if hold.Load() && r.Method == http.MethodPost && len(sb.Load().Fakes()["thulium"].Records()) >= 100 {
-					select {
-					case holding <- struct{}{}:
-					default:
-					}
-					<-r.Context().Done()
-					return nil, r.Context().Err()
-				}
-				return rt.RoundTrip(r)
-			})
-		},
-	}
-	p := startPage(t, env)
+	h := newHolder("thulium")
+	p := startPage(t, h.env)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
 		chromedp.WindowSize(1200, 1000))
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -164,6 +142,7 @@ func TestPageEndToEnd(t *testing.T) {
 		shot("1-file"),
 		// 2. CRM: SalesMan, practice (ticked by default)
 		chromedp.Click(chromedp.CSS(`input[name=vendor][value=salesman]`)),
+		shot("2-crm"),
 		// 3. Mapping: the guess, accepted
 		chromedp.Click(chromedp.CSS(`#guess`)),
 		chromedp.WaitVisible(chromedp.CSS(`#check-out .ok`)),
@@ -189,7 +168,7 @@ func TestPageEndToEnd(t *testing.T) {
 	assert.Equal(t, "24", countsOf(checkCounts)["Would be sent"], checkCounts)
 	assert.Equal(t, "24", countsOf(importCounts)["Created"], importCounts)
 	assert.Contains(t, doneReport, "info@romashka.ru")
-	assert.Len(t, sb.Load().Fakes()["salesman"].Records(), 24)
+	assert.Len(t, h.sb.Load().Fakes()["salesman"].Records(), 24)
 	x, err := base64.StdEncoding.DecodeString(exported)
 	require.NoError(t, err)
 	f, err := excelize.OpenReader(bytes.NewReader(x))
@@ -201,7 +180,7 @@ func TestPageEndToEnd(t *testing.T) {
 	// Stop and resume, into Thulium's practice CRM.
 	big := filepath.Join(t.TempDir(), "kontakty.csv")
 	require.NoError(t, os.WriteFile(big, contacts(300), 0o600))
-	hold.Store(true)
+	h.hold.Store(true)
 	var stopped, resumed string
 	var before int
 	runSteps(t, ctx,
@@ -212,14 +191,14 @@ func TestPageEndToEnd(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#guess`)),
 		chromedp.WaitVisible(chromedp.CSS(`#check-out .ok`)),
 		chromedp.Click(chromedp.CSS(`#import`)),
-		waitFor(holding),
+		waitFor(h.holding),
 		chromedp.Click(chromedp.CSS(`#stop`)),
 		chromedp.WaitVisible(chromedp.CSS(`#problem`)),
 		into(chromedp.Text(chromedp.CSS(`#problem`)), &stopped),
 		shot("5-stopped"),
 		chromedp.Func(func(context.Context, *chromedp.Target) error {
-			before = len(sb.Load().Fakes()["thulium"].Records())
-			hold.Store(false)
+			before = len(h.sb.Load().Fakes()["thulium"].Records())
+			h.hold.Store(false)
 			return nil
 		}),
 		chromedp.Click(chromedp.CSS(`#import`)),
@@ -231,6 +210,6 @@ func TestPageEndToEnd(t *testing.T) {
 	counts := countsOf(resumed)
 	assert.Equal(t, fmt.Sprint(before), counts["Done by the earlier run"], resumed)
 	assert.Equal(t, "300", counts["Created"], resumed)
-	assert.Len(t, sb.Load().Fakes()["thulium"].Records(), 300, "no client twice")
+	assert.Len(t, h.sb.Load().Fakes()["thulium"].Records(), 300, "no client twice")
 	assert.True(t, strings.Contains(p.log.String(), "import of kontakty.csv ended"))
 }

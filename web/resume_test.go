@@ -17,6 +17,37 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
+// holder is a practice CRM whose next request, once it holds 100
+// clients of vendor, waits until the import is stopped (while hold is
+// set); holding says it does.
+type holder struct {
+	env     *job.Env
+	sb      atomic.Pointer[job.Sandbox]
+	hold    atomic.Bool
+	holding chan struct{}
+}
+
+func newHolder(vendor string) *holder {
+	h := &holder{holding: make(chan struct{}, 1)}
+	h.env = &job.Env{
+		OnSandbox: func(s *job.Sandbox) { h.sb.Store(s) },
+		WrapTransport: func(rt http.RoundTripper) http.RoundTripper {
+			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if h.hold.Load() && r.Method == http.MethodPost && len(h.sb.Load().Fakes()[vendor].Records()) >= 100 {
+					select {
+					case h.holding <- struct{}{}:
+					default:
+					}
+					<-r.Context().Done()
+					return nil, r.Context().Err()
+				}
+				return rt.RoundTrip(r)
+			})
+		},
+	}
+	return h
+}
+
 // contacts is a CSV of n clients.
 func contacts(n int) []byte {
 	var b strings.Builder
@@ -33,36 +64,16 @@ func contacts(n int) []byte {
 // client is sent twice.
 func TestStopThenResumeAfterTheProgramClosed(t *testing.T) {
 	dir := t.TempDir()
-	var sb atomic.Pointer[job.Sandbox]
-	var hold atomic.Bool
-	hold.Store(true)
-	holding := make(chan struct{}, 1)
-	env := &job.Env{
-		OnSandbox: func(s *job.Sandbox) { sb.Store(s) },
-		// Once the first batch is in, the next request waits until the
-		// import is stopped.
-		WrapTransport: func(rt http.RoundTripper) http.RoundTripper {
-			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-				if hold.Load() && r.Method == http.MethodPost && len(sb.Load().Fakes()["salesman"].Records()) >= 100 {
-					select {
-					case holding <- struct{}{}:
-					default:
-					}
-					<-r.Context().Done()
-					return nil, r.Context().Err()
-				}
-				return rt.RoundTrip(r)
-			})
-		},
-	}
-	p := startPageIn(t, env, dir)
+	h := newHolder("salesman")
+	h.hold.Store(true)
+	p := startPageIn(t, h.env, dir)
 	data := contacts(300)
 	code, _ := p.upload("kontakty.csv", data)
 	require.Equal(t, http.StatusOK, code)
 	var g struct{ YAML string }
 	require.Equal(t, http.StatusOK, p.post("/api/mapping/guess", map[string]any{"file": "kontakty.csv", "vendor": "salesman"}, &g))
 	require.Equal(t, http.StatusAccepted, p.post("/api/import", map[string]any{"file": "kontakty.csv", "mapping": g.YAML, "practice": true}, nil))
-	<-holding
+	<-h.holding
 	require.Equal(t, http.StatusOK, p.post("/api/stop", map[string]any{}, nil))
 	last := p.follow()
 	require.NotNil(t, last.Problem)
@@ -72,8 +83,8 @@ func TestStopThenResumeAfterTheProgramClosed(t *testing.T) {
 	assert.Positive(t, stopped.NotProcessed)
 	p.close()
 
-	hold.Store(false)
-	p = startPageIn(t, env, dir)
+	h.hold.Store(false)
+	p = startPageIn(t, h.env, dir)
 	code, up := p.upload("kontakty.csv", data)
 	require.Equal(t, http.StatusOK, code)
 	assert.Equal(t, []any{"practice:salesman"}, up["journals"], "the page says an import of this file can go on")
@@ -83,5 +94,5 @@ func TestStopThenResumeAfterTheProgramClosed(t *testing.T) {
 	res := resultOf[importResult](t, last)
 	assert.Equal(t, 100, res.Resumed)
 	assert.Equal(t, 300, res.Created)
-	assert.Len(t, sb.Load().Fakes()["salesman"].Records(), 300, "no client twice")
+	assert.Len(t, h.sb.Load().Fakes()["salesman"].Records(), 300, "no client twice")
 }
