@@ -38,7 +38,7 @@ func shot(name string) chromedp.Action[chromedp.Void] {
 		if screenshotDir == "" {
 			return nil
 		}
-		b, err := chromedp.FullScreenshot(80)(ctx, t)
+		b, err := chromedp.FullScreenshot(60)(ctx, t)
 		if err != nil {
 			return err
 		}

@@ -75,6 +75,9 @@ async function preview() {
     $('d-format').textContent = p.format;
     $('d-encoding').placeholder = p.encoding ? p.encoding + ' ' + t('file.sure', p.encoding_sure) : '';
     if (p.format === 'csv' && !$('d-delimiter').value) $('d-delimiter').title = p.delimiter + ' ' + t('file.sure', p.delimiter_sure);
+    // Encoding and delimiter are CSV's; the sheet is a workbook's.
+    for (const id of ['d-encoding', 'd-delimiter']) $(id).parentElement.hidden = p.format !== 'csv';
+    $('d-sheet').parentElement.hidden = p.format !== 'xlsx';
     const sheets = [p.sheet, ...(p.other_sheets || [])].filter(Boolean);
     $('d-sheet').replaceChildren(...sheets.map((s) => el('option', {value: s, text: s})));
     $('d-sheet').value = p.sheet || '';
@@ -237,10 +240,10 @@ function duration(sec) {
 // follow shows the running job's progress, pushed by the server.
 function follow(target) {
   const src = new EventSource('/api/events');
-  $('stop').disabled = false;
-  $('progress').hidden = false;
   src.onmessage = (m) => {
     const p = JSON.parse(m.data);
+    $('progress').hidden = false;
+    $('stop').disabled = !p.running;
     const bar = $('bar');
     let text;
     if (p.job === 'export') {
