@@ -2,10 +2,12 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -199,4 +201,54 @@ func TestExportSettingsAreChecked(t *testing.T) {
 	require.NotNil(t, last.Problem)
 	assert.Equal(t, "credentials", last.Problem.Kind)
 	assert.Contains(t, last.Problem.Message, "CRMPORT_THULIUM_PASSWORD")
+}
+
+func TestCheckShowsTheFailingRowsAndTheirReport(t *testing.T) {
+	p := startPage(t, nil)
+	y := guessed(t, p, "klienty-ru-fix-me.csv", "salesman")
+	require.Equal(t, http.StatusAccepted, p.post("/api/import", map[string]any{"file": "klienty-ru-fix-me.csv", "mapping": y, "practice": true, "dry_run": true, "report_format": "csv"}, nil))
+	last := p.follow()
+	require.Nil(t, last.Problem)
+	res := resultOf[importResult](t, last)
+	require.Positive(t, res.Failed)
+	require.NotEmpty(t, res.FirstErrors)
+	assert.Positive(t, res.FirstErrors[0].Row)
+	assert.NotEmpty(t, res.FirstErrors[0].Error)
+	require.Equal(t, "practice/klienty-ru-fix-me.csv.salesman.dry-run.errors.csv", res.Errors)
+	code, report := p.get("/api/file?name=" + url.QueryEscape(res.Errors))
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, string(report), job.ColError)
+	assert.Equal(t, res.Failed, strings.Count(strings.TrimSpace(string(report)), "\n"), "one line per failed row under the header")
+
+	// A limit of failing rows below theirs stops the check early, and
+	// the page is told why, with the counts so far.
+	code, _ = p.upload("bad.csv", []byte("Company;Email\nA;a@example.pl\nB;not-an-address\nC;nor-this\nD;nor-that\n"))
+	require.Equal(t, http.StatusOK, code)
+	var g struct{ YAML string }
+	require.Equal(t, http.StatusOK, p.post("/api/mapping/guess", map[string]any{"file": "bad.csv", "vendor": "salesman"}, &g))
+	require.Equal(t, http.StatusAccepted, p.post("/api/import", map[string]any{"file": "bad.csv", "mapping": g.YAML, "practice": true, "dry_run": true, "max_errors": "1"}, nil))
+	last = p.follow()
+	require.NotNil(t, last.Problem)
+	assert.Contains(t, last.Problem.Message, "the limit is 1")
+	assert.NotNil(t, last.Result)
+	var pr problem
+	assert.Equal(t, http.StatusBadRequest, p.post("/api/import", map[string]any{"file": "klienty-ru-fix-me.csv", "mapping": y, "max_errors": "many"}, &pr))
+	assert.Contains(t, pr.Message, "many")
+}
+
+func TestRetryNoticesReachThePageInItsLanguage(t *testing.T) {
+	r := &run{changed: make(chan struct{}), now: time.Now, lang: "pl", p: progress{Counts: map[string]int{}}}
+	r.Event(job.Started{Job: "import", Vendor: "BaseLinker", Total: 10})
+	r.Event(job.RowDone{Row: 2, Status: "created"})
+	r.Event(job.Retrying{Vendor: "BaseLinker", Message: "za dużo zapytań", Wait: 30 * time.Second})
+	r.Event(job.Warning{Kind: "field-switched-off", Text: "SalesMan field des is switched off"})
+	p, _ := r.snapshot()
+	assert.Equal(t, []string{"BaseLinker: za dużo zapytań — ponowna próba za 30s", "SalesMan field des is switched off"}, p.Notices)
+	assert.Equal(t, 1, p.Done)
+	assert.Equal(t, 1, p.Counts["created"])
+	for i := 0; i < 2*maxNotices; i++ {
+		r.Event(job.Retrying{Vendor: "BaseLinker", Message: fmt.Sprint(i), Wait: time.Second})
+	}
+	p, _ = r.snapshot()
+	assert.Len(t, p.Notices, maxNotices, "the latest notices only")
 }

@@ -122,8 +122,6 @@ type runner struct {
 	wg  sync.WaitGroup
 }
 
-func (rn *runner) init() {}
-
 // start runs fn in the background as the current job, unless one runs.
 func (rn *runner) start(kind, lang string, practice bool, now func() time.Time, fn func(ctx context.Context, r *run) (any, error)) error {
 	rn.mu.Lock()

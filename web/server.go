@@ -76,7 +76,6 @@ func Listen(opts Options) (*Server, error) {
 	}
 	s.base = s.env.Getenv
 	s.env.Getenv = s.getenv
-	s.runs.init()
 	return s, nil
 }
 

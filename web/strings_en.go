@@ -99,5 +99,12 @@ var stringsEN = map[string]string{
 	"err.mappingproblems": "The mapping has problems to fix:",
 	"err.journal":         "%s",
 	"err.bug":             "crmport hit a bug (the journal is saved): %s",
+	"opt.title":           "Options",
+	"opt.mode":            "Rows the CRM already has",
+	"opt.create":          "add every row",
+	"opt.upsert":          "update them (by the mapping's key)",
+	"opt.maxerrors":       "Stop when more rows fail than",
+	"opt.reports":         "Reports as",
+	"opt.asinput":         "the file's format",
 	"lang":                "Language",
 }

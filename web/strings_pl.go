@@ -99,5 +99,12 @@ var stringsPL = map[string]string{
 	"err.mappingproblems": "Mapowanie ma błędy do poprawienia:",
 	"err.journal":         "%s",
 	"err.bug":             "błąd w crmport (dziennik jest zachowany): %s",
+	"opt.title":           "Opcje",
+	"opt.mode":            "Wiersze, które CRM już ma",
+	"opt.create":          "dodaj każdy wiersz",
+	"opt.upsert":          "zaktualizuj je (według klucza mapowania)",
+	"opt.maxerrors":       "Zatrzymaj, gdy błędnych wierszy jest więcej niż",
+	"opt.reports":         "Raporty jako",
+	"opt.asinput":         "format pliku",
 	"lang":                "Język",
 }

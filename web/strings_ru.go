@@ -99,5 +99,12 @@ var stringsRU = map[string]string{
 	"err.mappingproblems": "В сопоставлении есть ошибки:",
 	"err.journal":         "%s",
 	"err.bug":             "ошибка в crmport (журнал сохранён): %s",
+	"opt.title":           "Настройки",
+	"opt.mode":            "Строки, которые уже есть в CRM",
+	"opt.create":          "добавлять каждую строку",
+	"opt.upsert":          "обновлять их (по ключу сопоставления)",
+	"opt.maxerrors":       "Остановиться, если строк с ошибкой больше, чем",
+	"opt.reports":         "Отчёты в формате",
+	"opt.asinput":         "как у файла",
 	"lang":                "Язык",
 }

@@ -89,7 +89,17 @@ async function preview() {
     showProblem($('problem'), null);
   } catch (p) { showProblem($('problem'), p); }
 }
-$('reread').addEventListener('click', preview);
+// Read again: the preview, and the mapping's source: lines, so that the
+// import reads the file the same way.
+$('reread').addEventListener('click', async () => {
+  await preview();
+  if (!state.yaml) return;
+  const src = {encoding: $('d-encoding').value, delimiter: $('d-delimiter').value, sheet: $('d-sheet').value || '', header_row: $('d-header').value};
+  try {
+    for (const [k, v] of Object.entries(src)) state.yaml = (await api('/api/mapping/set', {mapping: state.yaml, source: k, value: v})).yaml;
+    await viewMapping();
+  } catch (p) { showProblem($('problem'), p); }
+});
 
 // 2. CRM
 function renderVendors() {
@@ -223,7 +233,8 @@ async function runImport(dry, extra) {
   showProblem($('problem'), null);
   $('result').replaceChildren();
   try {
-    await api('/api/import', Object.assign({file: state.file, mapping: state.yaml, practice: $('practice').checked, dry_run: dry}, extra || {}));
+    await api('/api/import', Object.assign({file: state.file, mapping: state.yaml, practice: $('practice').checked, dry_run: dry,
+      mode: $('o-mode').value, max_errors: $('o-maxerrors').value, report_format: $('o-reports').value}, extra || {}));
     follow($('result'));
   } catch (p) { showProblem($('problem'), p); }
 }
