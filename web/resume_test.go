@@ -96,3 +96,38 @@ func TestStopThenResumeAfterTheProgramClosed(t *testing.T) {
 	assert.Equal(t, 300, res.Created)
 	assert.Len(t, h.sb.Load().Fakes()["salesman"].Records(), 300, "no client twice")
 }
+
+// TestChangedFileOffersToGoOnOrStartOver imports a file, then the same
+// name with other rows: the journal of the first run does not fit, and
+// the page is offered both ways on (the CLI's --resume-changed and
+// --restart).
+func TestChangedFileOffersToGoOnOrStartOver(t *testing.T) {
+	h := newHolder("salesman")
+	p := startPage(t, h.env)
+	code, _ := p.upload("kontakty.csv", contacts(150))
+	require.Equal(t, http.StatusOK, code)
+	var g struct{ YAML string }
+	require.Equal(t, http.StatusOK, p.post("/api/mapping/guess", map[string]any{"file": "kontakty.csv", "vendor": "salesman"}, &g))
+	h.hold.Store(true)
+	require.Equal(t, http.StatusAccepted, p.post("/api/import", map[string]any{"file": "kontakty.csv", "mapping": g.YAML, "practice": true}, nil))
+	<-h.holding
+	p.post("/api/stop", map[string]any{}, nil)
+	require.Equal(t, "stopped", p.follow().Problem.Kind)
+	h.hold.Store(false)
+
+	code, _ = p.upload("kontakty.csv", contacts(160))
+	require.Equal(t, http.StatusOK, code)
+	imp := map[string]any{"file": "kontakty.csv", "mapping": g.YAML, "practice": true}
+	require.Equal(t, http.StatusAccepted, p.post("/api/import", imp, nil))
+	last := p.follow()
+	require.NotNil(t, last.Problem)
+	assert.Equal(t, "journal-changed", last.Problem.Kind, last.Problem.Message)
+
+	imp["resume_changed"] = true
+	require.Equal(t, http.StatusAccepted, p.post("/api/import", imp, nil))
+	last = p.follow()
+	require.Nil(t, last.Problem)
+	res := resultOf[importResult](t, last)
+	assert.Equal(t, 100, res.Resumed)
+	assert.Len(t, h.sb.Load().Fakes()["salesman"].Records(), 160, "the first 100 not sent again")
+}
