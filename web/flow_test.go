@@ -230,6 +230,7 @@ func TestCheckShowsTheFailingRowsAndTheirReport(t *testing.T) {
 	last = p.follow()
 	require.NotNil(t, last.Problem)
 	assert.Contains(t, last.Problem.Message, "the limit is 1")
+	assert.Contains(t, strings.Join(last.Problem.List, "\n"), `row 3: column "Email"`)
 	assert.NotNil(t, last.Result)
 	var pr problem
 	assert.Equal(t, http.StatusBadRequest, p.post("/api/import", map[string]any{"file": "klienty-ru-fix-me.csv", "mapping": y, "max_errors": "many"}, &pr))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 
 	"github.com/crmport/crmport/job"
@@ -68,6 +69,9 @@ func explain(lang string, err error) problem {
 	var mp *job.MappingProblems
 	var je *job.JournalError
 	var be *job.BugError
+	var se *job.StoppedError
+	var tm *job.TooManyErrorsError
+	var ie *job.InputError
 	switch {
 	case errors.As(err, &ue):
 		if ue.arg == "" {
@@ -90,6 +94,23 @@ func explain(lang string, err error) problem {
 			kind = "journal-changed"
 		}
 		return problem{Message: tr(lang, "err.journal", err.Error()), Kind: kind}
+	case errors.As(err, &se):
+		key := "err.refused"
+		switch se.Reason {
+		case job.StopUnreachable:
+			key = "err.unreachable"
+		case job.StopFailing:
+			key = "err.failing"
+		}
+		return problem{Message: tr(lang, key, se.Err.Error())}
+	case errors.As(err, &tm):
+		p := problem{Message: tr(lang, "err.toomany", tm.Failed, tm.Finished, tm.Limit.String())}
+		for _, f := range tm.First {
+			p.List = append(p.List, tr(lang, "err.rowfailed", f.Row, f.Error))
+		}
+		return p
+	case errors.As(err, &ie) && ie.NotFound:
+		return problem{Message: tr(lang, "err.nofile", filepath.Base(ie.Path))}
 	case errors.As(err, &be):
 		return problem{Message: tr(lang, "err.bug", be.Error())}
 	}

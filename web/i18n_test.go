@@ -2,13 +2,18 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crmport/crmport/job"
 )
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
@@ -51,4 +56,17 @@ func TestLanguageFromTheBrowserAndSwitchable(t *testing.T) {
 	var pr problem
 	p.post("/api/preview", map[string]any{"file": "../x.csv"}, &pr)
 	assert.True(t, strings.HasSuffix(pr.Message, strings.TrimPrefix(stringsRU["err.nofile"], "%s")), pr.Message)
+}
+
+func TestJobErrorsAreWordedInThePagesLanguage(t *testing.T) {
+	cause := errors.New("503 Service Unavailable")
+	p := explain("ru", fmt.Errorf("import: %w", &job.StoppedError{Reason: job.StopFailing, Err: cause}))
+	assert.True(t, strings.HasPrefix(p.Message, "CRM отвечала ошибкой"), p.Message)
+	assert.Contains(t, p.Message, "503 Service Unavailable")
+	p = explain("pl", &job.MissingSettingsError{Vendor: "thulium", Names: []string{"CRMPORT_THULIUM_URL"}})
+	assert.Equal(t, "credentials", p.Kind)
+	assert.Contains(t, p.Message, "CRMPORT_THULIUM_URL")
+	assert.Contains(t, p.Message, "CRM do ćwiczeń")
+	p = explain("en", &job.InputError{Path: filepath.Join("a", "gone.csv"), NotFound: true})
+	assert.Equal(t, tr("en", "err.nofile", "gone.csv"), p.Message)
 }

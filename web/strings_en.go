@@ -106,5 +106,10 @@ var stringsEN = map[string]string{
 	"opt.maxerrors":       "Stop when more rows fail than",
 	"opt.reports":         "Reports as",
 	"opt.asinput":         "the file's format",
+	"err.refused":         "The CRM refused the request, so the import stopped (the journal is kept: fix the cause, then Import again goes on): %s",
+	"err.unreachable":     "The CRM could not be reached, so nothing was imported (the journal is kept): check its address and the network, then Import again: %s",
+	"err.failing":         "The CRM failed every request, so nothing was imported. This is the CRM's trouble, not your data's: Import again later (crmport looks these rows up first, so none is created twice): %s",
+	"err.toomany":         "%d of the first %d rows failed (the limit is %s), so the import stopped: the mapping or the data is probably wrong. Fix them, then start again.",
+	"err.rowfailed":       "row %d: %s",
 	"lang":                "Language",
 }

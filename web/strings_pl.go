@@ -106,5 +106,10 @@ var stringsPL = map[string]string{
 	"opt.maxerrors":       "Zatrzymaj, gdy błędnych wierszy jest więcej niż",
 	"opt.reports":         "Raporty jako",
 	"opt.asinput":         "format pliku",
+	"err.refused":         "CRM odrzucił zapytanie, więc import zatrzymano (dziennik jest zachowany: usuń przyczynę, a ponowny Import będzie kontynuowany): %s",
+	"err.unreachable":     "Nie udało się połączyć z CRM, więc nic nie zaimportowano (dziennik jest zachowany): sprawdź adres i sieć, potem ponów Import: %s",
+	"err.failing":         "CRM zwrócił błąd na każde zapytanie, więc nic nie zaimportowano. To problem CRM, nie Twoich danych: ponów Import później (crmport najpierw sprawdzi te wiersze, więc żaden nie powstanie dwa razy): %s",
+	"err.toomany":         "%d z pierwszych %d wierszy ma błędy (limit to %s), więc import zatrzymano: mapowanie lub dane są prawdopodobnie złe. Popraw je i zacznij ponownie.",
+	"err.rowfailed":       "wiersz %d: %s",
 	"lang":                "Język",
 }
