@@ -7,6 +7,12 @@ package crm
 // looks in the vendor's Registration.Aliases for the field that keeps it.
 type Concept string
 
+// Delivery is concept c of a delivery (shipping) address: "Shipping City",
+// "Miasto dostawy", "Город доставки". A vendor that keeps a delivery
+// address apart names its fields under Delivery(c) in its Aliases; for
+// other vendors such columns are left out, not mixed into the main address.
+func Delivery(c Concept) Concept { return "delivery." + c }
+
 // The concepts mapping init knows.
 const (
 	ConceptCompany   Concept = "company"

@@ -93,7 +93,8 @@ type Field struct {
 	Type        FieldType // how values are checked and converted
 	MaxLen      int       // maximum length in characters; 0 = unlimited
 	Required    bool      // a create without it is rejected
-	Multi       bool      // several values allowed (phones, e-mails): sent as an array
+	Multi       bool      // several values allowed (phones, e-mails): a []string, sent as the vendor takes a list (an array, or one text)
+	ListSep     string    // Multi: the characters that separate several values written in one text, as the vendor reads them (SalesMan phone ",;"); "" = ","
 	ReadOnly    bool      // set by the vendor (ids, dates it stamps): export only
 	WriteOnly   bool      // a request option, not client data (Thulium fill_read_only_custom_fields): import only
 	Active      bool      // switched on for this account (SalesMan form fields); static catalogues say true

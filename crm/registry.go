@@ -40,6 +40,14 @@ type Registration struct {
 	// Strict4Byte: the vendor destroys characters outside the Basic
 	// Multilingual Plane (emoji), so mapping rejects them before sending.
 	Strict4Byte bool
+	// Phone is what the vendor refuses in a phone number sent as written
+	// (a mapping without `transform: [phone]`); the zero value refuses
+	// nothing but the field's length.
+	Phone PhoneRule
+	// Home is the vendor's home market (ISO 3166-1 alpha-2, e.g. "RU"):
+	// phone numbers without a country code are read as this country's
+	// when neither the mapping nor the file says otherwise; "" = none.
+	Home string
 	// SwitchOn is where a person switches on a field the account has
 	// switched off (Field.Active false), e.g. "Панель управления / Формы";
 	// "" = the vendor's settings.
@@ -54,6 +62,13 @@ type Registration struct {
 	// way, given when crmport tries again (e.g. a blocked token, in the
 	// user's clock); "" = the error's message is shown.
 	RetryNotice func(e *Error, again time.Time) string
+}
+
+// PhoneRule is what a vendor refuses in a phone number it is sent as
+// written.
+type PhoneRule struct {
+	MinDigits, MaxDigits int    // digits a number must have; 0 = no bound
+	Chars                string // characters allowed besides digits and a leading "+"; "" = any
 }
 
 // CustomFields describes the fields an account adds to a vendor's
@@ -90,12 +105,37 @@ func (r *Registry) Names() []string {
 	return out
 }
 
-// Lookup returns the registration for name, or an error listing the known
-// vendors: `unknown vendor "salesmen" (known: baselinker, salesman, thulium)`.
+// Lookup returns the registration for name, or an error naming the vendor
+// meant and listing the known ones: `unknown vendor "salesmen"; did you
+// mean "salesman"? (known: baselinker, salesman, thulium)`.
 func (r *Registry) Lookup(name string) (Registration, error) {
-	reg, ok := r.regs[strings.ToLower(strings.TrimSpace(name))]
+	key := strings.ToLower(strings.TrimSpace(name))
+	reg, ok := r.regs[key]
 	if !ok {
-		return Registration{}, fmt.Errorf("unknown vendor %q (known: %s)", name, strings.Join(r.Names(), ", "))
+		hint := ""
+		if m := r.meant(key); m != "" {
+			hint = fmt.Sprintf("; did you mean %q?", m)
+		}
+		return Registration{}, fmt.Errorf("unknown vendor %q%s (known: %s)", name, hint, strings.Join(r.Names(), ", "))
 	}
 	return reg, nil
+}
+
+// meant returns the one vendor name that shares its first four letters
+// with key, or contains it or is contained in it: the likely typo
+// ("salesmen", "thullium", "base"); "" when none or several do.
+func (r *Registry) meant(key string) string {
+	if len(key) < 3 {
+		return ""
+	}
+	found := ""
+	for _, n := range r.Names() {
+		if (len(key) >= 4 && len(n) >= 4 && key[:4] == n[:4]) || strings.Contains(n, key) || strings.Contains(key, n) {
+			if found != "" {
+				return ""
+			}
+			found = n
+		}
+	}
+	return found
 }

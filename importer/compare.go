@@ -116,12 +116,7 @@ func phoneCanon(p string, regions []string) string {
 	if e, err := mapping.PhoneE164(p, ""); err == nil {
 		return e
 	}
-	d := strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, p)
+	d := digitsOnly(p)
 	if d == "" {
 		return p
 	}

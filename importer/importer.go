@@ -56,6 +56,12 @@
 // "unchanged" and not sent. A field the vendor's look-up does not return at
 // all (BaseLinker's notes are not in getCrmClients) cannot be compared: a
 // row that sends one is always updated, and counted "updated".
+//
+// Rows of the file that are the same client (Options.Dedupe: key, e-mail,
+// phone, tax id) are found as they are read, by a hash index of fixed-size
+// entries (dedupe.go); Options.LookUp also looks each row up in the CRM
+// before creating it (crmcheck.go). Undo (undo.go) deletes the clients an
+// import created, with the same journal.
 package importer
 
 import (
@@ -136,8 +142,9 @@ type run struct {
 	nonBlank          atomic.Int64 // rows read that are not blank
 	firstMu           sync.Mutex
 	firstErrors       []RowFailure
-	keys              map[string]int
-	srcBroken         bool // the source failed: the rest of it cannot be read
+	dd                *dedupe   // finds the rows that are the same client (nil: no rule applies)
+	crmCheck          *crmCheck // looks rows up in the CRM before creating them (Options.LookUp)
+	srcBroken         bool      // the source failed: the rest of it cannot be read
 	stop              chan struct{}
 	stopOnce          sync.Once
 	stopErr           error
@@ -257,9 +264,6 @@ func prepare(opt Options) (*run, error) {
 	}
 	r.sum.Vendor = r.vendor
 	r.sum.DryRun = opt.DryRun
-	if opt.Key != "" {
-		r.keys = map[string]int{}
-	}
 	return r, nil
 }
 
@@ -295,12 +299,25 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	if fc, ok := binder.(FieldColumner); ok {
 		r.fieldCols = fc.FieldColumns
 	}
+	if r.dd = newDedupe(opt, r.phoneRegion); r.dd != nil && r.dd.policy != DuplicatesFirst {
+		// A first row must know of its later duplicates before it is sent.
+		if err := r.dd.scan(ctx, opt.Open, binder); err != nil {
+			return r.sum, fmt.Errorf("cannot read %s to find its duplicate rows: %w", filepath.Base(opt.Input), err)
+		}
+	}
 	if !opt.DryRun {
 		if err := r.openJournal(ctx); err != nil {
 			return r.sum, err
 		}
 	} else {
+		r.peekJournal(r.reports.Journal)
 		r.reports.Journal = ""
+	}
+	if opt.LookUp && !opt.DryRun && r.dd != nil {
+		if r.crmCheck, err = r.newCRMCheck(ctx); err != nil {
+			r.closeJournal()
+			return r.sum, err
+		}
 	}
 	if opt.Progress != nil {
 		total := int64(-1)
@@ -371,7 +388,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		return r.sum, &out
 	case readErr != nil && (errors.Is(readErr, context.Canceled) || errors.Is(readErr, context.DeadlineExceeded)):
 		if r.reports.Journal != "" {
-			return r.sum, fmt.Errorf("interrupted; the journal %s is saved: run the same command again to resume: %w", r.reports.Journal, readErr)
+			return r.sum, fmt.Errorf("interrupted; the journal %s is saved: %w", r.reports.Journal, readErr)
 		}
 		return r.sum, readErr
 	case readErr != nil:

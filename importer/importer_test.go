@@ -43,8 +43,8 @@ func TestRunCreateWithBadRows(t *testing.T) {
 	assert.Contains(t, failed[16][4], "internal server error")
 	assert.Equal(t, "POISON", failed[16][0])
 	assert.Contains(t, failed[22][4], "title REJECT is not allowed")
-	assert.Contains(t, failed[27][4], "as row 26 above")
-	assert.Contains(t, failed[30][4], "as row 2 above")
+	assert.Contains(t, failed[27][4], "same key (email) as row 26 (c25@example.com)")
+	assert.Contains(t, failed[30][4], "same key (email) as row 2 (c1@example.com)")
 	for e, n := range v.emails() {
 		assert.Equal(t, 1, n, e)
 	}

@@ -112,9 +112,28 @@ type Options struct {
 	// Mode is ModeCreate (default) or ModeUpsert.
 	Mode Mode
 	// Key is the record field identifying an existing client (mapping key);
-	// upsert needs it; in every mode a key value repeated within the file is
-	// reported as an error on the later row.
+	// upsert needs it; with the rule DedupeKey (default) a key value
+	// repeated within the file makes the later row a duplicate.
 	Key string
+	// Dedupe are the rules finding rows of the file that are the same
+	// client, before anything is sent (nil = DefaultDedupe: key and
+	// e-mail; empty = none).
+	Dedupe []DedupeRule
+	// Duplicates says what happens to such rows ("" = DuplicatesFirst).
+	Duplicates DuplicatePolicy
+	// DedupeFields names the fields holding e-mails, phones and tax ids
+	// (DedupeFieldsFor); zero = the e-mail and phone fields of
+	// FieldTypes, or guessed from field names.
+	DedupeFields DedupeFields
+	// LookUp looks every row up in the CRM by the Dedupe rules before
+	// creating it: a client the CRM holds ends "exists" (create mode) or
+	// is updated (upsert) instead of being created twice. The rows are
+	// looked up one by one (crm.Finder), or matched against the CRM's
+	// client list read once when that takes fewer requests.
+	LookUp bool
+	// OnLookUpPlan, if set, is told the way chosen (LookUpPlan), before
+	// the first row is sent.
+	OnLookUpPlan func(LookUpPlan)
 	// BatchSize is the number of records per Create call (0 = the vendor's
 	// DefaultBatch, at most its MaxBatch).
 	BatchSize int

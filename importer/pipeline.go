@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"github.com/crmport/crmport/crm"
@@ -32,8 +31,14 @@ type item struct {
 	// temporary: the CRM was busy or failing (it answered, after every
 	// retry, with a temporary error: HTTP 5xx, 429).
 	temporary bool
-	marks     []cellMark // the failing cells and why (validation failures)
+	marks     []cellMark   // the failing cells and why (validation failures)
+	extra     []sheet.Cell // cells past the last header (the row failed for them)
 	done      chan struct{}
+	// follows is the first row of the client this row was merged into
+	// (--duplicates merge): it ends as that row does, and is not sent.
+	follows   *item
+	note      string // for the done report's crmport_note (merge)
+	duplicate bool   // failed as a duplicate of another row of the file
 }
 
 func (it *item) fail(msg string) {
@@ -127,6 +132,7 @@ func (r *run) readAll(ctx context.Context, src sheet.Source, b Binder, emit func
 			return fmt.Errorf("cannot read %s: %w", filepath.Base(r.opt.Input), err)
 		case len(row.Extra) > 0:
 			it.fail(extraCellsMessage(it.line, row.Extra))
+			it.extra = row.Extra // kept in the error report, past its columns
 		case row.Blank:
 			it.skipped = true
 		default:
@@ -156,7 +162,7 @@ func (r *run) readAll(ctx context.Context, src sheet.Source, b Binder, emit func
 func (r *run) countRest(ctx context.Context, src sheet.Source) {
 	defer func() {
 		s := &r.sum
-		s.NotProcessed = s.Rows - (s.Created + s.Updated + s.Exists + s.Unchanged + s.Failed + s.Skipped)
+		s.NotProcessed = s.Rows - (s.Created + s.Updated + s.Exists + s.Unchanged + s.Merged + s.Failed + s.Skipped)
 	}()
 	if r.srcBroken {
 		r.sum.RestUnread = true
@@ -192,22 +198,24 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 		return
 	}
 	it.rec = rec
-	if r.keys != nil {
-		if k := strings.TrimSpace(text(rec[r.opt.Key])); k != "" {
-			if first, dup := r.keys[k]; dup {
-				it.fail(fmt.Sprintf("the same %s %q as row %d above: remove one of the two rows (it was not sent twice)", r.opt.Key, k, first))
-				it.marks = r.fieldMarks(r.opt.Key, fmt.Sprintf("the same %s as row %d above", r.opt.Key, first))
-				return
-			}
-			r.keys[k] = it.line
-		}
-	}
 	it.hash = rowHash(row.Cells, r.keep)
+	var dup *dupHit
+	var later []int32
+	if r.dd != nil {
+		dup, later = r.dd.check(it.line, rec)
+	}
 	if p, ok := r.priors[it.line]; ok {
 		if p.done() {
 			if p.hash == it.hash || (p.hash == "" && !r.sum.InputChanged) {
+				// The journal says this row is in the CRM: that stays so
+				// whatever the duplicate rules say now (it is in the done
+				// report, so undo can find it).
 				it.res = crm.Result{Status: p.status, ID: p.id}
 				r.sum.Resumed++
+				if len(later) > 0 && r.merging() {
+					it.note = r.dd.merge(it.line, rec) // as the run that sent it merged
+					r.dd.noteRoot(it, later)
+				}
 				return
 			}
 			// Imported, but the row at this place is not the one imported:
@@ -217,6 +225,31 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 			return
 		}
 		it.lookup = p.inflight
+	}
+	if dup != nil {
+		if r.dd.policy == DuplicatesMerge {
+			r.dd.follow(it, dup)
+			return
+		}
+		it.fail(r.dd.laterMessage(dup))
+		it.duplicate = true
+		what := r.dd.ruleWords(dup.rule)
+		if dup.rule == DedupeKey {
+			what = dup.field
+		}
+		it.marks = r.fieldMarks(dup.field, fmt.Sprintf("the same %s as row %d above", what, dup.line))
+		return
+	}
+	if len(later) > 0 {
+		switch r.dd.policy {
+		case DuplicatesError:
+			it.fail(r.dd.firstMessage(later))
+			it.duplicate = true
+			return
+		case DuplicatesMerge:
+			it.note = r.dd.merge(it.line, rec)
+			defer r.dd.noteRoot(it, later)
+		}
 	}
 	if id, ok := r.movedFrom[it.hash]; ok {
 		it.fail(changedSinceMessage(id))
@@ -314,7 +347,7 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 				return context.Cause(ctx)
 			}
 		}
-		if it.done != closedDone {
+		if it.done != closedDone && it.follows == nil {
 			pending = append(pending, it)
 			if len(pending) >= r.batch {
 				return flush()
@@ -366,6 +399,12 @@ func orderedBuffer(batch, workers int) int { return batch*(workers*4+2) + 64 }
 
 // finish counts a row and writes it to its report. Rows arrive in input order.
 func (r *run) finish(it *item) {
+	if it.follows != nil {
+		r.dd.settle(it)
+	}
+	if it.duplicate {
+		r.sum.Duplicates++
+	}
 	res := it.res
 	if it.skipped {
 		r.sum.Skipped++
@@ -384,6 +423,8 @@ func (r *run) finish(it *item) {
 		r.sum.Exists++
 	case crm.StatusUnchanged:
 		r.sum.Unchanged++
+	case StatusMerged:
+		r.sum.Merged++
 	default:
 		r.sum.Failed++
 		if it.unsure {

@@ -91,8 +91,14 @@ func (r *run) originals(dst []any, cells []sheet.Cell) []any {
 }
 
 func (r *run) openSink(final string, cols []sheet.Column) (sheet.Sink, string, error) {
+	return createReport(r.opt.CreateSink, final, r.sinkOptions(), cols)
+}
+
+// createReport starts the report final at its part path (partPath) with
+// its header; it is renamed into place when complete.
+func createReport(create func(string, sheet.Options) (sheet.Sink, error), final string, so sheet.Options, cols []sheet.Column) (sheet.Sink, string, error) {
 	tmp := partPath(final)
-	s, err := r.opt.CreateSink(tmp, r.sinkOptions())
+	s, err := create(tmp, so)
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot write the report %s: %w", final, err)
 	}
@@ -121,6 +127,12 @@ func (r *run) writeError(it *item) {
 		r.markCells(vals, it.marks)
 	}
 	vals = append(vals, it.line, it.errText)
+	// Cells past the last header go after the report's own columns, so
+	// that no cell is lost: fixed in the report (a header added, or the
+	// cells removed), the row imports from it.
+	for _, c := range it.extra {
+		vals = append(vals, c)
+	}
 	if err := r.errSink.WriteRow(vals); err != nil {
 		r.sinkErr = fmt.Errorf("cannot write the report %s: %w", r.reports.Errors, err)
 	}
@@ -181,7 +193,11 @@ func (r *run) writeDone(it *item) {
 	}
 	if r.doneSink == nil {
 		r.reports.Done = r.donePath + "." + r.reportExt()
-		cols := append([]sheet.Column{{Name: ColRow, Kind: sheet.ColumnNumber}, {Name: ColStatus, Kind: sheet.ColumnText}, {Name: ColID, Kind: sheet.ColumnText}}, r.originalColumns()...)
+		cols := []sheet.Column{{Name: ColRow, Kind: sheet.ColumnNumber}, {Name: ColStatus, Kind: sheet.ColumnText}, {Name: ColID, Kind: sheet.ColumnText}}
+		if r.merging() {
+			cols = append(cols, sheet.Column{Name: ColNote, Kind: sheet.ColumnText})
+		}
+		cols = append(cols, r.originalColumns()...)
 		r.doneSink, r.doneTmp, r.sinkErr = r.openSink(r.reports.Done, cols)
 		if r.sinkErr != nil {
 			return
@@ -189,6 +205,9 @@ func (r *run) writeDone(it *item) {
 	}
 	vals := make([]any, 0, len(r.keep)+3)
 	vals = append(vals, it.line, string(it.res.Status), it.res.ID)
+	if r.merging() {
+		vals = append(vals, it.note)
+	}
 	vals = r.originals(vals, it.cells)
 	if err := r.doneSink.WriteRow(vals); err != nil {
 		r.sinkErr = fmt.Errorf("cannot write the report %s: %w", r.reports.Done, err)

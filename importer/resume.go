@@ -6,10 +6,11 @@ import (
 	"time"
 )
 
-func (r *run) openJournal(ctx context.Context) error {
+// journalHeader is the header this run's journal has (or would have).
+func (r *run) journalHeader() (journalHeader, error) {
 	in, err := FingerprintFile(r.opt.Input)
 	if err != nil {
-		return err
+		return journalHeader{}, err
 	}
 	var mp Fingerprint
 	switch {
@@ -17,11 +18,37 @@ func (r *run) openJournal(ctx context.Context) error {
 		mp = Fingerprint{Name: filepath.Base(r.opt.MappingFile), SHA256: r.opt.MappingDigest}
 	case r.opt.MappingFile != "":
 		if mp, err = FingerprintFile(r.opt.MappingFile); err != nil {
-			return err
+			return journalHeader{}, err
 		}
 	}
-	h := journalHeader{Journal: "crmport", Version: JournalVersion, Input: in, Mapping: mp, Vendor: r.vendor, Mode: r.opt.Mode,
-		Target: r.opt.Target, Started: r.opt.Now().UTC().Format(time.RFC3339)}
+	return journalHeader{Journal: "crmport", Version: JournalVersion, Input: in, Mapping: mp, Vendor: r.vendor, Mode: r.opt.Mode,
+		Target: r.opt.Target, Started: r.opt.Now().UTC().Format(time.RFC3339)}, nil
+}
+
+// peekJournal lets a dry run see what an earlier real run of the same
+// import did, without touching its journal: rows it imported are counted
+// as done (the real run skips them). A journal the real run would refuse
+// or set aside (another CRM, changed file or mapping) is not read.
+func (r *run) peekJournal(path string) {
+	h, err := r.journalHeader()
+	if err != nil || r.opt.Restart {
+		return
+	}
+	if old := journalTarget(path); old == "" || old != r.opt.Target {
+		return
+	}
+	priors, last, err := readJournalLines(path, h)
+	if err != nil || priors == nil || changeSince(last, h).any() {
+		return
+	}
+	r.priors = priors
+}
+
+func (r *run) openJournal(ctx context.Context) error {
+	h, err := r.journalHeader()
+	if err != nil {
+		return err
+	}
 	path := r.reports.Journal
 	if err := r.adoptOldJournal(path, h); err != nil {
 		return err

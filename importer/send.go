@@ -82,6 +82,14 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 	for _, it := range batch {
 		lookup := it.lookup || (r.opt.Mode == ModeUpsert && text(it.rec[r.opt.Key]) != "")
 		if !lookup {
+			if r.crmCheck != nil {
+				if found, err := r.lookUpFirst(ctx, it, &updates); err != nil || found {
+					if err != nil {
+						return err
+					}
+					continue
+				}
+			}
 			creates = append(creates, it)
 			continue
 		}
@@ -111,6 +119,16 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 			// Created by the interrupted run, whose answer never reached the journal.
 			it.res = crm.Result{Status: crm.StatusCreated, ID: id}
 		case errors.Is(err, crm.ErrNotFound):
+			if r.crmCheck != nil && it.lookup {
+				// Not created by the interrupted run: the CRM may still
+				// hold the client from before.
+				if found, err := r.lookUpFirst(ctx, it, &updates); err != nil || found {
+					if err != nil {
+						return err
+					}
+					continue
+				}
+			}
 			creates = append(creates, it)
 		case ctx.Err() != nil:
 			return ctx.Err()

@@ -24,7 +24,7 @@ type RowFailure struct {
 }
 
 // Summary counts what happened to the input rows. For a complete run
-// Rows == Created+Updated+Exists+Unchanged+Failed+Skipped (plus
+// Rows == Created+Updated+Exists+Unchanged+Merged+Failed+Skipped (plus
 // NotProcessed for a run that stopped early). In a dry run
 // Created counts the rows that would be sent (created, or in upsert mode
 // created or updated).
@@ -42,6 +42,15 @@ type Summary struct {
 	// them twice.
 	FailedTemporarily int
 	Skipped           int
+	// Merged counts rows merged into an earlier row of the same client
+	// (Options.Duplicates merge): in the done report, status "merged".
+	Merged int
+	// Duplicates counts the failed rows that are the same client as
+	// another row of the file (also counted in Failed).
+	Duplicates int
+	// LookUp says how the rows were looked up in the CRM before creating
+	// them (Options.LookUp; nil when they were not).
+	LookUp *LookUpPlan
 	// Resumed counts rows finished by an earlier run of the same import
 	// (they are also counted under their status).
 	Resumed int

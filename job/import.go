@@ -46,6 +46,12 @@ type ImportSettings struct {
 	ResumeChanged bool
 	// Sandbox imports into the in-process emulators.
 	Sandbox bool
+	// Dedupe and Duplicates find and settle rows of the file that are the
+	// same client; LookUp also checks the CRM for each row before
+	// creating it.
+	Dedupe     []DedupeRule
+	Duplicates DuplicatePolicy
+	LookUp     bool
 	// CountRows counts the data rows first, so progress has a total.
 	CountRows bool
 
@@ -179,6 +185,11 @@ func (e *Env) Import(ctx context.Context, s ImportSettings, ev Events) (ImportRe
 	if err != nil {
 		return res, mappingError(s.Mapping, err)
 	}
+	if s.Mode == "upsert" {
+		if err := m.UpsertKeyError(); err != nil {
+			return res, err
+		}
+	}
 	switch {
 	case vendorName == "":
 		vendorName = m.Vendor
@@ -250,20 +261,30 @@ func (e *Env) Import(ctx context.Context, s ImportSettings, ev Events) (ImportRe
 			return src, err
 		},
 		Bind: func(header []string) (importer.Binder, error) {
-			b, err := m.Bind(header, fields, mapping.ApplyOptions{Now: now})
+			// The first rows are evidence of the phones' region (the
+			// country codes of other numbers in the column), as mapping
+			// check reads them: check and import decide alike.
+			b, err := m.Bind(header, fields, mapping.ApplyOptions{Now: now, Info: &res.Info, Sample: firstRows(ctx, s.Input, so)})
 			if err != nil {
 				return nil, err
 			}
 			return b, nil
 		},
-		CreateSink:  sheet.Create,
-		MappingFile: s.Mapping,
-		Vendor:      wrapped,
-		Mode:        importer.Mode(mode),
-		Key:         m.Key,
-		BatchSize:   s.BatchSize,
-		Workers:     s.Workers,
-		DryRun:      s.DryRun,
+		CreateSink:   sheet.Create,
+		MappingFile:  s.Mapping,
+		Vendor:       wrapped,
+		Mode:         importer.Mode(mode),
+		Key:          m.Key,
+		Dedupe:       s.Dedupe,
+		Duplicates:   s.Duplicates,
+		DedupeFields: importer.DedupeFieldsFor(reg, fieldTypes),
+		LookUp:       s.LookUp,
+		OnLookUpPlan: func(p importer.LookUpPlan) {
+			emit(ev, Warning{Kind: "lookup-plan", Vendor: res.Title, Text: p.Describe(res.Title)})
+		},
+		BatchSize: s.BatchSize,
+		Workers:   s.Workers,
+		DryRun:    s.DryRun,
 		// The in-process sandbox starts empty every time, so a journal of an
 		// earlier sandbox run describes clients that no longer exist.
 		Restart:       s.Restart || s.Sandbox,
@@ -415,4 +436,17 @@ func (o offlineVendor) Create(context.Context, []crm.Record) ([]crm.Result, erro
 
 func (o offlineVendor) List(context.Context, crm.ListQuery, string) (crm.Page, error) {
 	return crm.Page{}, crm.ErrUnsupported
+}
+
+// firstRows reads the first rows of the input (as mapping check does), for
+// evidence; a file that cannot be read gives none (the import itself
+// reports why).
+func firstRows(ctx context.Context, input string, so sheet.Options) []sheet.Row {
+	src, err := sheet.Open(ctx, input, so)
+	if err != nil {
+		return nil
+	}
+	defer src.Close()
+	rows, _ := mapping.FirstRows(src, mapping.CheckRowsLimit)
+	return rows
 }

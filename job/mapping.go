@@ -2,8 +2,6 @@ package job
 
 import (
 	"context"
-	"errors"
-	"io"
 
 	"github.com/crmport/crmport/mapping"
 	"github.com/crmport/crmport/sheet"
@@ -18,6 +16,10 @@ type MappingInitSettings struct {
 	File     string
 	Sheet    string
 	Encoding string
+	// Sandbox reads the field list of the in-process emulator; otherwise
+	// the account's when the vendor's settings are there, else the
+	// built-in catalogue.
+	Sandbox bool
 }
 
 // MappingInitResult is a guessed mapping.
@@ -27,6 +29,12 @@ type MappingInitResult struct {
 	Placed  int      // columns given a field
 	Columns int      // columns in the file
 	Missing []string // required fields no column feeds
+	// Live says the field list was the account's (switched-off and custom
+	// fields known); otherwise the built-in catalogue was used.
+	Live bool
+	// OffOnFreshAccount lists the fields placed that a fresh account of
+	// the vendor has switched off (offline only: the account may differ).
+	OffOnFreshAccount []Field
 }
 
 // MappingInit guesses a mapping for s.Vendor from the file's header and
@@ -42,26 +50,41 @@ func (e *Env) MappingInit(ctx context.Context, s MappingInitSettings) (MappingIn
 		return res, err
 	}
 	defer src.Close()
-	var sample []sheet.Row
-	for len(sample) < guessSampleRows {
-		row, err := src.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var rowErr *sheet.RowError
-		if errors.As(err, &rowErr) {
-			continue
-		}
-		if err != nil {
-			return res, err
-		}
-		if !row.Blank {
-			sample = append(sample, row)
-		}
-	}
-	g, err := mapping.Guess(reg, reg.Catalogue(), src.Header(), sample)
+	sample, err := mapping.FirstRows(src, guessSampleRows)
 	if err != nil {
 		return res, err
+	}
+	fields, live, err := e.catalogue(ctx, s.Vendor, s.Sandbox)
+	if err != nil {
+		return res, err
+	}
+	res.Live = live
+	off := map[string]Field{}
+	if !live {
+		// Offline, which fields are switched on is the account's
+		// business: map by meaning, and say which ones a fresh account
+		// has off.
+		fields = append([]Field(nil), fields...)
+		anyActive := false
+		for _, f := range fields {
+			anyActive = anyActive || f.Active
+		}
+		for i := range fields {
+			if anyActive && !fields[i].Active {
+				off[fields[i].Name] = fields[i]
+				fields[i].Active = true
+			}
+		}
+	}
+	g, err := mapping.Guess(reg, fields, src.Header(), sample)
+	if err != nil {
+		return res, err
+	}
+	for _, c := range g.Columns {
+		if f, ok := off[c.Field]; ok {
+			res.OffOnFreshAccount = append(res.OffOnFreshAccount, f)
+			delete(off, c.Field)
+		}
 	}
 	info := src.Info()
 	g.Info = &info
@@ -79,6 +102,10 @@ type MappingCheckSettings struct {
 	Mapping string
 	File    string // "" = check the mapping alone
 	Sheet   string
+	// Sandbox checks against the in-process emulator's fields; otherwise
+	// the account's when the vendor's settings are there, else the
+	// built-in catalogue.
+	Sandbox bool
 }
 
 // MappingCheckResult is what mapping check found. Problems empty means the
@@ -87,6 +114,12 @@ type MappingCheckSettings struct {
 type MappingCheckResult struct {
 	Report   string
 	Problems []error
+	// Live says the fields were the account's, not the built-in catalogue.
+	Live bool
+	// Rows says, for a file given and a mapping without problems, how the
+	// first rows (up to 1,000) map: per field how many fail, with an
+	// example. Rows.Broken() lists the columns failing on every row.
+	Rows *RowsReport
 	// Info, Columns, HeaderRowGiven, SheetGiven describe how the file was
 	// read (when one was given), as in ImportResult.
 	Info           SheetInfo
@@ -106,11 +139,13 @@ func (e *Env) MappingCheck(ctx context.Context, s MappingCheckSettings) (Mapping
 	if m == nil {
 		return res, &MappingProblems{File: s.Mapping, Problems: mapping.Problems(err)}
 	}
-	reg, err := e.lookup(m.Vendor)
+	fields, live, err := e.catalogue(ctx, m.Vendor, s.Sandbox)
 	if err != nil {
 		return res, err
 	}
+	res.Live = live
 	var header []string
+	var rows []sheet.Row
 	if s.File != "" {
 		sopt := m.SheetOptions()
 		if s.Sheet != "" {
@@ -124,8 +159,16 @@ func (e *Env) MappingCheck(ctx context.Context, s MappingCheckSettings) (Mapping
 		header = src.Header()
 		res.Info, res.Columns = src.Info(), len(header)
 		res.HeaderRowGiven, res.SheetGiven = sopt.HeaderRow != 0, sopt.Sheet != ""
+		rows, err = mapping.FirstRows(src, mapping.CheckRowsLimit)
 		_ = src.Close()
+		if err != nil {
+			return res, err
+		}
 	}
-	res.Report, res.Problems = mapping.Check(m, reg.Catalogue(), header)
-	return res, nil
+	res.Report, res.Problems = mapping.Check(m, fields, header)
+	if len(res.Problems) > 0 || s.File == "" {
+		return res, nil
+	}
+	res.Rows, err = m.CheckRows(header, rows, fields, mapping.ApplyOptions{Info: &res.Info})
+	return res, err
 }

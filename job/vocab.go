@@ -7,6 +7,7 @@ import (
 	"github.com/crmport/crmport/exporter"
 	"github.com/crmport/crmport/importer"
 	"github.com/crmport/crmport/internal/bug"
+	"github.com/crmport/crmport/mapping"
 	"github.com/crmport/crmport/sheet"
 )
 
@@ -35,6 +36,8 @@ type (
 	BugError = bug.Error
 	// ColumnError is an export column that names no field.
 	ColumnError = exporter.ColumnError
+	// RowsReport says how a mapping maps a file's first rows.
+	RowsReport = mapping.RowsReport
 )
 
 // The confidences of SheetInfo.EncodingConfidence and DelimiterConfidence.
@@ -116,4 +119,33 @@ const (
 	StopRefused     = importer.StopRefused
 	StopUnreachable = importer.StopUnreachable
 	StopFailing     = importer.StopFailing
+)
+
+// Duplicates in the file and look-ups in the CRM before creating.
+type (
+	// DedupeRule is one way two rows are the same client (key, email…).
+	DedupeRule = importer.DedupeRule
+	// DuplicatePolicy says what happens to a later row of the same client.
+	DuplicatePolicy = importer.DuplicatePolicy
+)
+
+// ParseDedupe reads "key,email,phone,tax_id" or "none".
+func ParseDedupe(s string) ([]DedupeRule, error) { return importer.ParseDedupe(s) }
+
+// ParseDuplicates reads "first", "error" or "merge".
+func ParseDuplicates(s string) (DuplicatePolicy, error) { return importer.ParseDuplicates(s) }
+
+// Undo's words.
+type (
+	// UndoPlan is what an undo is about to delete, for the confirmation.
+	UndoPlan = importer.UndoPlan
+	// UndoSummary counts what an undo did.
+	UndoSummary = importer.UndoSummary
+)
+
+var (
+	// ErrNotConfirmed: the undo was not confirmed, nothing was deleted.
+	ErrNotConfirmed = importer.ErrNotConfirmed
+	// ErrUndoIncomplete: some clients were kept (edited) or failed.
+	ErrUndoIncomplete = importer.ErrUndoIncomplete
 )

@@ -22,6 +22,8 @@ type converter struct {
 	layout   string
 	num      *numLayout // layout when time.Parse is not needed for it
 	region   string
+	e164     bool          // phone numbers rewritten in E.164 (`transform: [phone]`); else kept as written
+	phone    crm.PhoneRule // what the vendor refuses in a number kept as written
 	maxLen   int
 	min, max int
 	enum     map[string]string // foldKey(value) → value as the vendor spells it
@@ -30,14 +32,14 @@ type converter struct {
 }
 
 // defaultPhoneRegion is the region of phone numbers without a country
-// code when neither the field's `region:` nor ApplyOptions.Region says.
+// code when nothing says otherwise (see Mapping.regionFor).
 const defaultPhoneRegion = "PL"
 
 // converterFor builds the converter for a field: the explicit typed
 // transform (date, number, bool) or `date:` layout wins over the
 // catalogue's type; cf may be nil for fields the catalogue does not list.
 func converterFor(cf *crm.Field, fm *FieldMap, reg crm.Registration, region string) converter {
-	c := converter{field: fm.Field, vendor: title(reg), typ: crm.TypeString, layout: fm.layout, region: region, strict4: reg.Strict4Byte}
+	c := converter{field: fm.Field, vendor: title(reg), typ: crm.TypeString, layout: fm.layout, region: region, strict4: reg.Strict4Byte, e164: phoneTransform(fm), phone: reg.Phone}
 	if fm.Region != "" {
 		c.region = fm.Region
 	}
@@ -151,6 +153,13 @@ func (c *converter) str(s string, w *strings.Builder) (string, error) {
 		}
 		return v, c.checkString(v)
 	case crm.TypePhone:
+		if !c.e164 {
+			v, err := checkPhoneText(s, c.phone)
+			if err != nil {
+				return "", err
+			}
+			return v, c.checkString(v)
+		}
 		v, err := phoneE164(s, c.region, w)
 		if err != nil {
 			return "", err
@@ -246,6 +255,14 @@ type ApplyOptions struct {
 	// Export keeps read-only fields (ids, dates the vendor stamps) in the
 	// records Apply returns; by default only the key among them is kept.
 	Export bool
+	// Info is how the file was read (sheet.Source.Info), if known: its
+	// encoding tells the country of phone numbers without a country code
+	// (windows-1251 → RU) when nothing stronger does.
+	Info *sheet.Info
+	// Sample is the file's first rows, if the caller has read them: the
+	// numbers written with a country code tell the region of the others
+	// in the same column.
+	Sample []sheet.Row
 }
 
 // Binding is a mapping bound to one file's headers and a vendor catalogue,
@@ -260,7 +277,13 @@ type Binding struct {
 	nStr   int               // fields whose values are strings: the boxer's size
 	makes  []int             // fields whose transforms may make new text: sized up front
 	need   map[string]string // required field → "<Title> needs a value for title (Название)", for messages
+	region []RegionChoice    // how each phone field reads numbers without a country code
 }
+
+// Regions says, for each field with `transform: [phone]`, how its numbers
+// without a country code are read and what told crmport so (`crmport
+// mapping check` shows it).
+func (b *Binding) Regions() []RegionChoice { return b.region }
 
 type boundField struct {
 	name     string
@@ -268,6 +291,7 @@ type boundField struct {
 	colName  string // header(s) as in the file, for messages
 	join     string
 	split    string
+	list     bool // one value per cell of cols (FieldMap.listMode)
 	constant any
 	constNow bool
 	steps    []stringStep
@@ -286,9 +310,10 @@ type boundField struct {
 }
 
 // PhoneRegion returns the region (ISO 3166-1 alpha-2) phone numbers of
-// field are read with when they have no country code: the field's
-// `region:`, else ApplyOptions.Region, else PL. An upsert compares the
-// numbers the CRM holds in the same way.
+// field are read with when they have no country code (see Regions for the
+// evidence: the field's `region:`, ApplyOptions.Region, the column's other
+// numbers, the file's encoding, the vendor's home market, else PL). An
+// upsert compares the numbers the CRM holds in the same way.
 func (b *Binding) PhoneRegion(field string) string {
 	for i := range b.fields {
 		if b.fields[i].name == field {
@@ -297,6 +322,9 @@ func (b *Binding) PhoneRegion(field string) string {
 	}
 	if b.opt.Region != "" {
 		return b.opt.Region
+	}
+	if b.m.reg.Home != "" {
+		return b.m.reg.Home
 	}
 	return defaultPhoneRegion
 }
@@ -333,8 +361,25 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 		if cf != nil && cf.ReadOnly && fm.Field != m.Key && !opt.Export {
 			continue // export-only field (ids, vendor dates)
 		}
-		bf := boundField{name: fm.Field, join: fm.Join, split: fm.Split, values: fm.valuesCI, exact: fm.Values, def: fm.Default}
-		bf.conv = converterFor(cf, fm, m.reg, opt.Region)
+		bf := boundField{name: fm.Field, join: fm.Join, split: fm.Split, list: fm.list, values: fm.valuesCI, exact: fm.Values, def: fm.Default}
+		if fm.list {
+			bf.split = fm.listSep
+		}
+		region := opt.Region
+		if phoneField(cf, fm) {
+			var cols []int
+			for _, col := range fm.SourceColumns() {
+				if idx, found := index[normHeader(col)]; found {
+					cols = append(cols, idx)
+				}
+			}
+			rc := m.regionFor(fm, cols, header, opt)
+			if phoneTransform(fm) {
+				b.region = append(b.region, rc) // only these numbers are rewritten
+			}
+			region = rc.Region
+		}
+		bf.conv = converterFor(cf, fm, m.reg, region)
 		if opt.Reject4Byte {
 			bf.conv.strict4 = true
 		}
@@ -404,7 +449,7 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 		b.fields = append(b.fields, bf)
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, problemsError(m.File, errs)
 	}
 	return b, nil
 }
@@ -439,47 +484,66 @@ func (b *Binding) Apply(row sheet.Row) (crm.Record, error) {
 		bx.w.Grow(n)
 	}
 	for i := range b.fields {
-		f := &b.fields[i]
-		if f.cols == nil {
-			if f.constNow {
-				rec[f.name] = b.opt.Now()
-			} else if f.constant != nil {
-				rec[f.name] = f.constant
-			}
-			continue
-		}
-		var cell *sheet.Cell
-		var s string
-		if len(f.cols) == 1 {
-			if idx := f.cols[0]; idx < len(row.Cells) {
-				cell = &row.Cells[idx]
-				s = cell.Text
-			}
-		} else {
-			s = f.joined(row, &bx.w)
-		}
-		v, err := f.value(b, cell, s, &bx)
-		if err != nil {
-			// sheet.CellError writes `column "X": "value" <err>`, or
-			// `column "X": <err>` for a blank cell, whose errors therefore
-			// start with their subject ("the cell is empty, ...").
-			shown := s
-			if trimSpace(s) == "" {
-				shown = ""
-			} else if utf8.RuneCountInString(shown) > 80 {
-				shown = string([]rune(shown)[:77]) + "…"
-			}
-			errs = append(errs, &sheet.CellError{Line: row.Line, Column: f.colName, Value: shown, Err: err, ColumnIndexes: f.cols})
-			continue
-		}
-		if v != nil {
-			rec[f.name] = v
+		if err := b.applyField(i, row, rec, &bx); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return rec, nil
+}
+
+// applyField sets field i of rec from row; the error is a *sheet.CellError.
+func (b *Binding) applyField(i int, row sheet.Row, rec crm.Record, bx *boxer) error {
+	f := &b.fields[i]
+	if f.cols == nil {
+		if f.constNow {
+			rec[f.name] = b.opt.Now()
+		} else if f.constant != nil {
+			rec[f.name] = f.constant
+		}
+		return nil
+	}
+	var cell *sheet.Cell
+	var s string
+	var v any
+	var err error
+	switch {
+	case f.list:
+		v, s, err = f.listValue(b, row)
+	case len(f.cols) == 1:
+		if idx := f.cols[0]; idx < len(row.Cells) {
+			cell = &row.Cells[idx]
+			s = cell.Text
+		}
+		v, err = f.value(b, cell, s, bx)
+	default:
+		s = f.joined(row, &bx.w)
+		v, err = f.value(b, cell, s, bx)
+	}
+	if err != nil {
+		// sheet.CellError writes `column "X": "value" <err>`, or
+		// `column "X": <err>` for a blank cell, whose errors therefore
+		// start with their subject ("the cell is empty, ...").
+		return &sheet.CellError{Line: row.Line, Column: f.colName, Value: shortText(s), Err: err, ColumnIndexes: f.cols}
+	}
+	if v != nil {
+		rec[f.name] = v
+	}
+	return nil
+}
+
+// shortText is a cell's text as messages show it: "" for a blank cell,
+// at most 80 characters.
+func shortText(s string) string {
+	if trimSpace(s) == "" {
+		return ""
+	}
+	if utf8.RuneCountInString(s) > 80 {
+		return string([]rune(s)[:77]) + "…"
+	}
+	return s
 }
 
 // textSize estimates the bytes of new text the row's transforms make, so
@@ -560,12 +624,43 @@ func (f *boundField) value(b *Binding, cell *sheet.Cell, s string, bx *boxer) (a
 	if f.split == "" {
 		return f.one(cell, s, false, bx)
 	}
-	var out []string
-	var errs []string
+	out, errs := f.parts(s, f.split, nil, nil)
+	return f.listResult(b, out, errs)
+}
+
+// listValue gives a list field's values (see FieldMap.listMode): every
+// non-empty cell of its columns, split on the field's separators, each
+// part converted and checked on its own. shown is the cells' text for
+// messages.
+func (f *boundField) listValue(b *Binding, row sheet.Row) (v any, shown string, err error) {
+	var out, errs, cells []string
+	for _, idx := range f.cols {
+		if idx >= len(row.Cells) {
+			continue
+		}
+		t := trimSpace(row.Cells[idx].Text)
+		if t == "" {
+			continue
+		}
+		cells = append(cells, t)
+		out, errs = f.parts(t, f.split, out, errs)
+	}
+	shown = strings.Join(cells, ", ")
+	if len(cells) == 0 {
+		v, err = f.value(b, nil, "", nil)
+		return v, "", err
+	}
+	v, err = f.listResult(b, out, errs)
+	return v, shown, err
+}
+
+// parts splits s on the characters of seps and converts each non-blank
+// part, appending the values to out and the problems to errs.
+func (f *boundField) parts(s, seps string, out, errs []string) ([]string, []string) {
 	rest := s
 	for rest != "" {
 		part := rest
-		if i := strings.IndexAny(rest, f.split); i >= 0 {
+		if i := strings.IndexAny(rest, seps); i >= 0 {
 			part, rest = rest[:i], rest[i+1:]
 		} else {
 			rest = ""
@@ -587,6 +682,11 @@ func (f *boundField) value(b *Binding, cell *sheet.Cell, s string, bx *boxer) (a
 			out = append(out, fmt.Sprint(x))
 		}
 	}
+	return out, errs
+}
+
+// listResult checks the values of a split or list field together.
+func (f *boundField) listResult(b *Binding, out, errs []string) (any, error) {
 	if len(errs) > 0 {
 		return nil, errors.New("has bad values: " + strings.Join(errs, "; "))
 	}

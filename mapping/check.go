@@ -17,8 +17,8 @@ import (
 // export-only fields); problems is nil.
 //
 // A partial mapping from ParsePartial brings its parse problems: they are
-// listed first, then the problems of everything that did parse, so one run
-// shows them all.
+// listed with the problems of everything that did parse, in line order, so
+// one run shows them all.
 func Check(m *Mapping, fields []crm.Field, header []string) (report string, problems []error) {
 	problems = append(problems, m.parseErrs...)
 	if header != nil {
@@ -28,6 +28,7 @@ func Check(m *Mapping, fields []crm.Field, header []string) (report string, prob
 	} else if err := m.Validate(fields); err != nil {
 		problems = append(problems, Problems(err)...)
 	}
+	sortByLine(problems)
 	var b strings.Builder
 	if len(problems) > 0 {
 		noun := "problems"
@@ -64,6 +65,9 @@ func Check(m *Mapping, fields []crm.Field, header []string) (report string, prob
 		var extra []string
 		if f.Field == m.Key {
 			extra = append(extra, "key")
+		}
+		if f.list {
+			extra = append(extra, "one value per column")
 		}
 		if len(f.Transforms) > 0 {
 			extra = append(extra, "["+strings.Join(f.Transforms, ", ")+"]")

@@ -19,23 +19,23 @@ type concept struct {
 }
 
 var concepts = []concept{
-	{crm.ConceptCompany, []string{"firma", "nazwa firmy", "nazwa", "company", "company name", "organization", "organisation", "kontrahent", "klient", "client", "customer", "компания", "организация", "название", "наименование", "название компании", "наименование организации", "контрагент", "клиент", "nazwa klienta", "business name"}},
+	{crm.ConceptCompany, []string{"firma", "nazwa firmy", "nazwa", "company", "company name", "organization", "organisation", "kontrahent", "klient", "client", "customer", "компания", "организация", "название", "наименование", "название компании", "наименование организации", "контрагент", "клиент", "nazwa klienta", "business name", "account name", "nazwa kontrahenta"}},
 	{crm.ConceptFullName, []string{"imie i nazwisko", "nazwisko i imie", "imie nazwisko", "full name", "fullname", "name surname", "contact name", "contact person", "osoba kontaktowa", "фио", "фамилия имя отчество", "контактное лицо", "name"}},
 	{crm.ConceptFirstName, []string{"imie", "first name", "firstname", "given name", "имя", "forename"}},
 	{crm.ConceptLastName, []string{"nazwisko", "last name", "lastname", "surname", "family name", "фамилия"}},
-	{crm.ConceptEmail, []string{"email", "e mail", "mail", "adres e mail", "adres email", "poczta", "poczta e mail", "e mail address", "email address", "почта", "эл почта", "электронная почта", "e mail адрес", "емейл", "имейл"}},
+	{crm.ConceptEmail, []string{"email", "e mail", "mail", "adres e mail", "adres email", "poczta", "poczta e mail", "e mail address", "email address", "почта", "эл почта", "эл адрес", "электронный адрес", "электронная почта", "e mail адрес", "емейл", "имейл"}},
 	{crm.ConceptPhone, []string{"telefon", "tel", "nr tel", "nr telefonu", "numer telefonu", "telefon kontaktowy", "phone", "phone number", "telephone", "tel no", "телефон", "тел", "контактный телефон", "номер телефона", "телефоны", "phones", "telefony"}},
 	{crm.ConceptMobile, []string{"komorka", "tel kom", "telefon komorkowy", "nr komorki", "mobile", "mobile phone", "cell", "cell phone", "мобильный", "мобильный телефон", "сотовый", "моб тел"}},
 	{crm.ConceptFax, []string{"fax", "faks", "факс"}},
 	{crm.ConceptWebsite, []string{"www", "strona www", "strona internetowa", "strona", "website", "web site", "web", "site", "url", "сайт", "веб сайт"}},
 	{crm.ConceptAddress, []string{"adres", "address", "адрес", "почтовый адрес", "фактический адрес", "adres pocztowy", "full address"}},
-	{crm.ConceptStreet, []string{"ulica", "ulica i numer", "street", "street address", "улица", "adres ulica"}},
+	{crm.ConceptStreet, []string{"ulica", "ulica i numer", "street", "street address", "улица", "adres ulica", "address line", "address line 1", "address line 2", "address 1", "address 2", "adres 2", "adres cd", "ulica 2", "street 2", "adres linia 2"}},
 	{crm.ConceptBuilding, []string{"nr domu", "numer domu", "budynek", "nr budynku", "house number", "building", "house no", "дом", "номер дома"}},
 	{crm.ConceptFlat, []string{"nr lokalu", "numer lokalu", "lokal", "nr mieszkania", "numer mieszkania", "mieszkanie", "flat", "apartment", "квартира", "офис"}},
 	{crm.ConceptCity, []string{"miasto", "miejscowosc", "city", "town", "город", "населенный пункт"}},
 	{crm.ConceptPostcode, []string{"kod pocztowy", "kod", "kod poczt", "postcode", "post code", "postal code", "zip", "zip code", "индекс", "почтовый индекс"}},
 	{crm.ConceptState, []string{"wojewodztwo", "region", "state", "province", "county", "область", "регион", "край"}},
-	{crm.ConceptCountry, []string{"kraj", "panstwo", "country", "страна", "country code", "kod kraju"}},
+	{crm.ConceptCountry, []string{"kraj", "panstwo", "country", "страна", "country code", "kod kraju", "kraj region", "country region"}},
 	{crm.ConceptNIP, []string{"nip", "nr nip", "numer nip", "vat id", "tax id", "vat number", "vat", "tax number", "nip firmy", "vat no"}},
 	{crm.ConceptINN, []string{"инн", "inn", "инн клиента", "инн организации"}},
 	{crm.ConceptKPP, []string{"кпп", "kpp"}},
@@ -45,14 +45,14 @@ var concepts = []concept{
 	{crm.ConceptBank, []string{"банк", "bank", "наименование банка"}},
 	{crm.ConceptAccount, []string{"расчетный счет", "р с", "рс", "расч счет"}},
 	{crm.ConceptCorrAcc, []string{"корр счет", "корреспондентский счет", "к с", "кс", "кор счет"}},
-	{crm.ConceptLegalName, []string{"юридическое название", "полное наименование", "юридическое наименование", "юр название"}},
+	{crm.ConceptLegalName, []string{"юридическое название", "полное наименование", "юридическое наименование", "юр название", "nazwa pelna", "pelna nazwa", "legal name"}},
 	{crm.ConceptLegalAddr, []string{"юридический адрес", "юр адрес", "adres siedziby", "adres rejestrowy", "legal address", "registered address"}},
 	{crm.ConceptPESEL, []string{"pesel"}},
 	{crm.ConceptNotes, []string{"uwagi", "notatki", "notatka", "opis", "komentarz", "notes", "note", "comment", "comments", "description", "remarks", "примечание", "примечания", "комментарий", "описание", "заметки"}},
-	{crm.ConceptID, []string{"id", "nr klienta", "numer klienta", "id klienta", "identyfikator", "kod klienta", "customer id", "client id", "customer number", "external id", "код", "код клиента", "ид", "номер клиента", "идентификатор"}},
+	{crm.ConceptID, []string{"id", "nr klienta", "numer klienta", "id klienta", "identyfikator", "kod klienta", "customer id", "client id", "customer number", "external id", "код", "код клиента", "ид", "номер клиента", "идентификатор", "customer no", "client no", "account number", "symbol", "nr kontrahenta", "kod kontrahenta", "symbol kontrahenta"}},
 	{crm.ConceptBirthdate, []string{"data urodzenia", "urodziny", "birthday", "date of birth", "birth date", "birthdate", "дата рождения", "день рождения"}},
 	{crm.ConceptCreated, []string{"data utworzenia", "data dodania", "data rejestracji", "created", "date created", "created at", "creation date", "дата создания", "дата регистрации", "дата добавления", "добавлен"}},
-	{crm.ConceptJobTitle, []string{"stanowisko", "job title", "position", "должность"}},
+	{crm.ConceptJobTitle, []string{"stanowisko", "job title", "position", "должность", "organization title", "organisation title"}},
 	{crm.ConceptEmployer, []string{"miejsce pracy", "pracodawca", "employer", "место работы"}},
 	{crm.ConceptGender, []string{"plec", "gender", "sex", "пол"}},
 	{crm.ConceptStatus, []string{"status", "status klienta", "typ relacji", "тип отношений", "статус", "этап"}},
@@ -65,6 +65,17 @@ var concepts = []concept{
 	{crm.ConceptRating, []string{"ocena", "gwiazdki", "rating", "stars", "star", "рейтинг", "оценка"}},
 	{crm.ConceptVIP, []string{"vip"}},
 }
+
+// foldedSyns holds each concept's synonyms folded (foldKey), by concept.
+var foldedSyns = func() [][]string {
+	out := make([][]string, len(concepts))
+	for i, c := range concepts {
+		for _, s := range c.syn {
+			out[i] = append(out[i], foldKey(s))
+		}
+	}
+	return out
+}()
 
 // synIndex maps a folded synonym to the concepts that use it.
 var synIndex = func() map[string]int {
@@ -88,6 +99,7 @@ type GuessedColumn struct {
 	Transforms []string // suggested transforms
 	Split      string   // separators when cells hold several values
 	Date       string   // date layout seen in the cells (Go layout), if any
+	Join       string   // when several columns feed Field: how they are joined ("" = one value each, a list)
 	// Off is the field that would fit the column but is switched off on
 	// the account (Active false, e.g. SalesMan's des or territory on a
 	// fresh install); Field is then "" and YAML writes the line commented
@@ -101,20 +113,27 @@ type Guessed struct {
 	Region  string          // phone region guessed from the headers' language and the numbers
 	Columns []GuessedColumn // one per header column, in file order
 	Missing []string        // required vendor fields no column feeds
-	Key     string          // suggested key (your own id field), "" if none
+	Key     string          // suggested key: your own id field, else the e-mail field, when the sample holds it once per row; "" if none
 	Info    *sheet.Info     // how the file was read, if the caller sets it (shown as comments)
+
+	keyShared bool // Key is an e-mail: colleagues may share one, so YAML proposes it commented out
 
 	reg    crm.Registration  // the vendor's facts, for YAML's notes
 	labels map[string]string // catalogue labels of the Off fields, for YAML's notes
 }
 
 // Guess guesses a mapping for vendor from a file's header and its first
-// rows: headers are matched against a Polish/Russian/English synonym
-// dictionary and the catalogue's own labels (case, accents and punctuation
-// ignored), then columns left over are recognised by their values
-// (e-mails, phones, postcodes, tax ids, countries, dates); reg.Aliases
-// says which of the vendor's fields keeps each kind of column. Each field
-// is used at most once.
+// rows: each header is matched against the catalogue's own names and
+// labels and a Polish/Russian/English synonym dictionary (case, accents,
+// punctuation and column numbers ignored) to the one kind of column it
+// names best; reg.Aliases says which of the vendor's fields keeps that
+// kind. A field is offered a column only when the sample's values fit it
+// (a number field gets numbers, a phone field phone numbers). Columns
+// whose header names nothing are recognised by their values (e-mails,
+// phones, postcodes, tax ids, countries). A field is used once, except
+// one its alias marks "field+": further columns of such a kind join it —
+// a list for a multi-valued field (Telefon + Komórka → phone), else one
+// text (Ulica + Kod pocztowy + Miasto → address).
 func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []sheet.Row) (*Guessed, error) {
 	if len(header) == 0 {
 		return nil, fmt.Errorf("the file has no header row to guess a mapping from; check that the first row holds the column names")
@@ -135,51 +154,99 @@ func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []s
 		f := have[name]
 		return f == nil || f.Active || !anyActive
 	}
-	used := map[string]bool{}
-	offUsed := map[string]bool{}
+	fits := func(name string, col int) bool {
+		return valuesFit(have[name], reg, col, sample, g.Region)
+	}
 	type cand struct {
 		col      int
 		field    string
 		score    int
 		fallback bool
+		join     bool // "field+": further columns of this kind join the field
 	}
 	var cands []cand
+	best := make([]int, len(header)) // the concept each header names best, -1 = none
+	named := make([]bool, len(header))
+	deliv := make([]bool, len(header)) // the header names a part of a delivery address
+	score := make([]int, len(header))  // how well: 90 an exact synonym; 30 recognised by its values
 	for i, h := range header {
 		g.Columns[i].Header = h
+		best[i] = -1
 		key := foldKey(h)
 		if key == "" {
 			continue
 		}
 		// 1. the vendor's own field name or label (an exported file)
 		for _, f := range fields {
-			if key == foldKey(f.Name) || (f.Label != "" && key == foldKey(f.Label)) {
-				if !strings.HasSuffix(f.Name, "*") && !f.ReadOnly {
-					cands = append(cands, cand{i, f.Name, 100, false})
+			if h == f.Name || (f.Label != "" && key == foldKey(f.Label)) {
+				if !strings.HasSuffix(f.Name, "*") && !f.ReadOnly && fits(f.Name, i) {
+					cands = append(cands, cand{col: i, field: f.Name, score: 100})
+					named[i] = true
 				}
 			}
 		}
-		// 2. dictionary: exact header, then synonyms contained as words
-		for ci, c := range concepts {
-			best := 0
-			for _, s := range c.syn {
-				fs := foldKey(s)
-				switch {
-				case fs == key:
-					best = max(best, 90)
-				case containsWords(key, fs):
-					best = max(best, 40+len(fs))
-				}
+		if named[i] {
+			continue
+		}
+		// 2. the dictionary: the kind of column the header names best
+		var rest string
+		rest, deliv[i] = cutDelivery(key)
+		best[i], score[i] = headerConcept(rest)
+		named[i] = best[i] >= 0
+	}
+	// A full name column and separate first and last name columns say the
+	// same: a vendor with a first-name field takes the parts, another the
+	// whole.
+	hasConcept := func(c crm.Concept) bool {
+		for _, b := range best {
+			if b >= 0 && concepts[b].name == c {
+				return true
 			}
-			if best == 0 {
+		}
+		return false
+	}
+	for i, b := range best {
+		if b < 0 || deliv[i] {
+			continue
+		}
+		switch concepts[b].name {
+		case crm.ConceptFullName:
+			if len(reg.Aliases[crm.ConceptFirstName]) > 0 && hasConcept(crm.ConceptFirstName) && hasConcept(crm.ConceptLastName) {
+				best[i] = -1
+			}
+		case crm.ConceptFirstName, crm.ConceptLastName:
+			if len(reg.Aliases[crm.ConceptFirstName]) == 0 && hasConcept(crm.ConceptFullName) {
+				best[i] = -1
+			}
+		}
+	}
+	// 3. the values of the columns whose header names nothing
+	for i := range header {
+		if named[i] {
+			continue
+		}
+		c := sniff(i, sample, g.Region)
+		for ci := range concepts {
+			if concepts[ci].name == c {
+				best[i], score[i] = ci, 30 // below any header
+			}
+		}
+	}
+	for i, b := range best {
+		if b < 0 {
+			continue
+		}
+		concept := concepts[b].name
+		if deliv[i] {
+			concept = crm.Delivery(concept)
+		}
+		for _, f := range reg.Aliases[concept] {
+			name, join := strings.CutSuffix(f, "+")
+			name, fb := strings.CutSuffix(name, "?")
+			if (have[name] == nil && len(fields) > 0) || !fits(name, i) {
 				continue
 			}
-			for _, f := range reg.Aliases[concepts[ci].name] {
-				name, fb := strings.CutSuffix(f, "?")
-				if have[name] == nil && len(fields) > 0 {
-					continue
-				}
-				cands = append(cands, cand{i, name, best, fb})
-			}
+			cands = append(cands, cand{col: i, field: name, score: score[i], fallback: fb, join: join})
 		}
 	}
 	sort.SliceStable(cands, func(a, b int) bool {
@@ -188,49 +255,31 @@ func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []s
 		}
 		return cands[a].score > cands[b].score
 	})
+	used := map[string]bool{}     // field → taken
+	joinable := map[string]bool{} // field → taken by a "field+" alias: more columns may join
+	offUsed := map[string]bool{}
 	for _, c := range cands {
-		if used[c.field] || g.Columns[c.col].Field != "" {
+		col := &g.Columns[c.col]
+		if col.Field != "" {
 			continue
+		}
+		reason := "header"
+		if !named[c.col] {
+			reason = "values"
 		}
 		if !active(c.field) {
 			// remembered in case no active field claims the column
-			if g.Columns[c.col].Off == "" && !offUsed[c.field] {
-				g.Columns[c.col].Off, g.Columns[c.col].Reason, offUsed[c.field] = c.field, "header", true
+			if col.Off == "" && !offUsed[c.field] {
+				col.Off, col.Reason, offUsed[c.field] = c.field, reason, true
 			}
 			continue
 		}
-		used[c.field] = true
-		g.Columns[c.col].Field, g.Columns[c.col].Reason = c.field, "header"
-	}
-	// 3. values of the columns still unplaced
-	for i := range g.Columns {
-		if g.Columns[i].Field != "" {
+		if used[c.field] && !(c.join && joinable[c.field]) {
 			continue
 		}
-		concept := sniff(i, sample, g.Region)
-		if concept == "" {
-			continue
-		}
-		for _, c := range concepts {
-			if c.name != concept {
-				continue
-			}
-			for _, f := range reg.Aliases[c.name] {
-				name, _ := strings.CutSuffix(f, "?")
-				if used[name] || (have[name] == nil && len(fields) > 0) {
-					continue
-				}
-				if !active(name) {
-					if g.Columns[i].Off == "" && !offUsed[name] {
-						g.Columns[i].Off, g.Columns[i].Reason, offUsed[name] = name, "values", true
-					}
-					continue
-				}
-				used[name] = true
-				g.Columns[i].Field, g.Columns[i].Reason = name, "values"
-				break
-			}
-		}
+		used[c.field], joinable[c.field] = true, c.join
+		col.Field, col.Reason = c.field, reason
+		col.Join = joinFor(concepts[max(best[c.col], 0)].name, have[c.field])
 	}
 	for i := range g.Columns {
 		c := &g.Columns[i]
@@ -251,16 +300,165 @@ func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []s
 			}
 		}
 		c.Transforms, c.Split, c.Date = suggestTransforms(f, i, sample)
-		if f != nil && (c.Field == "uid" || c.Field == "identifier") {
-			g.Key = c.Field
-		}
 	}
+	g.Key, g.keyShared = proposeKey(g, reg, sample)
 	for _, f := range fields {
 		if f.Required && !f.ReadOnly && !used[f.Name] {
 			g.Missing = append(g.Missing, f.Name)
 		}
 	}
 	return g, nil
+}
+
+// headerConcept finds the kind of column a folded header names best: an
+// exact synonym (90), else the longest synonym found in it as whole words,
+// column numbers ignored ("Phone 2 - Value" → phone). A general word for an
+// address yields to the part it qualifies ("Address 1 - City" is a city).
+func headerConcept(key string) (concept, score int) {
+	words := stripNumbers(key)
+	concept = -1
+	for ci, c := range concepts {
+		s := 0
+		for _, fs := range foldedSyns[ci] {
+			switch {
+			case fs == key:
+				s = max(s, 90)
+			case fs == words:
+				s = max(s, 85) // "Telefon 2"; below "address 2" said whole
+			case containsWords(words, fs) || containsWords(key, fs):
+				n := 40 + len(fs)
+				if c.name == crm.ConceptAddress || (c.name == crm.ConceptStreet && strings.HasPrefix(fs, "address")) {
+					n = 30 + len(fs) // "address …" qualifies the part named with it
+				}
+				s = max(s, n)
+			}
+		}
+		if s > score {
+			concept, score = ci, s
+		}
+	}
+	return concept, score
+}
+
+// deliveryWords qualify a header as part of a delivery (shipping) address.
+var deliveryWords = []string{"shipping", "delivery", "ship to", "dostawy", "dostawa", "do dostawy", "wysylki", "do wysylki", "wysylka", "доставки", "доставка"}
+
+// cutDelivery removes a delivery qualifier from a folded header: "shipping
+// city" → "city", true; "adres dostawy" → "adres", true.
+func cutDelivery(key string) (string, bool) {
+	for _, w := range deliveryWords {
+		if containsWords(key, w) {
+			rest := strings.Join(strings.Fields(strings.Replace(" "+key+" ", " "+w+" ", " ", 1)), " ")
+			if rest == "" {
+				rest = "address" // "Delivery": the whole address
+			}
+			return rest, true
+		}
+	}
+	return key, false
+}
+
+// stripNumbers drops the words of a folded key that are only digits
+// ("phone 2 value" → "phone value").
+func stripNumbers(key string) string {
+	fs := strings.Fields(key)
+	out := fs[:0]
+	for _, w := range fs {
+		if digitsOnly(w) != w {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// joinFor is how the columns of a composite field are joined: names with
+// a space ("Jan Kowalski"), the parts of an address with ", "; nothing
+// for a multi-valued field, whose columns give one value each.
+func joinFor(c crm.Concept, f *crm.Field) string {
+	switch {
+	case f != nil && f.Multi:
+		return ""
+	case c == crm.ConceptFirstName || c == crm.ConceptLastName || c == crm.ConceptFullName:
+		return " "
+	}
+	return ", "
+}
+
+// valuesFit reports whether the sample's values of col fit field f: at
+// least 4 of 5 non-blank cells convert as an import would convert them
+// (a number field takes numbers, a phone field phone numbers, an enum
+// field its values). Text fields take anything; no sample fits anything.
+func valuesFit(f *crm.Field, reg crm.Registration, col int, sample []sheet.Row, region string) bool {
+	if f == nil {
+		return true
+	}
+	switch f.Type {
+	case crm.TypeString, crm.TypeText:
+		return true
+	}
+	fm := &FieldMap{Field: f.Name}
+	conv := converterFor(f, fm, reg, region)
+	conv.maxLen, conv.strict4 = 0, false // too long is the person's to shorten, not a wrong column
+	n, ok := 0, 0
+	for _, r := range sample {
+		if col >= len(r.Cells) {
+			continue
+		}
+		c := r.Cells[col]
+		t := trimSpace(c.Text)
+		if t == "" {
+			continue
+		}
+		n++
+		if _, err := conv.convert(&c, t); err == nil {
+			ok++
+		}
+	}
+	return ok*5 >= n*4
+}
+
+// proposeKey proposes the field that finds a client again (`key:`): the
+// user's own id (the vendor's field for an ID column), else the e-mail
+// (shared: colleagues may share one address), when the sample holds it in
+// every row, each value once.
+func proposeKey(g *Guessed, reg crm.Registration, sample []sheet.Row) (key string, shared bool) {
+	for _, concept := range []crm.Concept{crm.ConceptID, crm.ConceptEmail} {
+		for _, a := range reg.Aliases[concept] {
+			name := strings.TrimRight(a, "?+")
+			cols := 0
+			at := -1
+			for i, c := range g.Columns {
+				if c.Field == name {
+					cols++
+					at = i
+				}
+			}
+			if cols == 1 && uniqueValues(at, sample) {
+				return name, concept == crm.ConceptEmail
+			}
+		}
+	}
+	return "", false
+}
+
+// uniqueValues reports whether every sample row has a value in col, each
+// a different one (compared ignoring case).
+func uniqueValues(col int, sample []sheet.Row) bool {
+	if len(sample) == 0 {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, r := range sample {
+		if col >= len(r.Cells) {
+			return false
+		}
+		v := strings.ToLower(trimSpace(r.Cells[col].Text))
+		if v == "" || seen[v] {
+			return false
+		}
+		seen[v] = true
+	}
+	return true
 }
 
 // containsWords reports whether the words of sub appear in s, in order and
@@ -354,14 +552,6 @@ func sniff(col int, sample []sheet.Row, region string) crm.Concept {
 		return err == nil && len(text(c)) > 2
 	}):
 		return crm.ConceptCountry
-	case count(func(c sheet.Cell) bool {
-		if c.Kind == sheet.KindDate {
-			return true
-		}
-		_, err := ParseDate(sheet.Cell{Text: text(c), Kind: sheet.KindText}, "")
-		return err == nil && strings.ContainsAny(text(c), ".-/")
-	}):
-		return crm.ConceptCreated
 	}
 	return ""
 }
@@ -478,13 +668,27 @@ func (g *Guessed) YAML() []byte {
 	} else {
 		b.WriteString("  encoding: auto\n  delimiter: auto\n")
 	}
-	if g.Key != "" {
-		fmt.Fprintf(&b, "# key: %s          # uncomment to update existing clients by this id (--mode upsert)\n", g.Key)
+	switch {
+	case g.Key != "" && g.keyShared:
+		fmt.Fprintf(&b, "# key: %s  # uncomment to find clients again by it (--mode upsert updates them instead of adding them twice), if no two clients share one\n", g.Key)
+	case g.Key != "":
+		fmt.Fprintf(&b, "key: %s  # finds a client again: --mode upsert updates it instead of adding it twice\n", g.Key)
 	}
 	b.WriteString("blank: skip                # empty cells are not sent; `clear` would empty the field\n")
 	b.WriteString("fields:\n")
 	var unplaced []string
+	group := map[string][]string{} // field → the headers of all its columns
 	for _, c := range g.Columns {
+		if c.Field != "" {
+			group[c.Field] = append(group[c.Field], c.Header)
+		}
+	}
+	written := map[string]bool{}
+	for _, c := range g.Columns {
+		if c.Field != "" && written[c.Field] {
+			continue // one of several columns, written with the first
+		}
+		written[c.Field] = true
 		field, prefix := c.Field, "  "
 		if field == "" && c.Off != "" {
 			field, prefix = c.Off, "  # "
@@ -522,6 +726,21 @@ func (g *Guessed) YAML() []byte {
 		why := "recognised by its header"
 		if c.Reason == "values" {
 			why = "recognised by its values: check it"
+		}
+		if cols := group[c.Field]; len(cols) > 1 {
+			quoted := make([]string, len(cols))
+			for i, h := range cols {
+				quoted[i] = yamlFlowScalar(h)
+			}
+			src := "columns: [" + strings.Join(quoted, ", ") + "]"
+			why = "several values, one per column"
+			if c.Join != "" {
+				src += ", join: " + yamlQuote(c.Join)
+				why = "the columns joined into one text"
+			}
+			opts = append([]string{src}, opts...)
+			fmt.Fprintf(&b, "%s%s: {%s}   # %s\n", prefix, field, strings.Join(opts, ", "), why)
+			continue
 		}
 		if len(opts) == 0 {
 			fmt.Fprintf(&b, "%s%s: %s   # %s\n", prefix, field, yamlScalar(c.Header), why)

@@ -115,8 +115,8 @@ func TestGuessEvaluation(t *testing.T) {
 }
 
 func TestGuessLeavesSwitchedOffFieldsCommentedOut(t *testing.T) {
-	header := []string{"Firma", "Telefon", "E-mail", "Uwagi", "Miasto"}
-	sample := []sheet.Row{textRow(2, "Żółć sp. z o.o.", "601 234 567", "biuro@zolc.pl", "stały klient", "Kraków")}
+	header := []string{"Firma", "Telefon", "E-mail", "Uwagi", "Województwo"}
+	sample := []sheet.Row{textRow(2, "Żółć sp. z o.o.", "601 234 567", "biuro@zolc.pl", "stały klient", "małopolskie")}
 	cat := salesman.Catalogue()
 	g, err := Guess(registration("salesman"), cat, header, sample)
 	require.NoError(t, err)
@@ -125,7 +125,7 @@ func TestGuessLeavesSwitchedOffFieldsCommentedOut(t *testing.T) {
 		{"Telefon", "phone", ""},
 		{"E-mail", "mail_url", ""},
 		{"Uwagi", "", "des"},
-		{"Miasto", "", "territory"},
+		{"Województwo", "", "territory"},
 	}
 	for i, tt := range tests {
 		t.Run(tt.header, func(t *testing.T) {
@@ -136,7 +136,7 @@ func TestGuessLeavesSwitchedOffFieldsCommentedOut(t *testing.T) {
 	}
 	y := string(g.YAML())
 	assert.Contains(t, y, "  # Uwagi -> des (Описание) is switched off on a fresh SalesMan install; switch it on in Панель управления / Формы, then uncomment\n  # des: Uwagi   #")
-	assert.Contains(t, y, "  # Miasto -> territory (Территория) is switched off")
+	assert.Contains(t, y, "  # Województwo -> territory (Территория) is switched off")
 	assert.NotContains(t, y, "#   Uwagi\n", "a commented-out column is not also listed as unplaced")
 
 	m, err := Parse("guessed.yaml", []byte(y), vendors)

@@ -13,6 +13,7 @@ package mapping
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -82,6 +83,8 @@ type FieldMap struct {
 	Line, Col  int               // position of the field's key in the mapping file
 
 	layout   string            // Go layout of Date
+	list     bool              // `columns:` of a multi-valued field: one value per cell (see listMode)
+	listSep  string            // list: the characters that separate values within a cell
 	reverse  map[string]string // Values reversed: vendor value → first cell value
 	valuesCI map[string]string // Values keyed by foldKey(cell value)
 	pos      map[string]pos    // positions of the long form's keys and values
@@ -130,8 +133,87 @@ func (e *PosError) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
 }
 
+// Error is every problem of a mapping file at once, in line order: what
+// Load, Parse, ParsePartial and Bind return when a mapping has problems.
+// List holds them one by one (each a *PosError), for a front end that
+// lists them; Problems(err) gives the same.
+type Error struct {
+	File string
+	List []error
+}
+
+// Error words one problem as itself and several as
+// "file: N problems to fix:" followed by one indented line each.
+func (e *Error) Error() string {
+	if len(e.List) == 1 {
+		return e.List[0].Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d problems to fix:", e.File, len(e.List))
+	for _, p := range e.List {
+		b.WriteString("\n  " + p.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the problems, so errors.Is and errors.As see each.
+func (e *Error) Unwrap() []error { return e.List }
+
+// problemsError returns nil for no problems, else an *Error holding them
+// in line order (problems without a line keep their place at the end).
+func problemsError(file string, errs []error) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	list := append([]error(nil), errs...)
+	sortByLine(list)
+	return &Error{File: file, List: list}
+}
+
+// appendNew appends the problems of more that are not at the place of a
+// problem errs already has (one mistake, one line).
+func appendNew(errs, more []error) []error {
+	seen := map[pos]bool{}
+	for _, e := range errs {
+		var pe *PosError
+		if errors.As(e, &pe) {
+			seen[pos{pe.Line, pe.Col}] = true
+		}
+	}
+	for _, e := range more {
+		var pe *PosError
+		if errors.As(e, &pe) && seen[pos{pe.Line, pe.Col}] {
+			continue
+		}
+		errs = append(errs, e)
+	}
+	return errs
+}
+
+// sortByLine orders problems by their place in the mapping file.
+func sortByLine(list []error) {
+	at := func(e error) (int, int) {
+		var pe *PosError
+		if errors.As(e, &pe) && pe.Line > 0 {
+			return pe.Line, pe.Col
+		}
+		return 1 << 30, 0
+	}
+	sort.SliceStable(list, func(i, j int) bool {
+		li, ci := at(list[i])
+		lj, cj := at(list[j])
+		if li != lj {
+			return li < lj
+		}
+		return ci < cj
+	})
+}
+
 // Load reads and parses the mapping file at path; vendors holds the
-// vendors its `vendor:` may name.
+// vendors its `vendor:` may name. A file with problems gives an *Error
+// listing all of them: the parse problems and, for the fields that did
+// parse, the problems the vendor's built-in catalogue shows (unknown
+// fields, a required field without a source).
 func Load(path string, vendors *crm.Registry) (*Mapping, error) {
 	data, err := readMapping(path)
 	if err != nil {
@@ -180,15 +262,18 @@ var (
 
 // Parse parses a mapping file's contents. name is used in messages;
 // vendors holds the vendors `vendor:` may name. All problems are reported
-// at once, joined with errors.Join, each a *PosError with the line and
-// column to fix.
+// at once in an *Error, each a *PosError with the line and column to fix,
+// in line order (see Load).
 func Parse(name string, data []byte, vendors *crm.Registry) (*Mapping, error) {
 	m, errs, fatal := parse(name, data, vendors, false)
 	if fatal != nil {
 		return nil, fatal
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		if m.Vendor != "" && m.reg.Catalogue != nil && m.fieldsPos.line > 0 {
+			errs = appendNew(errs, Problems(m.Validate(m.reg.Catalogue())))
+		}
+		return nil, problemsError(name, errs)
 	}
 	return m, nil
 }
@@ -211,10 +296,10 @@ func ParsePartial(name string, data []byte, vendors *crm.Registry) (*Mapping, er
 		return m, nil
 	}
 	if m.Vendor == "" {
-		return nil, errors.Join(errs...)
+		return nil, problemsError(name, errs)
 	}
 	m.parseErrs = errs
-	return m, errors.Join(errs...)
+	return m, problemsError(name, errs)
 }
 
 // LoadPartial reads the mapping file at path and parses it with ParsePartial.
@@ -299,7 +384,44 @@ func parse(name string, data []byte, vendors *crm.Registry, partial bool) (m *Ma
 	if len(p.broken) > 0 {
 		m.broken = p.broken
 	}
+	if m.reg.Catalogue != nil {
+		cat := m.reg.Catalogue()
+		for i := range m.Fields {
+			m.Fields[i].listMode(cat, m.reg.Custom.Prefix)
+		}
+	}
 	return m, p.errs, nil
+}
+
+// listMode decides whether a `columns:` field is a list: the vendor keeps
+// several values in the field (crm.Field.Multi) and no `join` other than
+// the field's own list separator is asked for. Each non-empty cell is then
+// one value (or several, split on the field's separators), checked on its
+// own: `phone: {columns: [Telefon, Komórka]}` sends two numbers, not one
+// text "601… 602…". The decision uses the vendor's built-in catalogue, so
+// import (Bind) and export (Reverse) agree on it.
+func (f *FieldMap) listMode(cat []crm.Field, custom string) {
+	if len(f.Columns) == 0 {
+		return
+	}
+	cf, _ := lookupField(cat, f.Field, custom)
+	if cf == nil || !cf.Multi {
+		return
+	}
+	sep := cf.ListSep
+	if sep == "" {
+		sep = ","
+	}
+	if _, joined := f.pos["join"]; joined {
+		j := strings.TrimSpace(f.Join)
+		if utf8.RuneCountInString(j) != 1 || !strings.Contains(sep, j) {
+			return // a join of its own: one text, as written
+		}
+	}
+	f.list, f.listSep = true, sep
+	if f.Split != "" {
+		f.listSep = f.Split
+	}
 }
 
 // yamlParserProblems are the problems yaml.v3's parser (not its scanner)

@@ -137,7 +137,7 @@ func TestDesignExampleApply(t *testing.T) {
 	assert.Equal(t, crm.Record{
 		"title":        "ООО Ромашка",
 		"uid":          "A-1",
-		"phone":        []string{"+79123456789", "+48601234567"},
+		"phone":        []string{"8 (912) 345-67-89", "+48 601 234 567"}, // as written: no `transform: [phone]`
 		"mail_url":     "ivan@example.ru",
 		"recv.castInn": "7707083893",
 		"des":          "first\nsecond",
@@ -163,7 +163,7 @@ fields:
 	require.NoError(t, err)
 	b, err := m.Bind([]string{"Firma", "E-mail", "Telefon", "ID"}, salesmanFields(), ApplyOptions{})
 	require.NoError(t, err)
-	rec, err := b.Apply(textRow(17, "", "jan@", "12", strings.Repeat("x", 31)))
+	rec, err := b.Apply(textRow(17, "", "jan@", "zadzwonić", strings.Repeat("x", 31)))
 	require.Error(t, err)
 	assert.Nil(t, rec)
 	probs := Problems(err)
@@ -171,7 +171,7 @@ fields:
 	want := []string{
 		`row 17, column "Firma": the cell is empty, but SalesMan needs a value for title (Название)`,
 		`row 17, column "E-mail": "jan@" is not an e-mail address`,
-		`row 17, column "Telefon": "12" is not a phone number (expected e.g. +48 601 234 567)`,
+		`row 17, column "Telefon": "zadzwonić" is not a phone number (it has no digits)`,
 		`row 17, column "ID": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" is too long: 31 characters, SalesMan takes at most 30 in uid`,
 	}
 	for i, p := range probs {
@@ -242,7 +242,7 @@ fields:
 		errs  []string
 	}{
 		{"all good", []string{"Żółć Sp. z o.o.", "5", "Niemcy", "a@b.pl", "601-234-567", "PL 525-000-12-34", "VIP"},
-			crm.Record{"invoice_company": "Żółć Sp. z o.o.", "star": int64(5), "invoice_country_code": "DE", "email": "a@b.pl", "phone": "+48601234567", "invoice_tax_id": "5250001234", "custom_extra_fields.12": "VIP"}, nil},
+			crm.Record{"invoice_company": "Żółć Sp. z o.o.", "star": int64(5), "invoice_country_code": "DE", "email": "a@b.pl", "phone": "601-234-567", "invoice_tax_id": "5250001234", "custom_extra_fields.12": "VIP"}, nil},
 		{"russian country name", []string{"ООО Ромашка", "0", "Россия", "", "", "", ""},
 			crm.Record{"invoice_company": "ООО Ромашка", "star": int64(0), "invoice_country_code": "RU"}, nil},
 		{"bad values", []string{"X", "7", "Atlantyda", "a b@c.pl", "abc", "", ""}, nil, []string{

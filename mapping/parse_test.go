@@ -23,8 +23,8 @@ func TestParseErrors(t *testing.T) {
 		want []string
 	}{
 		{"typo in a top key", "vendor: thulium\nfeilds:\n  surname: A\n", []string{
-			`m.yaml:2:1: unknown key "feilds" in the mapping file (did you mean "fields"?); allowed: vendor, source, key, blank, fields`,
 			"m.yaml:1:1: `fields:` is missing",
+			`m.yaml:2:1: unknown key "feilds" in the mapping file (did you mean "fields"?); allowed: vendor, source, key, blank, fields`,
 		}},
 		{"unknown vendor", "vendor: thullium\nfields:\n  surname: A\n", []string{
 			`m.yaml:1:9: unknown vendor "thullium" (did you mean "thulium"?); choose one of: baselinker, salesman, thulium`,
@@ -168,15 +168,15 @@ fields:
 	m, err := ParsePartial("m.yaml", []byte(y), vendors)
 	require.Error(t, err)
 	require.NotNil(t, m)
-	assert.Len(t, Problems(err), 3, "ParsePartial's error is Parse's")
+	assert.Len(t, Problems(err), 3, "ParsePartial's error: the parse problems")
 	report, problems := Check(m, salesmanFields(), header)
 	want := []string{
 		`m.yaml:2:1: unknown key "sorce" in the mapping file (did you mean "source"?)`,
+		`m.yaml:4:1: SalesMan requires field "title" (Название) but the mapping has no source for it`,
+		`m.yaml:5:3: unknown field "titel" for SalesMan (did you mean "title"?)`,
+		`m.yaml:6:22: column "Poczta" is not in the file (did you mean "E-mail"?)`,
 		`m.yaml:6:48: unknown transform "lowr" (did you mean "lower"?)`,
 		`m.yaml:7:11: unknown key "colum" in field "phone" (did you mean "column"?)`,
-		`m.yaml:5:3: unknown field "titel" for SalesMan (did you mean "title"?)`,
-		`m.yaml:4:1: SalesMan requires field "title" (Название) but the mapping has no source for it`,
-		`m.yaml:6:22: column "Poczta" is not in the file (did you mean "E-mail"?)`,
 		`m.yaml:8:30: column "Miasto" is not in the file; the file's headers are: Firma, E-mail, Telefon, Ulica`,
 	}
 	require.Len(t, problems, len(want), report)
@@ -290,3 +290,24 @@ func fmtSscanf(s string, l, c *int, rest *string) (int, error) {
 
 func atoi(s string) (int, error) { return strconv.Atoi(s) }
 func itoa(n int) string          { return strconv.Itoa(n) }
+
+// Load (Parse) lists every problem of a broken mapping in one typed error,
+// in line order: the parse problems and what the vendor's catalogue says
+// of the fields that did parse (issue 14, item 5).
+func TestParseListsEveryProblemInLineOrder(t *testing.T) {
+	y := "vendor: thulium\nfields:\n  emial: E-mail\n  surname: {column: Nazwisko, transform: lowr}\n  phone_number: {column: Telefon, region: XX}\n"
+	_, err := Parse("m.yaml", []byte(y), vendors)
+	var me *Error
+	require.ErrorAs(t, err, &me)
+	want := []string{
+		`m.yaml:3:3: unknown field "emial" for Thulium (did you mean "email"?)`,
+		`m.yaml:4:42: unknown transform "lowr" (did you mean "lower"?)`,
+		`m.yaml:5:43: field "phone_number": unknown phone region "XX"`,
+	}
+	require.Len(t, me.List, len(want), "%v", err)
+	for i, w := range want {
+		assert.True(t, strings.HasPrefix(me.List[i].Error(), w), "got  %s\nwant %s…", me.List[i], w)
+	}
+	assert.Equal(t, me.List, Problems(err))
+	assert.True(t, strings.HasPrefix(err.Error(), "m.yaml: 3 problems to fix:\n  m.yaml:3:3: "), err.Error())
+}

@@ -5,22 +5,104 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crmport/crmport/sheet"
 )
 
 // The importer compares an upsert's phone numbers in the region the
 // mapping reads them with.
 func TestBindingPhoneRegion(t *testing.T) {
-	m, err := Parse("m.yaml", []byte("vendor: salesman\nfields:\n  title: Firma\n  phone: {column: Telefon, region: ua}\n  fax: Faks\n"), vendors)
+	m, err := Parse("m.yaml", []byte("vendor: thulium\nfields:\n  surname: Firma\n  phone_number: {column: Telefon, region: ua}\n  custom_fields.Faks: {column: Faks, transform: [phone]}\n"), vendors)
 	require.NoError(t, err)
 	header := []string{"Firma", "Telefon", "Faks"}
-	b, err := m.Bind(header, salesmanFields(), ApplyOptions{})
+	b, err := m.Bind(header, nil, ApplyOptions{})
 	require.NoError(t, err)
-	assert.Equal(t, "UA", b.PhoneRegion("phone"), "the field's region")
-	assert.Equal(t, "PL", b.PhoneRegion("fax"), "the default")
+	assert.Equal(t, "UA", b.PhoneRegion("phone_number"), "the field's region")
+	assert.Equal(t, "PL", b.PhoneRegion("custom_fields.Faks"), "Thulium's home market")
 	assert.Equal(t, "PL", b.PhoneRegion("not_mapped"))
-	b, err = m.Bind(header, salesmanFields(), ApplyOptions{Region: "ru"})
+	b, err = m.Bind(header, nil, ApplyOptions{Region: "ru"})
 	require.NoError(t, err)
-	assert.Equal(t, "UA", b.PhoneRegion("phone"))
-	assert.Equal(t, "RU", b.PhoneRegion("fax"), "the run's region")
+	assert.Equal(t, "UA", b.PhoneRegion("phone_number"))
+	assert.Equal(t, "RU", b.PhoneRegion("custom_fields.Faks"), "the run's region")
 	assert.Equal(t, "RU", b.PhoneRegion("not_mapped"))
+}
+
+// Without `transform: [phone]` a number is checked only as the vendor
+// checks one and sent as written: SalesMan's own documented example phone
+// imports with a mapping that has no region, SalesMan takes an extension
+// Thulium refuses (issue 14, item 2). A value without digits or with an
+// "@" is in the wrong column for every vendor.
+func TestPhoneKeptAsWrittenWithoutTransform(t *testing.T) {
+	tests := []struct {
+		vendor, field, f0 string
+		good, bad         []string
+		msg               string
+	}{
+		{"salesman", "phone", "title", []string{"8(912)884-45-55", "8 912 884-45-55 доб. 123", "12"}, []string{"a1@example.pl", "звонить утром"}, ""},
+		{"thulium", "phone_number", "surname", []string{"8(912)884-45-55", "+48 601 234 567"},
+			[]string{"a1@example.pl", "12", "601 234 567 wew. 12", "+48 601 234 567 890 123 45"}, "digits with spaces, +, -, (, ) and . only"},
+	}
+	for _, tt := range tests {
+		m, err := Parse("m.yaml", []byte("vendor: "+tt.vendor+"\nfields:\n  "+tt.f0+": Firma\n  "+tt.field+": Telefon\n"), vendors)
+		require.NoError(t, err)
+		b, err := m.Bind([]string{"Firma", "Telefon"}, registration(tt.vendor).Catalogue(), ApplyOptions{})
+		require.NoError(t, err)
+		for _, good := range tt.good {
+			rec, err := b.Apply(textRow(2, "Ромашка", good))
+			require.NoError(t, err, "%s %s", tt.vendor, good)
+			assert.Equal(t, good, rec[tt.field])
+		}
+		for _, bad := range tt.bad {
+			_, err := b.Apply(textRow(3, "Ромашка", bad))
+			assert.ErrorContains(t, err, "is not a phone number", "%s %s", tt.vendor, bad)
+		}
+		if tt.msg != "" {
+			_, err := b.Apply(textRow(3, "Ромашка", "601 234 567 wew. 12"))
+			assert.ErrorContains(t, err, tt.msg)
+		}
+	}
+}
+
+// With `transform: [phone]` and no `region:`, the region comes from the
+// strongest evidence, and the binding says which.
+func TestPhoneRegionEvidence(t *testing.T) {
+	rows := func(cells ...string) []sheet.Row {
+		var out []sheet.Row
+		for i, c := range cells {
+			out = append(out, textRow(i+2, "Firma", c))
+		}
+		return out
+	}
+	tests := []struct {
+		name, vendor, opts string
+		opt                ApplyOptions
+		region, from       string
+		in, want           string
+	}{
+		{"the field's region wins", "thulium", ", region: RU", ApplyOptions{Sample: rows("+48 601 234 567")},
+			"RU", "its `region:`", "8 (912) 884-45-55", "+79128844555"},
+		{"the column's other numbers", "thulium", "", ApplyOptions{Sample: rows("+7 912 884-45-56", "8 (912) 884-45-55", "0048 601 234 567", "+7 343 555 12 12")},
+			"RU", `2 numbers with a country code (+7) in column "Telefon"`, "8 (912) 884-45-55", "+79128844555"},
+		{"the file's encoding", "thulium", "", ApplyOptions{Info: &sheet.Info{Encoding: "windows-1251"}, Sample: rows("8 (912) 884-45-55")},
+			"RU", "the file's encoding windows-1251", "8 (912) 884-45-55", "+79128844555"},
+		{"the vendor's home market", "salesman", "", ApplyOptions{Info: &sheet.Info{Encoding: "utf-8"}},
+			"RU", "SalesMan's home market", "8(912)884-45-55", "+79128844555"},
+		{"polish by encoding for salesman", "salesman", "", ApplyOptions{Info: &sheet.Info{Encoding: "windows-1250"}},
+			"PL", "the file's encoding windows-1250", "601 234 567", "+48601234567"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := map[string]string{"salesman": "title", "thulium": "surname"}[tt.vendor]
+			p := map[string]string{"salesman": "phone", "thulium": "phone_number"}[tt.vendor]
+			m, err := Parse("m.yaml", []byte("vendor: "+tt.vendor+"\nfields:\n  "+f+": Firma\n  "+p+": {column: Telefon, transform: [phone]"+tt.opts+"}\n"), vendors)
+			require.NoError(t, err)
+			b, err := m.Bind([]string{"Firma", "Telefon"}, registration(tt.vendor).Catalogue(), tt.opt)
+			require.NoError(t, err)
+			require.Len(t, b.Regions(), 1)
+			assert.Equal(t, RegionChoice{Field: p, Region: tt.region, From: tt.from}, b.Regions()[0])
+			rec, err := b.Apply(textRow(2, "Firma", tt.in))
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, rec[p])
+		})
+	}
 }

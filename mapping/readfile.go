@@ -1,9 +1,12 @@
 package mapping
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
+	"unicode/utf8"
 )
 
 // readError is a mapping file that could not be read: a message a person
@@ -23,7 +26,7 @@ func (e *readError) Unwrap() error { return e.err }
 func readMapping(path string) ([]byte, error) {
 	data, err := os.ReadFile(path)
 	if err == nil {
-		return data, nil
+		return data, notUTF8(path, data)
 	}
 	var msg string
 	switch {
@@ -52,4 +55,28 @@ func osReason(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// notUTF8 refuses a mapping file saved in another encoding than UTF-8
+// (Notepad's "ANSI", i.e. Windows-1250 or -1251 on Polish and Russian
+// Windows), naming the first line with such a character: YAML is UTF-8,
+// and a column name read wrongly would match no column.
+func notUTF8(path string, data []byte) error {
+	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
+	if utf8.Valid(data) {
+		return nil
+	}
+	line := 1
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		if r == '\n' {
+			line++
+		}
+		i += n
+	}
+	return &readError{msg: fmt.Sprintf("%s:%d: the mapping file is not saved as UTF-8 (this line has letters in another encoding, as Notepad's \"ANSI\" writes them): open it in Notepad, choose File > Save As, set Encoding to UTF-8 and save", path, line),
+		err: errors.New("not UTF-8")}
 }

@@ -219,6 +219,10 @@ func (m *Mapping) Reverse(rec crm.Record) []any {
 		if !ok || v == nil {
 			continue
 		}
+		if f.list {
+			m.spreadList(fi, v, colOf, out)
+			continue
+		}
 		rv := f.reverseValue(v)
 		s, ok := rv.(string)
 		if !ok {
@@ -227,6 +231,44 @@ func (m *Mapping) Reverse(rec crm.Record) []any {
 		m.splitJoined(fi, s, layout, colOf, out)
 	}
 	return out
+}
+
+// spreadList writes the values of list field fi (FieldMap.listMode) one
+// per column, in order; values beyond the last column go into it, joined
+// with the field's separator, so Apply reads them all back. A value the
+// vendor gives as one text is split on the field's separators first.
+func (m *Mapping) spreadList(fi int, v any, colOf map[string]int, out []any) {
+	f := &m.Fields[fi]
+	var vals []string
+	switch x := v.(type) {
+	case []string:
+		vals = x
+	case []any:
+		for _, e := range x {
+			vals = append(vals, fmt.Sprint(e))
+		}
+	default:
+		vals = strings.FieldsFunc(fmt.Sprint(x), func(r rune) bool { return strings.ContainsRune(f.listSep, r) })
+	}
+	var keep []string
+	for _, s := range vals {
+		if s = strings.TrimSpace(s); s != "" {
+			keep = append(keep, f.reverseString(s))
+		}
+	}
+	n := len(f.Columns)
+	sep := string([]rune(f.listSep)[:1]) + " "
+	for j, c := range f.Columns {
+		i := colOf[normHeader(c)]
+		switch {
+		case j >= len(keep):
+			out[i] = ""
+		case j == n-1:
+			out[i] = strings.Join(keep[j:], sep)
+		default:
+			out[i] = keep[j]
+		}
+	}
 }
 
 // splitJoined writes the parts of field fi's joined value s into the

@@ -140,8 +140,9 @@ func TestCSVParsing(t *testing.T) {
 			rows: [][]string{{"1", "2"}}, lines: []int{2}},
 		{name: "semicolon with commas in values", in: "Firma;Adres\r\nA;Kraków, ul. X 1\r\nB;Łódź, ul. Y 2, m. 3\r\n", delim: ';',
 			header: []string{"Firma", "Adres"}, hline: 1, rows: [][]string{{"A", "Kraków, ul. X 1"}, {"B", "Łódź, ul. Y 2, m. 3"}}, lines: []int{2, 3}},
-		{name: "sep line with an unusable delimiter is data", in: "sep=\"\na;b\n", delim: ';', header: []string{"sep=\""}, hline: 1,
-			rows: [][]string{{"a"}}, lines: []int{2}, extra: map[int][]string{0: {"b"}}},
+		// Not a sep line, so a row; one value above a wider row is a title
+		// (Info.TitleRows, see TestCSVTitleRows), as in a workbook.
+		{name: "sep line with an unusable delimiter is not dropped", in: "sep=\"\na;b\n", delim: ';', header: []string{"a", "b"}, hline: 2},
 		{name: "excel sep line", in: "sep=;\r\na;b\r\n1;2\r\n", delim: ';', header: []string{"a", "b"}, hline: 1,
 			rows: [][]string{{"1", "2"}}, lines: []int{2}},
 		{name: "quoted delimiters quotes newlines", in: "a,b\n\"x,y\",\"he said \"\"hi\"\"\"\n\"multi\nline\",z\nlast,row\n", delim: ',',

@@ -44,6 +44,9 @@ type limitError struct {
 	kind  limitKind
 	field int  // the culprit cell: where the quote opened, or where the bound was hit
 	multi bool // the culprit cell ran over several lines and the lines after its first are read again
+	// firstLine is the culprit cell's own line as written, from its
+	// opening quote (multi only): for undoubledQuotes.
+	firstLine string
 	// fields holds the cells up to the culprit one (its text cut short).
 	fields []string
 }
@@ -81,6 +84,11 @@ type recordReader struct {
 	quoted []bool  // whether each cell of the record last read was quoted
 	out    []byte  // the record's cells, unescaped, one after the other
 	ends   []int   // end of each cell in out
+	bounds []int   // plainLine: each cell's start and end in its line
+	// line is the record last read as one string with its delimiters
+	// and quotes, when plainLine read it; else "". Its cells are cut from
+	// it at ASCII bytes, so they are valid UTF-8 when it is.
+	line   string
 	fields []string
 }
 
@@ -234,6 +242,10 @@ func (r *recordReader) read() ([]string, error) {
 		r.blanks++
 	}
 	recStart := r.offset()
+	r.line = ""
+	if rec, ok := r.plainLine(recStart); ok {
+		return rec, nil
+	}
 	for {
 		if len(r.starts) == maxRecordCells {
 			return nil, r.limit(limitCells, recStart)
@@ -258,6 +270,67 @@ func (r *recordReader) read() ([]string, error) {
 		}
 	}
 	return r.record(len(r.ends)), nil
+}
+
+// plainLine reads the record at pos in one go when it lies on one line
+// (most records of most files): its cells unquoted, or quoted with no
+// quote inside, and it is buffered up to its line end, within the bounds,
+// with a one-byte delimiter. It makes one string of the line and cuts the
+// cells from it, copying nothing cell by cell. Otherwise it reports false,
+// having read nothing, and read goes cell by cell, which gives the same
+// cells.
+func (r *recordReader) plainLine(recStart int64) ([]string, bool) {
+	if len(r.comma) != 1 {
+		return nil, false
+	}
+	e := r.lineEndAhead()
+	if e == len(r.buf) || e-r.pos > maxFieldBytes {
+		return nil, false
+	}
+	line, c := r.buf[r.pos:e], r.comma[0]
+	bounds := r.bounds[:0]
+	for off := 0; ; {
+		if len(r.starts) == maxRecordCells {
+			r.starts, r.quoted = r.starts[:0], r.quoted[:0]
+			return nil, false
+		}
+		r.starts = append(r.starts, recStart+int64(off))
+		if off < len(line) && line[off] == '"' {
+			q := bytes.IndexByte(line[off+1:], '"')
+			after := off + 1 + q + 1
+			if q < 0 || after < len(line) && line[after] != c {
+				// A cell running over lines, or a quote inside it
+				// (doubled or bare): cell by cell.
+				r.starts, r.quoted = r.starts[:0], r.quoted[:0]
+				return nil, false
+			}
+			r.quoted = append(r.quoted, true)
+			bounds = append(bounds, off+1, after-1)
+			if after == len(line) {
+				break
+			}
+			off = after + 1
+			continue
+		}
+		r.quoted = append(r.quoted, false)
+		i := bytes.IndexByte(line[off:], c)
+		if i < 0 {
+			bounds = append(bounds, off, len(line))
+			break
+		}
+		bounds = append(bounds, off, off+i)
+		off += i + 1
+	}
+	r.bounds = bounds
+	s := string(line)
+	r.line = s
+	r.fields = r.fields[:0]
+	for k := 0; k < len(bounds); k += 2 {
+		r.fields = append(r.fields, s[bounds[k]:bounds[k+1]])
+	}
+	r.pos = e
+	r.pos += r.lineEnd()
+	return r.fields, true
 }
 
 // record makes strings of the first n cells read.
@@ -336,9 +409,12 @@ func (r *recordReader) quotedCell(recStart int64) (bool, error) {
 			return true, nil // never closed: the cell runs to the end, as in encoding/csv
 		}
 		b := r.buf[r.pos:]
-		i := 0
-		for i < len(b) && b[i] != '"' && b[i] != '\r' {
-			i++
+		i := bytes.IndexByte(b, '"') // the cell's end, or a quote inside it
+		if i < 0 {
+			i = len(b)
+		}
+		if cr := int(r.nextOf('\r', &r.nextCR)-r.base) - r.pos; cr < i {
+			i = cr // a CR inside the cell (rare: CRLF becomes LF), found once per line end
 		}
 		r.out = append(r.out, b[:i]...)
 		r.pos += i
@@ -395,6 +471,7 @@ func (r *recordReader) limit(kind limitKind, recStart int64) error {
 		}
 		if k := bytes.IndexAny(r.raw(st, end), "\r\n"); k >= 0 {
 			e.field, e.multi = j, true
+			e.firstLine = string(r.raw(st, st+int64(k)))
 			r.nextLF, r.nextCR, r.nextEOL = -1, -1, -1 // the caches hold nothing about the text before pos
 			r.pos = int(st-r.base) + k
 			n := r.lineEnd()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -61,7 +62,11 @@ type csvSource struct {
 //
 // Lines may end in CRLF, LF or a lone CR (old Mac Excel), mixed in one
 // file; inside quotes CRLF reads as LF and a lone CR is kept. The header
-// is row opt.HeaderRow or the first non-blank row. Row.Line counts records
+// is row opt.HeaderRow or found automatically among the first 20 rows with
+// values by the rule workbooks follow (see OpenXLSX; a cell that reads as
+// a plain number counts as a number): a title such as "Lista klientów
+// 2026" and a blank row above the header are not taken for the header,
+// and rows with values above it are listed in Info.TitleRows. Row.Line counts records
 // as Excel shows them: blank lines count, a multi-line quoted cell does not
 // add rows. Returned rows stay valid after later calls to Next.
 //
@@ -165,7 +170,12 @@ func newCSVSource(ctx context.Context, r io.Reader, closer io.Closer, opt Option
 	s.info.Delimiter = opt.Delimiter
 	s.comma = opt.Delimiter
 	s.rr.setComma(s.comma)
-	if err := s.readHeader(opt.HeaderRow); err != nil {
+	want := opt.HeaderRow
+	ahead := csvSampleRows(sampleText, s.comma, len(decoded) < sampleSize, want)
+	if want == 0 {
+		want = detectCSVHeader(ahead, opt.ExpectedHeaders)
+	}
+	if err := s.readHeader(want, ahead); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -185,8 +195,11 @@ func firstLine(text string) (string, int) {
 	return text[:i], n
 }
 
-// readHeader skips to the header row and records it.
-func (s *csvSource) readHeader(want int) error {
+// readHeader skips to the header row (the first row with values when want
+// is 0) and records it; rows with values above it become Info.TitleRows,
+// as in a workbook. ahead are the first rows with values, read ahead (see
+// nameColumns).
+func (s *csvSource) readHeader(want int, ahead []rawRow) error {
 	if want < 0 {
 		return fmt.Errorf("header row %d: row numbers start at 1", want)
 	}
@@ -213,21 +226,21 @@ func (s *csvSource) readHeader(want int) error {
 			s.queued = rec
 			break
 		}
+		if want > 0 && !isBlankRecord(rec) {
+			s.info.TitleRows = append(s.info.TitleRows, titleRow(s.line, slices.Clone(rec)))
+		}
 		if want == 0 && !isBlankRecord(rec) {
 			s.queued = rec
 			break
 		}
 	}
-	h := make([]string, len(s.queued))
-	copy(h, s.queued)
-	for len(h) > 0 && strings.TrimSpace(h[len(h)-1]) == "" {
-		h = h[:len(h)-1]
-	}
+	h := trimHeader(slices.Clone(s.queued))
 	for i, c := range h {
 		if strings.ContainsAny(c, "\r\n") && strings.ContainsRune(c, s.comma) {
 			return fmt.Errorf("header row %d: a quote (\") in %s is never closed, so the rows below it were read as a column name; remove the quote or close it, then import again", s.line, columnName(nil, i))
 		}
 	}
+	h, s.info.HeaderProblems = nameColumns(h, columnsWithValues(ahead, s.line))
 	s.header, s.width, s.queued = h, len(h), nil
 	s.info.HeaderLine = s.line
 	return nil
@@ -249,14 +262,16 @@ func (s *csvSource) readRecord() ([]string, int, error) {
 		return nil, 0, fmt.Errorf("read csv after row %d: %w", s.line, err)
 	}
 	last := len(rec) - 1
-	if s.asciiSample && s.lateEnc == "" && !allValidUTF8(rec) {
+	// A line read whole and valid has valid cells: one check, not one a cell.
+	valid := (s.checkUTF8 || s.asciiSample) && s.rr.line != "" && utf8.ValidString(s.rr.line)
+	if s.asciiSample && s.lateEnc == "" && !valid && !allValidUTF8(rec) {
 		if err := s.detectLate(rec); err != nil {
 			s.err = fmt.Errorf("row %d: %w", s.line+blanks+1, err)
 			return nil, blanks, s.err
 		}
 	}
 	for i, f := range rec {
-		if s.checkUTF8 && !utf8.ValidString(f) {
+		if s.checkUTF8 && !valid && !utf8.ValidString(f) {
 			if s.info.EncodingConfidence == ConfidenceGiven {
 				// Told UTF-8: a cell that is not is this row's problem, never "�" sent on.
 				return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: fmt.Errorf(
@@ -294,6 +309,8 @@ func (s *csvSource) limitRowError(le *limitError, line int) *RowError {
 	col := columnName(s.header, le.field)
 	var err error
 	switch {
+	case le.multi && undoubledQuoteError(le.firstLine, col, s.comma, true) != nil:
+		err = undoubledQuoteError(le.firstLine, col, s.comma, true)
 	case le.multi:
 		err = fmt.Errorf("a quote (\") in %s is never closed: the cell runs on past %d characters (Excel allows %d), so this row was skipped (the rows below it were read normally): remove the quote or close it (write \"\" for a quote inside a cell), then import again",
 			col, maxFieldBytes, maxCellChars)

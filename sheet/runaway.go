@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // checkRunaway decides whether field i of rec (the record just read) is a
@@ -59,10 +60,67 @@ func (s *csvSource) checkRunaway(rec []string, i int) error {
 		return nil
 	}
 	col := columnName(s.header, i)
-	if s.rr.resyncAfterLine(off) {
+	own, _ := firstLine(string(s.rr.raw(off, recEnd)))
+	below := s.rr.resyncAfterLine(off)
+	if err := undoubledQuoteError(own, col, s.comma, below); err != nil {
+		return err
+	}
+	if below {
 		return fmt.Errorf("a quote (\") in %s is never closed, so everything after it was read as one cell; this row was skipped (the rows below it were read normally): remove the quote or close it (write \"\" for a quote inside a cell), then import again", col)
 	}
 	return fmt.Errorf("a quote (\") in %s is never closed, so the rest of the row was read as one cell: remove the quote or close it (write \"\" for a quote inside a cell), then import again", col)
+}
+
+// undoubledQuoteError explains the commonest cause of a quoted cell that
+// runs on: quotes inside it that are not doubled, the last one right
+// before the closing quote, as in "Firma "Alfa"" — the two quotes at the
+// end read as one quote inside the cell, so the cell did not end there.
+// line is the cell's own line as written, from its opening quote; col
+// names the column; below says rows follow (they are read again). It
+// returns nil when line does not show that (a quote really never closed).
+func undoubledQuoteError(line, col string, comma rune, below bool) error {
+	delim := string(comma)
+	for k := 1; k < len(line); k++ {
+		if line[k] != '"' || k+1 < len(line) && !strings.HasPrefix(line[k+1:], delim) {
+			continue
+		}
+		inner := line[1:k]
+		if !hasBareQuote(inner) {
+			return nil // e.g. "Ziel ""Z"";… : doubled quotes, the closing one missing
+		}
+		written := line[:k+1]
+		excel := `"` + strings.ReplaceAll(inner, `"`, `""`) + `"`
+		ran := "the rest of the row was read into it; this row was skipped"
+		if below {
+			ran = "the rows below it were read into it; this row was skipped (the rows below it were read again as rows)"
+		}
+		return fmt.Errorf("the cell %s in %s has quotes (\") inside it that are not doubled, so its last quote did not end the cell and %s. Excel writes that cell as %s, with every quote inside it doubled: write it so in the file, then import again",
+			cutCell(written), col, ran, cutCell(excel))
+	}
+	return nil
+}
+
+// hasBareQuote reports whether text, a quoted cell's content as written,
+// holds a quote that is neither doubled nor its last character.
+func hasBareQuote(text string) bool {
+	for i := 0; i < len(text)-1; i++ {
+		if text[i] == '"' {
+			if text[i+1] != '"' {
+				return true
+			}
+			i++
+		}
+	}
+	return false
+}
+
+// cutCell shortens a cell's text for a message to 80 characters.
+func cutCell(s string) string {
+	if utf8.RuneCountInString(s) <= 80 {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:79]) + "…"
 }
 
 // scanQuoted reads a quoted field's raw text (from its opening quote to
@@ -91,9 +149,10 @@ func scanQuoted(raw []byte, comma rune) (bare, unclosed bool) {
 }
 
 // columnName names column i as the user sees it: by its header, or by its
-// letter when the header cell is empty or missing.
+// letter when the header cell is empty or missing (or named for its
+// letter: see nameColumns).
 func columnName(header []string, i int) string {
-	if i < len(header) && strings.TrimSpace(header[i]) != "" {
+	if i < len(header) && strings.TrimSpace(header[i]) != "" && header[i] != "Column "+columnLetters(i) {
 		return "column " + strconv.Quote(header[i])
 	}
 	return "column " + columnLetters(i)

@@ -2,6 +2,29 @@
 // with memory that does not grow with the file. Sources report every row
 // with the row number a spreadsheet program shows for it, so messages and
 // reports can point a person at the exact cell.
+//
+// # Column names
+//
+// Source.Header names every column of the header row, and no two alike,
+// so that a mapping can reach each one and none is silently shadowed or
+// dropped. Header cells are read as they are, except:
+//
+//   - a header that repeats the header of a column to its left (compared
+//     ignoring case and surrounding spaces, as a mapping compares them)
+//     is numbered: the second "Telefon" is "Telefon (2)", the third
+//     "Telefon (3)";
+//   - an empty header cell is "Column " and the column's letter, "Column
+//     F", when a named column stands left of it or its column holds
+//     values in the first 20 rows below the header (empty columns before
+//     a table that does not start in column A keep their empty header);
+//
+// and a name already in the row is never made twice ("Telefon (3)" when
+// the row holds a "Telefon (2)" of its own). A mapping names such a column
+// by that name (phone_number: "Telefon (2)"). Each is listed in
+// Info.HeaderProblems with its letter, its header cell and its name, for a
+// note such as `column F has the same header "Telefon" as column D`.
+// Empty header cells at the end of the row are dropped; values below them
+// come back in Row.Extra.
 package sheet
 
 import (
@@ -73,9 +96,14 @@ type Info struct {
 	// Mac Excel), "mixed" or "" (a single line). Every kind is read.
 	LineEnds string
 
-	// XLSX: rows with values above the header row, top to bottom. They
-	// were taken as titles (a report's name, a date), not data; say so.
+	// Rows with values above the header row, top to bottom (CSV and
+	// XLSX). They were taken as titles (a report's name, a date), not
+	// data; say so.
 	TitleRows []TitleRow
+	// HeaderProblems lists the columns whose header repeats another's or
+	// is empty, left to right, with the name each is read under (see
+	// "Column names" in the package doc).
+	HeaderProblems []HeaderProblem
 	// XLSX: the other visible sheets that hold data, in workbook order
 	// (not read; the user may want one of them: Options.Sheet).
 	OtherSheets []string
@@ -149,7 +177,7 @@ type Options struct {
 	Sheet     string // XLSX source: sheet name; "" = the sheet Excel opens on (active tab) if it has data, else the first visible sheet with data; XLSX sink: sheet name ("" = "Sheet1")
 	HeaderRow int    // source: 1-based header row; 0 = found automatically
 	// ExpectedHeaders are the column names a mapping uses: automatic header
-	// detection (XLSX) prefers the row holding most of them.
+	// detection (CSV and XLSX) prefers the row holding most of them.
 	ExpectedHeaders []string
 	BOM             bool // CSV sink: start with a UTF-8 byte order mark (for Excel)
 	Raw             bool // CSV sink: do not neutralise formula-like cells

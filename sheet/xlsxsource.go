@@ -162,6 +162,7 @@ type xlsxSource struct {
 
 	rr        *rowReader
 	pending   []rawRow // rows read ahead (header detection)
+	aheadErr  error    // the error that ended reading ahead, returned after pending
 	line      int      // Line of the last row returned
 	gapTo     int      // blank rows to report up to this row number
 	slab      []Cell
@@ -299,6 +300,9 @@ func (s *xlsxSource) Next() (Row, error) {
 	if len(s.pending) > 0 {
 		raw = s.pending[0]
 		s.pending = s.pending[1:]
+	} else if err := s.aheadErr; err != nil {
+		s.aheadErr = nil
+		return Row{}, err
 	} else {
 		if s.sinceCtx++; s.sinceCtx >= 1024 {
 			s.sinceCtx = 0

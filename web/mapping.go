@@ -52,7 +52,8 @@ func (s *Server) inputAndMapping(file, text string) (input, mapping, vendor stri
 func (s *Server) handleGuess(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		previewReq
-		Vendor string `json:"vendor"`
+		Vendor   string `json:"vendor"`
+		Practice bool   `json:"practice"` // the practice CRM's fields
 	}
 	if !s.decode(w, r, &req) {
 		return
@@ -62,7 +63,14 @@ func (s *Server) handleGuess(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	res, err := s.env.MappingInit(r.Context(), job.MappingInitSettings{Vendor: req.Vendor, File: path, Sheet: req.Sheet, Encoding: req.Encoding})
+	// The fields of the CRM chosen: the practice one's, or the account's
+	// when its settings are there, else the built-in catalogue.
+	env, err := s.envFor(r.Context(), req.Practice)
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	res, err := env.MappingInit(r.Context(), job.MappingInitSettings{Vendor: req.Vendor, File: path, Sheet: req.Sheet, Encoding: req.Encoding})
 	if err != nil {
 		s.fail(w, r, http.StatusUnprocessableEntity, err)
 		return

@@ -192,8 +192,13 @@ func TestNewSandboxCmd(t *testing.T) {
 func TestNewVersionCmd(t *testing.T) {
 	t.Parallel()
 	runFlagTable(t, newVersionCmd, []flagCase[versionOptions]{
-		{"no arguments", "", func(t *testing.T, o *versionOptions) { assert.NotNil(t, o.IO) }, ""},
+		{"no arguments", "", func(t *testing.T, o *versionOptions) {
+			assert.NotNil(t, o.IO)
+			require.NotNil(t, o.Build)
+			assert.Equal(t, currentBuild(), o.Build(), "the binary's own stamp")
+		}, ""},
 		{"argument", "x", nil, "unknown command"},
+		{"unknown flag", "--short", nil, "unknown flag"},
 	})
 }
 
@@ -209,5 +214,5 @@ func TestRootRegistersEveryCommand(t *testing.T) {
 			}
 		}
 	}
-	assert.ElementsMatch(t, []string{"import", "export", "mapping", "mapping init", "mapping check", "fields", "preview", "sandbox", "version", "ui"}, names)
+	assert.ElementsMatch(t, []string{"import", "export", "mapping", "mapping init", "mapping check", "fields", "preview", "sandbox", "undo", "version", "ui"}, names)
 }

@@ -207,3 +207,19 @@ func TestMappingCheckGoesOnPastParseProblems(t *testing.T) {
 	assert.Contains(t, stderr, `"titel"`, "the unknown field, in the same run")
 	assert.Contains(t, stderr, `"Poczta"`, "the missing column, in the same run")
 }
+
+// On Windows the sandbox also says how to set its variables in
+// PowerShell and cmd.exe (stdout keeps DESIGN's export lines).
+func TestSandboxCommandOnWindows(t *testing.T) {
+	t.Parallel()
+	ios, _, out, errOut := iostreams.Test()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	err := runSandbox(ctx, &factory{IOStreams: ios}, &sandboxOptions{IO: ios, Addr: "127.0.0.1:0", goos: "windows",
+		ready: func(*job.SandboxServer) { cancel() }})
+	require.NoError(t, err)
+	assert.Contains(t, out.String(), "export CRMPORT_SALESMAN_URL=http://127.0.0.1:")
+	assert.Contains(t, errOut.String(), `$env:CRMPORT_SALESMAN_URL="http://127.0.0.1:`)
+	assert.Contains(t, errOut.String(), "  set CRMPORT_THULIUM_USER=")
+	assert.NotContains(t, out.String(), "$env:", "stdout holds only export lines")
+}

@@ -62,9 +62,13 @@ fields are active (SalesMan form fields) and which extra fields exist
 }
 
 func runFields(ctx context.Context, f *factory, opts *fieldsOptions) error {
-	fields, live, err := f.env().Fields(ctx, job.FieldsSettings{Vendor: opts.Vendor, Sandbox: opts.Sandbox, Offline: opts.Offline})
+	env := f.env()
+	fields, live, err := env.Fields(ctx, job.FieldsSettings{Vendor: opts.Vendor, Sandbox: opts.Sandbox, Offline: opts.Offline})
 	if err != nil {
 		return err
+	}
+	if !live && !opts.Offline {
+		fmt.Fprintln(opts.IO.ErrOut, builtInNote(env.Vendor(opts.Vendor)))
 	}
 	if opts.Format == "csv" {
 		return writeFieldsCSV(opts.IO.Out, fields, live)

@@ -41,6 +41,13 @@ type importOptions struct {
 	Sandbox       bool
 	JSON          bool
 	Quiet         bool
+	// Dedupe and Duplicates find and settle rows of the file that are the
+	// same client (--dedupe, --duplicates).
+	Dedupe     []job.DedupeRule
+	Duplicates job.DuplicatePolicy
+	// LookUp checks the CRM for each row before creating it (an explicit
+	// --dedupe).
+	LookUp bool
 
 	// sandbox tunes the emulators of --sandbox and onSandbox is called
 	// with them (tests: faults, seeding, reading the stores).
@@ -85,7 +92,7 @@ const importExample = `  # try it with the built-in sandbox CRM, no account need
 // newImportCmd builds `crmport import`; runF replaces runImport in tests.
 func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	opts := &importOptions{f: f, IO: f.IOStreams}
-	var rateFlag, maxErrors string
+	var rateFlag, maxErrors, dedupe, duplicates string
 	cmd := &cobra.Command{
 		Use:     "import -m MAPPING FILE",
 		Short:   "Import a spreadsheet into a CRM",
@@ -126,6 +133,13 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 				return flagErrorf("--max-errors %v", err)
 			}
 			opts.MaxErrors = m
+			if opts.Dedupe, err = job.ParseDedupe(dedupe); err != nil {
+				return flagErrorf("%v", err)
+			}
+			if opts.Duplicates, err = job.ParseDuplicates(duplicates); err != nil {
+				return flagErrorf("%v", err)
+			}
+			opts.LookUp = cmd.Flags().Changed("dedupe") && len(opts.Dedupe) > 0
 			if runF != nil {
 				return runF(opts)
 			}
@@ -149,6 +163,8 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	fl.BoolVar(&opts.Restart, "restart", false, "start over: send every row again (the earlier run's reports and journal are kept as numbered copies)")
 	fl.BoolVar(&opts.ResumeChanged, "resume-changed", false, "after fixing the mapping or rows of the file, go on from the earlier run: rows already imported are skipped (changed ones are reported, not sent twice)")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "import into built-in emulators instead of a real CRM (no account needed; they start empty, so every run starts over)")
+	fl.StringVar(&dedupe, "dedupe", "key,email", "rows of the file that are the same client, found before sending: any of key (the mapping's), email, phone, tax_id; none = no check. Given, each row is also looked up in the CRM first: a client it holds ends \"exists\" (upsert: updated)")
+	fl.StringVar(&duplicates, "duplicates", "first", "first: import the first row of a client, report the later ones; error: report them all; merge: fill the first row's empty cells from the later ones")
 	fl.BoolVar(&opts.JSON, "json", false, "print a JSON summary on stdout at the end")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress output (the summary and errors are still printed)")
 	return cmd
@@ -162,6 +178,7 @@ func (opts *importOptions) settings() job.ImportSettings {
 		Rate: opts.Rate, RateSet: opts.RateSet, Retries: opts.Retries, Timeout: opts.Timeout,
 		MaxErrors: opts.MaxErrors, ReportDir: opts.ReportDir, Restart: opts.Restart,
 		ResumeChanged: opts.ResumeChanged, Sandbox: opts.Sandbox,
+		Dedupe: opts.Dedupe, Duplicates: opts.Duplicates, LookUp: opts.LookUp,
 		ReportFormat:   strings.ToLower(strings.TrimSpace(opts.ReportFormat)),
 		CountRows:      !opts.Quiet,
 		SandboxOptions: opts.sandbox, OnSandbox: opts.onSandbox,

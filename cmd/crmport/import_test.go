@@ -111,6 +111,7 @@ func importReadCSV(t *testing.T, path string, comma rune) [][]string {
 	require.True(t, bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")), "CSV reports start with a BOM for Excel")
 	r := csv.NewReader(bytes.NewReader(data[3:]))
 	r.Comma = comma
+	r.FieldsPerRecord = -1 // a row with cells past the last header keeps them
 	rows, err := r.ReadAll()
 	require.NoError(t, err)
 	return rows
@@ -248,7 +249,7 @@ func TestImportDryRun(t *testing.T) {
 	require.NoError(t, os.WriteFile(realErrors, []byte("from the real run\n"), 0o644))
 	r := runImportCmd(t.Context(), t, "salesman", sandbox.Options{}, "--sandbox", "--dry-run", "--json", "-m", filepath.Join("..", "..", "samples", "salesman.yaml"), in)
 	require.Equal(t, exitRowsFailed, r.code, r.errOut)
-	assert.Contains(t, r.errOut, "23 would be created")
+	assert.Contains(t, r.errOut, "23 would be created, 1 would fail")
 	assert.Contains(t, r.errOut, "nothing was sent")
 	assert.Empty(t, r.fake.Records())
 	assert.Contains(t, r.out, `"journal":""`)
@@ -630,9 +631,18 @@ func TestImportMaxErrorsStopsEarly(t *testing.T) {
 	for _, k := range []string{"rows", "created", "updated", "exists", "unchanged", "failed", "skipped", "elapsed_ms", "reports"} {
 		assert.Contains(t, js, k, "DESIGN's --json keys stay")
 	}
-	assert.Contains(t, r.errOut, fmt.Sprintf("  %d rows not processed (the import stopped early): fix the mapping or data, then run the same command again with --resume-changed — rows already done are skipped\n", 200-failed))
+	// The sandbox starts over on every run, so --resume-changed is not
+	// offered (TestImportMaxErrorsAdviceResumeChanged covers a real CRM).
+	assert.Contains(t, r.errOut, fmt.Sprintf("  %d rows not processed (the import stopped early): fix the mapping or data, then run the same command again\n", 200-failed))
+	assert.NotContains(t, r.errOut, "--resume-changed")
 	assert.Empty(t, r.fake.Records())
 	assert.FileExists(t, filepath.Join(dir, "kontakty.csv.salesman.journal"))
+
+	// The suggested check finds the column that fails on every row.
+	f, _ := testFactory()
+	code, _, stderr := execCrmport(t, f, "mapping", "check", "-m", mp, in)
+	assert.Equal(t, exitError, code, stderr)
+	assert.Contains(t, stderr, "mail_url ← Telefon: 200 of 200 rows fail")
 }
 
 func TestImportFlagAndFileErrors(t *testing.T) {
@@ -646,7 +656,7 @@ func TestImportFlagAndFileErrors(t *testing.T) {
 		not  string
 	}{
 		{"misspelt vendor", []string{"import", "--vendor", "salesmen", "-m", mp, in},
-			"crmport: unknown vendor \"salesmen\" (known: baselinker, salesman, thulium)\nRun 'crmport --help'", "written for"},
+			"crmport: unknown vendor \"salesmen\"; did you mean \"salesman\"? (known: baselinker, salesman, thulium)\nRun 'crmport --help'", "written for"},
 		{"misspelt vendor before a missing mapping", []string{"import", "--vendor", "salesmen", "-m", filepath.Join(dir, "none.yaml"), in},
 			"crmport: unknown vendor \"salesmen\"", "none.yaml"},
 		{"vendor other than the mapping's", []string{"import", "--vendor", "thulium", "-m", mp, in},
@@ -689,6 +699,28 @@ func TestImportRowWithMoreCellsThanHeaders(t *testing.T) {
 	assert.Equal(t, "7", rows[1][importColumn(rows, importer.ColRow)])
 	assert.Equal(t, `row 7 has 2 more cells than there are headers ("EXTRA", "MORE"): add headers for them or remove them`,
 		rows[1][importColumn(rows, importer.ColError)])
+	assert.Equal(t, []string{"EXTRA", "MORE"}, rows[1][len(rows[0]):], "the extra cells are kept in the report, past its columns: no cell is lost")
+
+	// The user removes the extra cells in the report and imports it: the
+	// row goes in with every other cell as it was.
+	rows[1] = rows[1][:len(rows[0])]
+	fixed := filepath.Join(dir, "fixed.csv")
+	writeSemicolonCSV(t, fixed, rows)
+	r = runImportCmd(t.Context(), t, "salesman", sandbox.Options{}, "--sandbox", "--rate", "0", "--json", "-m", mp, fixed)
+	require.Equal(t, exitOK, r.code, r.errOut)
+	assert.Equal(t, 1, importTitles(t, r.fake)["Firma Testowa 0006"])
+}
+
+// writeSemicolonCSV writes rows as a UTF-8 ';' CSV with a BOM, as Excel
+// saves "CSV UTF-8".
+func writeSemicolonCSV(t *testing.T, path string, rows [][]string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("\ufeff")
+	w := csv.NewWriter(&b)
+	w.Comma = ';'
+	require.NoError(t, w.WriteAll(rows))
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
 }
 
 func TestImportSummaryNamesTheErrorReportAsGiven(t *testing.T) {
@@ -772,4 +804,30 @@ func TestImportProgressLine(t *testing.T) {
 	assert.Equal(t, "SalesMan: 101 of 101 rows done (10 rows/s): 50 ok, 51 failed", p.line(now))
 	p.total = -1
 	assert.Equal(t, "SalesMan: 101 rows done (10 rows/s): 50 ok, 51 failed", p.line(now))
+}
+
+// Stopped by --max-errors on a real CRM, the advice is to fix the mapping
+// and run again with --resume-changed; following it imports every row
+// once.
+func TestImportMaxErrorsAdviceResumeChanged(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in, mp := importWriteContacts(t, dir, 60)
+	good, err := os.ReadFile(mp)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(mp, []byte("vendor: salesman\nsource:\n  delimiter: \";\"\nfields:\n  title: Firma\n  mail_url: {column: Telefon, transform: [email]}\n"), 0o644))
+	sb, env := startEnv(t)
+	run := func(args ...string) (exitCode, string) {
+		f, _ := testFactory()
+		f.Getenv = func(k string) string { return env[k] }
+		code, _, stderr := execCrmport(t, f, append([]string{"import", "--rate", "0", "--max-errors", "10%", "-m", mp, in}, args...)...)
+		return code, stderr
+	}
+	code, stderr := run()
+	require.Equal(t, exitRowsFailed, code, stderr)
+	assert.Contains(t, stderr, "then run the same command again with --resume-changed")
+	require.NoError(t, os.WriteFile(mp, good, 0o644))
+	code, stderr = run("--resume-changed")
+	require.Equal(t, exitOK, code, stderr)
+	importAssertEachOnce(t, sb.Fakes()["salesman"], 60)
 }

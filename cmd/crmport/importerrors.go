@@ -46,7 +46,7 @@ func importError(opts *importOptions, err error) error {
 			mp = "MAPPING"
 		}
 		again := "then run the same command again with --resume-changed (the mapping or the file changed): rows already imported are not sent twice"
-		if tm.DryRun {
+		if tm.DryRun || opts.Sandbox {
 			again = "then run the same command again"
 		}
 		msg := fmt.Sprintf("%s: %v\nFix the mapping or the data (check the mapping against the file with: crmport mapping check -m %s %s), %s",

@@ -53,6 +53,10 @@ func (p *importProgress) Event(e job.Event) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.clearBar()
+		if e.Kind == "lookup-plan" {
+			fmt.Fprintln(p.io.ErrOut, e.Text)
+			return
+		}
 		if e.Kind == "offline-catalogue" {
 			fmt.Fprintf(p.io.ErrOut, "note: %s\n", e.Text)
 			return
@@ -105,11 +109,13 @@ func (p *importProgress) rowDone(e job.RowDone) {
 		}
 	}
 	if p.bar != nil {
+		// Count first, then describe: Describe draws the bar, which would
+		// otherwise show "193 ok" beside 192/300.
+		_ = p.bar.Add(1)
 		if t.Sub(p.lastDesc) >= 200*time.Millisecond {
 			p.lastDesc = t
 			p.bar.Describe(fmt.Sprintf("%d ok, %d failed", p.ok, p.failed))
 		}
-		_ = p.bar.Add(1)
 		return
 	}
 	if p.quiet || t.Sub(p.lastLog) < 5*time.Second {

@@ -23,6 +23,9 @@ type importJSON struct {
 	Unchanged int `json:"unchanged"`
 	Failed    int `json:"failed"`
 	Skipped   int `json:"skipped"`
+	// Merged is added (beyond DESIGN's keys) when --duplicates merge
+	// merged rows into an earlier one (they are in the done report).
+	Merged int `json:"merged,omitempty"`
 	// NotProcessed is added (beyond DESIGN's keys) when the import stopped
 	// early: rows that are in no report.
 	NotProcessed int   `json:"not_processed,omitempty"`
@@ -37,7 +40,7 @@ type importJSON struct {
 func writeImportJSON(w io.Writer, s job.ImportSummary) error {
 	var j importJSON
 	j.Rows, j.Created, j.Updated, j.Exists, j.Unchanged, j.Failed, j.Skipped = s.Rows, s.Created, s.Updated, s.Exists, s.Unchanged, s.Failed, s.Skipped
-	j.NotProcessed = s.NotProcessed
+	j.NotProcessed, j.Merged = s.NotProcessed, s.Merged
 	j.ElapsedMS = s.Elapsed.Milliseconds()
 	j.Reports.Errors, j.Reports.Done, j.Reports.Journal = s.Reports.Errors, s.Reports.Done, s.Reports.Journal
 	enc := json.NewEncoder(w)
@@ -98,11 +101,23 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 			parts = append(parts, fmt.Sprintf("%d %s", n, label))
 		}
 	}
-	add(s.Created, created)
-	add(s.Updated, "updated")
-	add(s.Exists, "already in the CRM")
-	add(s.Unchanged, "unchanged")
-	add(s.Failed, "failed")
+	if s.DryRun {
+		// Rows an earlier real run imported (from its journal) are
+		// counted apart: the import skips them.
+		add(s.Created+s.Updated+s.Exists+s.Unchanged-s.Resumed, created)
+		add(s.Resumed, "already imported by an earlier run (the import skips them)")
+	} else {
+		add(s.Created, created)
+		add(s.Updated, "updated")
+		add(s.Exists, "already in the CRM")
+		add(s.Unchanged, "unchanged")
+	}
+	add(s.Merged, "merged")
+	if s.DryRun {
+		add(s.Failed, "would fail")
+	} else {
+		add(s.Failed, "failed")
+	}
 	add(s.Skipped, "blank (skipped)")
 	add(s.NotProcessed, "not processed")
 	if noRows {
@@ -116,6 +131,9 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 			rows += " read"
 		}
 		fmt.Fprintf(w, "  %s: %s\n", rows, strings.Join(parts, ", "))
+	}
+	if d := s.DuplicatesLine(); d != "" {
+		fmt.Fprintf(w, "  %s\n", d)
 	}
 	if s.RestartUndone {
 		fmt.Fprintln(w, "  nothing reached the CRM, so the earlier run's reports and journal are left as they were")
@@ -136,7 +154,7 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 	if s.InputChanged {
 		fmt.Fprintln(w, "  the file changed since the earlier run: rows it imported were skipped where unchanged (a changed one is in the error report, not sent again), the others were sent")
 	}
-	if s.Resumed > 0 {
+	if s.Resumed > 0 && !s.DryRun {
 		fmt.Fprintf(w, "  %s were already done by an earlier run (from the journal)\n", importPlural(s.Resumed, "row", "rows"))
 	}
 	if s.Reports.Errors != "" {
@@ -152,11 +170,13 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 	stoppedEarly := runErr != nil && !errors.Is(runErr, job.ErrSomeRowsFailed)
 	if stoppedEarly && (s.NotProcessed > 0 || s.RestUnread) {
 		interrupted := errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded)
-		fmt.Fprintln(w, notProcessedLine(s, tooMany, interrupted, s.Reports.Journal != ""))
+		fmt.Fprintln(w, notProcessedLine(s, tooMany, interrupted, s.Reports.Journal != "", opts.Sandbox && !s.DryRun))
 	}
 	switch {
 	case isStop(runErr, job.StopFailing):
 		// the error says what to do
+	case stoppedEarly && !tooMany && opts.Sandbox && !s.DryRun && !isStop(runErr, job.StopRefused):
+		fmt.Fprintln(w, sandboxNoResume)
 	case stoppedEarly && !tooMany:
 		if s.Reports.Journal != "" && s.NotProcessed == 0 && !s.RestUnread {
 			fmt.Fprintln(w, "Run the same command again to continue: rows already imported are not sent twice.")
@@ -194,9 +214,14 @@ func noDataRows(info job.SheetInfo) string {
 	return "the file has a header but no data rows: nothing to import (is it the right file?)"
 }
 
+// sandboxNoResume is said when an import into --sandbox stopped early:
+// the next run starts with empty emulators, so nothing can be resumed.
+const sandboxNoResume = "The --sandbox emulators start empty on every run, so this rehearsal cannot be resumed: the same command starts it over. " +
+	"To rehearse stopping and resuming an import, run 'crmport sandbox' in another window, set the CRMPORT_* variables it prints, and import without --sandbox."
+
 // notProcessedLine tells how many rows are in no report because the import
 // stopped early, and what to do about them.
-func notProcessedLine(s job.ImportSummary, tooMany, interrupted, journal bool) string {
+func notProcessedLine(s job.ImportSummary, tooMany, interrupted, journal, sandbox bool) string {
 	what := importPlural(s.NotProcessed, "row", "rows") + " not processed"
 	if s.RestUnread {
 		what = importPlural(s.NotProcessed, "row", "rows") + " read but not processed, and the rest of the file was not read"
@@ -210,8 +235,10 @@ func notProcessedLine(s job.ImportSummary, tooMany, interrupted, journal bool) s
 	}
 	var todo string
 	switch {
-	case tooMany && s.DryRun:
+	case tooMany && (s.DryRun || sandbox):
 		todo = "fix the mapping or data, then run the same command again"
+	case sandbox:
+		todo = "the sandbox starts empty on every run, so this rehearsal cannot be resumed (see below)"
 	case tooMany:
 		todo = "fix the mapping or data, then run the same command again with --resume-changed — rows already done are skipped"
 	case journal:

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime"
 	"syscall"
 	"time"
 
@@ -56,7 +55,7 @@ func (f *factory) bugDetails(err error) {
 		return
 	}
 	w := f.IOStreams.ErrOut
-	report := fmt.Sprintf("crmport %s (%s, %s/%s)\n%s\n\n%s", version, runtime.Version(), runtime.GOOS, runtime.GOARCH, be.Error(), be.Stack)
+	report := fmt.Sprintf("crmport %s\n%s\n\n%s", currentBuild().Short(), be.Error(), be.Stack)
 	if f.Debug {
 		fmt.Fprintf(w, "details for a bug report:\n%s\n", report)
 		return

@@ -39,6 +39,7 @@ type mappingInitOptions struct {
 	File     string
 	Sheet    string
 	Encoding string
+	Sandbox  bool
 }
 
 // newMappingInitCmd builds `crmport mapping init`; runF replaces
@@ -72,13 +73,22 @@ Save the output, review it, then check it with 'crmport mapping check'.`,
 	cmd.Flags().StringVar(&opts.Vendor, "vendor", "", "CRM: salesman, thulium or baselinker")
 	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the one Excel opens on, if it has data, else the first with data)")
 	cmd.Flags().StringVar(&opts.Encoding, "encoding", "", "CSV: the file's encoding (default: detected)")
+	cmd.Flags().BoolVar(&opts.Sandbox, "sandbox", false, "use the built-in emulator's fields (default: the account's with CRMPORT_* settings, else the built-in list)")
 	return cmd
 }
 
 func runMappingInit(ctx context.Context, opts *mappingInitOptions) error {
-	res, err := opts.env.MappingInit(ctx, job.MappingInitSettings{Vendor: opts.Vendor, File: opts.File, Sheet: opts.Sheet, Encoding: opts.Encoding})
+	res, err := opts.env.MappingInit(ctx, job.MappingInitSettings{Vendor: opts.Vendor, File: opts.File, Sheet: opts.Sheet, Encoding: opts.Encoding, Sandbox: opts.Sandbox})
 	if err != nil {
 		return err
+	}
+	reg := opts.env.Vendor(res.Vendor)
+	if !res.Live {
+		fmt.Fprintln(opts.IO.ErrOut, builtInNote(reg))
+	}
+	for _, fl := range res.OffOnFreshAccount {
+		fmt.Fprintf(opts.IO.ErrOut, "note: %s is switched off on a fresh %s account: if it is off on yours, %s, or the import drops its values\n",
+			fieldName(fl), title(reg), switchOnText(reg))
 	}
 	if _, err := opts.IO.Out.Write(res.YAML); err != nil {
 		return err
@@ -98,6 +108,7 @@ type mappingCheckOptions struct {
 	Mapping string
 	File    string
 	Sheet   string
+	Sandbox bool
 }
 
 // newMappingCheckCmd builds `crmport mapping check`; runF replaces
@@ -110,7 +121,9 @@ func newMappingCheckCmd(f *factory, runF func(*mappingCheckOptions) error) *cobr
 		Long: `Check a mapping file against the CRM's fields and, when a spreadsheet is
 given, against its headers. Every problem is printed at once with the line
 of the mapping (or the column) to fix; exit status 1 if there are any.
-Otherwise prints "ok" and a short table of field <- column.`,
+Otherwise prints "ok" and a short table of field <- column, then maps the
+file's first 1,000 rows and shows each column that fails on some of them,
+with the count and an example; exit status 1 if one fails on every row.`,
 		Example: `  crmport mapping check -m samples/thulium.yaml samples/klienci-pl.csv`,
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -128,12 +141,13 @@ Otherwise prints "ok" and a short table of field <- column.`,
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Mapping, "mapping", "m", "", "the mapping file to check")
+	cmd.Flags().BoolVar(&opts.Sandbox, "sandbox", false, "check against the built-in emulator's fields (default: the account's with CRMPORT_* settings, else the built-in list)")
 	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX: the sheet to read (default: the mapping's, else the one Excel opens on, if it has data, else the first with data)")
 	return cmd
 }
 
 func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
-	res, err := opts.env.MappingCheck(ctx, job.MappingCheckSettings{Mapping: opts.Mapping, File: opts.File, Sheet: opts.Sheet})
+	res, err := opts.env.MappingCheck(ctx, job.MappingCheckSettings{Mapping: opts.Mapping, File: opts.File, Sheet: opts.Sheet, Sandbox: opts.Sandbox})
 	if err != nil {
 		return err
 	}
@@ -149,6 +163,13 @@ func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
 	}
 	if len(res.Problems) > 0 {
 		return errSilent
+	}
+	if res.Rows != nil {
+		if len(res.Rows.Broken()) > 0 {
+			fmt.Fprint(opts.IO.ErrOut, res.Rows)
+			return errSilent
+		}
+		fmt.Fprint(w, res.Rows)
 	}
 	return nil
 }

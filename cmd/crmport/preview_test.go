@@ -247,6 +247,9 @@ func TestPreviewJSONMatchesLibreOfficeXLSX(t *testing.T) {
 					if i < len(g) {
 						gc = g[i]
 					}
+					if line == head.HeaderRow && wc == "" && gc == "Column "+string(rune('A'+i)) {
+						continue // a column of values under an empty header cell is named (sheet.HeaderProblem)
+					}
 					assert.True(t, sheettest.SameAsLibreOffice(wc, gc), "row %d, column %d: LibreOffice shows %q, preview %q", line, i+1, wc, gc)
 				}
 			}

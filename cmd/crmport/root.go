@@ -16,9 +16,6 @@ import (
 	"github.com/crmport/crmport/job"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3".
-var version = "dev"
-
 // exitCode is the process exit status; DESIGN.md fixes the values.
 type exitCode int
 
@@ -113,7 +110,7 @@ func newRootCmd(f *factory) *cobra.Command {
 		Long:          rootLong,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       version,
+		Version:       currentBuild().Version,
 		Example: `  crmport import --sandbox -m samples/salesman.yaml samples/klienty-ru.csv
   crmport export --vendor baselinker -o clients.xlsx
   crmport mapping init --vendor thulium contacts.xlsx > thulium.yaml`,
@@ -124,6 +121,7 @@ func newRootCmd(f *factory) *cobra.Command {
 	root.PersistentFlags().BoolVar(&f.Debug, "debug", false, "print an HTTP trace on stderr (method, URL, status, time, sizes; secrets hidden)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err: err} })
 	root.CompletionOptions.DisableDefaultCmd = true
+	setVersionFlag(root)
 
 	root.AddCommand(
 		newImportCmd(f, nil),
@@ -132,6 +130,7 @@ func newRootCmd(f *factory) *cobra.Command {
 		newFieldsCmd(f, nil),
 		newPreviewCmd(f, nil),
 		newSandboxCmd(f, nil),
+		newUndoCmd(f, nil),
 		newVersionCmd(f, nil),
 		newUICmd(f, nil),
 	)
@@ -204,31 +203,4 @@ func printError(w io.Writer, err error) {
 	}
 	msg := describeError(err)
 	fmt.Fprintf(w, "crmport: %s\n", msg)
-}
-
-// versionOptions are the inputs of `crmport version`.
-type versionOptions struct {
-	IO *iostreams.IOStreams
-}
-
-// newVersionCmd builds `crmport version`; runF replaces runVersion in tests.
-func newVersionCmd(f *factory, runF func(*versionOptions) error) *cobra.Command {
-	opts := &versionOptions{IO: f.IOStreams}
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print crmport's version",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
-			return runVersion(opts)
-		},
-	}
-}
-
-// runVersion prints the version.
-func runVersion(opts *versionOptions) error {
-	_, err := fmt.Fprintf(opts.IO.Out, "crmport %s\n", version)
-	return err
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,6 +23,8 @@ type sandboxOptions struct {
 	State           string
 	// ready, if set, is called with the running sandbox (tests).
 	ready func(*job.SandboxServer)
+	// goos is the operating system the settings are shown for (tests).
+	goos string
 }
 
 // newSandboxCmd builds `crmport sandbox`; runF replaces runSandbox in tests.
@@ -80,7 +83,25 @@ func runSandbox(ctx context.Context, f *factory, opts *sandboxOptions) error {
 		fmt.Fprintf(opts.IO.Out, "export %s=%s\n", kv[0], kv[1])
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "crmport sandbox: SalesMan, Thulium and BaseLinker emulators listening on %s\n", sb.URL())
-	fmt.Fprintln(opts.IO.ErrOut, "Set the variables above in another terminal, then run crmport there. Press Ctrl-C to stop.")
+	goos := opts.goos
+	if goos == "" {
+		goos = runtime.GOOS
+	}
+	if goos == "windows" {
+		// The export lines above are for bash (Git Bash, WSL); PowerShell
+		// and cmd.exe set variables their own way.
+		fmt.Fprintln(opts.IO.ErrOut, "In PowerShell, paste these lines in another window instead:")
+		for _, kv := range sb.Settings() {
+			fmt.Fprintf(opts.IO.ErrOut, "  $env:%s=\"%s\"\n", kv[0], kv[1])
+		}
+		fmt.Fprintln(opts.IO.ErrOut, "In Command Prompt (cmd.exe):")
+		for _, kv := range sb.Settings() {
+			fmt.Fprintf(opts.IO.ErrOut, "  set %s=%s\n", kv[0], kv[1])
+		}
+		fmt.Fprintln(opts.IO.ErrOut, "Then run crmport in that window. Press Ctrl-C here to stop the sandbox.")
+	} else {
+		fmt.Fprintln(opts.IO.ErrOut, "Set the variables above in another terminal, then run crmport there. Press Ctrl-C to stop.")
+	}
 	if opts.ready != nil {
 		opts.ready(sb)
 	}

@@ -33,6 +33,9 @@ func sheetNotes(file string, columns int, info job.SheetInfo, headerRowGiven, sh
 		notes = append(notes, fmt.Sprintf("  the header is row %d; the rows above it were taken as titles, not data: %s (if one is data, set header_row in the mapping)",
 			info.HeaderLine, strings.Join(rows, ", ")))
 	}
+	for _, p := range info.HeaderProblems {
+		notes = append(notes, "  "+p.String())
+	}
 	if len(info.OtherSheets) > 0 && !sheetGiven {
 		notes = append(notes, fmt.Sprintf("  read sheet %q; the workbook has data in other sheets too: %s (to read one, give --sheet NAME)",
 			info.Sheet, quoteList(info.OtherSheets)))

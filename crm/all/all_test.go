@@ -21,5 +21,5 @@ func TestVendors(t *testing.T) {
 	}
 	_, err := r.Lookup("salesmen")
 	require.Error(t, err)
-	assert.Equal(t, `unknown vendor "salesmen" (known: baselinker, salesman, thulium)`, err.Error())
+	assert.Equal(t, `unknown vendor "salesmen"; did you mean "salesman"? (known: baselinker, salesman, thulium)`, err.Error())
 }

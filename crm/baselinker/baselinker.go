@@ -120,6 +120,7 @@ func Registration() crm.Registration {
 		Catalogue:   Catalogue,
 		Aliases:     aliases,
 		Strict4Byte: true, // Base.com turns emoji into "?"
+		Home:        "PL", // a Polish e-commerce platform
 		Custom:      crm.CustomFields{Prefix: ExtraFieldPrefix, Noun: "extra field", Numeric: true},
 		RetryNotice: retryNotice,
 	}

@@ -44,7 +44,7 @@ func Catalogue() []crm.Field {
 			Description: "Base Connect contractor number linked to the client (0 if none)."},
 		{Name: "login", Label: "Login", Type: crm.TypeString, MaxLen: 156, Active: true,
 			Description: "The client's login name (e.g. in your shop)."},
-		{Name: "phone", Label: "Phone", Type: crm.TypePhone, MaxLen: 156, Active: true,
+		{Name: "phone", Label: "Phone", Type: crm.TypePhone, MaxLen: 156, Multi: true, Active: true,
 			Description: "Phone number. BaseLinker has one phone field: several numbers are joined with \", \"."},
 		{Name: "email", Label: "Email", Type: crm.TypeEmail, MaxLen: 220, Active: true,
 			Description: "E-mail address. crmport uses it to find clients again and never create them twice."},

@@ -155,15 +155,22 @@ func (k *Kit) Wrap(h http.Handler) http.Handler {
 		}
 		rec := crm.RecordedRequest{Method: r.Method, Path: r.URL.RequestURI(), Op: op}
 		secrets := k.secrets(r)
-		defer func() {
-			rec.Body = redact(string(body), secrets)
-			rec.Path = redact(rec.Path, secrets)
-			k.mu.Lock()
-			if len(k.log) < k.maxLog {
-				k.log = append(k.log, rec)
-			}
-			k.mu.Unlock()
-		}()
+		// The request is logged before the client can see its end: a
+		// hung-up connection ends it before this handler returns, and a
+		// test reading the log right after must find the request there.
+		var logged sync.Once
+		logIt := func() {
+			logged.Do(func() {
+				rec.Body = redact(string(body), secrets)
+				rec.Path = redact(rec.Path, secrets)
+				k.mu.Lock()
+				if len(k.log) < k.maxLog {
+					k.log = append(k.log, rec)
+				}
+				k.mu.Unlock()
+			})
+		}
+		defer logIt()
 
 		k.mu.Lock()
 		lat := k.latency
@@ -184,10 +191,12 @@ func (k *Kit) Wrap(h http.Handler) http.Handler {
 		}
 		switch {
 		case f.Drop:
+			logIt()
 			hangUp(w)
 		case f.Commit:
 			// Apply the write, throw the answer away, hang up.
 			h.ServeHTTP(httptest.NewRecorder(), r)
+			logIt()
 			hangUp(w)
 		case f.Code != "" && k.v.VendorError != nil:
 			code := f.Code

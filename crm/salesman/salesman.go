@@ -121,6 +121,7 @@ func Registration() crm.Registration {
 		Aliases:     aliases,
 		Strict4Byte: true, // utf8mb3 tables store emoji as "????"
 		SwitchOn:    "Панель управления / Формы",
+		Home:        "RU", // a Russian CRM: its own doc's phone is 8(912)884-45-55
 		Normalize:   Normalize,
 	}
 }

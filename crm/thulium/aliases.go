@@ -3,15 +3,16 @@ package thulium
 import "github.com/crmport/crmport/crm"
 
 // aliases says which field keeps each kind of column, best first, for
-// `crmport mapping init` (a field written "field?" is a fallback).
+// `crmport mapping init` (a field written "field?" is a fallback; "field+"
+// takes further columns of its kind too).
 var aliases = map[crm.Concept][]string{
 	crm.ConceptCompany:   {"surname?", "job?"},
 	crm.ConceptFullName:  {"surname"},
 	crm.ConceptFirstName: {"name"},
 	crm.ConceptLastName:  {"surname"},
-	crm.ConceptEmail:     {"email"},
-	crm.ConceptPhone:     {"phone_number"},
-	crm.ConceptMobile:    {"phone_number?"},
+	crm.ConceptEmail:     {"email+"},        // several addresses: a list
+	crm.ConceptPhone:     {"phone_number+"}, // several numbers: a list
+	crm.ConceptMobile:    {"phone_number+"},
 	crm.ConceptWebsite:   {"homepage"},
 	crm.ConceptAddress:   {"address.street?"},
 	crm.ConceptStreet:    {"address.street"},

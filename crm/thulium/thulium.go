@@ -130,7 +130,11 @@ func Registration() crm.Registration {
 		},
 		Catalogue: Catalogue,
 		Aliases:   aliases,
-		Custom:    crm.CustomFields{Prefix: "custom_fields.", Noun: "custom field"},
+		Home:      "PL", // a Polish contact-centre platform
+		// "Wrong format of phone number." (VENDOR-APIS.md §2; the
+		// emulator's rule: 6-15 digits, spaces, - ( ) and .)
+		Phone:  crm.PhoneRule{MinDigits: 6, MaxDigits: 15, Chars: " -()."},
+		Custom: crm.CustomFields{Prefix: "custom_fields.", Noun: "custom field"},
 	}
 }
 

@@ -165,7 +165,7 @@ async function loadFields() {
 $('guess').addEventListener('click', async () => {
   if (!state.file || !state.vendor) return;
   try {
-    const res = await api('/api/mapping/guess', {file: state.file, vendor: state.vendor, encoding: $('d-encoding').value,
+    const res = await api('/api/mapping/guess', {file: state.file, vendor: state.vendor, practice: $('practice').checked, encoding: $('d-encoding').value,
       delimiter: $('d-delimiter').value, sheet: $('d-sheet').value || '', header_row: Number($('d-header').value) || 0});
     state.yaml = res.yaml;
     await viewMapping();

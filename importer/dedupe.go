@@ -1,0 +1,708 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/sheet"
+)
+
+// DedupeRule is one way two rows of a file are found to be the same
+// client, before anything is sent.
+type DedupeRule string
+
+// The rules of --dedupe.
+const (
+	// DedupeKey: the same value of the mapping's key field.
+	DedupeKey DedupeRule = "key"
+	// DedupeEmail: an e-mail address in common (trimmed, lower-case).
+	DedupeEmail DedupeRule = "email"
+	// DedupePhone: a phone number in common (E.164, read in the field's
+	// region; a number that is not valid by its digits).
+	DedupePhone DedupeRule = "phone"
+	// DedupeTaxID: the same tax id (NIP, INN), by its digits.
+	DedupeTaxID DedupeRule = "tax_id"
+)
+
+// DefaultDedupe are the rules used when Options.Dedupe is nil.
+var DefaultDedupe = []DedupeRule{DedupeKey, DedupeEmail}
+
+// ParseDedupe reads --dedupe: a comma-separated list of key, email, phone
+// and tax_id; "none" (or "") switches the check off (an empty, non-nil
+// list).
+func ParseDedupe(s string) ([]DedupeRule, error) {
+	out := []DedupeRule{}
+	s = strings.TrimSpace(strings.ToLower(s))
+	if s == "" || s == "none" {
+		return out, nil
+	}
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		switch p {
+		case "taxid", "tax-id", "nip", "inn":
+			p = string(DedupeTaxID)
+		case "e-mail", "mail":
+			p = string(DedupeEmail)
+		}
+		r := DedupeRule(p)
+		switch r {
+		case DedupeKey, DedupeEmail, DedupePhone, DedupeTaxID:
+		default:
+			return nil, fmt.Errorf("--dedupe %q: unknown rule %q (use any of key, email, phone, tax_id separated by commas, or none)", s, p)
+		}
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// DuplicatePolicy says what happens to rows of the file that are the same
+// client.
+type DuplicatePolicy string
+
+// The policies of --duplicates.
+const (
+	// DuplicatesFirst imports the first row; each later one goes to the
+	// error report naming the first.
+	DuplicatesFirst DuplicatePolicy = "first"
+	// DuplicatesError imports none of them: every row of the client goes
+	// to the error report, for the user to choose.
+	DuplicatesError DuplicatePolicy = "error"
+	// DuplicatesMerge imports the first row with its empty fields filled
+	// from the later ones (in file order); the later rows are in the done
+	// report as merged.
+	DuplicatesMerge DuplicatePolicy = "merge"
+)
+
+// ParseDuplicates reads --duplicates.
+func ParseDuplicates(s string) (DuplicatePolicy, error) {
+	p := DuplicatePolicy(strings.TrimSpace(strings.ToLower(s)))
+	switch p {
+	case "":
+		return DuplicatesFirst, nil
+	case DuplicatesFirst, DuplicatesError, DuplicatesMerge:
+		return p, nil
+	}
+	return "", fmt.Errorf("--duplicates %q: use first (import the first row, report the others), error (report them all) or merge (fill the first row's empty fields from the others)", s)
+}
+
+// StatusMerged is the done report's status of a row merged into an
+// earlier row of the same client (--duplicates merge); its crmport_id is
+// that client's.
+const StatusMerged crm.Status = "merged"
+
+// ColNote is the done report's column saying what a merge did (written
+// with --duplicates merge only).
+const ColNote = "crmport_note"
+
+// DedupeFields names the record fields each rule reads.
+type DedupeFields struct {
+	Email []string
+	Phone []string
+	TaxID []string
+}
+
+// DedupeFieldsFor returns the fields of a vendor that hold e-mails, phone
+// numbers and tax ids: those its Registration.Aliases give for these
+// concepts, and the catalogue's e-mail and phone fields (types, as in
+// Options.FieldTypes), fax numbers left out.
+func DedupeFieldsFor(reg crm.Registration, types map[string]crm.FieldType) DedupeFields {
+	var d DedupeFields
+	add := func(dst *[]string, f string) {
+		f = strings.TrimSuffix(f, "?")
+		if f != "" && !slices.Contains(*dst, f) {
+			*dst = append(*dst, f)
+		}
+	}
+	for _, f := range reg.Aliases[crm.ConceptEmail] {
+		add(&d.Email, f)
+	}
+	for _, c := range []crm.Concept{crm.ConceptPhone, crm.ConceptMobile} {
+		for _, f := range reg.Aliases[c] {
+			add(&d.Phone, f)
+		}
+	}
+	for _, c := range []crm.Concept{crm.ConceptNIP, crm.ConceptINN} {
+		for _, f := range reg.Aliases[c] {
+			add(&d.TaxID, f)
+		}
+	}
+	fax := map[string]bool{}
+	for _, f := range reg.Aliases[crm.ConceptFax] {
+		fax[strings.TrimSuffix(f, "?")] = true
+	}
+	names := make([]string, 0, len(types))
+	for n := range types {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		switch types[n] {
+		case crm.TypeEmail:
+			add(&d.Email, n)
+		case crm.TypePhone:
+			if !fax[n] {
+				add(&d.Phone, n)
+			}
+		}
+	}
+	return d
+}
+
+// guessDedupeFields is DedupeFields from the catalogue's types, or, with
+// none, from field names (tests and vendors without a catalogue).
+func guessDedupeFields(types map[string]crm.FieldType, rec crm.Record) DedupeFields {
+	if types != nil {
+		return DedupeFieldsFor(crm.Registration{}, types)
+	}
+	var d DedupeFields
+	for k := range rec {
+		l := strings.ToLower(k)
+		switch {
+		case strings.Contains(l, "mail"):
+			d.Email = append(d.Email, k)
+		case strings.Contains(l, "phone") && !strings.Contains(l, "fax"):
+			d.Phone = append(d.Phone, k)
+		}
+	}
+	slices.Sort(d.Email)
+	slices.Sort(d.Phone)
+	return d
+}
+
+// hashIndex maps 64-bit hashes of values to the row that first held the
+// value: open addressing over two flat arrays (8 + 4 bytes a slot, at
+// most 3/4 full), about half of what a Go map of the same takes.
+type hashIndex struct {
+	keys  []uint64 // 0 = empty slot
+	lines []uint32
+	n     int
+}
+
+// slot returns where k is, or the empty slot where it would go.
+func (h *hashIndex) slot(k uint64) int {
+	mask := len(h.keys) - 1
+	i := int(k>>7^k) & mask
+	for h.keys[i] != 0 && h.keys[i] != k {
+		i = (i + 1) & mask
+	}
+	return i
+}
+
+// get returns the row of k.
+func (h *hashIndex) get(k uint64) (uint32, bool) {
+	if h.n == 0 {
+		return 0, false
+	}
+	i := h.slot(nonZero(k))
+	return h.lines[i], h.keys[i] != 0
+}
+
+// add records k at line unless it is there already.
+func (h *hashIndex) add(k uint64, line uint32) {
+	k = nonZero(k)
+	if (h.n+1)*4 > len(h.keys)*3 {
+		h.grow()
+	}
+	if i := h.slot(k); h.keys[i] == 0 {
+		h.keys[i], h.lines[i] = k, line
+		h.n++
+	}
+}
+
+func (h *hashIndex) grow() {
+	old, oldLines := h.keys, h.lines
+	size := max(1024, len(old)*2)
+	h.keys, h.lines = make([]uint64, size), make([]uint32, size)
+	for i, k := range old {
+		if k != 0 {
+			j := h.slot(k)
+			h.keys[j], h.lines[j] = k, oldLines[i]
+		}
+	}
+}
+
+func nonZero(k uint64) uint64 {
+	if k == 0 {
+		return 1
+	}
+	return k
+}
+
+// dupHit says why a row is a duplicate.
+type dupHit struct {
+	rule  DedupeRule
+	field string // the field holding the value, in this row
+	value string // the value in common, as the row has it (normalised)
+	line  int    // the row holding it first
+	root  int    // the first row of the client
+}
+
+// dedupe finds the rows of one file that are the same client. Its index
+// holds a 64-bit hash of each normalised value and two row numbers, never
+// the rows: memory is about the same per row whatever the row holds.
+type dedupe struct {
+	rules  []DedupeRule
+	key    string
+	fields DedupeFields
+	guess  bool // fields from names (no catalogue types): decided per record
+	types  map[string]crm.FieldType
+	region func(field string) string
+	policy DuplicatePolicy
+	seen   *hashIndex
+	// rootOf holds, for each row that is a duplicate, its client's first
+	// row (the index holds only the row where a value was seen).
+	rootOf map[int32]int32
+
+	// Filled by the first pass over the file (policies error and merge):
+	// the duplicates of each row that has some, and why each is one.
+	scanned bool
+	later   map[int32][]int32
+	hits    map[int32]dupHit
+	// merges holds the later rows' records, by their first row (merge).
+	merges map[int32][]mergedRow
+	// roots are the first rows read so far that later merged rows wait
+	// for (the pipeline's items), dropped when the last one is read.
+	roots map[int32]*item
+}
+
+// mergedRow is a later row's record kept for merging into its first row.
+type mergedRow struct {
+	line int32
+	rec  crm.Record
+}
+
+// newDedupe returns the finder for opt, or nil when no rule applies.
+func newDedupe(opt Options, region func(string) string) *dedupe {
+	rules := opt.Dedupe
+	if rules == nil {
+		rules = DefaultDedupe
+	}
+	var use []DedupeRule
+	for _, r := range rules {
+		if r == DedupeKey && opt.Key == "" {
+			continue
+		}
+		use = append(use, r)
+	}
+	if len(use) == 0 {
+		return nil
+	}
+	d := &dedupe{rules: use, key: opt.Key, fields: opt.DedupeFields, types: opt.FieldTypes, region: region,
+		policy: opt.Duplicates, seen: &hashIndex{}, rootOf: map[int32]int32{}}
+	if d.policy == "" {
+		d.policy = DuplicatesFirst
+	}
+	if len(d.fields.Email)+len(d.fields.Phone)+len(d.fields.TaxID) == 0 {
+		if opt.FieldTypes != nil {
+			d.fields = guessDedupeFields(opt.FieldTypes, nil)
+		} else {
+			d.guess = true
+		}
+	}
+	return d
+}
+
+// dkey is one normalised value of a record under a rule.
+type dkey struct {
+	rule  DedupeRule
+	field string
+	value string
+	hash  uint64
+}
+
+// keys returns the normalised values of rec under each rule, in rule order.
+func (d *dedupe) keys(rec crm.Record) []dkey {
+	fields := d.fields
+	if d.guess {
+		fields = guessDedupeFields(nil, rec)
+	}
+	var out []dkey
+	add := func(rule DedupeRule, f, v string) {
+		for _, k := range out {
+			if k.rule == rule && k.value == v {
+				return
+			}
+		}
+		h := fnv.New64a()
+		h.Write([]byte(rule))
+		h.Write([]byte{0x1f})
+		h.Write([]byte(v))
+		out = append(out, dkey{rule: rule, field: f, value: v, hash: h.Sum64()})
+	}
+	for _, rule := range d.rules {
+		for _, f := range d.ruleFields(rule, fields) {
+			for _, v := range d.values(rule, f, rec[f]) {
+				add(rule, f, v)
+			}
+		}
+	}
+	return out
+}
+
+// ruleFields returns the fields rule reads.
+func (d *dedupe) ruleFields(rule DedupeRule, fields DedupeFields) []string {
+	switch rule {
+	case DedupeKey:
+		return []string{d.key}
+	case DedupeEmail:
+		return fields.Email
+	case DedupePhone:
+		return fields.Phone
+	case DedupeTaxID:
+		return fields.TaxID
+	}
+	return nil
+}
+
+// values returns the normalised values of field f under rule: the key
+// trimmed, e-mails lower-case, phones in E.164, tax ids by their digits
+// (values too short to tell clients apart left out).
+func (d *dedupe) values(rule DedupeRule, f string, v any) []string {
+	var out []string
+	switch rule {
+	case DedupeKey:
+		if s := strings.TrimSpace(text(v)); s != "" {
+			out = append(out, s)
+		}
+	case DedupeEmail:
+		for _, s := range splitValues(v) {
+			if s = strings.ToLower(s); strings.Contains(s, "@") {
+				out = append(out, s)
+			}
+		}
+	case DedupePhone:
+		var regions []string
+		if d.region != nil {
+			if r := d.region(f); r != "" {
+				regions = []string{r}
+			}
+		}
+		for _, s := range splitValues(v) {
+			if c := dedupePhone(s, regions); digitCount(c) >= 5 {
+				out = append(out, c)
+			}
+		}
+	case DedupeTaxID:
+		for _, s := range splitValues(v) {
+			if c := digitsOnly(s); len(c) >= 5 {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// observe records rec's values for the row at line and returns why it is a
+// duplicate of an earlier row (nil when it is not). The values of a
+// duplicate are recorded too, under its first row.
+func (d *dedupe) observe(line int, rec crm.Record) *dupHit {
+	ks := d.keys(rec)
+	var hit *dupHit
+	for _, k := range ks {
+		if l, ok := d.seen.get(k.hash); ok {
+			root, dup := d.rootOf[int32(l)]
+			if !dup {
+				root = int32(l)
+			}
+			hit = &dupHit{rule: k.rule, field: k.field, value: k.value, line: int(l), root: int(root)}
+			break
+		}
+	}
+	if hit != nil {
+		d.rootOf[int32(line)] = int32(hit.root)
+	}
+	for _, k := range ks {
+		d.seen.add(k.hash, uint32(line))
+	}
+	return hit
+}
+
+// scan is the first pass of the policies error and merge: it reads the
+// whole file once, so that a first row knows of its later duplicates
+// before it is sent. Rows that fail when read or mapped take no part, as
+// in the pass that imports.
+func (d *dedupe) scan(ctx context.Context, open func(context.Context) (sheet.Source, error), b Binder) error {
+	src, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	d.later = map[int32][]int32{}
+	d.hits = map[int32]dupHit{}
+	if d.policy == DuplicatesMerge {
+		d.merges = map[int32][]mergedRow{}
+		d.roots = map[int32]*item{}
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		row, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil || row.Blank || len(row.Extra) > 0 {
+			var rowErr *sheet.RowError
+			if err != nil && !errors.As(err, &rowErr) {
+				return err // the pass that imports reports it
+			}
+			continue
+		}
+		rec, err := b.Apply(row)
+		if err != nil {
+			continue
+		}
+		if hit := d.observe(row.Line, rec); hit != nil {
+			root := int32(hit.root)
+			d.hits[int32(row.Line)] = *hit
+			d.later[root] = append(d.later[root], int32(row.Line))
+			if d.merges != nil {
+				d.merges[root] = append(d.merges[root], mergedRow{line: int32(row.Line), rec: rec})
+			}
+		}
+	}
+	d.seen, d.rootOf = nil, nil // the hits say it all now
+	d.scanned = true
+	return nil
+}
+
+// check is called for each mapped row, in file order. It returns the
+// duplicate found for it (nil if none) and, for a first row with later
+// duplicates under the policies error and merge, their rows.
+func (d *dedupe) check(line int, rec crm.Record) (hit *dupHit, later []int32) {
+	if !d.scanned {
+		return d.observe(line, rec), nil
+	}
+	if h, ok := d.hits[int32(line)]; ok {
+		return &h, nil
+	}
+	return nil, d.later[int32(line)]
+}
+
+// merge fills rec's empty fields from the later rows of its client, in
+// file order, and returns the note for the done report ("" when nothing
+// was filled).
+func (d *dedupe) merge(line int, rec crm.Record) string {
+	var notes []string
+	for _, m := range d.merges[int32(line)] {
+		var took []string
+		keys := make([]string, 0, len(m.rec))
+		for k := range m.rec {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			v := m.rec[k]
+			if isEmpty(v) || !isEmpty(rec[k]) {
+				continue
+			}
+			rec[k] = v
+			took = append(took, k)
+		}
+		if len(took) > 0 {
+			notes = append(notes, fmt.Sprintf("%s from row %d", strings.Join(took, ", "), m.line))
+		}
+	}
+	delete(d.merges, int32(line))
+	if len(notes) == 0 {
+		return "merged rows " + joinLines(d.later[int32(line)]) + " (they added nothing)"
+	}
+	return "merged rows " + joinLines(d.later[int32(line)]) + ": took " + strings.Join(notes, "; ")
+}
+
+// ruleWords names a rule in messages.
+func (d *dedupe) ruleWords(r DedupeRule) string {
+	switch r {
+	case DedupeKey:
+		return "key (" + d.key + ")"
+	case DedupeEmail:
+		return "e-mail"
+	case DedupePhone:
+		return "phone number"
+	case DedupeTaxID:
+		return "tax id"
+	}
+	return string(r)
+}
+
+// sameAs describes a duplicate: "same e-mail as row 12
+// (jan.kowalski@example.pl)", and the client's first row when the row in
+// common is itself a duplicate.
+func (d *dedupe) sameAs(h *dupHit) string {
+	s := fmt.Sprintf("same %s as row %d (%s)", d.ruleWords(h.rule), h.line, h.value)
+	if h.root != h.line {
+		s += fmt.Sprintf(", which is the same client as row %d", h.root)
+	}
+	return s
+}
+
+// laterMessage is the error of a later row of a client.
+func (d *dedupe) laterMessage(h *dupHit) string {
+	if d.policy == DuplicatesError {
+		return d.sameAs(h) + fmt.Sprintf(": no row of this client was sent (--duplicates error); keep one of them (row %d or this one), remove the others, and import again", h.root)
+	}
+	return d.sameAs(h) + fmt.Sprintf(": not sent, the client is imported from row %d; remove this row, or import with --duplicates merge to fill row %d's empty cells from it", h.root, h.root)
+}
+
+// firstMessage is the error of a first row with later duplicates under
+// --duplicates error.
+func (d *dedupe) firstMessage(later []int32) string {
+	return fmt.Sprintf("rows %s below are the same client: no row of this client was sent (--duplicates error); keep one of them, remove the others, and import again", joinLines(later))
+}
+
+// joinLines lists row numbers: "15, 30".
+func joinLines(lines []int32) string {
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		parts[i] = strconv.Itoa(int(l))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// splitValues returns the trimmed, non-empty values of a record value (a
+// list, or text with several values separated by commas or semicolons).
+func splitValues(v any) []string {
+	var raw []string
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case []string:
+		raw = x
+	default:
+		raw = []string{text(v)}
+	}
+	var out []string
+	for _, s := range raw {
+		for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// isEmpty reports whether a record value holds nothing.
+func isEmpty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return strings.TrimSpace(x) == ""
+	case []string:
+		for _, s := range x {
+			if strings.TrimSpace(s) != "" {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// dedupePhone is the form phone numbers are compared in: E.164. A number
+// written with its country code (+48 601 234 567, 0048 601-234-567) is
+// that already, without the cost of the library's validation; one
+// without is read in the field's region (phoneCanon).
+func dedupePhone(v string, regions []string) string {
+	if rest, ok := strings.CutPrefix(v, "00"); ok {
+		v = "+" + rest // the international prefix as dialled in Europe
+	}
+	if strings.HasPrefix(v, "+") {
+		d := digitsOnly(v)
+		plain := strings.IndexFunc(v[1:], func(r rune) bool {
+			return (r < '0' || r > '9') && r != ' ' && r != '-' && r != '(' && r != ')' && r != '.'
+		}) < 0
+		if plain && len(d) >= 8 && len(d) <= 15 {
+			return "+" + d
+		}
+	}
+	return phoneCanon(v, regions)
+}
+
+func digitsOnly(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+func digitCount(s string) int { return len(digitsOnly(s)) }
+
+// noteRoot keeps a first row's item while later rows of its client are to
+// be merged into it (--duplicates merge). d may be nil.
+func (d *dedupe) noteRoot(it *item, later []int32) {
+	if d == nil || d.roots == nil || len(later) == 0 {
+		return
+	}
+	d.roots[int32(it.line)] = it
+}
+
+// follow makes it, a later row of a client, end as the client's first row
+// does (--duplicates merge): it is not sent.
+func (d *dedupe) follow(it *item, h *dupHit) {
+	root := d.roots[int32(h.root)]
+	if later := d.later[int32(h.root)]; len(later) > 0 && later[len(later)-1] == int32(it.line) {
+		delete(d.roots, int32(h.root)) // its last later row
+	}
+	if root == nil {
+		// Cannot happen: the first pass made h.root a first row, and the
+		// rows are read in the same order. Never merge into nothing.
+		it.fail(d.laterMessage(h))
+		it.duplicate = true
+		return
+	}
+	it.follows = root
+	it.done = root.done
+	it.note = fmt.Sprintf("merged into row %d: %s", h.root, d.sameAs(h))
+	it.res = crm.Result{Status: StatusMerged}
+}
+
+// settle ends a merged row once its first row has ended: merged, with the
+// client's id, or failed with it.
+func (d *dedupe) settle(it *item) {
+	root := it.follows
+	switch root.res.Status {
+	case crm.StatusCreated, crm.StatusUpdated, crm.StatusExists, crm.StatusUnchanged:
+		it.res = crm.Result{Status: StatusMerged, ID: root.res.ID}
+	default:
+		_, same, _ := strings.Cut(it.note, ": ")
+		it.fail(fmt.Sprintf("%s; row %d, which this row was to be merged into, was not imported (see its reason): fix row %d and import both again", same, root.line, root.line))
+		it.duplicate = true
+	}
+}
+
+// DuplicatesLine says what the duplicate rules found, for the summary a
+// person reads ("" when they found nothing).
+func (s Summary) DuplicatesLine() string {
+	var parts []string
+	if s.Duplicates > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s the same client as another row of the file (in the error report, not sent)", s.Duplicates, plural(s.Duplicates, "row is", "rows are")))
+	}
+	if s.Merged > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s merged into an earlier row of the same client (crmport_note in the done report says what was taken)", s.Merged, plural(s.Merged, "row was", "rows were")))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// merging reports whether the run merges duplicate rows (the done report
+// then has a crmport_note column).
+func (r *run) merging() bool { return r.dd != nil && r.dd.policy == DuplicatesMerge }

@@ -1,0 +1,332 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/sheet"
+)
+
+// taxBinder is binder with a column NIP mapped to the field nip.
+type taxBinder struct{ binder }
+
+func (b taxBinder) Apply(row sheet.Row) (crm.Record, error) {
+	rec, err := b.binder.Apply(row)
+	for i, h := range b.header {
+		if h == "NIP" && i < len(row.Cells) && row.Cells[i].Text != "" {
+			rec["nip"] = row.Cells[i].Text
+		}
+	}
+	return rec, err
+}
+
+func TestParseDedupeAndDuplicates(t *testing.T) {
+	r, err := ParseDedupe(" key, E-mail ,phone,tax_id,phone")
+	require.NoError(t, err)
+	assert.Equal(t, []DedupeRule{DedupeKey, DedupeEmail, DedupePhone, DedupeTaxID}, r)
+	r, err = ParseDedupe("none")
+	require.NoError(t, err)
+	assert.NotNil(t, r)
+	assert.Empty(t, r)
+	_, err = ParseDedupe("email,name")
+	assert.ErrorContains(t, err, `unknown rule "name"`)
+
+	p, err := ParseDuplicates("")
+	require.NoError(t, err)
+	assert.Equal(t, DuplicatesFirst, p)
+	p, err = ParseDuplicates("Merge")
+	require.NoError(t, err)
+	assert.Equal(t, DuplicatesMerge, p)
+	_, err = ParseDuplicates("last")
+	assert.ErrorContains(t, err, "use first")
+}
+
+func TestDedupeFieldsFor(t *testing.T) {
+	reg := crm.Registration{Aliases: map[crm.Concept][]string{
+		crm.ConceptEmail: {"mail_url"}, crm.ConceptPhone: {"phone"}, crm.ConceptMobile: {"mobile"},
+		crm.ConceptINN: {"recv.castInn"}, crm.ConceptNIP: {"recv.castInn?"}, crm.ConceptFax: {"fax"},
+	}}
+	d := DedupeFieldsFor(reg, map[string]crm.FieldType{"fax": crm.TypePhone, "email2": crm.TypeEmail, "title": crm.TypeString})
+	assert.Equal(t, []string{"mail_url", "email2"}, d.Email)
+	assert.Equal(t, []string{"phone", "mobile"}, d.Phone)
+	assert.Equal(t, []string{"recv.castInn"}, d.TaxID)
+}
+
+// dedupeRows is a file whose rows 2, 5 and 7 are one client found three
+// ways: row 5 has row 2's e-mail written differently, row 7 row 5's phone
+// written differently (so it is the client of row 2 through row 5).
+func dedupeRows() [][]string {
+	rows := table(8)
+	rows[3][1] = "  C1@Example.COM " // row 5: e-mail of row 2
+	rows[3][2] = "+48 601 234 567"
+	rows[5][2] = "0048601234567" // row 7: phone of row 5
+	rows[0][2] = ""              // row 2 has no phone: merge takes row 5's
+	return rows
+}
+
+func TestDedupeFirstNamesTheFirstRow(t *testing.T) {
+	for _, dry := range []bool{false, true} {
+		t.Run(fmt.Sprintf("dry=%v", dry), func(t *testing.T) {
+			v := newMemVendor(3)
+			opt := setup(t, t.TempDir(), dedupeRows(), wrap(v))
+			opt.Key = ""
+			opt.Dedupe = []DedupeRule{DedupeEmail, DedupePhone}
+			opt.DryRun = dry
+			s, err := Run(t.Context(), opt)
+			require.ErrorIs(t, err, ErrSomeRowsFailed)
+			assert.Equal(t, 8, s.Rows)
+			assert.Equal(t, 6, s.Created)
+			assert.Equal(t, 2, s.Failed)
+			assert.Equal(t, 2, s.Duplicates)
+			assert.Contains(t, s.DuplicatesLine(), "2 rows are the same client as another row")
+			_, rows := readReport(t, s.Reports.Errors)
+			require.Len(t, rows, 2)
+			assert.Equal(t, "5", rows[0][3])
+			assert.Contains(t, rows[0][4], "same e-mail as row 2 (c1@example.com)")
+			assert.Equal(t, "7", rows[1][3])
+			assert.Contains(t, rows[1][4], "same phone number as row 5 (+48601234567), which is the same client as row 2")
+			if !dry {
+				assert.Len(t, v.emails(), 6)
+			}
+		})
+	}
+}
+
+func TestDedupeTaxIDByDigits(t *testing.T) {
+	rows := table(3)
+	rows[0] = append(rows[0], "PL 123-456-78-90")
+	rows[2] = append(rows[2], "1234567890")
+	v := newMemVendor(3)
+	opt := setup(t, t.TempDir(), rows, wrap(v))
+	header := []string{"Name", "Email", "Phone", "NIP"}
+	opt.Open = func(context.Context) (sheet.Source, error) { return &memSource{header: header, rows: rows}, nil }
+	opt.Bind = func(h []string) (Binder, error) { return taxBinder{binder{header: h}}, nil }
+	opt.Dedupe = []DedupeRule{DedupeTaxID}
+	opt.DedupeFields = DedupeFields{TaxID: []string{"nip"}}
+	s, err := Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	assert.Equal(t, 1, s.Duplicates)
+	_, errs := readReport(t, s.Reports.Errors)
+	require.Len(t, errs, 1)
+	assert.Contains(t, errs[0][len(errs[0])-1], "same tax id as row 2 (1234567890)")
+}
+
+func TestDedupeErrorReportsEveryRowOfTheClient(t *testing.T) {
+	v := newMemVendor(3)
+	opt := setup(t, t.TempDir(), dedupeRows(), wrap(v))
+	opt.Key = ""
+	opt.Dedupe = []DedupeRule{DedupeEmail, DedupePhone}
+	opt.Duplicates = DuplicatesError
+	s, err := Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	done, failed := checkInvariant(t, s, dedupeRows())
+	assert.Len(t, done, 5)
+	require.Len(t, failed, 3)
+	assert.Contains(t, failed[2][4], "rows 5, 7 below are the same client")
+	assert.Contains(t, failed[5][4], "same e-mail as row 2")
+	assert.Contains(t, failed[7][4], "no row of this client was sent")
+	assert.Equal(t, 3, s.Duplicates)
+	assert.NotContains(t, v.emails(), "c1@example.com")
+}
+
+func TestDedupeMergeFillsTheFirstRow(t *testing.T) {
+	v := newMemVendor(2)
+	opt := setup(t, t.TempDir(), dedupeRows(), wrap(v))
+	opt.Key = ""
+	opt.Dedupe = []DedupeRule{DedupeEmail, DedupePhone}
+	opt.Duplicates = DuplicatesMerge
+	s, err := Run(t.Context(), opt)
+	require.NoError(t, err)
+	assert.Equal(t, 6, s.Created)
+	assert.Equal(t, 2, s.Merged)
+	assert.Equal(t, 8, s.Rows)
+	h, rows := readReport(t, s.Reports.Done)
+	assert.Equal(t, []string{ColRow, ColStatus, ColID, ColNote, "Name", "Email", "Phone"}, h)
+	require.Len(t, rows, 8, "every row is in the done report once")
+	byRow := map[string][]string{}
+	for _, r := range rows {
+		byRow[r[0]] = r
+	}
+	assert.Equal(t, "created", byRow["2"][1])
+	assert.Equal(t, "merged rows 5, 7: took phone from row 5", byRow["2"][3])
+	for _, n := range []string{"5", "7"} {
+		assert.Equal(t, string(StatusMerged), byRow[n][1])
+		assert.Equal(t, byRow["2"][2], byRow[n][2], "a merged row carries its client's id")
+		assert.Contains(t, byRow[n][3], "merged into row 2: same ")
+	}
+	v.mu.Lock()
+	stored := v.store[byRow["2"][2]]
+	v.mu.Unlock()
+	assert.Equal(t, "+48 601 234 567", stored["phone"], "the first row was sent with the phone of row 5")
+	assert.Len(t, v.emails(), 6)
+
+	// A failed first row takes its merged rows with it.
+	rows2 := dedupeRows()
+	rows2[0][0] = "REJECT"
+	v2 := newMemVendor(2)
+	opt2 := setup(t, t.TempDir(), rows2, wrap(v2))
+	opt2.Key, opt2.Dedupe, opt2.Duplicates = "", []DedupeRule{DedupeEmail, DedupePhone}, DuplicatesMerge
+	s2, err := Run(t.Context(), opt2)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	_, errs := readReport(t, s2.Reports.Errors)
+	require.Len(t, errs, 3)
+	assert.Equal(t, "2", errs[0][3])
+	assert.Equal(t, "5", errs[1][3])
+	assert.Contains(t, errs[1][4], "row 2, which this row was to be merged into, was not imported")
+	assert.Equal(t, 5, s2.Created)
+	assert.Equal(t, 3, s2.Failed)
+}
+
+// A resumed run finds the same duplicates as a full run: the rows the
+// earlier run imported are read again and take their place in the index,
+// so a later copy of one is reported against it, never sent.
+func TestDedupeResumeMatchesFullRun(t *testing.T) {
+	rows := table(40)
+	rows[35][1] = "C3@example.com" // row 37: e-mail of row 4, imported before the stop
+	rows[36][2] = rows[30][2]      // row 38: phone of row 32, imported after
+	for _, pol := range []DuplicatePolicy{DuplicatesFirst, DuplicatesMerge, DuplicatesError} {
+		t.Run(string(pol), func(t *testing.T) {
+			configure := func(o *Options) {
+				o.Key = ""
+				o.Dedupe = []DedupeRule{DedupeEmail, DedupePhone}
+				o.Duplicates = pol
+				o.Workers = 1
+			}
+			full := newMemVendor(4)
+			fo := setup(t, t.TempDir(), rows, wrap(full))
+			configure(&fo)
+			fs, ferr := Run(t.Context(), fo)
+
+			v := newMemVendor(4)
+			opt := setup(t, t.TempDir(), rows, wrap(v))
+			configure(&opt)
+			ctx, cancel := context.WithCancel(t.Context())
+			var cut atomic.Bool
+			v.afterEach = func(n int) {
+				if n >= 12 && cut.CompareAndSwap(false, true) {
+					cancel()
+				}
+			}
+			_, err := Run(ctx, opt)
+			require.ErrorIs(t, err, context.Canceled)
+			require.Less(t, len(v.emails()), 30)
+			v.afterEach = nil
+			s, err := Run(t.Context(), opt)
+			assert.Equal(t, ferr == nil, err == nil)
+			assert.Positive(t, s.Resumed)
+
+			assert.Equal(t, fs.Created, s.Created)
+			assert.Equal(t, fs.Failed, s.Failed)
+			assert.Equal(t, fs.Merged, s.Merged)
+			assert.Equal(t, fs.Duplicates, s.Duplicates)
+			assert.Equal(t, full.emails(), v.emails(), "the CRM holds the same clients")
+			_, fullErrs := readReport(t, fs.Reports.Errors)
+			_, errs := readReport(t, s.Reports.Errors)
+			assert.Equal(t, fullErrs, errs, "the same rows are reported, with the same reasons")
+			fh, fullDone := readReport(t, fs.Reports.Done)
+			h, done := readReport(t, s.Reports.Done)
+			assert.Equal(t, fh, h)
+			require.Len(t, done, len(fullDone))
+			for i := range done {
+				assert.Equal(t, fullDone[i][1], done[i][1], "row %s", done[i][0])
+				if len(h) > 3 && h[3] == ColNote {
+					assert.Equal(t, fullDone[i][3], done[i][3])
+				}
+			}
+		})
+	}
+}
+
+// The duplicate index keeps two row numbers per 64-bit hash, not the
+// rows: this measures its heap per row at 10⁶ rows (key and e-mail, the
+// default rules; and every rule).
+//
+//	go test -run '^$' -bench DedupeMemory -benchtime 1x ./importer
+func BenchmarkDedupeMemory(b *testing.B) {
+	const n = 1_000_000
+	for _, rules := range [][]DedupeRule{DefaultDedupe, {DedupeKey, DedupeEmail, DedupePhone, DedupeTaxID}} {
+		b.Run(fmt.Sprint(len(rules))+"rules", func(b *testing.B) {
+			for b.Loop() {
+				d := newDedupe(Options{Key: "uid", Dedupe: rules, DedupeFields: DedupeFields{Email: []string{"email"}, Phone: []string{"phone"}, TaxID: []string{"nip"}}}, nil)
+				runtime.GC()
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				rec := crm.Record{}
+				for i := range n {
+					rec["uid"] = "K-" + strconv.Itoa(i)
+					rec["email"] = "klient" + strconv.Itoa(i) + "@firma.pl"
+					rec["phone"] = fmt.Sprintf("+48 6%08d", i)
+					rec["nip"] = fmt.Sprintf("%010d", 1_000_000_000+i)
+					if d.observe(i+2, rec) != nil {
+						b.Fatalf("row %d taken for a duplicate", i+2)
+					}
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "bytes/row")
+				runtime.KeepAlive(d)
+			}
+		})
+	}
+}
+
+// With LookUp, a row whose client the CRM holds is not created again:
+// "exists" in create mode, updated in upsert mode (rows without a key
+// value are looked up by the rules too).
+func TestLookUpBeforeCreating(t *testing.T) {
+	for _, mode := range []Mode{ModeCreate, ModeUpsert} {
+		t.Run(string(mode), func(t *testing.T) {
+			v := newMemVendor(3)
+			_, err := v.Create(t.Context(), []crm.Record{{"title": "Old", "email": "c3@example.com"}})
+			require.NoError(t, err)
+			opt := setup(t, t.TempDir(), table(5), wrap(v))
+			opt.Key = ""
+			opt.Mode = mode
+			if mode == ModeUpsert {
+				opt.Key = "uid" // no row has one: found by e-mail
+			}
+			opt.LookUp = true
+			var plan LookUpPlan
+			opt.OnLookUpPlan = func(p LookUpPlan) { plan = p }
+			s, err := Run(t.Context(), opt)
+			require.NoError(t, err)
+			assert.Equal(t, LookUpPerRow, plan.Way, "memVendor cannot list")
+			assert.Equal(t, 5, plan.Rows)
+			assert.Contains(t, plan.Describe("Mem"), "look-ups row by row")
+			assert.Equal(t, 4, s.Created)
+			if mode == ModeCreate {
+				assert.Equal(t, 1, s.Exists)
+			} else {
+				assert.Equal(t, 1, s.Updated)
+			}
+			assert.Len(t, v.emails(), 5, "no second copy of c3")
+		})
+	}
+}
+
+func TestHashIndex(t *testing.T) {
+	var h hashIndex
+	_, ok := h.get(42)
+	assert.False(t, ok)
+	for i := range uint64(5000) {
+		h.add(i*0x9E3779B97F4A7C15, uint32(i+2)) // i = 0 gives the hash 0
+	}
+	h.add(0x9E3779B97F4A7C15, 99) // there already: kept
+	assert.Equal(t, 5000, h.n)
+	for i := range uint64(5000) {
+		l, ok := h.get(i * 0x9E3779B97F4A7C15)
+		require.True(t, ok, i)
+		assert.Equal(t, uint32(i+2), l)
+	}
+	_, ok = h.get(12345)
+	assert.False(t, ok)
+	assert.LessOrEqual(t, h.n*4, len(h.keys)*3, "at most 3/4 full")
+}
