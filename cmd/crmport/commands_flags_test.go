@@ -214,5 +214,5 @@ func TestRootRegistersEveryCommand(t *testing.T) {
 			}
 		}
 	}
-	assert.ElementsMatch(t, []string{"import", "export", "mapping", "mapping init", "mapping check", "fields", "preview", "sandbox", "undo", "version"}, names)
+	assert.ElementsMatch(t, []string{"import", "export", "mapping", "mapping init", "mapping check", "fields", "preview", "sandbox", "undo", "version", "ui"}, names)
 }

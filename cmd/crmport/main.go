@@ -24,7 +24,7 @@ func main() {
 		Getenv:    os.Getenv,
 		Now:       time.Now,
 	}
-	code := runGuarded(ctx, f, os.Args[1:])
+	code := runGuarded(ctx, f, explorerArgs(os.Args[1:], startedByExplorer()))
 	stop()
 	os.Exit(int(code))
 }

@@ -132,6 +132,7 @@ func newRootCmd(f *factory) *cobra.Command {
 		newSandboxCmd(f, nil),
 		newUndoCmd(f, nil),
 		newVersionCmd(f, nil),
+		newUICmd(f, nil),
 	)
 	return root
 }

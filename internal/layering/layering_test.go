@@ -59,8 +59,11 @@ func forbidden(p, dep string) string {
 	if under(dep, "cmd") {
 		return "nothing imports cmd"
 	}
-	if under(dep, "job") && !under(p, "cmd") && !under(p, "job") {
-		return "the job layer is above every engine: only front ends (cmd) import it"
+	if under(dep, "job") && !under(p, "cmd") && !under(p, "job") && !under(p, "web") {
+		return "the job layer is above every engine: only front ends (cmd, web) import it"
+	}
+	if under(dep, "web") && !under(p, "cmd") && !under(p, "web") {
+		return "the web page is a front end: only cmd starts it"
 	}
 	if under(p, "crm") && !under(p, "crm/crmtest") && !under(p, "crm/all") {
 		for _, d := range []string{"importer", "exporter", "mapping", "sheet"} {
@@ -131,10 +134,13 @@ func directlyForbidden(p, dep string) string {
 			}
 		}
 		switch dep {
-		case "job", "internal/iostreams", "crm", "crm/all":
+		case "job", "internal/iostreams", "crm", "crm/all", "web":
 			return ""
 		}
-		return "a front end (cmd) drives the job layer (job) and renders its events: it imports job, internal/iostreams and the vendor registry (crm, crm/all), nothing else of crmport's"
+		return "a front end (cmd) drives the job layer (job) and renders its events: it imports job, internal/iostreams, the vendor registry (crm, crm/all) and the web page (web), nothing else of crmport's"
+	}
+	if under(p, "web") && dep != "job" {
+		return "the web page drives the job layer (job) only: every step is a job call, never a second implementation"
 	}
 	return ""
 }
@@ -158,6 +164,12 @@ func TestDirectImports(t *testing.T) {
 		if directlyForbidden("cmd/crmport", dep) == "" {
 			t.Errorf("directlyForbidden: cmd may not import %s (it goes through job)", dep)
 		}
+		if directlyForbidden("web", dep) == "" {
+			t.Errorf("directlyForbidden: web may not import %s (it goes through job)", dep)
+		}
+	}
+	if directlyForbidden("web", "job") != "" {
+		t.Error("directlyForbidden: web may import job")
 	}
 }
 
