@@ -312,7 +312,7 @@ func Undo(ctx context.Context, opt UndoOptions) (UndoSummary, error) {
 		return sum, err
 	}
 	var runErr error
-	var undone []int // input rows whose client is no longer in the CRM
+	var undone []int // input rows (crmport_row) whose client is no longer in the CRM
 	for _, r := range rows {
 		if runErr = ctx.Err(); runErr != nil {
 			break
@@ -334,10 +334,10 @@ func Undo(ctx context.Context, opt UndoOptions) (UndoSummary, error) {
 		switch status {
 		case undoDeleted:
 			sum.Deleted++
-			undone = append(undone, r.line)
+			undone = append(undone, r.row)
 		case undoGone:
 			sum.Gone++
-			undone = append(undone, r.line)
+			undone = append(undone, r.row)
 		case undoKept:
 			sum.Kept++
 		case undoFailed:
@@ -654,9 +654,11 @@ func markUndone(importJournal string, rows []int, now func() time.Time) error {
 	if err != nil {
 		return err
 	}
-	lines := make([]journalLine, len(rows))
-	for i, r := range rows {
-		lines[i] = journalLine{Row: r, Undone: true}
+	lines := make([]journalLine, 0, len(rows))
+	for _, r := range rows {
+		if r > 0 { // a done report without crmport_row cannot be matched
+			lines = append(lines, journalLine{Row: r, Undone: true})
+		}
 	}
 	err = j.finished(lines)
 	if cerr := j.close(); err == nil {
