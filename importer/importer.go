@@ -119,6 +119,11 @@ type run struct {
 	// reached is set once a create or update may have reached the CRM
 	// (anything but a refusal): a restart that never set it is undone.
 	reached atomic.Bool
+	// fromReport is set when the input is crmport's own error report (it
+	// has a crmport_error column): its rows may have reached the CRM
+	// before (a lost answer, a temporary failure, a duplicate row), so
+	// each is looked up before it is created.
+	fromReport bool
 	// accepted is set once a row ended well (created, updated, exists,
 	// unchanged), now or in an earlier run.
 	accepted atomic.Bool
@@ -285,8 +290,12 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	r.srcInfo = src.Info()
 	r.header = src.Header()
 	for i, h := range r.header {
-		if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(h)), "crmport_") {
+		name := strings.ToLower(strings.TrimSpace(h))
+		if !strings.HasPrefix(name, "crmport_") {
 			r.keep = append(r.keep, i)
+		}
+		if name == ColError {
+			r.fromReport = true
 		}
 	}
 	binder, err := opt.Bind(r.header)

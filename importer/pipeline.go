@@ -259,6 +259,12 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 		it.res = crm.Result{Status: crm.StatusCreated}
 		return
 	}
+	if r.fromReport && r.finder != nil {
+		// A row of an error report imported again may be in the CRM
+		// already (its answer was lost, or it is another row's client):
+		// look it up first, never create it twice.
+		it.lookup = true
+	}
 	it.done = make(chan struct{})
 }
 

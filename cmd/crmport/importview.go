@@ -196,11 +196,26 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 	case s.Failed > 0 && s.Reports.Errors != "" && !tooMany && s.FailedTemporarily > 0:
 		fmt.Fprintf(w, "First run the same command again: the %s that failed for a temporary reason %s tried again (looked up in the CRM first, so none is created twice):\n  %s\n",
 			importPlural(s.FailedTemporarily, "row", "rows"), plural(s.FailedTemporarily, "is", "are"), importCommandLine(opts, vendor, opts.Input, false))
-		fmt.Fprintf(w, "Then fix the rows still in %s (the reason is in the column %s) and run:\n  %s\n",
-			s.Reports.Errors, job.ColError, importCommandLine(opts, vendor, s.Reports.Errors, false))
+		dups := ""
+		if s.Duplicates > 0 {
+			dups = fmt.Sprintf(", delete the %s that %s the same client as another row (they would create it twice),",
+				importPlural(s.Duplicates, "row", "rows"), plural(s.Duplicates, "is", "are"))
+		}
+		fmt.Fprintf(w, "Then fix the rows still in %s (the reason is in the column %s)%s and run:\n  %s\n",
+			s.Reports.Errors, job.ColError, dups, importCommandLine(opts, vendor, s.Reports.Errors, false))
+	case s.Failed > 0 && s.Reports.Errors != "" && !tooMany && s.Duplicates == s.Failed:
+		// Imported from the report, a duplicate row would create its
+		// client a second time.
+		fmt.Fprintf(w, "The %s in %s %s the same client as another row of the file, which was imported: there is nothing to import from %s (if one is in fact another client, give it its own e-mail and import it)\n",
+			importPlural(s.Failed, "row", "rows"), s.Reports.Errors, plural(s.Failed, "is", "are"), plural(s.Failed, "it", "them"))
 	case s.Failed > 0 && s.Reports.Errors != "" && !tooMany:
+		fix := importPlural(s.Failed, "row", "rows")
+		if s.Duplicates > 0 {
+			fix = fmt.Sprintf("%s and delete the %s that %s the same client as another row (they would create it twice)",
+				importPlural(s.Failed-s.Duplicates, "row", "rows"), importPlural(s.Duplicates, "row", "rows"), plural(s.Duplicates, "is", "are"))
+		}
 		fmt.Fprintf(w, "Fix the %s in %s (the reason is in the column %s) and run:\n  %s\n",
-			importPlural(s.Failed, "row", "rows"), s.Reports.Errors, job.ColError, importCommandLine(opts, vendor, s.Reports.Errors, false))
+			fix, s.Reports.Errors, job.ColError, importCommandLine(opts, vendor, s.Reports.Errors, false))
 	}
 }
 
@@ -267,6 +282,19 @@ func importCommandLine(opts *importOptions, vendor, input string, dryRun bool) s
 	}
 	if opts.ReportDir != "" {
 		args = append(args, "--report-dir", iostreams.QuoteArg(opts.ReportDir))
+	}
+	if opts.LookUp {
+		rules := make([]string, len(opts.Dedupe))
+		for i, r := range opts.Dedupe {
+			rules[i] = string(r)
+		}
+		args = append(args, "--dedupe", strings.Join(rules, ","))
+	}
+	if opts.Duplicates != "" && opts.Duplicates != "first" {
+		args = append(args, "--duplicates", string(opts.Duplicates))
+	}
+	if opts.ReportFormat != "" {
+		args = append(args, "--report-format", opts.ReportFormat)
 	}
 	if dryRun {
 		args = append(args, "--dry-run")
