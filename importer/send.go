@@ -22,6 +22,10 @@ const (
 	// StopFailing: the CRM answered, but failed every request of the
 	// first rows after every retry (an outage: HTTP 5xx, 429).
 	StopFailing
+	// StopRetriesUsedUp: the CRM failed so often that the run's retry
+	// budget is used up (an outage in the middle of an import): going on
+	// would only fail every row left.
+	StopRetriesUsedUp
 )
 
 // StoppedError is returned when the CRM stopped the import: it refused
@@ -39,6 +43,8 @@ func (e *StoppedError) Error() string {
 		return fmt.Sprintf("the CRM could not be reached, so the import stopped before importing anything: %v", e.Err)
 	case StopFailing:
 		return fmt.Sprintf("the CRM failed every request, so nothing was imported: %v", e.Err)
+	case StopRetriesUsedUp:
+		return fmt.Sprintf("the CRM kept failing, so the import stopped: %v", e.Err)
 	}
 	return fmt.Sprintf("the CRM refused the request, so the import stopped: %v", e.Err)
 }
@@ -217,6 +223,9 @@ func (r *run) create(ctx context.Context, v crm.Vendor, items []*item) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if errors.Is(err, retry.ErrBudgetExhausted) {
+		return &StoppedError{Reason: StopRetriesUsedUp, Err: err}
+	}
 	switch crm.KindOf(err) {
 	case crm.KindFatal:
 		return &StoppedError{Reason: StopRefused, Err: err}
@@ -295,6 +304,9 @@ func (r *run) update(ctx context.Context, v crm.Vendor, items []*item) error {
 	}
 	if crm.KindOf(err) == crm.KindFatal {
 		return &StoppedError{Reason: StopRefused, Err: err}
+	}
+	if errors.Is(err, retry.ErrBudgetExhausted) {
+		return &StoppedError{Reason: StopRetriesUsedUp, Err: err}
 	}
 	if len(items) == 1 || !retry.MayResend(v) {
 		for _, it := range items {

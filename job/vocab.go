@@ -119,6 +119,9 @@ const (
 	StopRefused     = importer.StopRefused
 	StopUnreachable = importer.StopUnreachable
 	StopFailing     = importer.StopFailing
+	// StopRetriesUsedUp: the CRM failed so often that the run's retries
+	// are used up.
+	StopRetriesUsedUp = importer.StopRetriesUsedUp
 )
 
 // Duplicates in the file and look-ups in the CRM before creating.

@@ -32,6 +32,8 @@ func importError(opts *importOptions, err error) error {
 		switch se.Reason {
 		case job.StopUnreachable:
 			msg = fmt.Sprintf("the CRM could not be reached, so the import stopped before importing anything (the journal is saved): check the CRM's address setting and the network, then run the same command again: %v", se.Err)
+		case job.StopRetriesUsedUp:
+			msg = fmt.Sprintf("the CRM kept failing, so the import stopped (the journal is saved): %v\nThis is the CRM's trouble, not your data's. Run the same command again later: rows already imported are not sent twice, and rows that were being sent are looked up first.", se.Err)
 		case job.StopFailing:
 			msg = fmt.Sprintf("the CRM failed every request, so nothing was imported: %v\nThis is the CRM's trouble, not your data's. Run the same command again later: crmport looks these rows up in the CRM first, so none is created twice (do not import the error report for them).", se.Err)
 		default:

@@ -155,7 +155,7 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 		fmt.Fprintln(w, "  the file changed since the earlier run: rows it imported were skipped where unchanged (a changed one is in the error report, not sent again), the others were sent")
 	}
 	if s.Resumed > 0 && !s.DryRun {
-		fmt.Fprintf(w, "  %s were already done by an earlier run (from the journal)\n", importPlural(s.Resumed, "row", "rows"))
+		fmt.Fprintf(w, "  %s %s already done by an earlier run (from the journal)\n", importPlural(s.Resumed, "row", "rows"), plural(s.Resumed, "was", "were"))
 	}
 	if s.Reports.Errors != "" {
 		fmt.Fprintf(w, "  errors:  %s\n", s.Reports.Errors)

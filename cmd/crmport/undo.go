@@ -85,7 +85,7 @@ func (f *factory) runUndo(cmd *cobra.Command, opts *undoOptions) error {
 	env := f.env()
 	title := ""
 	confirm := func(p job.UndoPlan) (bool, error) {
-		what := fmt.Sprintf("%d %s created by the import of %s", p.Delete, plural(p.Delete, "client", "clients"), filepath.Base(opts.Report))
+		what := fmt.Sprintf("%d %s created by the import of %s", p.Delete, plural(p.Delete, "client", "clients"), importedFile(opts.Report))
 		fmt.Fprintf(w, "This deletes %s from %s at %s", what, title, p.Target)
 		if p.Done > 0 {
 			fmt.Fprintf(w, " (%d already dealt with by an earlier run of this undo)", p.Done)
@@ -154,8 +154,10 @@ func printUndoSummary(w io.Writer, title string, opts *undoOptions, s job.UndoSu
 		parts = append(parts, "nothing to delete")
 	}
 	fmt.Fprintf(w, "Undo of %s in %s: %s\n", filepath.Base(opts.Report), title, strings.Join(parts, ", "))
-	if s.Resumed > 0 {
-		fmt.Fprintf(w, "  %d were already done by an earlier run of this undo (from the journal)\n", s.Resumed)
+	if s.Resumed > 0 && s.Resumed == s.Deleted+s.Gone {
+		fmt.Fprintf(w, "  nothing was deleted now: %s already done by an earlier run of this undo (from the journal)\n", plural(s.Resumed, "that was", "those were"))
+	} else if s.Resumed > 0 {
+		fmt.Fprintf(w, "  %d of them %s already done by an earlier run of this undo (from the journal)\n", s.Resumed, plural(s.Resumed, "was", "were"))
 	}
 	if s.Report != "" {
 		fmt.Fprintf(w, "  report:  %s\n", s.Report)
@@ -163,4 +165,17 @@ func printUndoSummary(w io.Writer, title string, opts *undoOptions, s job.UndoSu
 	if s.Journal != "" {
 		fmt.Fprintf(w, "  journal: %s\n", s.Journal)
 	}
+}
+
+// importedFile is the name of the file whose import wrote the done report
+// at path: kontakty.xlsx for kontakty.xlsx.thulium.done.xlsx (the report's
+// own name when it does not have that shape).
+func importedFile(report string) string {
+	base := filepath.Base(report)
+	if i := strings.LastIndex(base, ".done."); i > 0 {
+		if j := strings.LastIndex(base[:i], "."); j > 0 {
+			return base[:j]
+		}
+	}
+	return base
 }

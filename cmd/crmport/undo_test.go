@@ -98,7 +98,7 @@ func TestUndoDeletesExactlyTheCreatedClients(t *testing.T) {
 			// No terminal and no --yes: nothing deleted.
 			code, _, stderr := x.run(t, nil, "undo", x.report)
 			assert.Equal(t, exitError, code)
-			assert.Contains(t, stderr, "3 clients created by the import of nowe.csv."+vendor+".done.csv")
+			assert.Contains(t, stderr, "3 clients created by the import of nowe.csv from")
 			assert.Contains(t, stderr, x.env[map[string]string{"salesman": "CRMPORT_SALESMAN_URL", "thulium": "CRMPORT_THULIUM_URL", "baselinker": "CRMPORT_BASELINKER_URL"}[vendor]])
 			assert.Contains(t, stderr, "add --yes")
 			assert.Len(t, x.titles(t), 6)
@@ -128,10 +128,11 @@ func TestUndoDeletesExactlyTheCreatedClients(t *testing.T) {
 				assert.Equal(t, "deleted", r[col])
 			}
 
-			// Again: nothing is deleted twice.
+			// Again: nothing is deleted twice, and it says so.
 			code, _, stderr = x.run(t, nil, "undo", "--yes", x.report)
 			require.Equal(t, exitOK, code, stderr)
 			assert.Len(t, x.titles(t), 3)
+			assert.Contains(t, stderr, "nothing was deleted now: those were already done by an earlier run of this undo")
 
 			// The same import run again (a fixed file or mapping, or a
 			// change of mind) sends the undone rows again instead of
@@ -178,7 +179,7 @@ func TestUndoKeepsAnEditedClient(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stderr, "This deletes 1 client created by the import")
 	assert.Contains(t, stderr, "3 deleted, 2 not created by the import")
-	assert.Contains(t, stderr, "2 were already done by an earlier run of this undo")
+	assert.Contains(t, stderr, "2 of them were already done by an earlier run of this undo")
 	assert.ElementsMatch(t, []string{"Stara A", "Stara B", "Stara C"}, x.titles(t))
 }
 
