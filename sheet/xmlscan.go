@@ -188,33 +188,12 @@ func (s *xmlScanner) bang() (int, error) {
 		return tokText, nil
 	}
 	// A directive: skip to its '>', past quoted strings and nested <…>.
-	depth, quote := 0, byte(0)
-	for i := s.pos + 2; ; i++ {
-		if i >= len(s.buf) {
-			off := i - s.pos
-			if !s.fill() {
-				return tokNone, s.syntax("unexpected EOF")
-			}
-			i = s.pos + off
-		}
-		c := s.buf[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '<':
-			depth++
-		case c == '>':
-			if depth == 0 {
-				s.pos = i + 1
-				return tokNone, nil
-			}
-			depth--
-		}
+	i := s.tagEnd(true)
+	if i < 0 {
+		return tokNone, s.syntax("unexpected EOF")
 	}
+	s.pos = i + 1
+	return tokNone, nil
 }
 
 // charData returns the text up to the next '<'.
@@ -375,9 +354,10 @@ func inXMLRange(r rune) bool {
 }
 
 // tagEnd returns the offset of the '>' closing the tag at pos, outside
-// quoted attribute values; -1 at the end of input.
-func (s *xmlScanner) tagEnd() int {
-	quote := byte(0)
+// quoted attribute values and, for a directive (nested), outside nested
+// <…>; -1 at the end of input.
+func (s *xmlScanner) tagEnd(nested bool) int {
+	depth, quote := 0, byte(0)
 	for i := s.pos + 1; ; i++ {
 		if i >= len(s.buf) {
 			off := i - s.pos
@@ -394,14 +374,19 @@ func (s *xmlScanner) tagEnd() int {
 			}
 		case c == '"' || c == '\'':
 			quote = c
+		case c == '<' && nested && i > s.pos+1:
+			depth++
 		case c == '>':
-			return i
+			if depth == 0 {
+				return i
+			}
+			depth--
 		}
 	}
 }
 
 func (s *xmlScanner) endTag() (int, error) {
-	i := s.tagEnd()
+	i := s.tagEnd(false)
 	if i < 0 {
 		return tokNone, s.syntax("unexpected EOF")
 	}
@@ -415,7 +400,7 @@ func (s *xmlScanner) endTag() (int, error) {
 }
 
 func (s *xmlScanner) startTag() (int, error) {
-	i := s.tagEnd()
+	i := s.tagEnd(false)
 	if i < 0 {
 		return tokNone, s.syntax("unexpected EOF")
 	}
