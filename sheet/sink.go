@@ -353,7 +353,9 @@ func (s *xlsxSink) start() error {
 	// build the whole compressed workbook in memory first (hundreds of MiB
 	// for a million clients). The buffer it passes stays empty.
 	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
-		return &dimensionZip{Writer: zip.NewWriter(s.out), ref: s.dimension}
+		zw := zip.NewWriter(s.out)
+		zw.RegisterCompressor(zip.Deflate, newParallelDeflater)
+		return &dimensionZip{Writer: zw, ref: s.dimension}
 	})
 	s.f = f
 	if s.sheet != "Sheet1" {

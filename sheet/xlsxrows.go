@@ -1,7 +1,6 @@
 package sheet
 
 import (
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -36,7 +35,7 @@ func (r rawRow) blank() bool { n, _ := r.nonEmpty(); return n == 0 && r.err == n
 
 // rowReader pulls <row> elements from a worksheet's XML.
 type rowReader struct {
-	dec      *xml.Decoder
+	dec      *xmlScanner
 	sst      []string
 	formats  []numFormat
 	date1904 bool
@@ -73,7 +72,7 @@ func (rr *rowReader) next() (rawRow, error) {
 		return append(dst, data...)
 	}
 	for {
-		tok, err := rr.dec.RawToken()
+		kind, err := rr.dec.scan()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				rr.done = true
@@ -84,13 +83,13 @@ func (rr *rowReader) next() (rawRow, error) {
 			}
 			return rawRow{}, fmt.Errorf("after row %d: the sheet's XML is damaged: %w", rr.lastRow, err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch kind {
+		case tokStart:
+			switch rr.dec.name.Local {
 			case "row":
 				inRow, col, rowBytes, long = true, -1, 0, ""
 				row = rawRow{num: rr.lastRow + 1}
-				if n, err := strconv.Atoi(attr(t.Attr, "r")); err == nil && n > 0 {
+				if n, err := strconv.Atoi(attr(rr.dec.attrs, "r")); err == nil && n > 0 {
 					row.num = n
 				}
 				if row.num > maxSheetRows {
@@ -100,7 +99,7 @@ func (rr *rowReader) next() (rawRow, error) {
 				hasCell, typ, style = true, "", 0
 				val, is = rr.buf[:0], rr.isBuf[:0]
 				col++
-				for _, a := range t.Attr {
+				for _, a := range rr.dec.attrs {
 					switch a.Name.Local {
 					case "r":
 						if c := colIndex(a.Value); c >= 0 {
@@ -121,8 +120,8 @@ func (rr *rowReader) next() (rawRow, error) {
 			case "rPh":
 				skip++
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case tokEnd:
+			switch rr.dec.name.Local {
 			case "v":
 				inV = false
 			case "is":
@@ -160,13 +159,13 @@ func (rr *rowReader) next() (rawRow, error) {
 				rr.done = true
 				return rawRow{}, io.EOF
 			}
-		case xml.CharData:
+		case tokText:
 			switch {
 			case !hasCell:
 			case inIS && inT && skip == 0:
-				is = add(is, t)
+				is = add(is, rr.dec.text)
 			case inV:
-				val = add(val, t)
+				val = add(val, rr.dec.text)
 			}
 		}
 	}

@@ -2,8 +2,6 @@ package sheet
 
 import (
 	"archive/zip"
-	"bufio"
-	"encoding/xml"
 	"fmt"
 	"slices"
 	"strconv"
@@ -85,7 +83,7 @@ func sheetHasData(files parts, f *zip.File, sst []string) bool {
 		return false
 	}
 	defer rc.Close()
-	rr := &rowReader{dec: xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10)), sst: sst}
+	rr := &rowReader{dec: newXMLScanner(rc), sst: sst}
 	for {
 		row, err := rr.next()
 		if err != nil {

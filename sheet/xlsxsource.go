@@ -2,10 +2,8 @@ package sheet
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -259,7 +257,7 @@ func newXLSXSource(ctx context.Context, z *zip.Reader, closer io.Closer, opt Opt
 		ctx:    ctx,
 		closer: multiCloser{rc, closer},
 		info:   Info{Format: "xlsx", Sheet: chosen.name, OtherSheets: others},
-		rr:     &rowReader{dec: xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10)), sst: sst, formats: formats, date1904: date1904},
+		rr:     &rowReader{dec: newXMLScanner(rc), sst: sst, formats: formats, date1904: date1904},
 	}
 	if err := s.findHeader(opt.HeaderRow, opt.ExpectedHeaders); err != nil {
 		_ = rc.Close()

@@ -1,8 +1,6 @@
 package sheet
 
 import (
-	"bufio"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -21,22 +19,22 @@ func readSharedStrings(files parts, name string) ([]string, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	dec := xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10))
+	dec := newXMLScanner(rc)
 	var out []string
 	var b strings.Builder
 	total := 0
 	inT, skip := false, 0
 	for {
-		tok, err := dec.RawToken()
+		kind, err := dec.scan()
 		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("shared strings: %w", err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch kind {
+		case tokStart:
+			switch dec.name.Local {
 			case "si":
 				b.Reset()
 			case "t":
@@ -44,12 +42,12 @@ func readSharedStrings(files parts, name string) ([]string, error) {
 			case "rPh":
 				skip++
 			case "sst":
-				if n, err := strconv.Atoi(attr(t.Attr, "uniqueCount")); err == nil && n > 0 && n < 1<<20 {
+				if n, err := strconv.Atoi(attr(dec.attrs, "uniqueCount")); err == nil && n > 0 && n < 1<<20 {
 					out = make([]string, 0, n)
 				}
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case tokEnd:
+			switch dec.name.Local {
 			case "si":
 				if len(out) >= maxSSTStrings {
 					return nil, fmt.Errorf("the workbook's shared text table holds more than %d texts, more than a sheet of Excel can use: save the sheet as CSV (UTF-8) and import that", maxSSTStrings)
@@ -64,8 +62,8 @@ func readSharedStrings(files parts, name string) ([]string, error) {
 			case "rPh":
 				skip--
 			}
-		case xml.CharData:
-			if inT && skip == 0 {
+		case tokText:
+			if t := dec.text; inT && skip == 0 {
 				if b.Len()+len(t) > maxCellBytes {
 					return nil, fmt.Errorf("text %d of the workbook's shared text table is longer than the %d characters a cell of Excel can hold: the file is damaged", len(out)+1, maxCellChars)
 				}

@@ -53,8 +53,10 @@ func lostKind(op string) crm.Kind {
 // server's top-level answer. It returns nil when body holds JSON that is
 // not a whole-call failure; per-record errors inside that JSON are
 // classified by recordError. The SalesMan server answers 200 for
-// everything, so non-200 codes come from proxies or web servers.
-func (c *Client) checkResponse(op string, resp *http.Response, body []byte) error {
+// everything, so non-200 codes come from proxies or web servers. With
+// envelope false the caller decodes the answer itself and checks it with
+// callFailed (client/list: one pass over a large body instead of two).
+func (c *Client) checkResponse(op string, resp *http.Response, body []byte, envelope bool) error {
 	e := &crm.Error{Vendor: vendorName, Op: op, HTTPStatus: resp.StatusCode}
 	st := resp.StatusCode
 	switch {
@@ -103,19 +105,34 @@ func (c *Client) checkResponse(op string, resp *http.Response, body []byte) erro
 		}
 		return e
 	}
-	if trimmed[0] != '{' {
+	if trimmed[0] != '{' || !envelope {
 		return nil
 	}
-	var env envelope
+	var env callEnvelope
 	if err := json.Unmarshal(trimmed, &env); err != nil {
 		// Syntax errors are handled by the caller's decoder (which can
 		// repair the server's broken escapes); nothing to classify here.
 		return nil
 	}
+	return c.callFailed(op, resp.StatusCode, env)
+}
+
+// callEnvelope holds the fields of an answer that say whether the whole
+// call failed.
+type callEnvelope struct {
+	Result string          `json:"result"`
+	Error  json.RawMessage `json:"error"`
+}
+
+// callFailed classifies an answer whose envelope says the whole call
+// failed (a bad key, an unknown method); nil for anything else.
+func (c *Client) callFailed(op string, status int, ce callEnvelope) error {
+	env := envelope{Result: ce.Result, Error: ce.Error}
 	ae, failed := env.failed()
 	if !failed {
 		return nil
 	}
+	e := &crm.Error{Vendor: vendorName, Op: op, HTTPStatus: status}
 	switch {
 	case ae.Code == codeBadKey || ae.Code == codeUnknownUser:
 		e.Kind = crm.KindFatal

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -138,7 +139,7 @@ func (c *Client) List(ctx context.Context, q crm.ListQuery, cursor string) (crm.
 	page := crm.Page{Records: make([]crm.Record, 0, len(rows))}
 	minClid := lc.minClid
 	for _, row := range rows {
-		rec := fromWire(row)
+		rec := fromWireInPlace(row)
 		if id, err := strconv.ParseInt(fmt.Sprint(rec["clid"]), 10, 64); err == nil {
 			if lc.minClid > 0 && id >= lc.minClid {
 				continue // already returned: pushed down by newer clients
@@ -169,24 +170,39 @@ func (c *Client) List(ctx context.Context, q crm.ListQuery, cursor string) (crm.
 // listRaw sends one client/list request and returns its rows.
 func (c *Client) listRaw(ctx context.Context, body map[string]any) ([]map[string]any, *listParams, error) {
 	const op = "client/list"
-	data, err := c.call(ctx, "list", body)
+	data, err := c.post(ctx, "list", body, false)
 	if err != nil {
 		return nil, nil, err
 	}
 	// The usual answer, {"data":[{…},…],"params":{…}}, is decoded in one
-	// pass; anything else (data as {} or null) takes the careful path.
+	// pass, the envelope's error fields with it; anything else (data as {}
+	// or null) takes the careful path.
 	var fast struct {
+		callEnvelope
 		Data   []map[string]any `json:"data"`
 		Params *listParams      `json:"params"`
 	}
 	if c.decode(op, data, &fast) == nil {
+		if err := c.callFailed(op, http.StatusOK, fast.callEnvelope); err != nil {
+			return nil, nil, err
+		}
 		return fast.Data, fast.Params, nil
 	}
 	var env struct {
+		callEnvelope
 		Data   json.RawMessage `json:"data"`
 		Params *listParams     `json:"params"`
 	}
 	if err := c.decode(op, data, &env); err != nil {
+		var ce callEnvelope // a bad "params" must not hide a failed call
+		if json.Unmarshal(data, &ce) == nil {
+			if failed := c.callFailed(op, http.StatusOK, ce); failed != nil {
+				return nil, nil, failed
+			}
+		}
+		return nil, nil, err
+	}
+	if err := c.callFailed(op, http.StatusOK, env.callEnvelope); err != nil {
 		return nil, nil, err
 	}
 	raw := strings.TrimSpace(string(env.Data))

@@ -91,10 +91,43 @@ func scalarString(v any) string {
 func fromWire(obj map[string]any) crm.Record {
 	rec := make(crm.Record, len(obj))
 	flatten(rec, "", obj)
+	clidString(rec)
+	return rec
+}
+
+// fromWireInPlace is fromWire reusing obj's map for the record, for rows
+// that are not used again (list pages): no second map per row.
+func fromWireInPlace(obj map[string]any) crm.Record {
+	rec := crm.Record(obj)
+	var nested []string
+	for k, v := range obj {
+		if _, ok := v.(map[string]any); ok {
+			nested = append(nested, k)
+			continue
+		}
+		if val, ok := wireScalar(v); ok {
+			rec[k] = val
+		} else {
+			delete(rec, k)
+		}
+	}
+	for _, k := range nested {
+		x := obj[k].(map[string]any)
+		delete(rec, k)
+		p := k
+		if k == "bankinfo" || k == "recv" {
+			p = "recv"
+		}
+		flatten(rec, p, x)
+	}
+	clidString(rec)
+	return rec
+}
+
+func clidString(rec crm.Record) {
 	if n, ok := rec["clid"].(int64); ok {
 		rec["clid"] = strconv.FormatInt(n, 10)
 	}
-	return rec
 }
 
 func flatten(rec crm.Record, prefix string, obj map[string]any) {
@@ -106,45 +139,53 @@ func flatten(rec crm.Record, prefix string, obj map[string]any) {
 			}
 			name = prefix + "." + k
 		}
-		switch x := v.(type) {
-		case nil:
-		case json.Number:
-			if n, err := x.Int64(); err == nil {
-				rec[name] = n
-			} else if f, err := x.Float64(); err == nil {
-				rec[name] = f
-			} else {
-				rec[name] = x.String()
-			}
-		case float64:
-			if x == float64(int64(x)) {
-				rec[name] = int64(x)
-			} else {
-				rec[name] = x
-			}
-		case string, bool:
-			rec[name] = x
-		case map[string]any:
+		if x, ok := v.(map[string]any); ok {
 			p := name
 			if prefix == "" && (k == "bankinfo" || k == "recv") {
 				p = "recv"
 			}
 			flatten(rec, p, x)
-		case []any:
-			var list []string
-			for _, e := range x {
-				switch s := e.(type) {
-				case string:
-					list = append(list, s)
-				case json.Number:
-					list = append(list, s.String())
-				}
-			}
-			if len(list) > 0 && len(list) == len(x) {
-				rec[name] = list
-			}
+			continue
+		}
+		if val, ok := wireScalar(v); ok {
+			rec[name] = val
 		}
 	}
+}
+
+// wireScalar converts one scalar or list of the server's JSON to a record
+// value; false for nulls, empty lists and lists of objects.
+func wireScalar(v any) (any, bool) {
+	switch x := v.(type) {
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return n, true
+		} else if f, err := x.Float64(); err == nil {
+			return f, true
+		}
+		return x.String(), true
+	case float64:
+		if x == float64(int64(x)) {
+			return int64(x), true
+		}
+		return x, true
+	case string, bool, []string:
+		return x, true
+	case []any:
+		var list []string
+		for _, e := range x {
+			switch s := e.(type) {
+			case string:
+				list = append(list, s)
+			case json.Number:
+				list = append(list, s.String())
+			}
+		}
+		if len(list) > 0 && len(list) == len(x) {
+			return list, true
+		}
+	}
+	return nil, false
 }
 
 // infoRenames maps keys of client/info to the names client/list uses, so

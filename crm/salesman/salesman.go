@@ -149,6 +149,12 @@ func (c *Client) Capabilities() crm.Capabilities {
 // call POSTs body as JSON to client/{action} and returns the raw answer
 // after checkResponse. op is "client/{action}".
 func (c *Client) call(ctx context.Context, action string, body any) ([]byte, error) {
+	return c.post(ctx, action, body, true)
+}
+
+// post is call; with envelope false the answer's "error"/"result" are left
+// for the caller to check with callFailed.
+func (c *Client) post(ctx context.Context, action string, body any, envelope bool) ([]byte, error) {
 	op := "client/" + action
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("salesman %s: %w", op, err)
@@ -182,7 +188,7 @@ func (c *Client) call(ctx context.Context, action string, body any) ([]byte, err
 	if err != nil {
 		return nil, c.transportError(ctx, op, true, err)
 	}
-	if err := c.checkResponse(op, resp, data); err != nil {
+	if err := c.checkResponse(op, resp, data, envelope); err != nil {
 		return nil, err
 	}
 	return data, nil
