@@ -39,6 +39,7 @@ type item struct {
 	follows   *item
 	note      string // for the done report's crmport_note (merge)
 	duplicate bool   // failed as a duplicate of another row of the file
+	finished  bool   // counted and reported (set by the writer only)
 }
 
 func (it *item) fail(msg string) {
@@ -301,6 +302,8 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 			}
 		}()
 	}
+	workersDone := make(chan struct{})
+	go func() { wg.Wait(); close(workersDone) }()
 	writerDone := make(chan struct{})
 	go func() {
 		defer close(writerDone)
@@ -308,10 +311,21 @@ func (r *run) pipeline(parent context.Context, src sheet.Source, b Binder) error
 			for it := range ordered {
 				select {
 				case <-it.done:
+					r.finish(it)
+					continue
 				case <-ctx.Done():
-					return nil
 				}
-				r.finish(it)
+				// Stopped: rows the CRM answered are in the journal, so
+				// they go to the reports and the counts too (a stop must
+				// not say 5 created while 100 are in the CRM). Wait until
+				// no worker can answer a row any more, then finish every
+				// answered row; the rest stay "not processed".
+				<-workersDone
+				r.finishAnswered(it)
+				for it := range ordered {
+					r.finishAnswered(it)
+				}
+				return nil
 			}
 			return nil
 		})
@@ -403,8 +417,24 @@ func (r *run) catchReader(read func() error) (panicked bool, err error) {
 // that rows to send alone never fill it.
 func orderedBuffer(batch, workers int) int { return batch*(workers*4+2) + 64 }
 
+// finishAnswered finishes it after the run stopped, if its outcome is
+// known: a row the CRM answered, or one that needed no sending. A row
+// merged into a first row that was not finished stays unfinished too.
+func (r *run) finishAnswered(it *item) {
+	select {
+	case <-it.done:
+	default:
+		return
+	}
+	if it.follows != nil && !it.follows.finished {
+		return
+	}
+	r.finish(it)
+}
+
 // finish counts a row and writes it to its report. Rows arrive in input order.
 func (r *run) finish(it *item) {
+	it.finished = true
 	if it.follows != nil {
 		r.dd.settle(it)
 	}
