@@ -101,6 +101,9 @@ func benchCSVFile(b *testing.B) string {
 }
 
 func benchXLSXFile(b *testing.B) string {
+	if p := os.Getenv("CRMPORT_BENCH_XLSX"); p != "" {
+		return p // e.g. a workbook written by xlsxwriter (bench/file_side.sh)
+	}
 	return benchFile(b, "big.xlsx", func(path string) error {
 		return writeRows(path, benchXLSXRows, sheet.Options{})
 	})

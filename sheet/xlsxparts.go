@@ -102,12 +102,3 @@ func readXMLPart(files parts, name string, v any) error {
 	}
 	return nil
 }
-
-func attr(attrs []xml.Attr, local string) string {
-	for _, a := range attrs {
-		if a.Name.Local == local {
-			return a.Value
-		}
-	}
-	return ""
-}

@@ -43,6 +43,7 @@ type rowReader struct {
 	done     bool
 	buf      []byte // reused for cell values
 	isBuf    []byte // reused for inline strings
+	width    int    // the most cells a row had so far (capped), to size the next
 }
 
 // next returns the next <row>, io.EOF at the end of the sheet data.
@@ -88,8 +89,8 @@ func (rr *rowReader) next() (rawRow, error) {
 			switch rr.dec.name.Local {
 			case "row":
 				inRow, col, rowBytes, long = true, -1, 0, ""
-				row = rawRow{num: rr.lastRow + 1}
-				if n, err := strconv.Atoi(attr(rr.dec.attrs, "r")); err == nil && n > 0 {
+				row = rawRow{num: rr.lastRow + 1, cells: make([]Cell, 0, rr.width)}
+				if n, err := atoi(rr.dec.attr("r")); err == nil && n > 0 {
 					row.num = n
 				}
 				if row.num > maxSheetRows {
@@ -106,9 +107,9 @@ func (rr *rowReader) next() (rawRow, error) {
 							col = c
 						}
 					case "t":
-						typ = a.Value
+						typ = cellType(a.Value)
 					case "s":
-						style, _ = strconv.Atoi(a.Value)
+						style, _ = atoi(a.Value)
 					}
 				}
 			case "v":
@@ -151,6 +152,9 @@ func (rr *rowReader) next() (rawRow, error) {
 				hasCell = false
 			case "row":
 				rr.lastRow = row.num
+				if len(row.cells) > rr.width {
+					rr.width = min(len(row.cells), 256)
+				}
 				if long != "" {
 					row.err = fmt.Errorf("column %s holds more than %d characters, more than a cell of Excel can: the file is damaged; the cell was cut short", long, maxCellChars)
 				}
@@ -329,7 +333,7 @@ func formatNumber(f float64) string {
 
 // colIndex returns the 0-based column of a cell reference such as "AB12",
 // or -1.
-func colIndex(ref string) int {
+func colIndex[T string | []byte](ref T) int {
 	n := 0
 	i := 0
 	for ; i < len(ref); i++ {
@@ -356,6 +360,43 @@ func colIndex(ref string) int {
 }
 
 // atoiBytes parses a non-negative decimal index, or returns -1.
+// atoi is strconv.Atoi of b, without a string for the common case.
+func atoi(b []byte) (int, error) {
+	if len(b) > 0 && len(b) <= 9 {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return strconv.Atoi(string(b))
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, nil
+	}
+	return strconv.Atoi(string(b))
+}
+
+// cellType is a cell's t attribute as a string, without allocating for
+// the types Excel writes.
+func cellType(b []byte) string {
+	switch string(b) {
+	case "s":
+		return "s"
+	case "n":
+		return "n"
+	case "str":
+		return "str"
+	case "inlineStr":
+		return "inlineStr"
+	case "b":
+		return "b"
+	case "e":
+		return "e"
+	case "d":
+		return "d"
+	}
+	return string(b)
+}
+
 func atoiBytes(b []byte) int {
 	for len(b) > 0 && (b[0] == ' ' || b[0] == '\n' || b[0] == '\r' || b[0] == '\t') {
 		b = b[1:]

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 )
 
@@ -42,7 +41,7 @@ func readSharedStrings(files parts, name string) ([]string, error) {
 			case "rPh":
 				skip++
 			case "sst":
-				if n, err := strconv.Atoi(attr(dec.attrs, "uniqueCount")); err == nil && n > 0 && n < 1<<20 {
+				if n, err := atoi(dec.attr("uniqueCount")); err == nil && n > 0 && n < 1<<20 {
 					out = make([]string, 0, n)
 				}
 			}

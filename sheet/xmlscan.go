@@ -24,7 +24,7 @@ type xmlScanner struct {
 	pos   int
 	eof   bool
 	err   error
-	attrs []xml.Attr
+	attrs []rawAttr
 	text  []byte
 	pend  bool     // the end of a self-closing element comes next
 	name  xml.Name // the last start or end element's name
@@ -103,16 +103,38 @@ func (s *xmlScanner) RawToken() (xml.Token, error) {
 	}
 	switch kind {
 	case tokStart:
-		return xml.StartElement{Name: s.name, Attr: s.attrs}, nil
+		attrs := make([]xml.Attr, len(s.attrs))
+		for i, a := range s.attrs {
+			attrs[i] = xml.Attr{Name: a.Name, Value: string(a.Value)}
+		}
+		return xml.StartElement{Name: s.name, Attr: attrs}, nil
 	case tokEnd:
 		return xml.EndElement{Name: s.name}, nil
 	}
 	return xml.CharData(s.text), nil
 }
 
+// rawAttr is an attribute of the last start element; Value is valid only
+// until the next scan.
+type rawAttr struct {
+	Name  xml.Name
+	Value []byte
+}
+
+// attr returns the value of the last start element's attribute local
+// (nil when it has none), valid until the next scan.
+func (s *xmlScanner) attr(local string) []byte {
+	for _, a := range s.attrs {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return nil
+}
+
 // scan reads the next token into s.name, s.attrs (a start) or s.text and
 // returns its kind; io.EOF at the end of input. Nothing is allocated but
-// attribute values and uncommon names.
+// attribute values with entities or line ends, and uncommon names.
 func (s *xmlScanner) scan() (int, error) {
 	if s.pend {
 		s.pend = false
@@ -358,7 +380,13 @@ func inXMLRange(r rune) bool {
 // <…>; -1 at the end of input.
 func (s *xmlScanner) tagEnd(nested bool) int {
 	depth, quote := 0, byte(0)
-	for i := s.pos + 1; ; i++ {
+	start := s.pos + 1
+	if nested {
+		// As encoding/xml, the byte after "<!" is the directive's first
+		// and nothing else: not a quote, not a nested '<' or a '>'.
+		start = s.pos + 3
+	}
+	for i := start; ; i++ {
 		if i >= len(s.buf) {
 			off := i - s.pos
 			if !s.fill() {
@@ -390,7 +418,7 @@ func (s *xmlScanner) endTag() (int, error) {
 	if i < 0 {
 		return tokNone, s.syntax("unexpected EOF")
 	}
-	name := bytes.TrimRight(s.buf[s.pos+2:i], " \t\r\n")
+	name := trimSpaceRight(s.buf[s.pos+2 : i])
 	if !validName(name) {
 		return tokNone, s.syntax("invalid characters between </ and >")
 	}
@@ -417,7 +445,7 @@ func (s *xmlScanner) startTag() (int, error) {
 	s.attrs = s.attrs[:0]
 	rest := tag[n:]
 	for {
-		trimmed := bytes.TrimLeft(rest, " \t\r\n")
+		trimmed := trimSpaceLeft(rest)
 		if len(trimmed) == 0 {
 			break
 		}
@@ -427,11 +455,11 @@ func (s *xmlScanner) startTag() (int, error) {
 			return tokNone, s.syntax("expected attribute name in element")
 		}
 		an := rest[:k]
-		rest = bytes.TrimLeft(rest[k:], " \t\r\n")
+		rest = trimSpaceLeft(rest[k:])
 		if len(rest) == 0 || rest[0] != '=' {
 			return tokNone, s.syntax("attribute name without = in element")
 		}
-		rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+		rest = trimSpaceLeft(rest[1:])
 		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
 			return tokNone, s.syntax("unquoted or missing attribute value in element")
 		}
@@ -444,15 +472,38 @@ func (s *xmlScanner) startTag() (int, error) {
 		if bytes.IndexByte(raw, '<') >= 0 {
 			return tokNone, s.syntax("unescaped < inside quoted string")
 		}
-		val, err := s.unescape(nil, raw)
-		if err != nil {
+		val := raw // most values: used where they are, in the buffer
+		if bytes.IndexByte(raw, '&') >= 0 || bytes.IndexByte(raw, '\r') >= 0 {
+			var err error
+			if val, err = s.unescape(nil, raw); err != nil {
+				return tokNone, err
+			}
+		} else if err := s.checkText(raw); err != nil {
 			return tokNone, err
 		}
-		s.attrs = append(s.attrs, xml.Attr{Name: splitName(an), Value: string(val)})
+		s.attrs = append(s.attrs, rawAttr{Name: splitName(an), Value: val})
 	}
 	s.pos = i + 1
 	s.pend = self
 	return tokStart, nil
+}
+
+func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// trimSpaceLeft drops XML white space at the start of b.
+func trimSpaceLeft(b []byte) []byte {
+	for len(b) > 0 && isXMLSpace(b[0]) {
+		b = b[1:]
+	}
+	return b
+}
+
+// trimSpaceRight drops XML white space at the end of b.
+func trimSpaceRight(b []byte) []byte {
+	for len(b) > 0 && isXMLSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 // nameLen is the length of the XML name at the start of b.
