@@ -30,11 +30,14 @@ func (r *run) journalHeader() (journalHeader, error) {
 // as done (the real run skips them). A journal the real run would refuse
 // or set aside (another CRM, changed file or mapping) is not read.
 func (r *run) peekJournal(path string) {
-	h, err := r.journalHeader()
-	if err != nil || r.opt.Restart {
+	if r.opt.Restart {
 		return
 	}
 	if old := journalTarget(path); old == "" || old != r.opt.Target {
+		return // no earlier run: the file's fingerprint is not needed
+	}
+	h, err := r.journalHeader()
+	if err != nil {
 		return
 	}
 	priors, last, err := readJournalLines(path, h)

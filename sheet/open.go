@@ -48,9 +48,17 @@ func Open(ctx context.Context, path string, opt Options) (Source, error) {
 	if err != nil {
 		return nil, openFailed(path, err)
 	}
-	if st, err := f.Stat(); err == nil && st.IsDir() {
+	st, err := f.Stat()
+	if err == nil && st.IsDir() {
 		_ = f.Close()
 		return nil, fmt.Errorf("%s is a folder, not a file: give the name of the file inside it", path)
+	}
+	regular := err == nil && st.Mode().IsRegular()
+	ahead := func(src Source) Source {
+		if regular {
+			return readAhead(src)
+		}
+		return src
 	}
 	head := make([]byte, 1024)
 	n, err := io.ReadFull(f, head)
@@ -74,7 +82,7 @@ func Open(ctx context.Context, path string, opt Options) (Source, error) {
 		if err != nil {
 			return nil, err
 		}
-		return trimTrailingBlanks(src), nil
+		return ahead(trimTrailingBlanks(src)), nil
 	case kind != "":
 		_ = f.Close()
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), notATableError(kind))
@@ -91,7 +99,7 @@ func Open(ctx context.Context, path string, opt Options) (Source, error) {
 		_ = f.Close()
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
-	return trimTrailingBlanks(src), nil
+	return ahead(trimTrailingBlanks(src)), nil
 }
 
 // Create creates (or truncates) a CSV or XLSX file for writing, choosing

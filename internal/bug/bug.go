@@ -35,6 +35,10 @@ func (e *Error) Error() string {
 func Catch(f func() error) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
+			if e, ok := v.(*Error); ok {
+				err = e // a bug caught in another goroutine, raised again here: its own stack
+				return
+			}
 			err = &Error{Value: v, Stack: debug.Stack()}
 		}
 	}()

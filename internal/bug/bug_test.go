@@ -28,3 +28,20 @@ func TestCatch(t *testing.T) {
 	assert.Equal(t, "internal error: boom (this is a bug; the journal is saved)", be.Error())
 	assert.False(t, strings.Contains(be.Error(), "goroutine"), "no stack in the message")
 }
+
+// A bug caught in a helper goroutine and raised again in the caller's
+// (panic(err)) keeps the helper's stack and reads as one bug.
+func TestCatchRaisedAgain(t *testing.T) {
+	inner := make(chan error)
+	go func() {
+		inner <- Catch(func() error {
+			var s []int
+			_ = s[3]
+			return nil
+		})
+	}()
+	first := <-inner
+	err := Catch(func() error { panic(first) })
+	require.Same(t, first, err)
+	assert.NotContains(t, err.Error(), "internal error: internal error")
+}
