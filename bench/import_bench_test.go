@@ -91,8 +91,17 @@ func options(b *testing.B, path string, v crm.Vendor, fields []crm.Field) import
 	m, err := mapping.Load("salesman.yaml", all.Vendors())
 	require.NoError(b, err)
 	so := m.SheetOptions()
+	reg, err := all.Vendors().Lookup(v.Name())
+	require.NoError(b, err)
+	types := make(map[string]crm.FieldType, len(fields)) // as the job layer passes them
+	for _, f := range fields {
+		types[f.Name] = f.Type
+	}
 	return importer.Options{
-		Input: path,
+		FieldTypes:   types,
+		DedupeFields: importer.DedupeFieldsFor(reg, types),
+		Normalize:    reg.Normalize,
+		Input:        path,
 		Open: func(ctx context.Context) (sheet.Source, error) {
 			return sheet.Open(ctx, path, so)
 		},
