@@ -336,6 +336,11 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		opt.Progress.Start(total)
 	}
 
+	// From here on the rows are mapped on a goroutine of their own.
+	ahead := newApplyAhead(src, binder)
+	defer ahead.stop() // before the deferred src.Close
+	src, binder = ahead, ahead
+
 	var readErr error
 	if opt.DryRun {
 		_, readErr = r.catchReader(func() error {

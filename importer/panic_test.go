@@ -114,7 +114,7 @@ func TestPanicStopsTheRunAndTheJournalResumes(t *testing.T) {
 	}
 }
 
-// A panic in a dry run (no goroutines: the caller's own) is an error too.
+// A panic in a dry run (mapping ahead on its own goroutine) is an error too.
 func TestPanicInADryRun(t *testing.T) {
 	opt := setup(t, t.TempDir(), table(50), wrap(newMemVendor(10)))
 	opt.DryRun = true

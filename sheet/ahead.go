@@ -3,16 +3,11 @@ package sheet
 import (
 	"errors"
 
-	"github.com/crmport/crmport/internal/bug"
+	"github.com/crmport/crmport/internal/ahead"
 )
 
-// aheadRows is how many rows the reading goroutine hands over at once;
-// aheadBatches batches may wait, so at most (aheadBatches+2)·aheadRows rows
-// are held however long the file.
-const (
-	aheadRows    = 64
-	aheadBatches = 4
-)
+// errClosed is what Next returns after Close.
+var errClosed = errors.New("the file was closed before its rows were read")
 
 type aheadRow struct {
 	row Row
@@ -23,61 +18,33 @@ type aheadRow struct {
 // CSV, building cells) on a goroutine of its own, so that this work runs
 // on one core while the caller maps and checks the rows before on
 // another: a dry run of an XLSX took 1.9 s alone, 1.1 s this way. Rows
-// and their errors come out in the order the source gave them; after an
-// error other than a *RowError (the end of the rows included) the source
-// is not read again, and that error is returned by every later call. A
-// panic in the source is raised again in the caller's goroutine, with the
-// source's stack (a *bug.Error). Header and Info are the source's: they
-// do not change once it is open. Only for regular files, whose reads
-// never block: Close waits for the goroutine before closing the file.
+// and their errors come out in the order the source gave them, at most
+// 6·64 rows ahead; after an error other than a *RowError (the end of the
+// rows included) the source is not read again, and that error is returned
+// by every later call. A panic in the source is raised again in the
+// caller's goroutine (a *bug.Error with the source's stack). Header and
+// Info are the source's: they do not change once it is open. Only for
+// regular files, whose reads never block: Close waits for the goroutine
+// before closing the file.
 type aheadSource struct {
 	Source
-	out     chan []aheadRow
-	quit    chan struct{}
-	done    chan struct{}
-	cur     []aheadRow
-	last    error // the error that ended the rows
-	started bool
+	rd   *ahead.Reader[aheadRow]
+	last error // the error that ended the rows
 }
 
-func readAhead(src Source) *aheadSource { return &aheadSource{Source: src} }
-
-func (a *aheadSource) start() {
-	a.started = true
-	a.out = make(chan []aheadRow, aheadBatches)
-	a.quit = make(chan struct{})
-	a.done = make(chan struct{})
-	go a.run()
+func readAhead(src Source) *aheadSource {
+	a := &aheadSource{Source: src}
+	a.rd = ahead.New(64, 4, func() (aheadRow, bool) {
+		r, err := src.Next()
+		return aheadRow{r, err}, !ends(err)
+	})
+	return a
 }
 
-func (a *aheadSource) run() {
-	defer close(a.done)
-	for {
-		batch := make([]aheadRow, 0, aheadRows)
-		ended := false
-		if err := bug.Catch(func() error {
-			for len(batch) < aheadRows {
-				r, err := a.Source.Next()
-				batch = append(batch, aheadRow{r, err})
-				var re *RowError
-				if err != nil && !errors.As(err, &re) {
-					ended = true
-					return nil
-				}
-			}
-			return nil
-		}); err != nil {
-			batch, ended = append(batch, aheadRow{err: err}), true
-		}
-		select {
-		case a.out <- batch:
-		case <-a.quit:
-			return
-		}
-		if ended {
-			return
-		}
-	}
+// ends says whether err ends a source's rows: any error but a *RowError.
+func ends(err error) bool {
+	var re *RowError
+	return err != nil && !errors.As(err, &re)
 }
 
 // Next returns the next row, as the source gave it.
@@ -85,21 +52,11 @@ func (a *aheadSource) Next() (Row, error) {
 	if a.last != nil {
 		return Row{}, a.last
 	}
-	if !a.started {
-		a.start()
+	r, ok := a.rd.Next()
+	if !ok { // closed
+		return Row{}, errClosed
 	}
-	if len(a.cur) == 0 {
-		a.cur = <-a.out
-	}
-	r := a.cur[0]
-	a.cur = a.cur[1:]
-	var re *RowError
-	if r.err != nil && !errors.As(r.err, &re) {
-		var be *bug.Error
-		if errors.As(r.err, &be) {
-			a.last = be
-			panic(be)
-		}
+	if ends(r.err) {
 		a.last = r.err
 	}
 	return r.row, r.err
@@ -107,10 +64,6 @@ func (a *aheadSource) Next() (Row, error) {
 
 // Close stops the goroutine, waits for it, and closes the source.
 func (a *aheadSource) Close() error {
-	if a.started && a.quit != nil {
-		close(a.quit)
-		<-a.done
-		a.quit = nil
-	}
+	a.rd.Stop()
 	return a.Source.Close()
 }
