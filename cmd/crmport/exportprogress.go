@@ -13,13 +13,13 @@ import (
 // exportProgress renders an export's events: a spinner on a terminal, a
 // line every few seconds otherwise; retry notices and warnings as lines.
 type exportProgress struct {
-	mu       sync.Mutex
-	opts     *exportOptions
-	bar      *progressbar.ProgressBar
-	last     time.Time
-	start    time.Time
-	rows     int
-	lastNote time.Time
+	mu      sync.Mutex
+	opts    *exportOptions
+	bar     *progressbar.ProgressBar
+	last    time.Time
+	start   time.Time
+	rows    int
+	notices retryNotices
 }
 
 func newExportProgress(opts *exportOptions) *exportProgress {
@@ -54,14 +54,9 @@ func (p *exportProgress) Event(e job.Event) {
 	case job.PageDone:
 		p.page(e.Pages, e.Rows)
 	case job.Retrying:
-		// One plain line per retry, as import prints them; routine short
-		// waits at most every 5 s.
-		now := p.opts.Now()
-		if e.Wait < time.Second && now.Sub(p.lastNote) < 5*time.Second {
-			return
+		if note, ok := p.notices.note(p.opts.Now(), e); ok {
+			p.say("%s", note)
 		}
-		p.lastNote = now
-		p.say("%s", retryNotice(e))
 	case job.Warning:
 		if e.Kind == "with-notes" {
 			p.say("--with-notes: %s.", e.Text)

@@ -29,8 +29,7 @@ type importProgress struct {
 	rows     int64
 	ok       int64
 	failed   int64
-	lastNote time.Time
-	muted    int // retries not shown since the last notice
+	notices  retryNotices
 }
 
 func newImportProgress(opts *importOptions, now func() time.Time) *importProgress {
@@ -149,21 +148,11 @@ func (p *importProgress) line(t time.Time) string {
 func (p *importProgress) retrying(e job.Retrying) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	t := p.now()
-	// Retries of a few seconds are routine on a flaky network: say so at
-	// most every 5 s, with how many were not shown. A long wait (a token
-	// blocked for a minute) is always said.
-	if e.Wait < 10*time.Second && t.Sub(p.lastNote) < 5*time.Second {
-		p.muted++
+	note, ok := p.notices.note(p.now(), e)
+	if !ok {
 		return
 	}
-	p.lastNote = t
 	p.clearBar()
-	note := retryNotice(e)
-	if p.muted > 0 {
-		note += fmt.Sprintf(" (%d more %s since the last notice)", p.muted, plural(p.muted, "retry", "retries"))
-		p.muted = 0
-	}
 	fmt.Fprintln(p.io.ErrOut, note)
 }
 
@@ -172,16 +161,6 @@ func (p *importProgress) clearBar() {
 	if p.bar != nil {
 		_ = p.bar.Clear()
 	}
-}
-
-// retryNotice is the one line shown when a call to the vendor is retried,
-// e.g. "BaseLinker: query limit reached, token blocked until 16:53:38;
-// waiting 6s, then trying again".
-func retryNotice(e job.Retrying) string {
-	if e.Wait >= time.Second {
-		return fmt.Sprintf("%s: %s; waiting %s, then trying again", e.Vendor, e.Message, e.Wait.Round(time.Second))
-	}
-	return fmt.Sprintf("%s: %s; trying again", e.Vendor, e.Message)
 }
 
 // stop removes the bar before the summary is printed.
