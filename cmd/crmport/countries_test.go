@@ -37,9 +37,7 @@ func TestImportEveryCountry(t *testing.T) {
 	require.NoError(t, os.WriteFile(mp, []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  address.country: {column: Kraj, transform: [country]}\n"), 0o600))
 
 	sb, env := startEnv(t)
-	f, _ := testFactory()
-	f.Getenv = func(k string) string { return env[k] }
-	code, stdout, stderr := execCrmport(t, f, "import", "--rate", "0", "--json", "-m", mp, input)
+	code, stdout, stderr := crmportWithEnv(t, env, "import", "--rate", "0", "--json", "-m", mp, input)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, fmt.Sprintf(`"created":%d,`, len(cells)))
 	recs := sb.Fakes()["thulium"].Records()

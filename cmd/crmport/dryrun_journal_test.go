@@ -21,9 +21,7 @@ func TestDryRunReadsTheJournal(t *testing.T) {
 	require.NoError(t, os.WriteFile(mpath, []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  email: {column: E-mail, transform: [email]}\n"), 0o644))
 	_, env := startEnv(t)
 	run := func(args ...string) (exitCode, string) {
-		f, _ := testFactory()
-		f.Getenv = func(k string) string { return env[k] }
-		code, _, stderr := execCrmport(t, f, append([]string{"import", "-m", mpath, input}, args...)...)
+		code, _, stderr := crmportWithEnv(t, env, append([]string{"import", "-m", mpath, input}, args...)...)
 		return code, stderr
 	}
 	code, stderr := run()

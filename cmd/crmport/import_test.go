@@ -818,9 +818,7 @@ func TestImportMaxErrorsAdviceResumeChanged(t *testing.T) {
 	require.NoError(t, os.WriteFile(mp, []byte("vendor: salesman\nsource:\n  delimiter: \";\"\nfields:\n  title: Firma\n  mail_url: {column: Telefon, transform: [email]}\n"), 0o644))
 	sb, env := startEnv(t)
 	run := func(args ...string) (exitCode, string) {
-		f, _ := testFactory()
-		f.Getenv = func(k string) string { return env[k] }
-		code, _, stderr := execCrmport(t, f, append([]string{"import", "--rate", "0", "--max-errors", "10%", "-m", mp, in}, args...)...)
+		code, _, stderr := crmportWithEnv(t, env, append([]string{"import", "--rate", "0", "--max-errors", "10%", "-m", mp, in}, args...)...)
 		return code, stderr
 	}
 	code, stderr := run()

@@ -50,9 +50,7 @@ func TestTwoPhoneColumnsIntoOneFieldRoundTrip(t *testing.T) {
 			sb, env := startEnv(t)
 			importFile := func(file string, args ...string) importCounts {
 				t.Helper()
-				f, _ := testFactory()
-				f.Getenv = func(k string) string { return env[k] }
-				code, stdout, stderr := execCrmport(t, f, append([]string{"import", "--rate", "0", "--json", "--report-dir", dir, "-m", mp, file}, args...)...)
+				code, stdout, stderr := crmportWithEnv(t, env, append([]string{"import", "--rate", "0", "--json", "--report-dir", dir, "-m", mp, file}, args...)...)
 				require.Equal(t, exitOK, code, stderr)
 				var c importCounts
 				require.NoError(t, json.Unmarshal([]byte(stdout), &c), stdout)
@@ -73,9 +71,7 @@ func TestTwoPhoneColumnsIntoOneFieldRoundTrip(t *testing.T) {
 			assert.Equal(t, tt.stored, kowalski[tt.field], "both numbers stored, as %s keeps several", tt.vendor)
 
 			out := filepath.Join(dir, "export.csv")
-			f, _ := testFactory()
-			f.Getenv = func(k string) string { return env[k] }
-			code, _, stderr := execCrmport(t, f, "export", "-m", mp, "-o", out, "--delimiter", ";")
+			code, _, stderr := crmportWithEnv(t, env, "export", "-m", mp, "-o", out, "--delimiter", ";")
 			require.Equal(t, exitOK, code, stderr)
 			data, err := os.ReadFile(out)
 			require.NoError(t, err)
@@ -116,9 +112,7 @@ func TestMappingInitJoinsColumns(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 
 	sb, env := startEnv(t)
-	f, _ = testFactory()
-	f.Getenv = func(k string) string { return env[k] }
-	code, _, stderr = execCrmport(t, f, "import", "--rate", "0", "--report-dir", dir, "-m", mp, input)
+	code, _, stderr = crmportWithEnv(t, env, "import", "--rate", "0", "--report-dir", dir, "-m", mp, input)
 	require.Equal(t, exitOK, code, stderr)
 	var found bool
 	for _, r := range sb.Fakes()["salesman"].Records() {

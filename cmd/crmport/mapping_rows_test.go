@@ -73,9 +73,7 @@ func TestSalesmanDocPhoneImports(t *testing.T) {
 		"m.yaml": "vendor: salesman\nfields:\n  title: Firma\n  phone: Telefon\n",
 	})
 	sb, env := startEnv(t)
-	f, _ := testFactory()
-	f.Getenv = func(k string) string { return env[k] }
-	code, _, stderr := execCrmport(t, f, "import", "--rate", "0", "--report-dir", dir, "-m", filepath.Join(dir, "m.yaml"), filepath.Join(dir, "k.csv"))
+	code, _, stderr := crmportWithEnv(t, env, "import", "--rate", "0", "--report-dir", dir, "-m", filepath.Join(dir, "m.yaml"), filepath.Join(dir, "k.csv"))
 	require.Equal(t, exitOK, code, stderr)
 	recs := sb.Fakes()["salesman"].Records()
 	require.Len(t, recs, 1)

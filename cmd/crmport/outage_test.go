@@ -27,9 +27,7 @@ func TestImportCRMFailingEveryRequest(t *testing.T) {
 	// Each of the 3 rows is tried twice (--retries 1): 6 answers of 503.
 	fake.Inject(crm.Fault{Op: "POST /api/customers", Status: 503, Times: 6})
 	run := func() (exitCode, string) {
-		f, _ := testFactory()
-		f.Getenv = func(k string) string { return env[k] }
-		code, _, stderr := execCrmport(t, f, "import", "--retries", "1", "-m", mpath, input)
+		code, _, stderr := crmportWithEnv(t, env, "import", "--retries", "1", "-m", mpath, input)
 		return code, stderr
 	}
 	code, stderr := run()
@@ -63,9 +61,7 @@ func TestImportTemporaryFailuresAdvice(t *testing.T) {
 	fake.Inject(crm.Fault{Op: "POST /api/customers", Match: "Kowalski", Commit: true, Times: 1})
 	fake.Inject(crm.Fault{Op: "GET /api/customers", Status: 503, Times: 4})
 	run := func() (exitCode, string) {
-		f, _ := testFactory()
-		f.Getenv = func(k string) string { return env[k] }
-		code, _, stderr := execCrmport(t, f, "import", "--retries", "1", "--workers", "1", "-m", mpath, input)
+		code, _, stderr := crmportWithEnv(t, env, "import", "--retries", "1", "--workers", "1", "-m", mpath, input)
 		return code, stderr
 	}
 	code, stderr := run()

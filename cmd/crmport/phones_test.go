@@ -32,9 +32,7 @@ func TestImportUpsertComparesPhoneNumbers(t *testing.T) {
 		{"surname": "Iwanow", "email": "iwanow@firma.ru", "phone_number": "8 (495) 100-44-47"},
 		{"surname": "Nowak", "email": "nowak@firma.pl", "phone_number": "+1 48601234567"},
 	})
-	f, _ := testFactory()
-	f.Getenv = func(k string) string { return env[k] }
-	code, stdout, stderr := execCrmport(t, f, "import", "--rate", "0", "--json", "--mode", "upsert", "-m", mp, input)
+	code, stdout, stderr := crmportWithEnv(t, env, "import", "--rate", "0", "--json", "--mode", "upsert", "-m", mp, input)
 	require.Equal(t, exitOK, code, stderr)
 	var sum importJSON
 	require.NoError(t, json.Unmarshal([]byte(stdout), &sum), stdout)

@@ -30,9 +30,7 @@ func TestErrorReportImportedAgainNeverCreatesTwice(t *testing.T) {
 	fake.Inject(crm.Fault{Op: "POST /api/customers", Match: "Kowalski", Commit: true, Times: 1})
 	fake.Inject(crm.Fault{Op: "GET /api/customers", Status: 503, Times: 4})
 	run := func(file string) (exitCode, string) {
-		f, _ := testFactory()
-		f.Getenv = func(k string) string { return env[k] }
-		code, _, stderr := execCrmport(t, f, "import", "--retries", "1", "--workers", "1", "-m", mpath, file)
+		code, _, stderr := crmportWithEnv(t, env, "import", "--retries", "1", "--workers", "1", "-m", mpath, file)
 		return code, stderr
 	}
 	code, stderr := run(input)

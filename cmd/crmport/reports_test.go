@@ -55,9 +55,7 @@ func TestImportCSVAndXLSXOfOneFolder(t *testing.T) {
 	sb, env := startEnv(t)
 	fake := sb.Fakes()["thulium"]
 	imp := func(in string) (exitCode, string) {
-		f, _ := testFactory()
-		f.Getenv = func(k string) string { return env[k] }
-		code, _, stderr := execCrmport(t, f, "import", "-m", mp, in)
+		code, _, stderr := crmportWithEnv(t, env, "import", "-m", mp, in)
 		return code, stderr
 	}
 	for _, in := range []string{csvIn, xlsxIn} {
@@ -102,9 +100,7 @@ func TestImportJournalOfAnotherFile(t *testing.T) {
 	rep := filepath.Join(root, "rep")
 	sb, env := startEnv(t)
 	imp := func(in string, extra ...string) (exitCode, string) {
-		f, _ := testFactory()
-		f.Getenv = func(k string) string { return env[k] }
-		code, _, stderr := execCrmport(t, f, append([]string{"import", "-m", mp, "--report-dir", rep, in}, extra...)...)
+		code, _, stderr := crmportWithEnv(t, env, append([]string{"import", "-m", mp, "--report-dir", rep, in}, extra...)...)
 		return code, stderr
 	}
 	code, stderr := imp(a)
@@ -132,9 +128,7 @@ func TestImportRestartKeepsEarlierReports(t *testing.T) {
 	require.NoError(t, os.WriteFile(in, []byte(strings.Replace(string(data), "biuro0002@firma.pl", "biuro0002@", 1)), 0o644))
 	_, env := startEnv(t)
 	imp := func(env map[string]string, extra ...string) (exitCode, string) {
-		f, _ := testFactory()
-		f.Getenv = func(k string) string { return env[k] }
-		code, _, stderr := execCrmport(t, f, append([]string{"import", "-m", mp, in}, extra...)...)
+		code, _, stderr := crmportWithEnv(t, env, append([]string{"import", "-m", mp, in}, extra...)...)
 		return code, stderr
 	}
 	code, stderr := imp(env)

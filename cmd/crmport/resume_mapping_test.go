@@ -36,9 +36,7 @@ func TestResumeWithFixedMapping(t *testing.T) {
 	require.NoError(t, os.WriteFile(mpath, []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  email: {column: Uwagi, transform: [email]}\n"), 0o600))
 
 	runIt := func(args ...string) (exitCode, string) {
-		f, _ := testFactory()
-		f.Getenv = func(k string) string { return env[k] }
-		code, _, stderr := execCrmport(t, f, append([]string{"import", "-m", mpath, input}, args...)...)
+		code, _, stderr := crmportWithEnv(t, env, append([]string{"import", "-m", mpath, input}, args...)...)
 		return code, stderr
 	}
 	code, stderr := runIt()
@@ -82,9 +80,7 @@ func TestResumeAfterCommentOnlyMappingEdit(t *testing.T) {
 	require.NoError(t, os.WriteFile(mpath, []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  email: E-mail\n"), 0o600))
 	sb, env := startEnv(t)
 	runIt := func() (exitCode, string) {
-		f, _ := testFactory()
-		f.Getenv = func(k string) string { return env[k] }
-		code, _, stderr := execCrmport(t, f, "import", "-m", mpath, input)
+		code, _, stderr := crmportWithEnv(t, env, "import", "-m", mpath, input)
 		return code, stderr
 	}
 	code, stderr := runIt()
@@ -121,9 +117,7 @@ func TestResumeAfterFixingTheFile(t *testing.T) {
 	mpath := filepath.Join(dir, "m.yaml")
 	require.NoError(t, os.WriteFile(mpath, []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  email: {column: E-mail, transform: [email]}\n"), 0o600))
 	runIt := func(args ...string) (exitCode, string) {
-		f, _ := testFactory()
-		f.Getenv = func(k string) string { return env[k] }
-		code, _, stderr := execCrmport(t, f, append([]string{"import", "-m", mpath, "--batch-size", "1", "--workers", "1", input}, args...)...)
+		code, _, stderr := crmportWithEnv(t, env, append([]string{"import", "-m", mpath, "--batch-size", "1", "--workers", "1", input}, args...)...)
 		return code, stderr
 	}
 	code, stderr := runIt("--max-errors", "4")

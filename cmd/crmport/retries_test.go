@@ -44,9 +44,7 @@ func TestRetriesZeroMakesOneAttempt(t *testing.T) {
 			sb, env := startEnv(t)
 			fake := sb.Fakes()["salesman"]
 			fake.Inject(crm.Fault{Op: tt.op, Status: 503, Times: 20})
-			f, _ := testFactory()
-			f.Getenv = func(k string) string { return env[k] }
-			code, stdout, stderr := execCrmport(t, f, append(tt.args, "--retries", "0", "--rate", "0", "--json")...)
+			code, stdout, stderr := crmportWithEnv(t, env, append(tt.args, "--retries", "0", "--rate", "0", "--json")...)
 			assert.NotEqual(t, exitOK, code, stderr)
 			assert.Equal(t, 1, attempts(fake, tt.op), "one attempt, no retry:\n%s", stderr)
 			assert.NotContains(t, stderr, "retrying", "no retry is announced")

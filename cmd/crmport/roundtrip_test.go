@@ -61,9 +61,7 @@ fields:
 			require.NoError(t, os.WriteFile(mpath, []byte(tt.mapping), 0o600))
 			out := filepath.Join(dir, "klienci.xlsx")
 
-			f, _ := testFactory()
-			f.Getenv = func(k string) string { return env[k] }
-			code, _, stderr := execCrmport(t, f, "export", "-m", mpath, "-o", out)
+			code, _, stderr := crmportWithEnv(t, env, "export", "-m", mpath, "-o", out)
 			require.Equal(t, exitOK, code, stderr)
 
 			// A person edits one cell in Excel and saves.
@@ -82,9 +80,7 @@ fields:
 			require.NoError(t, x.Save())
 			require.NoError(t, x.Close())
 
-			f, _ = testFactory()
-			f.Getenv = func(k string) string { return env[k] }
-			code, stdout, stderr := execCrmport(t, f, "import", "-m", mpath, out, "--mode", "upsert", "--json", "--report-dir", dir)
+			code, stdout, stderr := crmportWithEnv(t, env, "import", "-m", mpath, out, "--mode", "upsert", "--json", "--report-dir", dir)
 			require.Equal(t, exitOK, code, stderr)
 			var sum importJSON
 			require.NoError(t, json.Unmarshal([]byte(stdout), &sum), stdout)
@@ -123,17 +119,13 @@ fields:
   note: Uwagi
 `), 0o600))
 	out := filepath.Join(dir, "k.csv")
-	f, _ := testFactory()
-	f.Getenv = func(k string) string { return env[k] }
-	code, _, stderr := execCrmport(t, f, "export", "-m", mpath, "-o", out, "--bom", "--delimiter", ";")
+	code, _, stderr := crmportWithEnv(t, env, "export", "-m", mpath, "-o", out, "--bom", "--delimiter", ";")
 	require.Equal(t, exitOK, code, stderr)
 	data, err := os.ReadFile(out)
 	require.NoError(t, err)
 	require.Contains(t, string(data), ";'+48", "phones are protected from formula injection in the file")
 
-	f, _ = testFactory()
-	f.Getenv = func(k string) string { return env[k] }
-	code, stdout, stderr := execCrmport(t, f, "import", "-m", mpath, out, "--mode", "upsert", "--json", "--report-dir", dir)
+	code, stdout, stderr := crmportWithEnv(t, env, "import", "-m", mpath, out, "--mode", "upsert", "--json", "--report-dir", dir)
 	require.Equal(t, exitOK, code, stderr)
 	var sum importJSON
 	require.NoError(t, json.Unmarshal([]byte(stdout), &sum), stdout)
@@ -160,9 +152,7 @@ fields:
   address: {columns: [Miasto, Ulica], join: ", "}
 `), 0o600))
 	out := filepath.Join(dir, "k.xlsx")
-	f, _ := testFactory()
-	f.Getenv = func(k string) string { return env[k] }
-	code, _, stderr := execCrmport(t, f, "export", "-m", mpath, "-o", out)
+	code, _, stderr := crmportWithEnv(t, env, "export", "-m", mpath, "-o", out)
 	require.Equal(t, exitOK, code, stderr)
 	_, _, rows := readXLSX(t, out)
 	require.Equal(t, []string{"ID", "Firma", "Miasto", "Ulica"}, rows[0])
@@ -171,9 +161,7 @@ fields:
 		assert.Regexp(t, `^(ul|ул)\. `, r[3], "the street: the part after it")
 	}
 
-	f, _ = testFactory()
-	f.Getenv = func(k string) string { return env[k] }
-	code, stdout, stderr := execCrmport(t, f, "import", "-m", mpath, out, "--mode", "upsert", "--json", "--report-dir", dir)
+	code, stdout, stderr := crmportWithEnv(t, env, "import", "-m", mpath, out, "--mode", "upsert", "--json", "--report-dir", dir)
 	require.Equal(t, exitOK, code, stderr)
 	var sum importJSON
 	require.NoError(t, json.Unmarshal([]byte(stdout), &sum), stdout)

@@ -32,6 +32,15 @@ func startEnv(t *testing.T, opts ...sandbox.Options) (*sandbox.Sandbox, map[stri
 	return sb, env
 }
 
+// crmportWithEnv runs crmport with env (startEnv's CRMPORT_* variables)
+// as its only environment and returns its exit code, stdout and stderr.
+func crmportWithEnv(t *testing.T, env map[string]string, args ...string) (exitCode, string, string) {
+	t.Helper()
+	f, _ := testFactory()
+	f.Getenv = func(k string) string { return env[k] }
+	return execCrmport(t, f, args...)
+}
+
 // A journal belongs to the CRM the rows went to: a sandbox rehearsal must
 // not make the real import skip rows, an import into another CRM must not
 // resume it, and a rehearsal must not overwrite a real import's journal.
@@ -43,9 +52,7 @@ func TestJournalBelongsToItsCRM(t *testing.T) {
 	mpath := filepath.Join(dir, "m.yaml")
 	require.NoError(t, os.WriteFile(mpath, []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  email: E-mail\n"), 0o600))
 	runWith := func(env map[string]string, args ...string) (exitCode, string) {
-		f, _ := testFactory()
-		f.Getenv = func(k string) string { return env[k] }
-		code, _, stderr := execCrmport(t, f, append([]string{"import", "-m", mpath, input}, args...)...)
+		code, _, stderr := crmportWithEnv(t, env, append([]string{"import", "-m", mpath, input}, args...)...)
 		return code, stderr
 	}
 

@@ -31,9 +31,7 @@ func TestImportCRMUnreachable(t *testing.T) {
 	addr := u.Host
 	require.NoError(t, sb.Close()) // the CRM is gone: connections are refused
 	run := func(args ...string) (exitCode, string) {
-		f, _ := testFactory()
-		f.Getenv = func(k string) string { return env[k] }
-		code, _, stderr := execCrmport(t, f, append([]string{"import", "--retries", "1", "-m", mpath, input}, args...)...)
+		code, _, stderr := crmportWithEnv(t, env, append([]string{"import", "--retries", "1", "-m", mpath, input}, args...)...)
 		return code, stderr
 	}
 	earlier := filepath.Join(dir, "k.csv.thulium.done.csv")
