@@ -15,28 +15,15 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/crmport/crmport/internal/testkit"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/crmport/crmport/job"
 )
 
-// syncBuffer is a log safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a buffer written by another goroutine while the test reads.
+type syncBuffer = testkit.SyncBuffer
 
 // page is a running server and a browser-like client that opened its
 // address (so it holds the secret's cookie). Every answer body it reads is

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmport/crmport/internal/testkit"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
@@ -414,23 +416,8 @@ func TestImportHelperProcess(t *testing.T) {
 	os.Exit(int(run(context.Background(), f, strings.Split(args, "\x1f"))))
 }
 
-// syncBuffer is a bytes.Buffer a child process writes while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a buffer written by another goroutine while the test reads.
+type syncBuffer = testkit.SyncBuffer
 
 // startCrmport starts `crmport args...` as a child process (this test
 // binary run as TestImportHelperProcess) with the CRMPORT_* variables in
