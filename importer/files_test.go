@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmport/crmport/internal/testkit"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -13,18 +15,7 @@ import (
 )
 
 // snapshot reads every file of dir.
-func snapshot(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		require.NoError(t, err)
-		out[e.Name()] = string(b)
-	}
-	return out
-}
+func snapshot(t *testing.T, dir string) map[string]string { return testkit.DirFiles(t, dir) }
 
 // A restart refused by the CRM (a wrong key) sent nothing: the earlier
 // journal and reports stay byte for byte where they were.

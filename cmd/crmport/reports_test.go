@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmport/crmport/internal/testkit"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
@@ -169,15 +171,4 @@ func TestImportRestartKeepsEarlierReports(t *testing.T) {
 }
 
 // dirFiles reads every file of dir, by name.
-func dirFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		require.NoError(t, err)
-		out[e.Name()] = string(b)
-	}
-	return out
-}
+func dirFiles(t *testing.T, dir string) map[string]string { return testkit.DirFiles(t, dir) }
