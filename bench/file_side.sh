@@ -17,8 +17,8 @@
 # processes; on a shared machine compare the ratios, not the seconds.
 set -euo pipefail
 
-root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-cd "$root"
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 n=${1:-200000}
 m=${2:-100000}
 rounds=${ROUNDS:-3}
@@ -28,20 +28,7 @@ for need in /usr/bin/time xlsx2csv; do
 done
 "$py" -c 'import xlsxwriter' || { echo "file_side.sh: python3 xlsxwriter is missing" >&2; exit 1; }
 
-tmp=$(mktemp -d)
-srv=""
-cleanup() {
-	exec 3>&- 2>/dev/null || true
-	if [ -n "$srv" ] && kill -0 "$srv" 2>/dev/null; then
-		kill "$srv" 2>/dev/null || true
-		wait "$srv" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-go build -o "$tmp/crmport" ./cmd/crmport
-go build -o "$tmp/smserve" ./bench/export/smserve
+bench_init
 bins=("$tmp/crmport")
 [ -n "${OLD:-}" ] && bins+=("$OLD")
 
@@ -66,16 +53,7 @@ wb.close()
 EOF
 
 # --- export row ---
-mkfifo "$tmp/ctl"
-"$tmp/smserve" -n "$n" <"$tmp/ctl" >"$tmp/env" 2>"$tmp/smserve.log" &
-srv=$!
-exec 3>"$tmp/ctl" # smserve stops when this is closed
-until grep -q '^ready$' "$tmp/env"; do
-	kill -0 "$srv" 2>/dev/null || { cat "$tmp/smserve.log" >&2; exit 1; }
-	sleep 0.5
-done
-# shellcheck disable=SC1090
-source <(grep '^export CRMPORT_' "$tmp/env")
+start_smserve "$n"
 "$tmp/crmport" export --vendor salesman --rate 0 -q -o "$tmp/clients.csv" --delimiter ';' >/dev/null
 delim=';'
 for r in $(seq "$rounds"); do
@@ -94,9 +72,7 @@ for r in $(seq "$rounds"); do
 	timed "read:xlsx2csv" xlsx2csv "$tmp/contacts.xlsx" "$tmp/ref.csv"
 done
 
-exec 3>&-
-wait "$srv" || true
-srv=""
+stop_smserve
 
 # --- medians and ratios ---
 awk -v new="$tmp/crmport" -v old="${OLD:-}" '

@@ -11,40 +11,16 @@
 #   clients=100000 format=xlsx wall=12.3s cpu=14.1s peak_rss=61MiB file=18MiB
 set -euo pipefail
 
-root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-cd "$root"
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/../lib.sh"
 [ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time is missing: apt-get install -y time" >&2; exit 1; }
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000)
-
-tmp=$(mktemp -d)
-srv=""
-cleanup() {
-	exec 3>&- 2>/dev/null || true
-	if [ -n "$srv" ] && kill -0 "$srv" 2>/dev/null; then
-		sleep 1
-		kill "$srv" 2>/dev/null || true
-		wait "$srv" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-go build -o "$tmp/crmport" ./cmd/crmport
-go build -o "$tmp/smserve" ./bench/export/smserve
+bench_init
 
 for n in "${sizes[@]}"; do
-	mkfifo "$tmp/ctl"
-	"$tmp/smserve" -n "$n" <"$tmp/ctl" >"$tmp/env" 2>"$tmp/smserve.log" &
-	srv=$!
-	exec 3>"$tmp/ctl" # smserve stops when this is closed
-	until grep -q '^ready$' "$tmp/env"; do
-		kill -0 "$srv" 2>/dev/null || { cat "$tmp/smserve.log" >&2; exit 1; }
-		sleep 0.5
-	done
+	start_smserve "$n"
 	echo "# $(cat "$tmp/smserve.log")"
-	# shellcheck disable=SC1090
-	source <(grep '^export CRMPORT_' "$tmp/env")
 	for format in xlsx csv; do
 		out="$tmp/clients.$format"
 		/usr/bin/time -v -o "$tmp/time.txt" "$tmp/crmport" export --vendor salesman --rate 0 -q --json -o "$out" >"$tmp/summary.json"
@@ -60,8 +36,5 @@ for n in "${sizes[@]}"; do
 		rm -f "$out"
 	done
 	echo "# emulator process peak RSS: $(awk '/VmHWM/ {printf "%d MiB", $2/1024}' "/proc/$srv/status" 2>/dev/null || echo unknown)"
-	exec 3>&-
-	wait "$srv" || true
-	srv=""
-	rm -f "$tmp/ctl"
+	stop_smserve
 done
