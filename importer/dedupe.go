@@ -502,11 +502,32 @@ func (d *dedupe) merge(line int, rec crm.Record) string {
 		slices.Sort(keys)
 		for _, k := range keys {
 			v := m.rec[k]
-			if isEmpty(v) || !isEmpty(rec[k]) {
+			if isEmpty(v) {
 				continue
 			}
-			rec[k] = v
-			took = append(took, k)
+			if isEmpty(rec[k]) {
+				rec[k] = v
+				took = append(took, k)
+				continue
+			}
+			// A list field (several phones, e-mails): the later row's
+			// values the first row lacks are added to its list.
+			have, ok := rec[k].([]string)
+			more, ok2 := v.([]string)
+			if !ok || !ok2 {
+				continue
+			}
+			var added []string
+			for _, x := range more {
+				if !slices.ContainsFunc(have, func(h string) bool { return d.sameValue(k, h, x) }) {
+					have = append(have, x)
+					added = append(added, x)
+				}
+			}
+			if len(added) > 0 {
+				rec[k] = have
+				took = append(took, k+" "+strings.Join(added, ", "))
+			}
 		}
 		if len(took) > 0 {
 			notes = append(notes, fmt.Sprintf("%s from row %d", strings.Join(took, ", "), m.line))
@@ -517,6 +538,23 @@ func (d *dedupe) merge(line int, rec crm.Record) string {
 		return "merged rows " + joinLines(d.later[int32(line)]) + " (they added nothing)"
 	}
 	return "merged rows " + joinLines(d.later[int32(line)]) + ": took " + strings.Join(notes, "; ")
+}
+
+// sameValue says whether two values of field are the same for a person:
+// the same phone number however written, the same e-mail in any case, or
+// the same text but for spaces and case.
+func (d *dedupe) sameValue(field, a, b string) bool {
+	phones := d.fields.Phone
+	if d.guess {
+		phones = guessDedupeFields(nil, crm.Record{field: a}).Phone
+	}
+	if slices.Contains(phones, field) {
+		pa, pb := d.values(DedupePhone, field, a), d.values(DedupePhone, field, b)
+		if len(pa) == 1 && len(pb) == 1 {
+			return pa[0] == pb[0]
+		}
+	}
+	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
 }
 
 // ruleWords names a rule in messages.
