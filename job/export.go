@@ -209,7 +209,10 @@ func (e *Env) Export(ctx context.Context, s ExportSettings, ev Events) (ExportRe
 		sink = sheet.NewCSVSink(s.Stdout, sopt)
 	} else {
 		if m != nil {
+			// The file reads back with the same mapping: its sheet, and
+			// its header on the row the mapping says.
 			sopt.Sheet = m.SheetOptions().Sheet
+			sopt.HeaderRow = m.SheetOptions().HeaderRow
 		}
 		sopt.Sheet = exporter.SheetName(res.Title, sopt.Sheet)
 		if file, err = exporter.CreateFile(s.Output, sopt); err != nil {

@@ -175,7 +175,7 @@ type Options struct {
 	Encoding  string // CSV source: "auto" or "" = detect; else a name such as "windows-1250"
 	Delimiter rune   // CSV: 0 = sniff (source) or ',' (sink)
 	Sheet     string // XLSX source: sheet name; "" = the sheet Excel opens on (active tab) if it has data, else the first visible sheet with data; XLSX sink: sheet name ("" = "Sheet1")
-	HeaderRow int    // source: 1-based header row; 0 = found automatically
+	HeaderRow int    // source: 1-based header row, 0 = found automatically; sink: the row the header is written on (rows above it empty), 0 = row 1
 	// ExpectedHeaders are the column names a mapping uses: automatic header
 	// detection (CSV and XLSX) prefers the row holding most of them.
 	ExpectedHeaders []string

@@ -172,6 +172,11 @@ func (s *csvSink) WriteHeader(cols []Column) error {
 	}
 	s.wrote = true
 	s.cols = cols
+	for range s.opt.HeaderRow - 1 { // empty lines above a header row given
+		if err := s.w.Write(nil); err != nil {
+			return err
+		}
+	}
 	vals := make([]any, len(cols))
 	for i, c := range cols {
 		vals[i] = c.Name
@@ -291,9 +296,14 @@ func (s *xlsxSink) WriteHeader(cols []Column) error {
 		s.header[i] = c.Name
 	}
 	s.track(s.header)
-	s.row = 1
+	s.row = s.headerRow()
 	return nil
 }
+
+// headerRow is the sheet row of the header: Options.HeaderRow, 1 when
+// not given (rows above it stay empty, as in the file a mapping with
+// header_row reads).
+func (s *xlsxSink) headerRow() int { return max(s.opt.HeaderRow, 1) }
 
 // WriteRow writes one row.
 func (s *xlsxSink) WriteRow(values []any) error {
@@ -378,11 +388,13 @@ func (s *xlsxSink) start() error {
 	if s.textStyle, err = f.NewStyle(&excelize.Style{NumFmt: 49}); err != nil {
 		return fail(err)
 	}
+	h := s.headerRow()
 	if len(s.header) > 0 {
 		// Set before streaming: the StreamWriter writes the worksheet's
 		// fields after sheetData at Flush, and Close widens the range.
-		last, _ := excelize.CoordinatesToCellName(len(s.header), 1)
-		if err := f.AutoFilter(s.sheet, "A1:"+last, nil); err != nil {
+		first, _ := excelize.CoordinatesToCellName(1, h)
+		last, _ := excelize.CoordinatesToCellName(len(s.header), h)
+		if err := f.AutoFilter(s.sheet, first+":"+last, nil); err != nil {
 			return fail(err)
 		}
 	}
@@ -401,19 +413,20 @@ func (s *xlsxSink) start() error {
 		}
 	}
 	if s.header != nil {
-		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-			Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+		below := "A" + strconv.Itoa(h+1)
+		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: h, TopLeftCell: below, ActivePane: "bottomLeft",
+			Selection: []excelize.Selection{{SQRef: below, ActiveCell: below, Pane: "bottomLeft"}}}); err != nil {
 			return fail(err)
 		}
 		row := make([]any, len(s.header))
-		for i, h := range s.header {
-			t, _ := textOf(h, ColumnText)
+		for i, c := range s.header {
+			t, _ := textOf(c, ColumnText)
 			row[i] = excelize.Cell{StyleID: bold, Value: t}
 		}
-		if err := sw.SetRow("A1", row); err != nil {
+		if err := sw.SetRow("A"+strconv.Itoa(h), row); err != nil {
 			return fail(err)
 		}
-		s.streamN = 1
+		s.streamN = h
 		s.maxCols = len(row)
 	}
 	buf := s.buf
@@ -700,8 +713,9 @@ func (s *xlsxSink) Close() error {
 	}
 	defer s.f.Close()
 	if len(s.header) > 0 {
-		last, _ := excelize.CoordinatesToCellName(len(s.header), max(1, s.streamN))
-		if err := s.f.AutoFilter(s.sheet, "A1:"+last, nil); err != nil {
+		first, _ := excelize.CoordinatesToCellName(1, s.headerRow())
+		last, _ := excelize.CoordinatesToCellName(len(s.header), max(s.headerRow(), s.streamN))
+		if err := s.f.AutoFilter(s.sheet, first+":"+last, nil); err != nil {
 			s.err = fmt.Errorf("write xlsx: %w", err)
 			return s.err
 		}
