@@ -109,6 +109,12 @@ func (e *Env) Export(ctx context.Context, s ExportSettings, ev Events) (ExportRe
 		return res, exportUsage("XLSX cannot be written to standard output; give a file name such as clients.xlsx")
 	}
 	sopt.Format = format
+	if toStdout {
+		// Standard output feeds a script or a pipe, which wants the values
+		// as they are: no apostrophe before a "+48…" phone or "-5" (that
+		// guard is for files Excel opens).
+		sopt.Raw = true
+	}
 	if format == "xlsx" && (s.BOM || s.NoBOM || s.Delimiter != 0 || s.Raw) {
 		return res, &UsageError{Setting: "csv-options", Err: errors.New("the byte order mark, the delimiter and raw values apply to CSV output only")}
 	}

@@ -69,7 +69,7 @@ Polish and Russian Excel open it on a double click (--delimiter ,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Vendor, "vendor", "", "CRM: salesman, thulium or baselinker (default: the mapping's vendor)")
-	fl.StringVarP(&opts.Output, "output", "o", "", "file to write (.xlsx or .csv), or - for CSV on stdout")
+	fl.StringVarP(&opts.Output, "output", "o", "", "file to write (.xlsx or .csv), or - for CSV on stdout (values as they are, for scripts: no apostrophe guard)")
 	fl.StringVarP(&opts.Mapping, "mapping", "m", "", "mapping file: export its columns with its headers")
 	fl.StringVar(&opts.Fields, "fields", "", "export only these fields, in this order (comma-separated)")
 	fl.StringArrayVar(&opts.Filters, "filter", nil, "vendor filter key=value (repeatable), e.g. filter_email=@firma.pl")
@@ -79,7 +79,7 @@ Polish and Russian Excel open it on a double click (--delimiter ,
 	fl.BoolVar(&opts.BOM, "bom", false, "CSV: start with a byte order mark (the default for a .csv file; for -o - too with this flag)")
 	fl.BoolVar(&opts.NoBOM, "no-bom", false, "CSV file: no byte order mark (for tools other than Excel)")
 	fl.StringVar(&opts.Delimiter, "delimiter", "", "CSV: field separator (default for a .csv file: ';' as Polish and Russian Excel expect, or the mapping's delimiter; for -o -: ',')")
-	fl.BoolVar(&opts.Raw, "raw", false, "CSV: write values starting with = + - @ as they are (no formula protection)")
+	fl.BoolVar(&opts.Raw, "raw", false, "CSV file: write values starting with = + - @ as they are (no formula protection; always so on stdout)")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, fmt.Sprintf("export from the built-in emulator (seeded with %d clients)", job.ExportSandboxClients))
 	fl.BoolVar(&opts.JSON, "json", false, "print a JSON summary on stdout")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing but errors")

@@ -111,6 +111,14 @@ func TestExportCSVToStdoutWithFields(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, recs, job.ExportSandboxClients+1)
 	assert.Equal(t, []string{"clid", "title", "phone"}, recs[0])
+	plus := 0
+	for _, r := range recs[1:] {
+		assert.False(t, strings.HasPrefix(r[2], "'"), "a script reads the phone as it is, not %q", r[2])
+		if strings.HasPrefix(r[2], "+") {
+			plus++
+		}
+	}
+	assert.Positive(t, plus, "the sample holds phones starting with +")
 }
 
 // seedOnce returns a factory.onSandbox hook that replaces the emulator's
