@@ -2,6 +2,8 @@ package mapping
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -472,35 +474,41 @@ func containsWords(s, sub string) bool {
 }
 
 func guessRegion(header []string, sample []sheet.Row) string {
-	ru, pl := 0, 0
+	votes := map[string]int{}
 	for _, h := range header {
 		for _, r := range h {
 			switch {
 			case unicode.Is(unicode.Cyrillic, r):
-				ru++
+				votes["RU"]++
 			case strings.ContainsRune("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", r):
-				pl += 3
+				votes["PL"] += 3
 			}
 		}
 		if w := foldKey(h); w == "nip" || w == "miasto" || w == "telefon" || w == "nazwisko" || w == "imie" || w == "kod pocztowy" {
-			pl += 5
+			votes["PL"] += 5
 		}
 	}
+	// Numbers written with a country code say where the clients are,
+	// whatever the headers' language (+44 in a Polish sheet: GB).
 	for _, row := range sample {
 		for _, c := range row.Cells {
 			t := strings.TrimSpace(c.Text)
-			switch {
-			case strings.HasPrefix(t, "+7") || strings.HasPrefix(t, "8 (9") || strings.HasPrefix(t, "8(9"):
-				ru += 3
-			case strings.HasPrefix(t, "+48") || strings.HasPrefix(t, "0048"):
-				pl += 3
+			if strings.HasPrefix(t, "8 (9") || strings.HasPrefix(t, "8(9") {
+				votes["RU"] += 3
+				continue
+			}
+			if r, _, n := columnRegion([]int{0}, []sheet.Row{{Cells: []sheet.Cell{c}}}); n > 0 && validRegion(r) {
+				votes[r] += 3
 			}
 		}
 	}
-	if ru > pl {
-		return "RU"
+	best, most := "PL", votes["PL"]
+	for _, r := range slices.Sorted(maps.Keys(votes)) {
+		if votes[r] > most {
+			best, most = r, votes[r]
+		}
 	}
-	return "PL"
+	return best
 }
 
 // sniff recognises a column by its sample values: at least 80 % of the
