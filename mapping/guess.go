@@ -167,6 +167,17 @@ func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []s
 		join     bool // "field+": further columns of this kind join the field
 	}
 	var cands []cand
+	// listField: fields an alias marks "field+" (several columns join
+	// them), however a column found them — by the dictionary, or by the
+	// field's own name or label (SalesMan's phone is labelled Телефон).
+	listField := map[string]bool{}
+	for _, as := range reg.Aliases {
+		for _, a := range as {
+			if name, ok := strings.CutSuffix(a, "+"); ok {
+				listField[strings.TrimSuffix(name, "?")] = true
+			}
+		}
+	}
 	best := make([]int, len(header)) // the concept each header names best, -1 = none
 	named := make([]bool, len(header))
 	deliv := make([]bool, len(header)) // the header names a part of a delivery address
@@ -182,7 +193,7 @@ func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []s
 		for _, f := range fields {
 			if h == f.Name || (f.Label != "" && key == foldKey(f.Label)) {
 				if !strings.HasSuffix(f.Name, "*") && !f.ReadOnly && fits(f.Name, i) {
-					cands = append(cands, cand{col: i, field: f.Name, score: 100})
+					cands = append(cands, cand{col: i, field: f.Name, score: 100, join: listField[f.Name]})
 					named[i] = true
 				}
 			}

@@ -35,3 +35,21 @@ func TestMappingInitRegionFromCountryCodes(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []any{"+442079460018", "+441614960000", "+442079460019"}, phones, "the number without a code read as British")
 }
+
+// SalesMan's phone field is labelled Телефон, so a Russian sheet's
+// Телефон column found it by its label, and the Мобильный column beside
+// it was left out; it joins the list now, as for Thulium and BaseLinker.
+func TestMappingInitJoinsRussianMobile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	input := filepath.Join(dir, "ru.csv")
+	require.NoError(t, os.WriteFile(input, []byte("Компания;Телефон;Мобильный\r\n"+
+		"Ромашка;+7 495 123-45-67;+7 912 884-45-55\r\nЛютик;+7 495 765-43-21;\r\n"), 0o600))
+	for vendor, field := range map[string]string{"salesman": "phone", "thulium": "phone_number", "baselinker": "phone"} {
+		f, _ := testFactory()
+		code, out, stderr := execCrmport(t, f, "mapping", "init", "--vendor", vendor, input)
+		require.Equal(t, exitOK, code, stderr)
+		assert.Contains(t, out, "  "+field+": {columns: [Телефон, Мобильный], transform: [phone], region: RU}", vendor)
+		assert.Contains(t, stderr, "placed 3 of 3 columns", vendor)
+	}
+}
