@@ -45,7 +45,11 @@ func Check(m *Mapping, fields []crm.Field, header []string) (report string, prob
 	if header != nil {
 		against = fmt.Sprintf(", all columns found in the file (%d columns)", len(header))
 	}
-	fmt.Fprintf(&b, "ok: %s maps %d %s fields%s\n", m.File, len(m.Fields), title(m.reg), against)
+	verdict := "ok: " // with a file, the rows' report gives the verdict, after the rows
+	if header != nil {
+		verdict = ""
+	}
+	fmt.Fprintf(&b, "%s%s maps %d %s fields%s\n", verdict, m.File, len(m.Fields), title(m.reg), against)
 	width := 0
 	for _, f := range m.Fields {
 		width = max(width, utf8.RuneCountInString(f.Field))

@@ -219,7 +219,7 @@ func TestCheck(t *testing.T) {
 	header := []string{"Company", "ID", "Phones", "E-mail", "INN", "Notes", "Comment", "Status", "Created"}
 	report, problems := Check(m, salesmanFields(), header)
 	require.Empty(t, problems, report)
-	assert.True(t, strings.HasPrefix(report, "ok: mapping.yaml maps 9 SalesMan fields, all columns found in the file (9 columns)\n"), report)
+	assert.True(t, strings.HasPrefix(report, "mapping.yaml maps 9 SalesMan fields, all columns found in the file (9 columns)\n"), report)
 	assert.Contains(t, report, "  mail_url     ← E-mail  ([trim, lower, email])\n")
 	assert.Contains(t, report, "  type         = \"client\"\n")
 	assert.Contains(t, report, "  des          ← Notes + Comment\n")

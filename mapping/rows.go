@@ -65,6 +65,7 @@ func (f FieldRows) Reason() string {
 // RowsReport is what CheckRows found in a file's first rows.
 type RowsReport struct {
 	Rows    int            // rows read
+	Failed  int            // rows with at least one field refused
 	Fields  []FieldRows    // fields refused on at least one row, in mapping order
 	Regions []RegionChoice // how phone numbers without a country code are read
 }
@@ -94,7 +95,6 @@ func (r *RowsReport) String() string {
 	case r.Rows == 0:
 		b.WriteString("the file has no rows under its headers to map\n")
 	case len(r.Fields) == 0:
-		fmt.Fprintf(&b, "ok: the first %d %s of the file map without a problem\n", r.Rows, noun)
 	default:
 		fmt.Fprintf(&b, "the first %d %s of the file, mapped:\n", r.Rows, noun)
 	}
@@ -107,6 +107,15 @@ func (r *RowsReport) String() string {
 	}
 	for _, rc := range r.Regions {
 		b.WriteString("note: " + rc.String() + "\n")
+	}
+	if r.Rows > 0 && len(r.Fields) == 0 {
+		fmt.Fprintf(&b, "ok: the first %d %s of the file map without a problem\n", r.Rows, noun)
+	}
+	if r.Failed > 0 {
+		// The verdict comes last, after the rows: the mapping fits the
+		// file, but these rows would end in the error report.
+		fmt.Fprintf(&b, "not ok: %d of the first %d %s would fail on import (they would go to the error report): fix those cells, or the mapping, and check again\n",
+			r.Failed, r.Rows, noun)
 	}
 	return b.String()
 }
@@ -141,13 +150,18 @@ func (m *Mapping) CheckRows(header []string, rows []sheet.Row, fields []crm.Fiel
 	for _, row := range rows {
 		rec := make(crm.Record, len(b.fields))
 		bx := boxer{size: b.nStr}
+		failed := false
 		for i := range b.fields {
 			if err := b.applyField(i, row, rec, &bx); err != nil {
+				failed = true
 				per[i].Failed++
 				if per[i].Example == nil {
 					per[i].Example = err
 				}
 			}
+		}
+		if failed {
+			r.Failed++
 		}
 	}
 	for _, f := range per {

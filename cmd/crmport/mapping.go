@@ -121,9 +121,11 @@ func newMappingCheckCmd(f *factory, runF func(*mappingCheckOptions) error) *cobr
 		Long: `Check a mapping file against the CRM's fields and, when a spreadsheet is
 given, against its headers. Every problem is printed at once with the line
 of the mapping (or the column) to fix; exit status 1 if there are any.
-Otherwise prints "ok" and a short table of field <- column, then maps the
-file's first 1,000 rows and shows each column that fails on some of them,
-with the count and an example; exit status 1 if one fails on every row.`,
+Otherwise prints a short table of field <- column, then maps the file's
+first 1,000 rows and shows each column that fails on some of them, with the
+count and an example, and ends with the verdict: "ok" when every row maps,
+"not ok: N of the first … rows would fail" when some would; exit status 1
+if a column fails on every row (without FILE: "ok" and the table).`,
 		Example: `  crmport mapping check -m samples/thulium.yaml samples/klienci-pl.csv`,
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
