@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -110,8 +111,9 @@ type UndoSummary struct {
 
 // UndoRow is one client an undo deletes.
 type UndoRow struct {
-	Row int    // the row of the imported file (crmport_row)
-	ID  string // the client's id
+	Row    int      // the row of the imported file (crmport_row)
+	ID     string   // the client's id
+	Values []string // the row's first values (name, phone, e-mail…), for a person to recognise it
 }
 
 // ErrUndoIncomplete is wrapped by the error of an undo that finished with
@@ -161,6 +163,21 @@ func ImportTarget(report string) (vendor, target string, err error) {
 		return "", "", err
 	}
 	return h.Vendor, h.Target, nil
+}
+
+// ImportMapping is the mapping the import that wrote the done report at
+// report used, as its journal recorded it: the file's base name and the
+// mapping's fingerprint (see Options.MappingDigest).
+func ImportMapping(report string) (Fingerprint, error) {
+	jpath, _, _, err := UndoPaths(report)
+	if err != nil {
+		return Fingerprint{}, err
+	}
+	_, h, err := readJournalLines(jpath, journalHeader{Vendor: journalVendor(jpath)})
+	if err != nil {
+		return Fingerprint{}, err
+	}
+	return h.Mapping, nil
 }
 
 // journalVendor reads the vendor of the journal at path ("" if none).
@@ -277,7 +294,13 @@ func Undo(ctx context.Context, opt UndoOptions) (UndoSummary, error) {
 		}
 		plan.Delete++
 		if opt.DryRun {
-			sum.WouldDelete = append(sum.WouldDelete, UndoRow{Row: r.row, ID: r.id})
+			var vals []string
+			for _, c := range r.cells {
+				if t := strings.TrimSpace(c.Text); t != "" && len(vals) < 4 {
+					vals = append(vals, t)
+				}
+			}
+			sum.WouldDelete = append(sum.WouldDelete, UndoRow{Row: r.row, ID: r.id, Values: vals})
 		}
 	}
 	if opt.DryRun {
@@ -473,29 +496,61 @@ func (u *undoer) editedSince(r undoRow, stored crm.Record) string {
 	if err != nil {
 		return cellsEdited(r.cells, stored)
 	}
-	fields := u.opt.EmailFields
+	// Every field the import sent, the key and e-mail first: an address
+	// or a phone changed since says someone works with this client.
+	// Fields the CRM does not give back (a list without notes) are not
+	// compared.
+	var first []string
 	if u.opt.Key != "" {
-		fields = append([]string{u.opt.Key}, fields...)
+		first = append(first, u.opt.Key)
 	}
+	for _, f := range u.opt.EmailFields {
+		if !slices.Contains(first, f) {
+			first = append(first, f)
+		}
+	}
+	rest := make([]string, 0, len(rec))
+	for f := range rec {
+		if !slices.Contains(first, f) {
+			rest = append(rest, f)
+		}
+	}
+	slices.Sort(rest)
 	checked := false
-	for _, f := range fields {
+	var changed []string
+	var detail string
+	for _, f := range append(first, rest...) {
 		if isEmpty(rec[f]) {
+			continue
+		}
+		if _, ok := stored[f]; !ok && !slices.Contains(first, f) {
 			continue
 		}
 		checked = true
 		typ := u.opt.FieldTypes[f]
 		want, got := canonTyped(f, typ, rec[f], u.opt.Normalize), canonTyped(f, typ, stored[f], u.opt.Normalize)
-		if want != got {
+		if want == got {
+			continue
+		}
+		changed = append(changed, f)
+		if detail == "" {
 			if got == "" {
-				return fmt.Sprintf("its %s is empty now (the import gave it %s)", f, want)
+				detail = fmt.Sprintf("its %s is empty now (the import gave it %s)", f, want)
+			} else {
+				detail = fmt.Sprintf("its %s is now %s (the import gave it %s)", f, got, want)
 			}
-			return fmt.Sprintf("its %s is now %s (the import gave it %s)", f, got, want)
 		}
 	}
 	if !checked {
 		return cellsEdited(r.cells, stored)
 	}
-	return ""
+	switch len(changed) {
+	case 0:
+		return ""
+	case 1:
+		return detail
+	}
+	return detail + fmt.Sprintf("; %s changed too", strings.Join(changed[1:], ", "))
 }
 
 // cellsEdited is editedSince without the mapping: the client must still

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/crmport/crmport/crm"
@@ -32,7 +33,10 @@ type UndoSettings struct {
 // UndoResult is what an undo did.
 type UndoResult struct {
 	Vendor, Title string
-	Summary       UndoSummary
+	// Mapping is the import's mapping, found beside the report, when no
+	// mapping was given ("" when none was found).
+	Mapping string
+	Summary UndoSummary
 }
 
 // Undo deletes the clients the import of s.Report created, reporting
@@ -75,6 +79,13 @@ func (e *Env) Undo(ctx context.Context, s UndoSettings, ev Events) (UndoResult, 
 		Now:        now,
 		Confirm:    s.Confirm,
 	}
+	if s.Mapping == "" {
+		// The import's own mapping, when it is still where it was
+		// (beside the report, or in this folder) and unchanged: undo
+		// then compares every field the import sent, not only e-mails.
+		s.Mapping = e.findImportMapping(s.Report)
+		res.Mapping = s.Mapping
+	}
 	if s.Mapping != "" {
 		m, err := mapping.Load(s.Mapping, e.Registry())
 		if err != nil {
@@ -104,6 +115,24 @@ func (e *Env) Undo(ctx context.Context, s UndoSettings, ev Events) (UndoResult, 
 	}
 	res.Summary, err = importer.Undo(ctx, uo)
 	return res, err
+}
+
+// findImportMapping returns the path of the mapping the import of report
+// used, if a file of its name with the same content is beside the report
+// or in the current folder; "" otherwise.
+func (e *Env) findImportMapping(report string) string {
+	fp, err := importer.ImportMapping(report)
+	if err != nil || fp.Name == "" || fp.SHA256 == "" {
+		return ""
+	}
+	for _, dir := range []string{filepath.Dir(report), "."} {
+		path := filepath.Join(dir, fp.Name)
+		m, err := mapping.Load(path, e.Registry())
+		if err == nil && m.Fingerprint() == fp.SHA256 {
+			return path
+		}
+	}
+	return ""
 }
 
 // ReportVendor is the vendor whose import wrote the done report at path.

@@ -114,7 +114,12 @@ func (f *factory) runUndo(cmd *cobra.Command, opts *undoOptions) error {
 				fmt.Fprintln(w, retryNotice(r))
 			}
 		}))
-	if res.Title != "" {
+	if res.Mapping != "" && err == nil || res.Mapping != "" && errors.Is(err, job.ErrUndoIncomplete) {
+		fmt.Fprintf(w, "Clients compared field by field with the import's mapping %s.\n", res.Mapping)
+	}
+	// A refusal (another CRM, a journal that does not fit…) is said
+	// alone: no summary line before it that reads like success.
+	if res.Title != "" && (err == nil || errors.Is(err, job.ErrUndoIncomplete) || (!res.Summary.DryRun && res.Summary.Report != "")) {
 		printUndoSummary(w, res.Title, opts, res.Summary)
 	}
 	switch {
@@ -131,8 +136,13 @@ func printUndoSummary(w io.Writer, title string, opts *undoOptions, s job.UndoSu
 	if s.DryRun {
 		fmt.Fprintf(w, "Dry run of undoing %s in %s (nothing was deleted): %d of %d rows would be deleted\n",
 			filepath.Base(opts.Report), title, len(s.WouldDelete), s.Rows)
-		for _, r := range s.WouldDelete {
-			fmt.Fprintf(w, "  row %d: id %s\n", r.Row, r.ID)
+		const shown = 20
+		for i, r := range s.WouldDelete {
+			if i == shown {
+				fmt.Fprintf(w, "  … and %d more\n", len(s.WouldDelete)-shown)
+				break
+			}
+			fmt.Fprintf(w, "  row %d: %s (id %s)\n", r.Row, strings.Join(r.Values, ", "), r.ID)
 		}
 		return
 	}

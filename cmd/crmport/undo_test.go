@@ -107,7 +107,7 @@ func TestUndoDeletesExactlyTheCreatedClients(t *testing.T) {
 			code, _, stderr = x.run(t, nil, "undo", "--dry-run", x.report)
 			require.Equal(t, exitOK, code, stderr)
 			assert.Contains(t, stderr, "3 of 5 rows would be deleted")
-			assert.Contains(t, stderr, "row 4: id ")
+			assert.Contains(t, stderr, "row 4: Nowa D, +48 600 300 004, d@nowe.pl (id ", "a person recognises the clients")
 			assert.Len(t, x.titles(t), 6)
 
 			code, _, stderr = x.run(t, nil, "undo", "--yes", x.report)
@@ -173,7 +173,9 @@ func TestUndoKeepsAnEditedClient(t *testing.T) {
 	assert.Contains(t, stderr, "2 deleted, 1 kept (edited since the import)")
 	assert.ElementsMatch(t, []string{"Stara A", "Stara B", "Stara C", "Nowa E"}, x.titles(t))
 	rows := importReadCSV(t, filepath.Join(x.dir, "nowe.csv.baselinker.undo.csv"), ';')
-	assert.Contains(t, rows[4][importColumn(rows, importer.ColUndo)], "its e-mail address is now ewa@nowa-firma.pl (the import gave it e@nowe.pl)")
+	// The import's mapping lies beside the report: undo finds it and
+	// compares the client field by field.
+	assert.Contains(t, rows[4][importColumn(rows, importer.ColUndo)], "its email is now ewa@nowa-firma.pl (the import gave it e@nowe.pl); it was edited")
 
 	code, _, stderr = x.run(t, nil, "undo", "--yes", "--force", x.report)
 	require.Equal(t, exitOK, code, stderr)
@@ -391,6 +393,10 @@ func TestUndoWithTheMapping(t *testing.T) {
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, stderr, "not the one the import of k.csv.thulium.done.csv used")
 	assert.Len(t, x.titles(t), 2)
+	code, _, stderr = x.run(t, nil, "undo", "--dry-run", "-m", other, report)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "not the one the import of k.csv.thulium.done.csv used")
+	assert.NotContains(t, stderr, "Dry run of undoing", "a refusal is said alone, with no line before it that reads like success")
 
 	code, _, stderr = x.run(t, nil, "undo", "--yes", "-m", mp, report)
 	assert.Equal(t, exitRowsFailed, code, stderr)
@@ -432,4 +438,29 @@ func TestUndoARestartsKeptCopy(t *testing.T) {
 	assert.NotContains(t, ids(), first, "the first run's client went")
 	assert.Len(t, ids(), 1)
 	assert.FileExists(t, filepath.Join(dir, "k.csv.thulium.undo.1.csv"))
+}
+
+// An edit of any field the import sent keeps the client, not only of its
+// e-mail: here the phone (before, undo deleted a client whose address or
+// phone a colleague had changed, as long as its e-mail was the same).
+func TestUndoKeepsAClientWhosePhoneWasEdited(t *testing.T) {
+	t.Parallel()
+	for _, vendor := range []string{"salesman", "thulium", "baselinker"} {
+		t.Run(vendor, func(t *testing.T) {
+			t.Parallel()
+			x := newUndoFixture(t, vendor)
+			state, err := x.fake.SaveState()
+			require.NoError(t, err)
+			edited := strings.ReplaceAll(string(state), "600 300 005", "600 399 999")
+			require.NotEqual(t, string(state), edited, "the phone of Nowa E is in the CRM")
+			require.NoError(t, x.fake.LoadState([]byte(edited)))
+
+			code, _, stderr := x.run(t, nil, "undo", "--yes", x.report)
+			assert.Equal(t, exitRowsFailed, code, stderr)
+			assert.Contains(t, stderr, "2 deleted, 1 kept (edited since the import)")
+			assert.Contains(t, x.titles(t), "Nowa E")
+			rows := importReadCSV(t, filepath.Join(x.dir, "nowe.csv."+vendor+".undo.csv"), ';')
+			assert.Contains(t, rows[4][importColumn(rows, importer.ColUndo)], "is now +48600399999 (the import gave it +48600300005)")
+		})
+	}
 }
