@@ -535,9 +535,12 @@ func (d *dedupe) merge(line int, rec crm.Record) string {
 	}
 	delete(d.merges, int32(line))
 	if len(notes) == 0 {
-		return "merged rows " + joinLines(d.later[int32(line)]) + " (they added nothing)"
+		if len(d.later[int32(line)]) == 1 {
+			return "merged " + rowsList(d.later[int32(line)]) + " (it added nothing)"
+		}
+		return "merged " + rowsList(d.later[int32(line)]) + " (they added nothing)"
 	}
-	return "merged rows " + joinLines(d.later[int32(line)]) + ": took " + strings.Join(notes, "; ")
+	return "merged " + rowsList(d.later[int32(line)]) + ": took " + strings.Join(notes, "; ")
 }
 
 // sameValue says whether two values of field are the same for a person:
@@ -594,7 +597,18 @@ func (d *dedupe) laterMessage(h *dupHit) string {
 // firstMessage is the error of a first row with later duplicates under
 // --duplicates error.
 func (d *dedupe) firstMessage(later []int32) string {
+	if len(later) == 1 {
+		return fmt.Sprintf("row %d below is the same client: neither row was sent (--duplicates error); keep one of them, remove the other, and import again", later[0])
+	}
 	return fmt.Sprintf("rows %s below are the same client: no row of this client was sent (--duplicates error); keep one of them, remove the others, and import again", joinLines(later))
+}
+
+// rowsList names row numbers for a sentence: "row 15", "rows 15, 30".
+func rowsList(lines []int32) string {
+	if len(lines) == 1 {
+		return fmt.Sprintf("row %d", lines[0])
+	}
+	return "rows " + joinLines(lines)
 }
 
 // joinLines lists row numbers: "15, 30".

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -329,4 +330,13 @@ func TestHashIndex(t *testing.T) {
 	_, ok = h.get(12345)
 	assert.False(t, ok)
 	assert.LessOrEqual(t, h.n*4, len(h.keys)*3, "at most 3/4 full")
+}
+
+// One later row is "row 6 below is", not "rows 6 below are".
+func TestDuplicateMessagesCountRows(t *testing.T) {
+	d := &dedupe{}
+	assert.True(t, strings.HasPrefix(d.firstMessage([]int32{6}), "row 6 below is the same client: neither row was sent"), d.firstMessage([]int32{6}))
+	assert.True(t, strings.HasPrefix(d.firstMessage([]int32{6, 9}), "rows 6, 9 below are the same client"))
+	assert.Equal(t, "row 4", rowsList([]int32{4}))
+	assert.Equal(t, "rows 4, 7", rowsList([]int32{4, 7}))
 }

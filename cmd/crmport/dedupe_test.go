@@ -95,8 +95,8 @@ func TestImportDuplicatesInTheFile(t *testing.T) {
 			assert.Equal(t, "merged", done[3][status])
 			assert.Equal(t, "merged into row 2: same e-mail as row 2 (jan.kowalski@example.pl)", done[3][note])
 			phone := map[string]string{"salesman": "phone", "thulium": "phone_number", "baselinker": "phone"}[vendor]
-			assert.Equal(t, "merged rows 4: took "+phone+" from row 4", done[1][note])
-			assert.Equal(t, "merged rows 6 (they added nothing)", done[2][note])
+			assert.Equal(t, "merged row 4: took "+phone+" from row 4", done[1][note])
+			assert.Equal(t, "merged row 6 (it added nothing)", done[2][note])
 			require.Len(t, r.fake.Records(), 4)
 			for _, rec := range r.fake.Records() {
 				if rec[title] == "Alfa" {

@@ -42,7 +42,7 @@ func TestMergeAddsToListFields(t *testing.T) {
 			}
 			done, err := os.ReadFile(filepath.Join(dir, "k.csv."+tt.vendor+".done.csv"))
 			require.NoError(t, err)
-			assert.Contains(t, string(done), "merged rows 3: took "+tt.field+" +48601000019 from row 3")
+			assert.Contains(t, string(done), "merged row 3: took "+tt.field+" +48601000019 from row 3")
 			assert.NotContains(t, string(done), "added nothing")
 		})
 	}
