@@ -522,6 +522,18 @@ func (b *Binding) applyField(i int, row sheet.Row, rec crm.Record, bx *boxer) er
 		s = f.joined(row, &bx.w)
 		v, err = f.value(b, cell, s, bx)
 	}
+	var bad *badListCell
+	if errors.As(err, &bad) && bad.col < len(b.header) {
+		e := bad.err
+		if bad.more > 0 {
+			word := "cells"
+			if bad.more == 1 {
+				word = "cell"
+			}
+			e = fmt.Errorf("%w (and %d more %s of %s refused)", e, bad.more, word, f.colName)
+		}
+		return &sheet.CellError{Line: row.Line, Column: b.header[bad.col], Value: shortText(bad.value), Err: e, ColumnIndexes: []int{bad.col}}
+	}
 	if err != nil {
 		// sheet.CellError writes `column "X": "value" <err>`, or
 		// `column "X": <err>` for a blank cell, whose errors therefore
@@ -634,6 +646,8 @@ func (f *boundField) value(b *Binding, cell *sheet.Cell, s string, bx *boxer) (a
 // messages.
 func (f *boundField) listValue(b *Binding, row sheet.Row) (v any, shown string, err error) {
 	var out, errs, cells []string
+	var bad *badListCell // the first cell holding a value refused
+	badCells := 0
 	for _, idx := range f.cols {
 		if idx >= len(row.Cells) {
 			continue
@@ -643,7 +657,20 @@ func (f *boundField) listValue(b *Binding, row sheet.Row) (v any, shown string, 
 			continue
 		}
 		cells = append(cells, t)
+		n := len(errs)
 		out, errs = f.parts(t, f.split, out, errs)
+		if len(errs) > n {
+			badCells++
+			if bad == nil {
+				bad = &badListCell{col: idx, value: t, err: f.firstPartError(t)}
+			}
+		}
+	}
+	if bad != nil && len(f.cols) > 1 {
+		// Several columns feed the field: name the one cell at fault, its
+		// value once (not "Telefon + Komórka": "+48 22…, 601 000 01").
+		bad.more = badCells - 1
+		return nil, bad.value, bad
 	}
 	shown = strings.Join(cells, ", ")
 	if len(cells) == 0 {
@@ -652,6 +679,40 @@ func (f *boundField) listValue(b *Binding, row sheet.Row) (v any, shown string, 
 	}
 	v, err = f.listResult(b, out, errs)
 	return v, shown, err
+}
+
+// badListCell is a cell of one of a list field's columns holding a value
+// the field refuses.
+type badListCell struct {
+	col   int
+	value string
+	err   error
+	more  int // other cells of the row refused too
+}
+
+func (e *badListCell) Error() string { return e.err.Error() }
+func (e *badListCell) Unwrap() error { return e.err }
+
+// firstPartError is the error of the first part of s the field refuses.
+func (f *boundField) firstPartError(s string) error {
+	rest := s
+	for rest != "" {
+		part := rest
+		if i := strings.IndexAny(rest, f.split); f.split != "" && i >= 0 {
+			part, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		if p := trimSpace(part); p != "" {
+			if _, err := f.one(nil, p, false, nil); err != nil {
+				if p != s {
+					return fmt.Errorf("has a bad value: %q %w", p, err)
+				}
+				return err
+			}
+		}
+	}
+	return errors.New("holds a value the field refuses")
 }
 
 // parts splits s on the characters of seps and converts each non-blank
