@@ -1,17 +1,42 @@
 package importer
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/crmport/crmport/sheet"
 )
 
 // lostAnswer is the message of a row whose create was sent but not
 // answered, when the vendor cannot look clients up.
-const lostAnswer = "sent, but the answer was lost: check in the CRM before importing this row again"
+const lostAnswer = "sent, but the CRM's answer was lost: check in the CRM whether the client is there before importing this row again"
+
+// lostAnswerMessage words a row whose create was sent but whose answer
+// was lost, in a person's terms: what happened, in a few words, and what
+// the next run does. The transport's own words (URLs, EOF) stay out of
+// the report: --debug shows them.
+func lostAnswerMessage(err error, canLookUp bool) string {
+	cause := "no answer came back"
+	var ne net.Error
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		cause = "the connection closed before the answer"
+	case errors.Is(err, syscall.ECONNRESET):
+		cause = "the connection was cut"
+	case errors.As(err, &ne) && ne.Timeout(), errors.Is(err, context.DeadlineExceeded):
+		cause = "no answer in time"
+	}
+	if canLookUp {
+		return "sent, but the CRM's answer was lost (" + cause + "): the next run of the same command looks this client up first, so it is not created twice"
+	}
+	return "sent, but the CRM's answer was lost (" + cause + "): check in the CRM whether the client is there before importing this row again"
+}
 
 // extraCellsMessage says that a row has more cells than the header.
 func extraCellsMessage(line int, extra []sheet.Cell) string {

@@ -236,7 +236,7 @@ func (r *run) create(ctx context.Context, v crm.Vendor, items []*item) error {
 		var lost *retry.LostAnswerError
 		if !errors.As(err, &lost) || !lost.Checked {
 			for _, it := range items {
-				it.failUnsure(lostAnswer + " (" + err.Error() + ")")
+				it.failUnsure(lostAnswerMessage(err, r.finder != nil))
 			}
 			return nil
 		}

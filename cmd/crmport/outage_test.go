@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/importer"
 )
 
 // TestImportCRMFailingEveryRequest: a CRM that answers but fails every
@@ -68,6 +69,17 @@ func TestImportTemporaryFailuresAdvice(t *testing.T) {
 	require.Equal(t, exitRowsFailed, code, stderr)
 	assert.Contains(t, stderr, "First run the same command again: the 1 row that failed for a temporary reason is tried again")
 	assert.Contains(t, stderr, "Then fix the rows still in")
+	// The report words the lost answer for a person, and what the next
+	// run does; the transport's words (URLs, EOF) stay out.
+	errs := importReadCSV(t, filepath.Join(dir, "k.csv.thulium.errors.csv"), ';')
+	var reasons []string
+	for _, r := range errs[1:] {
+		reasons = append(reasons, r[importColumn(errs, importer.ColError)])
+	}
+	assert.Contains(t, reasons, "sent, but the CRM's answer was lost (the connection closed before the answer): the next run of the same command looks this client up first, so it is not created twice")
+	for _, r := range reasons {
+		assert.NotContains(t, r, "http://")
+	}
 
 	code, stderr = run()
 	assert.Equal(t, exitRowsFailed, code, "the bad e-mail is still bad: %s", stderr)
