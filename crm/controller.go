@@ -23,6 +23,9 @@ type Controller interface {
 	SetLatency(d time.Duration)
 	// Records returns the store's contents, in creation order.
 	Records() []Record
+	// Len is len(Records()) without copying the store: a test polling
+	// how many clients arrived.
+	Len() int
 	// Requests returns the recorded requests, secrets removed.
 	Requests() []RecordedRequest
 	// SaveState serialises the store (for `crmport sandbox --state`).

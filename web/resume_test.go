@@ -33,7 +33,7 @@ func newHolder(vendor string) *holder {
 		OnSandbox: func(s *job.Sandbox) { h.sb.Store(s) },
 		WrapTransport: func(rt http.RoundTripper) http.RoundTripper {
 			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-				if h.hold.Load() && r.Method == http.MethodPost && len(h.sb.Load().Fakes()[vendor].Records()) >= 100 {
+				if h.hold.Load() && r.Method == http.MethodPost && h.sb.Load().Fakes()[vendor].Len() >= 100 {
 					select {
 					case h.holding <- struct{}{}:
 					default:

@@ -379,7 +379,7 @@ func TestImportInterruptedThenResumed(t *testing.T) {
 	var once sync.Once
 	go func() {
 		for ctx.Err() == nil {
-			if len(fake.Records()) >= 60 {
+			if fake.Len() >= 60 {
 				once.Do(cancel) // Ctrl-C
 				return
 			}
@@ -392,7 +392,7 @@ func TestImportInterruptedThenResumed(t *testing.T) {
 	assert.Contains(t, errOut, "rows read but not processed, and the rest of the file was not read (the import was interrupted): run the same command again to continue — rows already done are skipped\n")
 	journal := filepath.Join(dir, "kontakty.csv.salesman.journal")
 	require.FileExists(t, journal)
-	require.Less(t, len(fake.Records()), 300)
+	require.Less(t, fake.Len(), 300)
 
 	code, errOut = run(t.Context())
 	require.Equal(t, exitOK, code, errOut)
@@ -448,12 +448,12 @@ func TestImportKilledAndResumed(t *testing.T) {
 	args := []string{"import", "--rate", "0", "--batch-size", "10", "--workers", "2", "-m", mp, in}
 	cmd, stderr := startCrmport(t, sb.Env(), args...)
 	deadline := time.Now().Add(20 * time.Second)
-	for len(fake.Records()) < 100 && time.Now().Before(deadline) {
+	for fake.Len() < 100 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
 	require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
 	_ = cmd.Wait()
-	before := len(fake.Records())
+	before := fake.Len()
 	require.GreaterOrEqual(t, before, 100, stderr.String())
 	require.Less(t, before, 400, "killed mid-run")
 	journal, err := os.ReadFile(filepath.Join(dir, "kontakty.csv.salesman.journal"))

@@ -100,10 +100,10 @@ func TestImportTwiceAtOnce(t *testing.T) {
 	args := []string{"import", "--rate", "0", "-m", mp, in}
 
 	first, firstErr := startCrmport(t, sb.Env(), args...)
-	for deadline := time.Now().Add(30 * time.Second); len(fake.Records()) < 10 && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(30 * time.Second); fake.Len() < 10 && time.Now().Before(deadline); {
 		time.Sleep(time.Millisecond)
 	}
-	require.GreaterOrEqual(t, len(fake.Records()), 10, firstErr.String())
+	require.GreaterOrEqual(t, fake.Len(), 10, firstErr.String())
 	// Freeze the first run mid-import, so that anything that changes
 	// while the second runs is the second's doing.
 	require.NoError(t, first.Process.Signal(syscall.SIGSTOP))
@@ -210,7 +210,7 @@ func TestImportRaceLoop(t *testing.T) {
 					outcome = append(outcome, "failed")
 				}
 			}
-			t.Logf("before the final run: %s, %s; %d of %d rows in the CRM", outcome[0], outcome[1], len(fake.Records()), rows)
+			t.Logf("before the final run: %s, %s; %d of %d rows in the CRM", outcome[0], outcome[1], fake.Len(), rows)
 			last, lastErr := startCrmport(t, sb.Env(), args...)
 			require.NoError(t, last.Wait(), lastErr.String())
 			lockEachOnce(t, fake, rows)

@@ -125,12 +125,12 @@ func TestImportLookUpKilledAndResumed(t *testing.T) {
 			}
 			child, childErr := startCrmport(t, envList, args...)
 			deadline := time.Now().Add(20 * time.Second)
-			for len(fake.Records()) < 20+50 && time.Now().Before(deadline) {
+			for fake.Len() < 20+50 && time.Now().Before(deadline) {
 				time.Sleep(time.Millisecond)
 			}
 			require.NoError(t, child.Process.Kill())
 			_ = child.Wait()
-			require.Less(t, len(fake.Records()), 20+180, childErr.String())
+			require.Less(t, fake.Len(), 20+180, childErr.String())
 
 			ios, _, out, errOut := iostreams.Test()
 			f := fastFactory(ios, env)

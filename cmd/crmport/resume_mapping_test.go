@@ -123,7 +123,7 @@ func TestResumeAfterFixingTheFile(t *testing.T) {
 	code, stderr := runIt("--max-errors", "4")
 	require.Equal(t, exitRowsFailed, code, stderr)
 	assert.Contains(t, stderr, "--resume-changed")
-	before := len(sb.Fakes()["thulium"].Records())
+	before := sb.Fakes()["thulium"].Len()
 	require.Positive(t, before)
 
 	write(true)

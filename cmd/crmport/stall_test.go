@@ -146,7 +146,7 @@ func importChild(t *testing.T, env map[string]string, fake crm.Fake, args []stri
 			<-exited
 			t.Fatalf("crmport import %s stalled: not finished after %s\n%s", strings.Join(args, " "), importLimit, errOut.String())
 		}
-		if killAt >= 0 && (len(fake.Records()) >= killAt || el >= killAfter) {
+		if killAt >= 0 && (fake.Len() >= killAt || el >= killAfter) {
 			err := cmd.Process.Signal(syscall.SIGKILL)
 			<-exited
 			if errors.Is(err, os.ErrProcessDone) { // it ended by itself meanwhile
@@ -187,7 +187,7 @@ func TestResumeChangedKilledAtRandomPoints(t *testing.T) {
 			// time (rows the journal has need no sending, so time is what
 			// reaches the reading phase of a resume).
 			killPoint := func() (int, time.Duration) {
-				return len(fake.Records()) + 1 + rnd.IntN(rows), time.Duration(rnd.IntN(1500)) * time.Millisecond
+				return fake.Len() + 1 + rnd.IntN(rows), time.Duration(rnd.IntN(1500)) * time.Millisecond
 			}
 
 			// restarts runs args, killed at random points, until a run ends
@@ -199,7 +199,7 @@ func TestResumeChangedKilledAtRandomPoints(t *testing.T) {
 						at = -1
 					}
 					code, killed, stderr := importChild(t, env, fake, args, at, after)
-					t.Logf("%s, run %d: killed %v (at %d clients or %s), exit %d, %d clients", stage, kills+1, killed, at, after, code, len(fake.Records()))
+					t.Logf("%s, run %d: killed %v (at %d clients or %s), exit %d, %d clients", stage, kills+1, killed, at, after, code, fake.Len())
 					if !killed {
 						require.Equal(t, int(want), code, stderr)
 						return

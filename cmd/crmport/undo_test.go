@@ -296,7 +296,7 @@ func TestUndoXLSXReport(t *testing.T) {
 	x := &undoFixture{vendor: "thulium", title: "surname", env: env, fake: sb.Fakes()["thulium"], dir: dir}
 	code, _, stderr := x.run(t, nil, "import", "-m", filepath.Join(root, "thulium-xlsx.yaml"), in)
 	require.Contains(t, []exitCode{exitOK, exitRowsFailed}, code, stderr)
-	created := len(x.fake.Records())
+	created := x.fake.Len()
 	require.Positive(t, created)
 
 	code, _, stderr = x.run(t, nil, "undo", "--yes", filepath.Join(dir, "klienci.xlsx.thulium.done.xlsx"))
@@ -339,12 +339,12 @@ func TestUndoKilledAndResumed(t *testing.T) {
 	}
 	child, childErr := startCrmport(t, envList, "undo", "--yes", report)
 	deadline := time.Now().Add(20 * time.Second)
-	for len(x.fake.Records()) > 120 && time.Now().Before(deadline) {
+	for x.fake.Len() > 120 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
 	require.NoError(t, child.Process.Kill())
 	_ = child.Wait()
-	left := len(x.fake.Records())
+	left := x.fake.Len()
 	require.Less(t, left, 150, childErr.String())
 	require.Positive(t, left, "killed mid-run")
 

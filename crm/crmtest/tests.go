@@ -135,6 +135,7 @@ func testBatchAligned(t *testing.T, opt Opt) {
 	assert.NotEqual(t, res[0].ID, res[1].ID)
 	if h.Fake != nil {
 		assert.Len(t, h.Fake.Records(), 3)
+		assert.Equal(t, 3, h.Fake.Len(), "Len counts what Records returns")
 		for _, i := range []int{0, 1, 3} {
 			assert.Equal(t, 1, storedCount(opt, h.Fake, opt.Key(recs[i])), "record %d", i)
 		}

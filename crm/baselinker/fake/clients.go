@@ -639,3 +639,10 @@ func (f *Fake) LoadState(data []byte) error {
 	f.mu.Unlock()
 	return nil
 }
+
+// Len is the number of stored clients (len(Records()) without a copy).
+func (f *Fake) Len() int {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return len(f.ids)
+}

@@ -313,3 +313,10 @@ func str(v any) string {
 	s, _ := v.(string)
 	return s
 }
+
+// Len is the number of stored clients (len(Records()) without a copy).
+func (f *Fake) Len() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.recs)
+}

@@ -298,3 +298,10 @@ func (f *Fake) LoadState(data []byte) error {
 	f.reindex()
 	return nil
 }
+
+// Len is the number of stored clients (len(Records()) without a copy).
+func (f *Fake) Len() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.st.Clients)
+}
