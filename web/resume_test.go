@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -48,6 +49,17 @@ func newHolder(vendor string) *holder {
 	return h
 }
 
+// waitHolding waits until the practice CRM holds a request, failing the
+// test (instead of hanging the package) if the import never gets there.
+func (h *holder) waitHolding(t *testing.T) {
+	t.Helper()
+	select {
+	case <-h.holding:
+	case <-time.After(time.Minute):
+		t.Fatal("the import never reached the held request (100 clients in the practice CRM)")
+	}
+}
+
 // contacts is a CSV of n clients.
 func contacts(n int) []byte {
 	var b strings.Builder
@@ -73,7 +85,7 @@ func TestStopThenResumeAfterTheProgramClosed(t *testing.T) {
 	var g struct{ YAML string }
 	require.Equal(t, http.StatusOK, p.post("/api/mapping/guess", map[string]any{"file": "kontakty.csv", "vendor": "salesman"}, &g))
 	require.Equal(t, http.StatusAccepted, p.post("/api/import", map[string]any{"file": "kontakty.csv", "mapping": g.YAML, "practice": true}, nil))
-	<-h.holding
+	h.waitHolding(t)
 	require.Equal(t, http.StatusOK, p.post("/api/stop", map[string]any{}, nil))
 	last := p.follow()
 	require.NotNil(t, last.Problem)
@@ -110,7 +122,7 @@ func TestChangedFileOffersToGoOnOrStartOver(t *testing.T) {
 	require.Equal(t, http.StatusOK, p.post("/api/mapping/guess", map[string]any{"file": "kontakty.csv", "vendor": "salesman"}, &g))
 	h.hold.Store(true)
 	require.Equal(t, http.StatusAccepted, p.post("/api/import", map[string]any{"file": "kontakty.csv", "mapping": g.YAML, "practice": true}, nil))
-	<-h.holding
+	h.waitHolding(t)
 	p.post("/api/stop", map[string]any{}, nil)
 	require.Equal(t, "stopped", p.follow().Problem.Kind)
 	h.hold.Store(false)
