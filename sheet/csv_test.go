@@ -56,6 +56,7 @@ func readCSV(t *testing.T, data []byte, opt sheet.Options) (sheet.Source, []shee
 }
 
 func TestCSVEncodingDetection(t *testing.T) {
+	t.Parallel()
 	utf16le := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)
 	utf16be := unicode.UTF16(unicode.BigEndian, unicode.UseBOM)
 	tests := []struct {
@@ -103,6 +104,7 @@ func TestCSVEncodingDetection(t *testing.T) {
 }
 
 func TestCSVExplicitEncoding(t *testing.T) {
+	t.Parallel()
 	data := encode(t, charmap.Windows1251, russianCSV)
 	src, rows := readCSV(t, data, sheet.Options{Encoding: "cp1251"})
 	assert.Equal(t, "windows-1251", src.Info().Encoding)
@@ -120,6 +122,7 @@ func TestCSVExplicitEncoding(t *testing.T) {
 }
 
 func TestCSVParsing(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		in     string
@@ -191,6 +194,7 @@ func TestCSVParsing(t *testing.T) {
 }
 
 func TestCSVErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   string
@@ -214,6 +218,7 @@ func TestCSVErrors(t *testing.T) {
 }
 
 func TestOpenByExtension(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tsv := filepath.Join(dir, "a.tsv")
 	require.NoError(t, os.WriteFile(tsv, []byte("a\tb;c\n1\t2;3\n"), 0o644))
@@ -240,6 +245,7 @@ func TestOpenByExtension(t *testing.T) {
 // TestOpenByContent decides the format by what a file holds, whatever its
 // name, and never reads binary data as text.
 func TestOpenByContent(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	xlsx, err := os.ReadFile(filepath.Join("testdata", "libreoffice-klienci.xlsx"))
 	require.NoError(t, err)
@@ -299,6 +305,7 @@ func TestOpenByContent(t *testing.T) {
 }
 
 func TestSourceContextCancel(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "big.csv")
 	var b strings.Builder
@@ -322,6 +329,7 @@ func TestSourceContextCancel(t *testing.T) {
 }
 
 func TestCSVUnclosedQuote(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("Firma;Uwagi\r\nA;ok\r\n\r\nB;\"never closed\r\n")
 	for i := range 3000 {
@@ -352,6 +360,7 @@ func TestCSVUnclosedQuote(t *testing.T) {
 }
 
 func TestCSVLateSingleByteText(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		enc  encoding.Encoding

@@ -19,6 +19,7 @@ import (
 // found, the title is listed in Info.TitleRows and every data row keeps
 // its row number.
 func TestCSVTitleRows(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		enc      encoding.Encoding // nil: UTF-8
@@ -104,6 +105,7 @@ func TestCSVTitleRows(t *testing.T) {
 // account details above its table; the header is found without being
 // given (the fixture's manifest gives it for the LibreOffice comparison).
 func TestCSVTitleRowsBankStatement(t *testing.T) {
+	t.Parallel()
 	src, err := sheet.Open(t.Context(), filepath.Join("testdata", "csv", "bank_pl_1250.csv"), sheet.Options{})
 	require.NoError(t, err)
 	defer src.Close()
@@ -118,6 +120,7 @@ func TestCSVTitleRowsBankStatement(t *testing.T) {
 // is; the rows with values above it are listed as titles, as a workbook's
 // are (the front end decides whether to mention them).
 func TestCSVHeaderRowGiven(t *testing.T) {
+	t.Parallel()
 	src, rows := readCSV(t, []byte("Lista klientów 2026;;\n;;\nFirma;Miasto;Telefon\nA;Łódź;1\n"), sheet.Options{HeaderRow: 3})
 	assert.Equal(t, []sheet.TitleRow{{Line: 1, Cells: []string{"Lista klientów 2026"}}}, src.Info().TitleRows)
 	assert.Equal(t, 3, src.Info().HeaderLine)

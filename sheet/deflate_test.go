@@ -14,6 +14,7 @@ import (
 // The blocks compressed apart, each with the previous block's end as its
 // dictionary, must inflate to the input for any size and write pattern.
 func TestParallelDeflaterRoundTrip(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	row := func(i int) string {
 		return fmt.Sprintf(`<row r="%d"><c r="A%d" t="inlineStr"><is><t>ООО Ромашка %d</t></is></c><c r="B%d"><v>%d</v></c></row>`,
@@ -65,6 +66,7 @@ func (f *failWriter) Write(p []byte) (int, error) {
 
 // A failing output is reported, not lost, and no worker is left behind.
 func TestParallelDeflaterWriteError(t *testing.T) {
+	t.Parallel()
 	w, err := newParallelDeflater(&failWriter{n: 1})
 	require.NoError(t, err)
 	block := bytes.Repeat([]byte("abcdefgh"), deflateBlock/8)

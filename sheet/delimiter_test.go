@@ -25,6 +25,7 @@ const bankExport = "#Klient;\n" +
 	"2024-01-09;ODSETKI;0,12\n"
 
 func TestCSVDelimiterSniffing(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		in    string
@@ -56,6 +57,7 @@ func TestCSVDelimiterSniffing(t *testing.T) {
 
 // The bank export reads with its amounts whole and no cell lost.
 func TestCSVBankExportRows(t *testing.T) {
+	t.Parallel()
 	got, errs := readRows(t, []byte(bankExport), sheet.Options{HeaderRow: 5})
 	assert.Empty(t, errs)
 	assert.Equal(t, []string{

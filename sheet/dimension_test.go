@@ -50,6 +50,7 @@ func writeSinkFile(t *testing.T, rows, cols int, header bool) string {
 // TestXLSXSinkDimension: the sheet's <dimension> covers every cell written,
 // also past the 1000 rows the sink holds back to size its columns.
 func TestXLSXSinkDimension(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name       string
 		rows, cols int
@@ -75,6 +76,7 @@ func TestXLSXSinkDimension(t *testing.T) {
 // the header alone. Skipped when /usr/bin/python3 has no openpyxl (the
 // dimension itself is checked by TestXLSXSinkDimension everywhere).
 func TestXLSXSinkOpenpyxlReadOnly(t *testing.T) {
+	t.Parallel()
 	py := "/usr/bin/python3"
 	if err := exec.Command(py, "-c", "import openpyxl").Run(); err != nil {
 		t.Skip("python3-openpyxl is not installed")
@@ -115,6 +117,7 @@ func zipEntry(t *testing.T, data []byte, name string) string {
 // TestSampleWorkbooksDimension: the sample workbooks shipped for users to
 // try declare a dimension covering their cells too.
 func TestSampleWorkbooksDimension(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("..", "samples", "*.xlsx"))
 	require.NoError(t, err)
 	require.NotEmpty(t, files)

@@ -55,6 +55,7 @@ const (
 )
 
 func TestCSVEuropeanEncodings(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		cm   *charmap.Charmap
@@ -104,6 +105,7 @@ func TestCSVEuropeanEncodings(t *testing.T) {
 // TestCSVUnclearEncoding stops, rather than guess, when the evidence is too
 // thin: the error names the two best readings with a line read each way.
 func TestCSVUnclearEncoding(t *testing.T) {
+	t.Parallel()
 	data := encode(t, charmap.Windows1252, "Name\r\nHélène\r\n")
 	_, err := sheet.NewCSVSource(bytes.NewReader(data), sheet.Options{})
 	require.Error(t, err)
@@ -121,6 +123,7 @@ func TestCSVUnclearEncoding(t *testing.T) {
 }
 
 func TestCSVEncodingConfidence(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		data []byte
@@ -143,6 +146,7 @@ func TestCSVEncodingConfidence(t *testing.T) {
 // sample; the encoding is found from the text there on, or the reading
 // stops at that row when it cannot be told.
 func TestCSVLateEncoding(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	b.WriteString("Nom;Prenom;Societe;Adresse;Ville\r\n")
 	for b.Len() < 70_000 {
@@ -171,6 +175,7 @@ func TestCSVLateEncoding(t *testing.T) {
 // symbols or one word still read (the readings that differ are clearly
 // worse), and read right.
 func TestCSVLittleEvidence(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		cm   *charmap.Charmap

@@ -43,6 +43,7 @@ linia 2</t><rPh sb="0" eb="1"><t>PHONETIC</t></rPh></si><si><t>00-950</t></si><s
 }
 
 func TestXLSXExcelShapedParts(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "excel.xlsx")
 	f, err := os.Create(path)
 	require.NoError(t, err)

@@ -33,6 +33,7 @@ type csvFixture struct {
 // from it when told the encoding and delimiter (NAME.lo.csv): detection
 // must find them, and no row or cell may be lost or changed.
 func TestCSVFixturesAsLibreOfficeReadsThem(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join("testdata", "csv")
 	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	require.NoError(t, err)

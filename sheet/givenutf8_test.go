@@ -17,6 +17,7 @@ import (
 // it is refused at once, naming the encoding it looks like; bytes that are
 // not UTF-8 past the sample make their row an error instead.
 func TestGivenUTF8ThatIsNot(t *testing.T) {
+	t.Parallel()
 	_, err := sheet.NewCSVSource(strings.NewReader("Nazwisko;Miasto\nW\xf3jcik;\xa3\xf3d\x9f\nZieli\xf1ski;Pozna\xf1\n"), sheet.Options{Encoding: "utf-8"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "the file is not UTF-8 although utf-8 was given")
@@ -63,6 +64,7 @@ func TestGivenUTF8ThatIsNot(t *testing.T) {
 // evidence to be sure, but the encoding Polish Excel writes is always one
 // of the two offered — first — and reads the letter right.
 func TestUnclearShortPolishOffersWindows1250(t *testing.T) {
+	t.Parallel()
 	for _, line := range []string{"\xafak;Sanok", "\x8cliwa;Sanok", "\xc6wik;Gda\xf1sk"} {
 		_, err := sheet.NewCSVSource(strings.NewReader("Nazwisko;Miasto\n"+line+"\n"), sheet.Options{})
 		if err == nil {

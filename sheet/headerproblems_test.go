@@ -43,6 +43,7 @@ var dupHeaderWant = struct {
 // "Column E"), Info.HeaderProblems says which and why, and the values are
 // in the rows under those names.
 func TestHeaderProblems(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	csvPath := filepath.Join(dir, "klienci.csv")
 	var text string
@@ -97,6 +98,7 @@ func TestHeaderProblems(t *testing.T) {
 // made twice, and empty columns before a table that starts further right
 // keep their empty header (no values under them: nothing to reach).
 func TestHeaderNamesNeverCollide(t *testing.T) {
+	t.Parallel()
 	src, rows := readCSV(t, []byte("Telefon;Telefon (2);Telefon;;Column D\n1;2;3;4;5\n"), sheet.Options{})
 	assert.Equal(t, []string{"Telefon", "Telefon (2)", "Telefon (3)", "Column D (2)", "Column D"}, src.Header())
 	require.Len(t, rows, 1)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestUnescapeOOXML(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, in, want string }{
 		{"carriage return", "linia 1_x000D_\nlinia 2", "linia 1\r\nlinia 2"},
 		{"escaped underscore", "a_x005F_x000D_b", "a_x000D_b"},
@@ -24,6 +25,7 @@ func TestUnescapeOOXML(t *testing.T) {
 }
 
 func TestFormatNumber(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   float64
@@ -44,6 +46,7 @@ func TestFormatNumber(t *testing.T) {
 }
 
 func TestIsDateFormat(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		code string
 		want bool
@@ -73,6 +76,7 @@ func TestIsDateFormat(t *testing.T) {
 }
 
 func TestFileErrorMessages(t *testing.T) {
+	t.Parallel()
 	pathErr := func(op string, err error) error { return &fs.PathError{Op: op, Path: "dane.csv", Err: err} }
 	tests := []struct {
 		name string
@@ -100,6 +104,7 @@ func TestFileErrorMessages(t *testing.T) {
 }
 
 func TestColumnName(t *testing.T) {
+	t.Parallel()
 	header := []string{"Nazwisko", " ", "Imię"}
 	tests := []struct {
 		name string

@@ -14,6 +14,7 @@ import (
 // with CR, LF and CRLF mixed: every row is read, and inside quotes a lone
 // CR is kept (CRLF becomes LF, as before).
 func TestCSVLineEnds(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   string

@@ -36,6 +36,7 @@ func readAll(t *testing.T, path string, opt Options) (Source, []Row) {
 // found under the title row, the same row numbers, dates as dates, postcodes
 // and phone numbers as text, numbers without float noise.
 func TestXLSXFromSpreadsheetPrograms(t *testing.T) {
+	t.Parallel()
 	wantSrc, want := readAll(t, filepath.Join("..", "samples", "klienci.xlsx"), Options{Sheet: "Klienci"})
 	require.NotEmpty(t, want)
 	for _, file := range []string{"libreoffice-klienci.xlsx", "gnumeric-klienci.xlsx"} {

@@ -21,6 +21,7 @@ import (
 // (not that a quote is never closed), shows the cell as Excel writes it
 // and says what to do; the rows below are read as rows.
 func TestCSVUndoubledQuotesMessage(t *testing.T) {
+	t.Parallel()
 	const excel = `Excel writes that cell as "Firma ""Alfa""", with every quote inside it doubled: write it so in the file, then import again`
 	var long strings.Builder // rows enough to take the cell past its bound
 	for i := range 3000 {

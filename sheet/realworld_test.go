@@ -24,6 +24,7 @@ import (
 // LibreOffice cell by cell: title rows, header and data rows together must
 // give back every row and every value LibreOffice shows.
 func TestRealWorldAgainstLibreOffice(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		file, sheet string // the workbook and the sheet to read ("" = default)
 		lo          string // LibreOffice's CSV of the same content
@@ -141,6 +142,7 @@ func zeroPlus(secs int) time.Time { return time.Time{}.Add(time.Duration(secs) *
 
 // TestRealWorldRefused: files the reader must refuse, saying why.
 func TestRealWorldRefused(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ file, want string }{
 		{"password.xlsx", "the workbook is password-protected: open it in Excel, save a copy without a password"},
 		{"duplicate-entry.xlsx", "the file holds xl/worksheets/sheet1.xml twice"},
@@ -158,6 +160,7 @@ func TestRealWorldRefused(t *testing.T) {
 // old .xls (both are OLE2 files); it gets the password message under any
 // name, and a real .xls keeps the .xls message.
 func TestPasswordWorkbookWhateverItsName(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(filepath.Join("testdata", "realworld", "password.xlsx"))
 	require.NoError(t, err)
 	for _, name := range []string{"klienci.xls", "klienci.csv", "klienci"} {

@@ -56,6 +56,7 @@ func readRows(t *testing.T, data []byte, opt sheet.Options) (got, errs []string)
 const uqHeader = "Nazwisko;Imię;E-mail\r\nKowalski;Jan;jan@x.pl\r\n"
 
 func TestCSVRunawayQuote(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   string
@@ -199,6 +200,7 @@ func TestCSVRunawayQuote(t *testing.T) {
 // TestCSVRunawayQuoteLarge puts the bad quote and the rows it swallows
 // across many read buffers, in Windows-1250 as Excel saves it.
 func TestCSVRunawayQuoteLarge(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("Nazwisko;Imię;Miasto\r\n")
 	for i := range 4000 {
@@ -221,6 +223,7 @@ func TestCSVRunawayQuoteLarge(t *testing.T) {
 }
 
 func TestOpenFileErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tests := []struct {
 		name  string
@@ -250,6 +253,7 @@ func TestOpenFileErrors(t *testing.T) {
 }
 
 func TestCreateFileErrors(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "brak", "wynik.csv")
 	_, err := sheet.Create(path, sheet.Options{})
 	require.Error(t, err)
@@ -258,6 +262,7 @@ func TestCreateFileErrors(t *testing.T) {
 }
 
 func TestCSVRunawayQuoteInHeader(t *testing.T) {
+	t.Parallel()
 	_, err := sheet.NewCSVSource(strings.NewReader("Nazwisko;\"Imię;E-mail\r\nKowalski;Jan;jan@x.pl\r\nNowak;Ewa;e@x.pl\r\n"), sheet.Options{})
 	require.Error(t, err)
 	assert.Equal(t, `header row 1: a quote (") in column B is never closed, so the rows below it were read as a column name; remove the quote or close it, then import again`, err.Error())

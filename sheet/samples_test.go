@@ -51,6 +51,7 @@ func findRow(t *testing.T, src sheet.Source, rows []sheet.Row, col, v string) sh
 }
 
 func TestSamples(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		file      string
@@ -87,6 +88,7 @@ func TestSamples(t *testing.T) {
 }
 
 func TestSamplePolishDetails(t *testing.T) {
+	t.Parallel()
 	src, rows := readAll(t, filepath.Join("..", "samples", "klienci-pl.csv"), sheet.Options{})
 	assert.Equal(t, []string{"Firma", "Imię", "Nazwisko", "E-mail", "Telefon", "NIP", "Ulica", "Kod pocztowy", "Miasto", "Kraj", "Uwagi"}, src.Header())
 	odra := findRow(t, src, rows, "Miasto", "Wrocław")
@@ -99,6 +101,7 @@ func TestSamplePolishDetails(t *testing.T) {
 }
 
 func TestSampleXLSX(t *testing.T) {
+	t.Parallel()
 	src, rows := readAll(t, filepath.Join("..", "samples", "klienci.xlsx"), sheet.Options{})
 	info := src.Info()
 	assert.Equal(t, "xlsx", info.Format)

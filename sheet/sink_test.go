@@ -15,6 +15,7 @@ import (
 )
 
 func TestCSVSinkOutput(t *testing.T) {
+	t.Parallel()
 	cols := []sheet.Column{{Name: "Text"}, {Name: "Num", Kind: sheet.ColumnNumber}, {Name: "Id", Kind: sheet.ColumnText}}
 	tests := []struct {
 		name string
@@ -51,6 +52,7 @@ func TestCSVSinkOutput(t *testing.T) {
 }
 
 func TestSinkHeaderTwice(t *testing.T) {
+	t.Parallel()
 	for _, s := range []sheet.Sink{sheet.NewCSVSink(&bytes.Buffer{}, sheet.Options{}), sheet.NewXLSXSink(&bytes.Buffer{}, sheet.Options{})} {
 		require.NoError(t, s.WriteHeader([]sheet.Column{{Name: "a"}}))
 		assert.Error(t, s.WriteHeader([]sheet.Column{{Name: "a"}}))
@@ -59,6 +61,7 @@ func TestSinkHeaderTwice(t *testing.T) {
 }
 
 func TestCSVSinkBadDelimiter(t *testing.T) {
+	t.Parallel()
 	s := sheet.NewCSVSink(&bytes.Buffer{}, sheet.Options{Delimiter: '"'})
 	err := s.WriteHeader([]sheet.Column{{Name: "a"}})
 	require.Error(t, err)
@@ -69,6 +72,7 @@ func TestCSVSinkBadDelimiter(t *testing.T) {
 // a fill and a comment on their own cell; other cells stay unmarked; CSV
 // writes the value alone. Read back with excelize and with openpyxl.
 func TestXLSXSinkMarkedCells(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "m.xlsx")
 	s, err := sheet.Create(path, sheet.Options{Sheet: "Kontakty"})
 	require.NoError(t, err)
@@ -130,6 +134,7 @@ func TestXLSXSinkMarkedCells(t *testing.T) {
 }
 
 func TestCSVSinkMarkedIsTheValue(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	s := sheet.NewCSVSink(&b, sheet.Options{})
 	require.NoError(t, s.WriteHeader([]sheet.Column{{Name: "a"}, {Name: "b"}}))
@@ -141,6 +146,7 @@ func TestCSVSinkMarkedIsTheValue(t *testing.T) {
 // TestXLSXSinkMarkedNotesCapped: past sheet.MaxNotes marked cells, cells
 // are still filled, without a comment.
 func TestXLSXSinkMarkedNotesCapped(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("writes thousands of comments")
 	}

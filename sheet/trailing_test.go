@@ -24,6 +24,7 @@ func lines(rows []Row) (data, blank []int) {
 // Empty lines at the end of a CSV and formatted-but-empty rows below an
 // Excel table are not rows of the data; blank rows between data rows are.
 func TestTrailingBlankRowsAreNotRows(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	csvPath := filepath.Join(dir, "k.csv")
 	require.NoError(t, os.WriteFile(csvPath, []byte("A;B\r\n1;2\r\n;\r\n3;4\r\n\r\n;\r\n\r\n"), 0o600))

@@ -11,6 +11,7 @@ import (
 // A CSV exported by crmport (or any OWASP-minded tool) carries a leading
 // apostrophe on formula-like cells; reading it back removes only that one.
 func TestCSVSourceUndoesFormulaProtection(t *testing.T) {
+	t.Parallel()
 	src, err := NewCSVSource(strings.NewReader("Phone,Note,Name\n'+48 601 234 567,'=SUM(A1),'Connor\n'-5,''=x,'\n"), Options{})
 	require.NoError(t, err)
 	defer src.Close()
@@ -23,6 +24,7 @@ func TestCSVSourceUndoesFormulaProtection(t *testing.T) {
 }
 
 func TestCSVApostropheValuesRoundTrip(t *testing.T) {
+	t.Parallel()
 	vals := []string{"'=x", "''+1", "'Connor", "=x", "'", "-"}
 	var b strings.Builder
 	sink := NewCSVSink(&b, Options{})
@@ -44,6 +46,7 @@ func TestCSVApostropheValuesRoundTrip(t *testing.T) {
 // The row with the unclosed quote keeps what stood on its own line, so it
 // can be fixed in the error report.
 func TestRunawayRowKeepsItsCells(t *testing.T) {
+	t.Parallel()
 	src, err := NewCSVSource(strings.NewReader("Nazwisko;Imię;E-mail\r\nKowalski;Jan;jan@x.pl\r\n\"Zielinski;Piotr;p@x.pl\r\nLewandowski;Adam;adam@x.pl\r\nNowak;Ewa;e@x.pl\r\n"), Options{})
 	require.NoError(t, err)
 	defer src.Close()

@@ -16,6 +16,7 @@ import (
 )
 
 func TestClassifyFormat(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		code string
 		want numFormat
@@ -48,6 +49,7 @@ func TestClassifyFormat(t *testing.T) {
 }
 
 func TestTimeCells(t *testing.T) {
+	t.Parallel()
 	rr := &rowReader{formats: []numFormat{fmtNumber, fmtClock, fmtClockSec, fmtElapsed, fmtDate}}
 	tests := []struct {
 		style int
@@ -139,6 +141,7 @@ func readRows(t *testing.T, s *xlsxSource) ([]Row, []error) {
 }
 
 func TestXLSXLimits(t *testing.T) {
+	t.Parallel()
 	t.Run("row beyond Excel's last", func(t *testing.T) {
 		_, err := openParts(t, map[string]string{"xl/worksheets/sheet1.xml": sheetXML(`<row r="2"><c><v>1</v></c><c><v>2</v></c></row><row r="1048577"><c><v>1</v></c></row>`)})
 		require.Error(t, err)
@@ -186,6 +189,7 @@ func TestXLSXLimits(t *testing.T) {
 }
 
 func TestXLSXCells(t *testing.T) {
+	t.Parallel()
 	t.Run("inline string with a cached value, cells out of order", func(t *testing.T) {
 		s, err := openParts(t, map[string]string{"xl/worksheets/sheet1.xml": sheetXML(
 			`<row r="2"><c r="A2" t="inlineStr"><is><t>1.01.</t></is><v>1.01.</v></c><c r="B2" t="inlineStr"><v>only v</v></c></row>` +
@@ -210,6 +214,7 @@ func TestXLSXCells(t *testing.T) {
 }
 
 func TestPickHeader(t *testing.T) {
+	t.Parallel()
 	text := func(vals ...string) rawRow {
 		r := rawRow{}
 		for _, v := range vals {
@@ -285,6 +290,7 @@ func TestXLSXBlankRowsCostNoCells(t *testing.T) {
 // refused with a message instead of running for hours (it is lowered to
 // 16 million here to keep the test quick).
 func TestXLSXCellCap(t *testing.T) {
+	t.Parallel()
 	defer func(n int) { maxSheetCells = n }(maxSheetCells)
 	maxSheetCells = 16 << 20
 	rows := strings.Repeat(`<row><c><v>1</v></c></row>`, maxSheetCells/maxSheetCols+5)

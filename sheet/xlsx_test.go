@@ -17,6 +17,7 @@ import (
 // TestXLSXOpenpyxl reads workbooks written by openpyxl (inline strings, a
 // hidden first sheet, a title row, both date systems).
 func TestXLSXOpenpyxl(t *testing.T) {
+	t.Parallel()
 	for _, file := range []string{"openpyxl-1900.xlsx", "openpyxl-1904.xlsx"} {
 		t.Run(file, func(t *testing.T) {
 			src, rows := readAll(t, filepath.Join("testdata", file), sheet.Options{})
@@ -68,6 +69,7 @@ func writeBook(t *testing.T, build func(f *excelize.File)) string {
 }
 
 func TestXLSXHeaderDetection(t *testing.T) {
+	t.Parallel()
 	set := func(f *excelize.File, cell string, v any) {
 		require.NoError(t, f.SetCellValue("Sheet1", cell, v))
 	}
@@ -125,6 +127,7 @@ func TestXLSXHeaderDetection(t *testing.T) {
 }
 
 func TestXLSXSinkFile(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	sink := sheet.NewXLSXSink(&buf, sheet.Options{Sheet: "Klienci"})
 	require.NoError(t, sink.WriteHeader([]sheet.Column{
@@ -185,6 +188,7 @@ func TestXLSXSinkFile(t *testing.T) {
 }
 
 func TestXLSXSheetChoice(t *testing.T) {
+	t.Parallel()
 	path := writeBook(t, func(f *excelize.File) {
 		require.NoError(t, f.SetCellValue("Sheet1", "A1", "ukryte dane"))
 		require.NoError(t, f.SetCellValue("Sheet1", "B1", "x"))

@@ -70,6 +70,7 @@ var scannerSeeds = []string{
 }
 
 func TestXMLScannerMatchesEncodingXML(t *testing.T) {
+	t.Parallel()
 	for _, s := range scannerSeeds {
 		checkScanner(t, []byte(s))
 	}
@@ -77,6 +78,7 @@ func TestXMLScannerMatchesEncodingXML(t *testing.T) {
 
 // What a damaged sheet shows is an error, as with encoding/xml.
 func TestXMLScannerRejectsDamage(t *testing.T) {
+	t.Parallel()
 	for _, doc := range []string{
 		`<a>&nbsp;</a>`, `<a>&amp</a>`, "<a>\x01</a>", "<a>\xff</a>", `<a b=1/>`, `<a b="1`, `<a`, `<a><!-- x`,
 		`<a><![CDATA[x`, `<1a/>`, `<a>&#0;</a>`, `<a b="<"/>`,
