@@ -203,7 +203,7 @@ func (f *Fake) filter(p map[string]any) []*client {
 	word = strings.ToLower(strings.TrimSpace(word))
 	wordDigits := ""
 	if word != "" {
-		wordDigits = digits(word)
+		wordDigits = phoneWord(word)
 	}
 	var userID int64 = -1
 	if u, ok := scalar(p["user"]); ok && u != "" {
@@ -260,18 +260,46 @@ func (f *Fake) filter(p map[string]any) []*client {
 	return out
 }
 
+// wordFields are the texts the word search looks in, as the server's
+// LIKE '%word%' does (case-insensitive collation).
+var wordFields = [...]string{"title", "des", "mail_url", "site_url", "address"}
+
+// wordMatch tells whether the word (lower case) is in one of the client's
+// searched texts, or its digits (when the word is only a phone number:
+// wordDigits != "") in the client's phone digits.
 func (f *Fake) wordMatch(c *client, word, wordDigits string) bool {
-	for _, k := range []string{"title", "des", "mail_url", "site_url", "address"} {
-		if strings.Contains(strings.ToLower(c.Text[k]), word) {
+	sc := &c.search
+	for i, k := range wordFields {
+		t := c.Text[k]
+		if sc.src[i] != t {
+			sc.src[i], sc.low[i] = t, strings.ToLower(t)
+		}
+		if strings.Contains(sc.low[i], word) {
 			return true
 		}
 	}
-	return wordDigits != "" && len(wordDigits) == len(strings.Map(func(r rune) rune {
+	if wordDigits == "" {
+		return false
+	}
+	if p := c.Text["phone"]; sc.phone != p {
+		sc.phone, sc.digits = p, digits(p)
+	}
+	return strings.Contains(sc.digits, wordDigits)
+}
+
+// phoneWord returns the word's digits when the word is only a phone
+// number (digits, spaces, -, +, parentheses), else "".
+func phoneWord(word string) string {
+	d := digits(word)
+	if d == "" || len(d) != len(strings.Map(func(r rune) rune {
 		if r == ' ' || r == '-' || r == '+' || r == '(' || r == ')' {
 			return -1
 		}
 		return r
-	}, word)) && strings.Contains(digits(c.Text["phone"]), wordDigits)
+	}, word)) {
+		return ""
+	}
+	return d
 }
 
 func (f *Fake) filterMatch(c *client, filt map[string]any) bool {

@@ -17,6 +17,20 @@ type client struct {
 	Created time.Time         `json:"created"`
 	Edited  time.Time         `json:"edited"` // zero = never edited
 	History int               `json:"history"`
+
+	// search keeps the texts the word search reads, lower-cased, so a
+	// look-up does not lower-case the whole store again (see wordMatch).
+	search searchCache
+}
+
+// searchCache holds each searched text beside the text it was made of:
+// the store edits Text in place, so an entry is made again when its
+// source differs (equal strings compare by pointer first: cheap). The
+// zero value is right for empty texts.
+type searchCache struct {
+	src, low [len(wordFields)]string
+	phone    string // the phone text digits was made of
+	digits   string
 }
 
 func (c *client) text(k string) (string, bool) {
