@@ -23,6 +23,7 @@ import (
 // key in every answer the page got, every log and trace line, and every
 // file in the page's folder.
 func TestTypedCredentialsNeverLeaveMemory(t *testing.T) {
+	t.Parallel()
 	const key = "K3y-0f-Anna-5ecret"
 	var mu sync.Mutex
 	var sent strings.Builder

@@ -107,6 +107,7 @@ func runSteps(t *testing.T, ctx context.Context, steps ...chromedp.Action[chrome
 // the practice CRM, download the done report, export to XLSX, then stop
 // and resume a bigger import. Every file is read back.
 func TestPageEndToEnd(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}

@@ -31,6 +31,7 @@ func guessed(t *testing.T, p *page, file, vendor string) string {
 }
 
 func TestPreviewShowsWhatWasDetected(t *testing.T) {
+	t.Parallel()
 	p := startPage(t, nil)
 	code, up := p.upload("klienty-ru.csv", sample(t, "klienty-ru.csv"))
 	require.Equal(t, http.StatusOK, code)
@@ -59,6 +60,7 @@ func TestPreviewShowsWhatWasDetected(t *testing.T) {
 }
 
 func TestUploadStaysInTheFolder(t *testing.T) {
+	t.Parallel()
 	p := startPage(t, nil)
 	code, up := p.upload(`..\..\evil.csv`, []byte("a;b\n1;2\n"))
 	require.Equal(t, http.StatusOK, code)
@@ -74,6 +76,7 @@ func TestUploadStaysInTheFolder(t *testing.T) {
 }
 
 func TestMappingTableEditsTheFile(t *testing.T) {
+	t.Parallel()
 	p := startPage(t, nil)
 	y := guessed(t, p, "klienty-ru.csv", "salesman")
 	var v struct {
@@ -125,6 +128,7 @@ func TestMappingTableEditsTheFile(t *testing.T) {
 }
 
 func TestSetFieldKeepsTransformsAndOneEntryPerField(t *testing.T) {
+	t.Parallel()
 	m, err := parseMapping("vendor: salesman\nfields:\n  # the company\n  title: Firma\n  mail_url: {column: Mail, transform: [lower]}\n  phone: Tel\n")
 	require.NoError(t, err)
 	require.NoError(t, m.setField("Mail", "mail_url2"))
@@ -140,6 +144,7 @@ func TestSetFieldKeepsTransformsAndOneEntryPerField(t *testing.T) {
 }
 
 func TestCheckImportExportIntoPractice(t *testing.T) {
+	t.Parallel()
 	var sb *job.Sandbox
 	p := startPage(t, &job.Env{OnSandbox: func(s *job.Sandbox) { sb = s }})
 	y := guessed(t, p, "klienty-ru.csv", "salesman")
@@ -189,6 +194,7 @@ func TestCheckImportExportIntoPractice(t *testing.T) {
 }
 
 func TestExportSettingsAreChecked(t *testing.T) {
+	t.Parallel()
 	p := startPage(t, nil)
 	var pr problem
 	assert.Equal(t, http.StatusBadRequest, p.post("/api/export", map[string]any{"vendor": "salesman", "practice": true, "filters": "no equals sign"}, &pr))
@@ -204,6 +210,7 @@ func TestExportSettingsAreChecked(t *testing.T) {
 }
 
 func TestCheckShowsTheFailingRowsAndTheirReport(t *testing.T) {
+	t.Parallel()
 	p := startPage(t, nil)
 	y := guessed(t, p, "klienty-ru-fix-me.csv", "salesman")
 	require.Equal(t, http.StatusAccepted, p.post("/api/import", map[string]any{"file": "klienty-ru-fix-me.csv", "mapping": y, "practice": true, "dry_run": true, "report_format": "csv"}, nil))
@@ -240,6 +247,7 @@ func TestCheckShowsTheFailingRowsAndTheirReport(t *testing.T) {
 }
 
 func TestRetryNoticesReachThePageInItsLanguage(t *testing.T) {
+	t.Parallel()
 	r := &run{changed: make(chan struct{}), now: time.Now, lang: "pl", p: progress{Counts: map[string]int{}}}
 	r.Event(job.Started{Job: "import", Vendor: "BaseLinker", Total: 10})
 	r.Event(job.RowDone{Row: 2, Status: "created"})

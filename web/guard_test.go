@@ -10,6 +10,7 @@ import (
 )
 
 func TestEveryRequestNeedsTheSecret(t *testing.T) {
+	t.Parallel()
 	p := startPage(t, nil)
 	bare := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, path := range []string{"/", "/?secret=wrong", "/api/vendors", "/static/app.js", "/api/events", "/api/file?name=x.csv"} {
@@ -47,6 +48,7 @@ func TestEveryRequestNeedsTheSecret(t *testing.T) {
 }
 
 func TestHostMustBeTheLoopbackAddress(t *testing.T) {
+	t.Parallel()
 	p := startPage(t, nil)
 	_, port, _ := strings.Cut(p.s.addr, ":")
 	for host, want := range map[string]int{
@@ -68,6 +70,7 @@ func TestHostMustBeTheLoopbackAddress(t *testing.T) {
 }
 
 func TestNoCrossSiteRequests(t *testing.T) {
+	t.Parallel()
 	p := startPage(t, nil)
 	req, err := http.NewRequest(http.MethodPost, p.base+"/api/stop", strings.NewReader("{}"))
 	require.NoError(t, err)

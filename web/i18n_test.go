@@ -19,6 +19,7 @@ import (
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func TestEveryLanguageHasEveryString(t *testing.T) {
+	t.Parallel()
 	verbs := regexp.MustCompile(`%[-.0-9]*[a-z]`)
 	for lang, table := range languages {
 		for key, en := range stringsEN {
@@ -33,6 +34,7 @@ func TestEveryLanguageHasEveryString(t *testing.T) {
 }
 
 func TestLanguageFromTheBrowserAndSwitchable(t *testing.T) {
+	t.Parallel()
 	p := startPage(t, nil)
 	page := func(accept string) string {
 		req, err := http.NewRequest(http.MethodGet, p.base+"/", nil)
@@ -59,6 +61,7 @@ func TestLanguageFromTheBrowserAndSwitchable(t *testing.T) {
 }
 
 func TestJobErrorsAreWordedInThePagesLanguage(t *testing.T) {
+	t.Parallel()
 	cause := errors.New("503 Service Unavailable")
 	p := explain("ru", fmt.Errorf("import: %w", &job.StoppedError{Reason: job.StopFailing, Err: cause}))
 	assert.True(t, strings.HasPrefix(p.Message, "CRM отвечала ошибкой"), p.Message)

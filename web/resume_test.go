@@ -84,6 +84,7 @@ func contacts(n int) []byte {
 // folder and imports the same file: it goes on from the journal, and no
 // client is sent twice.
 func TestStopThenResumeAfterTheProgramClosed(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	h := newHolder("salesman")
 	h.hold.Store(true)
@@ -123,6 +124,7 @@ func TestStopThenResumeAfterTheProgramClosed(t *testing.T) {
 // the page is offered both ways on (the CLI's --resume-changed and
 // --restart).
 func TestChangedFileOffersToGoOnOrStartOver(t *testing.T) {
+	t.Parallel()
 	h := newHolder("salesman")
 	p := startPage(t, h.env)
 	// 200 rows: two batches of 100. The workers may send either one
