@@ -1,12 +1,14 @@
-// Package export benchmarks `crmport export` (issue 7 item 8): every
-// client of a seeded SalesMan emulator, paged through the real client
-// (crm/salesman) behind crm/retry with no pacing, written by the exporter
-// into the sheet package's XLSX and CSV sinks in a temporary file.
+// Package export is the harness of the `crmport export` benchmarks (issue 7
+// item 8), which live in package bench (bench/export_bench_test.go: one
+// test binary for every benchmark): every client of a seeded SalesMan
+// emulator, paged through the real client (crm/salesman) behind crm/retry
+// with no pacing, written by the exporter into the sheet package's XLSX and
+// CSV sinks in a temporary file.
 //
 // In-process (one process holds the emulator's store and the export):
 //
-//	go test ./bench/export -run '^$' -bench Export -benchtime=1x
-//	CRMPORT_BENCH_EXPORT_N=100000,1000000 go test ./bench/export -run '^$' -bench Export -benchtime=1x -timeout 60m
+//	go test ./bench -run '^$' -bench Export -benchtime=1x
+//	CRMPORT_BENCH_EXPORT_N=100000,1000000 go test ./bench -run '^$' -bench Export -benchtime=1x -timeout 60m
 //
 // The benchmark reports wall-s, cpu-s (steadier on a shared machine),
 // clients/s, the live Go heap the export adds at its peak (export-live-MiB:
@@ -26,7 +28,7 @@
 // The baseline the issue compares with, excelize's StreamWriter alone
 // writing 100,000 rows of 20 columns:
 //
-//	go test ./bench/export -run '^$' -bench StreamWriter -benchtime=1x
+//	go test ./bench -run '^$' -bench StreamWriter -benchtime=1x
 //
 // Results: RESULTS.md in this directory.
 package export
