@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/crmport/crmport/internal/testkit"
 	"github.com/crmport/crmport/sheet"
 	"github.com/crmport/crmport/sheet/sheettest"
 )
@@ -77,19 +77,14 @@ func TestXLSXSinkDimension(t *testing.T) {
 // dimension itself is checked by TestXLSXSinkDimension everywhere).
 func TestXLSXSinkOpenpyxlReadOnly(t *testing.T) {
 	t.Parallel()
-	py := "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import openpyxl").Run(); err != nil {
-		t.Skip("python3-openpyxl is not installed")
-	}
 	path := writeSinkFile(t, 1500, 3, true)
-	out, err := exec.Command(py, "-c", `
+	out := testkit.Openpyxl(t, `
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
 ws = wb.active
 rows = list(ws.iter_rows(values_only=True))
 print(ws.max_row, ws.max_column, len(rows), rows[-1])
-`, path).CombinedOutput()
-	require.NoError(t, err, string(out))
+`, path)
 	assert.Equal(t, "1501 4 1501 (4497, 4498, 4499, 'one more')", strings.TrimSpace(string(out)))
 }
 

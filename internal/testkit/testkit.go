@@ -4,7 +4,9 @@ package testkit
 
 import (
 	"bytes"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -45,5 +47,23 @@ func DirFiles(t testing.TB, dir string) map[string]string {
 		require.NoError(t, err)
 		out[e.Name()] = string(b)
 	}
+	return out
+}
+
+// Openpyxl runs a Python script with /usr/bin/python3 (Debian's, which
+// .ci/run gives python3-openpyxl) and the arguments, and returns what it
+// printed. It skips the test when that Python or its openpyxl is missing:
+// one process, no separate check (starting Python and importing openpyxl
+// is most of such a test's time).
+func Openpyxl(t testing.TB, script string, args ...string) []byte {
+	t.Helper()
+	out, err := exec.Command("/usr/bin/python3", append([]string{"-c", script}, args...)...).CombinedOutput()
+	if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
+		t.Skip("/usr/bin/python3 is not installed")
+	}
+	if err != nil && bytes.Contains(out, []byte("No module named 'openpyxl'")) {
+		t.Skip("python3-openpyxl is not installed")
+	}
+	require.NoError(t, err, string(out))
 	return out
 }

@@ -2,10 +2,10 @@ package sheettest
 
 import (
 	"encoding/json"
-	"os/exec"
 	"strings"
 	"testing"
 
+	"github.com/crmport/crmport/internal/testkit"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 )
@@ -78,11 +78,7 @@ func ReadMarks(t testing.TB, path string) (string, map[string]Mark) {
 // openpyxl is not installed.
 func OpenpyxlMarks(t testing.TB, path string) (string, map[string]string) {
 	t.Helper()
-	py := "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import openpyxl").Run(); err != nil {
-		t.Skip("python3-openpyxl is not installed")
-	}
-	out, err := exec.Command(py, "-c", `
+	out := testkit.Openpyxl(t, `
 import sys, json, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 ws = wb.active
@@ -92,8 +88,7 @@ for row in ws.iter_rows():
         if c.comment is not None:
             notes[c.coordinate] = c.comment.text
 print(json.dumps({"title": ws.title, "notes": notes}))
-`, path).CombinedOutput()
-	require.NoError(t, err, string(out))
+`, path)
 	var got struct {
 		Title string
 		Notes map[string]string
