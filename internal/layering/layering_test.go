@@ -3,9 +3,11 @@ package layering
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -21,25 +23,40 @@ type pkg struct {
 	Deps       []string // transitive
 }
 
+// listed holds the module's packages, listed once for every test.
+var listed struct {
+	once   sync.Once
+	pkgs   []pkg
+	failed string
+}
+
 func listPackages(t *testing.T) []pkg {
 	t.Helper()
-	cmd := exec.Command("go", "list", "-e", "-json", module+"/...")
-	var out, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &stderr
-	require.NoError(t, cmd.Run(), "go list failed: %s", stderr.String())
-	var pkgs []pkg
-	dec := json.NewDecoder(&out)
-	for {
-		var p pkg
-		err := dec.Decode(&p)
-		if err == io.EOF {
-			break
+	listed.once.Do(func() {
+		cmd := exec.Command("go", "list", "-e", "-json=ImportPath,Imports,Deps", module+"/...")
+		var out, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &stderr
+		if err := cmd.Run(); err != nil {
+			listed.failed = fmt.Sprintf("go list failed: %v: %s", err, stderr.String())
+			return
 		}
-		require.NoError(t, err)
-		pkgs = append(pkgs, p)
-	}
-	require.NotEmpty(t, pkgs)
-	return pkgs
+		dec := json.NewDecoder(&out)
+		for {
+			var p pkg
+			err := dec.Decode(&p)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				listed.failed = "go list printed what is not JSON: " + err.Error()
+				return
+			}
+			listed.pkgs = append(listed.pkgs, p)
+		}
+	})
+	require.Empty(t, listed.failed)
+	require.NotEmpty(t, listed.pkgs)
+	return listed.pkgs
 }
 
 func rel(path string) string {
