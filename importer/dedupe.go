@@ -257,7 +257,7 @@ type dedupe struct {
 	types  map[string]crm.FieldType
 	region func(field string) string
 	policy DuplicatePolicy
-	seen   *hashIndex
+	seen   *spillIndex
 	// rootOf holds, for each row that is a duplicate, its client's first
 	// row (the index holds only the row where a value was seen).
 	rootOf map[int32]int32
@@ -297,7 +297,7 @@ func newDedupe(opt Options, region func(string) string) *dedupe {
 		return nil
 	}
 	d := &dedupe{rules: use, key: opt.Key, fields: opt.DedupeFields, types: opt.FieldTypes, region: region,
-		policy: opt.Duplicates, seen: &hashIndex{}, rootOf: map[int32]int32{}}
+		policy: opt.Duplicates, seen: newSpillIndex(), rootOf: map[int32]int32{}}
 	if d.policy == "" {
 		d.policy = DuplicatesFirst
 	}
@@ -470,9 +470,29 @@ func (d *dedupe) scan(ctx context.Context, open func(context.Context) (sheet.Sou
 			}
 		}
 	}
+	if err := d.failed(); err != nil {
+		return err
+	}
+	d.seen.close()
 	d.seen, d.rootOf = nil, nil // the hits say it all now
 	d.scanned = true
 	return nil
+}
+
+// failed returns the error that stopped the check from telling
+// duplicates apart (a temporary file of its index could not be read).
+func (d *dedupe) failed() error {
+	if d == nil || d.seen == nil {
+		return nil
+	}
+	return d.seen.failed()
+}
+
+// close removes the index's temporary files.
+func (d *dedupe) close() {
+	if d != nil && d.seen != nil {
+		d.seen.close()
+	}
 }
 
 // check is called for each mapped row, in file order. It returns the

@@ -308,7 +308,9 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	if fc, ok := binder.(FieldColumner); ok {
 		r.fieldCols = fc.FieldColumns
 	}
-	if r.dd = newDedupe(opt, r.phoneRegion); r.dd != nil && r.dd.policy != DuplicatesFirst {
+	r.dd = newDedupe(opt, r.phoneRegion)
+	defer r.dd.close()
+	if r.dd != nil && r.dd.policy != DuplicatesFirst {
 		// A first row must know of its later duplicates before it is sent.
 		if err := r.dd.scan(ctx, opt.Open, binder); err != nil {
 			return r.sum, fmt.Errorf("cannot read %s to find its duplicate rows: %w", filepath.Base(opt.Input), err)

@@ -138,6 +138,12 @@ func (r *run) readAll(ctx context.Context, src sheet.Source, b Binder, emit func
 			it.skipped = true
 		default:
 			r.mapRow(it, row, b)
+			if err := r.dd.failed(); err != nil {
+				// The row's duplicate check could not be made: stop
+				// before it is sent (like a file that cannot be read).
+				r.srcBroken = true
+				return err
+			}
 		}
 		r.sum.Rows++
 		if !it.skipped {
