@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -25,11 +26,15 @@ func TestImportCRMUnreachable(t *testing.T) {
 	require.NoError(t, os.WriteFile(input, []byte("Nazwisko;E-mail\r\nNowak;n@firma.pl\r\nKowalski;k@firma.pl\r\n"), 0o644))
 	mpath := filepath.Join(dir, "m.yaml")
 	require.NoError(t, os.WriteFile(mpath, []byte("vendor: thulium\nfields:\n  surname: Nazwisko\n  email: E-mail\n"), 0o644))
-	sb, env := startEnv(t)
+	_, env := startEnv(t)
+	// The CRM is gone: its address refuses connections (a port held by a
+	// socket that does not listen, so no other test's server takes it).
+	port, release := refusingPort(t)
+	addr := "127.0.0.1:" + strconv.Itoa(port)
 	u, err := url.Parse(env["CRMPORT_THULIUM_URL"])
 	require.NoError(t, err)
-	addr := u.Host
-	require.NoError(t, sb.Close()) // the CRM is gone: connections are refused
+	u.Host = addr
+	env["CRMPORT_THULIUM_URL"] = u.String()
 	run := func(args ...string) (exitCode, string) {
 		code, _, stderr := crmportWithEnv(t, env, append([]string{"import", "--retries", "1", "-m", mpath, input}, args...)...)
 		return code, stderr
@@ -47,6 +52,7 @@ func TestImportCRMUnreachable(t *testing.T) {
 	assert.Equal(t, "from an earlier run\n", string(kept), "the earlier run's report is left as it was")
 
 	// The CRM is back at the same address: the same command imports every row once.
+	release()
 	back, err := sandbox.Start(t.Context(), sandbox.Options{Addr: addr})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = back.Close() })
