@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"slices"
 	"strconv"
@@ -178,6 +177,21 @@ func guessDedupeFields(types map[string]crm.FieldType, rec crm.Record) DedupeFie
 	return d
 }
 
+// FNV-1a, 64 bits (hash/fnv's New64a without its allocation per value).
+const (
+	fnvOffset uint64 = 14695981039346656037
+	fnvPrime  uint64 = 1099511628211
+)
+
+// fnv1a goes on hashing s from h.
+func fnv1a(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
 // hashIndex maps 64-bit hashes of values to the row that first held the
 // value: open addressing over two flat arrays (8 + 4 bytes a slot, at
 // most 3/4 full), about half of what a Go map of the same takes.
@@ -257,6 +271,7 @@ type dedupe struct {
 	types  map[string]crm.FieldType
 	region func(field string) string
 	policy DuplicatePolicy
+	advice Advice
 	seen   *spillIndex
 	// rootOf holds, for each row that is a duplicate, its client's first
 	// row (the index holds only the row where a value was seen).
@@ -297,7 +312,7 @@ func newDedupe(opt Options, region func(string) string) *dedupe {
 		return nil
 	}
 	d := &dedupe{rules: use, key: opt.Key, fields: opt.DedupeFields, types: opt.FieldTypes, region: region,
-		policy: opt.Duplicates, seen: newSpillIndex(), rootOf: map[int32]int32{}}
+		policy: opt.Duplicates, advice: opt.Advice, seen: newSpillIndex(), rootOf: map[int32]int32{}}
 	if d.policy == "" {
 		d.policy = DuplicatesFirst
 	}
@@ -332,11 +347,9 @@ func (d *dedupe) keys(rec crm.Record) []dkey {
 				return
 			}
 		}
-		h := fnv.New64a()
-		h.Write([]byte(rule))
-		h.Write([]byte{0x1f})
-		h.Write([]byte(v))
-		out = append(out, dkey{rule: rule, field: f, value: v, hash: h.Sum64()})
+		h := fnv1a(fnvOffset, string(rule))
+		h = (h ^ 0x1f) * fnvPrime // a separator byte between rule and value
+		out = append(out, dkey{rule: rule, field: f, value: v, hash: fnv1a(h, v)})
 	}
 	for _, rule := range d.rules {
 		for _, f := range d.ruleFields(rule, fields) {
@@ -407,21 +420,33 @@ func (d *dedupe) values(rule DedupeRule, f string, v any) []string {
 func (d *dedupe) observe(line int, rec crm.Record) *dupHit {
 	ks := d.keys(rec)
 	var hit *dupHit
-	for _, k := range ks {
-		if l, ok := d.seen.get(k.hash); ok {
+	var seen uint64 // bit i: ks[i] is in the index (looked up once)
+	for i, k := range ks {
+		l, ok := d.seen.get(k.hash)
+		if !ok {
+			continue
+		}
+		if i < 64 {
+			seen |= 1 << i
+		}
+		if hit == nil {
 			root, dup := d.rootOf[int32(l)]
 			if !dup {
 				root = int32(l)
 			}
 			hit = &dupHit{rule: k.rule, field: k.field, value: k.value, line: int(l), root: int(root)}
-			break
 		}
 	}
 	if hit != nil {
 		d.rootOf[int32(line)] = int32(hit.root)
 	}
-	for _, k := range ks {
-		d.seen.add(k.hash, uint32(line))
+	for i, k := range ks {
+		switch {
+		case i >= 64:
+			d.seen.add(k.hash, uint32(line))
+		case seen&(1<<i) == 0:
+			d.seen.insert(k.hash, uint32(line))
+		}
 	}
 	return hit
 }
@@ -609,18 +634,30 @@ func (d *dedupe) sameAs(h *dupHit) string {
 // laterMessage is the error of a later row of a client.
 func (d *dedupe) laterMessage(h *dupHit) string {
 	if d.policy == DuplicatesError {
-		return d.sameAs(h) + fmt.Sprintf(": no row of this client was sent (--duplicates error); keep one of them (row %d or this one), remove the others, and import again", h.root)
+		return d.sameAs(h) + fmt.Sprintf(": no row of this client was sent%s; keep one of them (row %d or this one), remove the others, and import again", d.because(d.advice.DuplicatesError), h.root)
 	}
-	return d.sameAs(h) + fmt.Sprintf(": not sent, the client is imported from row %d; remove this row, or import with --duplicates merge to fill row %d's empty cells from it", h.root, h.root)
+	if d.advice.DuplicatesMerge == "" {
+		return d.sameAs(h) + fmt.Sprintf(": not sent, the client is imported from row %d; remove this row", h.root)
+	}
+	return d.sameAs(h) + fmt.Sprintf(": not sent, the client is imported from row %d; remove this row, or import with %s to fill row %d's empty cells from it", h.root, d.advice.DuplicatesMerge, h.root)
 }
 
 // firstMessage is the error of a first row with later duplicates under
-// --duplicates error.
+// the policy error.
 func (d *dedupe) firstMessage(later []int32) string {
+	why := d.because(d.advice.DuplicatesError)
 	if len(later) == 1 {
-		return fmt.Sprintf("row %d below is the same client: neither row was sent (--duplicates error); keep one of them, remove the other, and import again", later[0])
+		return fmt.Sprintf("row %d below is the same client: neither row was sent%s; keep one of them, remove the other, and import again", later[0], why)
 	}
-	return fmt.Sprintf("rows %s below are the same client: no row of this client was sent (--duplicates error); keep one of them, remove the others, and import again", joinLines(later))
+	return fmt.Sprintf("rows %s below are the same client: no row of this client was sent%s; keep one of them, remove the others, and import again", joinLines(later), why)
+}
+
+// because names the setting that made it so, in brackets ("" = none).
+func (d *dedupe) because(setting string) string {
+	if setting == "" {
+		return ""
+	}
+	return " (" + setting + ")"
 }
 
 // rowsList names row numbers for a sentence: "row 15", "rows 15, 30".
@@ -745,6 +782,11 @@ func (d *dedupe) follow(it *item, h *dupHit) {
 // client's id, or failed with it.
 func (d *dedupe) settle(it *item) {
 	root := it.follows
+	if root.mergeErr != "" {
+		_, same, _ := strings.Cut(it.note, ": ")
+		it.fail(same + "; " + root.mergeErr)
+		return
+	}
 	switch root.res.Status {
 	case crm.StatusCreated, crm.StatusUpdated, crm.StatusExists, crm.StatusUnchanged:
 		it.res = crm.Result{Status: StatusMerged, ID: root.res.ID}

@@ -3,7 +3,9 @@ package importer
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -313,6 +315,18 @@ func TestLookUpBeforeCreating(t *testing.T) {
 	}
 }
 
+// The index's hash is FNV-1a of rule, a 0x1f byte and the value.
+func TestDedupeHashIsFNV1a(t *testing.T) {
+	d := &dedupe{rules: []DedupeRule{DedupeEmail}, fields: DedupeFields{Email: []string{"email"}}}
+	for _, v := range []string{"@", "jan@firma.pl", "zażółć@gęślą.pl"} {
+		ks := d.keys(crm.Record{"email": v})
+		require.Len(t, ks, 1)
+		h := fnv.New64a()
+		h.Write([]byte("email\x1f" + v))
+		assert.Equal(t, h.Sum64(), ks[0].hash, v)
+	}
+}
+
 func TestHashIndex(t *testing.T) {
 	var h hashIndex
 	_, ok := h.get(42)
@@ -337,6 +351,112 @@ func TestDuplicateMessagesCountRows(t *testing.T) {
 	d := &dedupe{}
 	assert.True(t, strings.HasPrefix(d.firstMessage([]int32{6}), "row 6 below is the same client: neither row was sent"), d.firstMessage([]int32{6}))
 	assert.True(t, strings.HasPrefix(d.firstMessage([]int32{6, 9}), "rows 6, 9 below are the same client"))
+	// A front end that names no setting (the web page has none for
+	// duplicates) gets advice it can follow, and no flag of another.
+	h := &dupHit{rule: DedupeEmail, value: "a@b.pl", line: 2, root: 2}
+	assert.Equal(t, "same e-mail as row 2 (a@b.pl): not sent, the client is imported from row 2; remove this row", d.laterMessage(h))
+	assert.NotContains(t, d.firstMessage([]int32{6}), "--")
+	d.advice = Advice{DuplicatesMerge: "--duplicates merge"}
+	assert.Contains(t, d.laterMessage(h), "or import with --duplicates merge to fill row 2's empty cells from it")
 	assert.Equal(t, "row 4", rowsList([]int32{4}))
 	assert.Equal(t, "rows 4, 7", rowsList([]int32{4, 7}))
+}
+
+// mergeRows: row 3 is row 2's client with the phone row 2 lacks.
+func mergeRows() [][]string {
+	return [][]string{
+		{"Client 1", "c1@example.com", ""},
+		{"Client 1 bis", "C1@example.com", "+48 600 000 001"},
+		{"Client 2", "c2@example.com", "+48 600 000 002"},
+	}
+}
+
+// byStatus reads a done report: each row's status and note.
+func byStatus(t *testing.T, path string) map[string][2]string {
+	t.Helper()
+	h, rows := readReport(t, path)
+	note := slices.Index(h, ColNote)
+	out := map[string][2]string{}
+	for _, r := range rows {
+		v := [2]string{r[1], ""}
+		if note >= 0 {
+			v[1] = r[note]
+		}
+		out[r[0]] = v
+	}
+	return out
+}
+
+// The later row of a client is reported by a first run (policy first),
+// with the advice to import with the merge setting; the run that follows
+// it adds the row's values to the client the first run created: an
+// update, not a second client, and "merged" only once the values are in
+// the CRM. A third run has nothing left to add.
+func TestMergeAfterAnEarlierRunUpdatesTheClient(t *testing.T) {
+	v := newMemVendor(3)
+	opt := setup(t, t.TempDir(), mergeRows(), wrap(v))
+	opt.Key = ""
+	opt.Dedupe = []DedupeRule{DedupeEmail}
+	opt.Advice = Advice{DuplicatesMerge: "the merge setting"}
+	s, err := Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	_, errs := readReport(t, s.Reports.Errors)
+	require.Len(t, errs, 1)
+	assert.Contains(t, errs[0][len(errs[0])-1], "remove this row, or import with the merge setting to fill row 2's empty cells from it")
+	id := v.findLocked(crm.Record{"email": "c1@example.com"})
+	require.NotEmpty(t, id)
+
+	opt.Duplicates = DuplicatesMerge
+	s, err = Run(t.Context(), opt)
+	require.NoError(t, err)
+	assert.Equal(t, 1, s.Updated, "row 2's client gets row 3's phone")
+	assert.Equal(t, 1, s.Merged)
+	assert.Len(t, v.store, 2, "no second client")
+	assert.Equal(t, "+48 600 000 001", v.store[id]["phone"])
+	done := byStatus(t, s.Reports.Done)
+	assert.Equal(t, "updated", done["2"][0])
+	assert.Contains(t, done["2"][1], "took phone from row 3")
+	assert.Equal(t, "merged", done["3"][0])
+	require.Equal(t, 1, v.updates)
+
+	s, err = Run(t.Context(), opt)
+	require.NoError(t, err)
+	assert.Equal(t, 1, v.updates, "merged already: nothing sent")
+	assert.Equal(t, 2, s.Resumed)
+	assert.Equal(t, 1, s.Merged)
+	assert.Equal(t, "merged", byStatus(t, s.Reports.Done)["3"][0])
+}
+
+// When the update that adds the later row's values fails, the client stays
+// as the earlier run left it (row 2 is not imported again: that would
+// make a second client), the later row fails saying why, and the next run
+// tries the update again.
+func TestMergeUpdateThatFailsKeepsTheFirstRow(t *testing.T) {
+	v := newMemVendor(3)
+	opt := setup(t, t.TempDir(), mergeRows(), wrap(v))
+	opt.Key = ""
+	opt.Dedupe = []DedupeRule{DedupeEmail}
+	_, err := Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	id := v.findLocked(crm.Record{"email": "c1@example.com"})
+	client := v.store[id]
+	delete(v.store, id) // the update is refused: "no such client"
+
+	opt.Duplicates = DuplicatesMerge
+	s, err := Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+	assert.Equal(t, 1, s.Failed)
+	assert.Zero(t, s.Merged)
+	assert.Equal(t, "created", byStatus(t, s.Reports.Done)["2"][0], "row 2 stays as the first run left it")
+	_, errs := readReport(t, s.Reports.Errors)
+	require.Len(t, errs, 1)
+	assert.Contains(t, errs[0][len(errs[0])-1], "adding this row's values to the client of row 2, which an earlier run imported, failed: ")
+	assert.Len(t, v.store, 1, "row 2 not created again")
+
+	v.store[id] = client // the CRM is right again
+	s, err = Run(t.Context(), opt)
+	require.NoError(t, err)
+	assert.Equal(t, 1, s.Updated)
+	assert.Equal(t, 1, s.Merged)
+	assert.Equal(t, "+48 600 000 001", v.store[id]["phone"])
 }

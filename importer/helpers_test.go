@@ -167,6 +167,7 @@ type memVendor struct {
 	batch    int
 	calls    int
 	creates  int // records created
+	updates  int // records sent to Update
 	noFinder bool
 
 	lostNext   int     // next N creates are applied but answered as ambiguous
@@ -274,6 +275,7 @@ func (v *memVendor) Update(ctx context.Context, recs []crm.Record) ([]crm.Result
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.edited = true
+	v.updates += len(recs)
 	res := make([]crm.Result, len(recs))
 	for i, r := range recs {
 		id := text(r["id"])

@@ -98,6 +98,11 @@ type journalLine struct {
 	// Undone marks a row whose client `crmport undo` deleted (or found
 	// gone): it is no longer in the CRM, so the next run sends it again.
 	Undone bool `json:"undone,omitempty"`
+	// Merged marks a first row sent with values of its later rows merged
+	// in (--duplicates merge): a run merging again adds nothing to it. A
+	// row done without it, resumed by a run that merges, gets them as an
+	// update of its client.
+	Merged bool `json:"merged,omitempty"`
 }
 
 // rowHash is a short hash of a row's original cells (FNV-64a of the
@@ -139,6 +144,7 @@ type prior struct {
 	id       string
 	inflight bool   // sent, no answer recorded: look it up before sending
 	hash     string // rowHash of the row when it finished ("" in older journals)
+	merged   bool   // sent with its later rows' values merged in
 }
 
 // done reports whether the row needs nothing more.
@@ -301,7 +307,7 @@ func applyLine(rows map[int]prior, b []byte) error {
 		return nil
 	}
 	if l.Row > 0 {
-		p := prior{status: l.Status, id: l.ID, hash: l.Hash}
+		p := prior{status: l.Status, id: l.ID, hash: l.Hash, merged: l.Merged}
 		if l.Status == crm.StatusFailed {
 			p = prior{status: crm.StatusFailed, inflight: l.Retry}
 		}

@@ -121,6 +121,9 @@ type Options struct {
 	Dedupe []DedupeRule
 	// Duplicates says what happens to such rows ("" = DuplicatesFirst).
 	Duplicates DuplicatePolicy
+	// Advice names the settings a row's message may suggest, in the
+	// words of the front end running the import (zero: none suggested).
+	Advice Advice
 	// DedupeFields names the fields holding e-mails, phones and tax ids
 	// (DedupeFieldsFor); zero = the e-mail and phone fields of
 	// FieldTypes, or guessed from field names.
@@ -196,4 +199,18 @@ type Options struct {
 	CountRows bool
 	// Now returns the current time (default time.Now).
 	Now func() time.Time
+}
+
+// Advice names, in the words of the front end that runs an import (a
+// command-line flag, an option of a page), the settings a row's message
+// may suggest. An empty name leaves that suggestion out: the front end
+// has no such setting, and a message must not point to one it cannot
+// follow.
+type Advice struct {
+	// DuplicatesMerge fills a first row's empty cells from the later rows
+	// of its client (the command line: "--duplicates merge").
+	DuplicatesMerge string
+	// DuplicatesError reports every row of such a client, none sent (the
+	// command line: "--duplicates error").
+	DuplicatesError string
 }

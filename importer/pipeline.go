@@ -40,6 +40,14 @@ type item struct {
 	note      string // for the done report's crmport_note (merge)
 	duplicate bool   // failed as a duplicate of another row of the file
 	finished  bool   // counted and reported (set by the writer only)
+	// mergeUpdate: a first row an earlier run imported without its later
+	// rows' values (it did not merge); they are added now, as an update of
+	// the client it created (prior is what the journal holds of it).
+	mergeUpdate bool
+	prior       crm.Result
+	// mergeErr says why the later rows' values could not be added to the
+	// client of this row: they fail with it, this row stays as it was.
+	mergeErr string
 }
 
 func (it *item) fail(msg string) {
@@ -223,11 +231,19 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 				// whatever the duplicate rules say now (it is in the done
 				// report, so undo can find it).
 				it.res = crm.Result{Status: p.status, ID: p.id}
-				r.sum.Resumed++
 				if len(later) > 0 && r.merging() {
-					it.note = r.dd.merge(it.line, rec) // as the run that sent it merged
+					note := r.dd.merge(it.line, rec)
 					r.dd.noteRoot(it, later)
+					if note != "" && !p.merged {
+						r.mergeResumed(it, note)
+						if it.mergeUpdate {
+							return
+						}
+					} else {
+						it.note = note // as the run that sent it merged
+					}
 				}
+				r.sum.Resumed++
 				return
 			}
 			// Imported, but the row at this place is not the one imported:
@@ -277,6 +293,25 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 		// look it up first, never create it twice.
 		it.lookup = true
 	}
+	it.done = make(chan struct{})
+}
+
+// mergeResumed adds the values of its later rows (note says which) to the
+// client of a first row an earlier run imported without them: an update
+// of that client, sent like any other row. A vendor that cannot update
+// clients leaves the client as it is, and the later rows fail saying so:
+// never "merged" with their values nowhere.
+func (r *run) mergeResumed(it *item, note string) {
+	if _, ok := r.v.(crm.Updater); !ok {
+		it.mergeErr = fmt.Sprintf("row %d was imported by an earlier run, and %s cannot update clients to add this row's values: add them to the client in the CRM by hand", it.line, r.vendor)
+		return
+	}
+	it.mergeUpdate, it.prior, it.note = true, it.res, note
+	if r.opt.DryRun {
+		it.res = crm.Result{Status: crm.StatusUpdated, ID: it.prior.ID}
+		return
+	}
+	it.res = crm.Result{ID: it.prior.ID}
 	it.done = make(chan struct{})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/crm/retry"
@@ -86,6 +87,10 @@ func (r *run) sendGate(ctx context.Context) (first bool, err error) {
 func (r *run) process(ctx context.Context, batch []*item) (err error) {
 	var creates, updates []*item
 	for _, it := range batch {
+		if it.mergeUpdate {
+			updates = append(updates, it)
+			continue
+		}
 		lookup := it.lookup || (r.opt.Mode == ModeUpsert && text(it.rec[r.opt.Key]) != "")
 		if !lookup {
 			if r.crmCheck != nil {
@@ -160,9 +165,14 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 				close(r.firstAnswered)
 			}()
 		}
-		lines := make([]int, len(sent))
-		for i, it := range sent {
-			lines[i] = it.line
+		lines := make([]int, 0, len(sent))
+		for _, it := range sent {
+			if !it.mergeUpdate {
+				// The journal keeps a merge update's row as the earlier
+				// run left it: done, its later rows not merged, so an
+				// interrupted update is sent again by the next run.
+				lines = append(lines, it.line)
+			}
 		}
 		if err := r.jr.inFlight(lines); err != nil {
 			return err
@@ -171,7 +181,16 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 	if err := r.create(ctx, r.v, creates); err != nil {
 		return err
 	}
-	if err := r.update(ctx, r.v, updates); err != nil {
+	err = r.update(ctx, r.v, updates)
+	for _, it := range updates {
+		if it.mergeUpdate && it.res.Status == crm.StatusFailed {
+			// The client stays as the earlier run left it; its later rows
+			// fail with the reason, and the next run tries again.
+			it.mergeErr = "adding this row's values to the client of row " + strconv.Itoa(it.line) + ", which an earlier run imported, failed: " + it.errText
+			it.res, it.errText, it.note, it.unsure, it.temporary = it.prior, "", "", false, false
+		}
+	}
+	if err != nil {
 		return err
 	}
 	if len(sent) > 0 && !r.reached.Load() && allFailed(sent) {
@@ -184,7 +203,8 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 	}
 	jl := make([]journalLine, len(batch))
 	for i, it := range batch {
-		jl[i] = journalLine{Row: it.line, Status: it.res.Status, ID: it.res.ID, Error: it.errText, Hash: it.hash, Retry: it.unsure}
+		jl[i] = journalLine{Row: it.line, Status: it.res.Status, ID: it.res.ID, Error: it.errText, Hash: it.hash, Retry: it.unsure,
+			Merged: it.note != "" && it.follows == nil && it.res.Status != crm.StatusFailed}
 	}
 	if err := r.jr.finished(jl); err != nil {
 		return err

@@ -52,6 +52,9 @@ type ImportSettings struct {
 	Dedupe     []DedupeRule
 	Duplicates DuplicatePolicy
 	LookUp     bool
+	// Advice names the front end's settings that row messages may
+	// suggest (zero: none).
+	Advice Advice
 	// CountRows counts the data rows first, so progress has a total.
 	CountRows bool
 
@@ -277,6 +280,7 @@ func (e *Env) Import(ctx context.Context, s ImportSettings, ev Events) (ImportRe
 		Key:          m.Key,
 		Dedupe:       s.Dedupe,
 		Duplicates:   s.Duplicates,
+		Advice:       s.Advice,
 		DedupeFields: importer.DedupeFieldsFor(reg, fieldTypes),
 		LookUp:       s.LookUp,
 		OnLookUpPlan: func(p importer.LookUpPlan) {

@@ -126,6 +126,8 @@ const (
 
 // Duplicates in the file and look-ups in the CRM before creating.
 type (
+	// Advice names a front end's settings that row messages may suggest.
+	Advice = importer.Advice
 	// DedupeRule is one way two rows are the same client (key, email…).
 	DedupeRule = importer.DedupeRule
 	// DuplicatePolicy says what happens to a later row of the same client.

@@ -179,6 +179,7 @@ func (opts *importOptions) settings() job.ImportSettings {
 		MaxErrors: opts.MaxErrors, ReportDir: opts.ReportDir, Restart: opts.Restart,
 		ResumeChanged: opts.ResumeChanged, Sandbox: opts.Sandbox,
 		Dedupe: opts.Dedupe, Duplicates: opts.Duplicates, LookUp: opts.LookUp,
+		Advice:         job.Advice{DuplicatesMerge: "--duplicates merge", DuplicatesError: "--duplicates error"},
 		ReportFormat:   strings.ToLower(strings.TrimSpace(opts.ReportFormat)),
 		CountRows:      !opts.Quiet,
 		SandboxOptions: opts.sandbox, OnSandbox: opts.onSandbox,

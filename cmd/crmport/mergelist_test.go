@@ -22,13 +22,7 @@ func TestMergeAddsToListFields(t *testing.T) {
 	} {
 		t.Run(tt.vendor, func(t *testing.T) {
 			t.Parallel()
-			dir := t.TempDir()
-			input := filepath.Join(dir, "k.csv")
-			require.NoError(t, os.WriteFile(input, []byte("Firma;E-mail;Telefon;Komórka\r\n"+
-				"Żółć sp. z o.o.;biuro@zolc.pl;+48 22 555 00 19;\r\n"+
-				"Żółć;BIURO@zolc.pl;22 555 00 19;601 000 019\r\n"), 0o600))
-			mp := filepath.Join(dir, "m.yaml")
-			require.NoError(t, os.WriteFile(mp, []byte(tt.mapping), 0o600))
+			dir, input, mp := zolcFiles(t, tt.mapping)
 			sb, env := startEnv(t)
 			code, _, stderr := crmportWithEnv(t, env, "import", "--rate", "0", "--duplicates", "merge", "--report-dir", dir, "-m", mp, input)
 			require.Equal(t, exitOK, code, stderr)
@@ -46,4 +40,44 @@ func TestMergeAddsToListFields(t *testing.T) {
 			assert.NotContains(t, string(done), "added nothing")
 		})
 	}
+}
+
+// The error report of a later row of a client advises --duplicates merge
+// "to fill row 2's empty cells from it"; running the same command with it
+// does so: the client the first run created gets the later row's mobile
+// (an update: no second client), and the row is "merged".
+func TestDuplicateAdviceMergeDoesWhatItSays(t *testing.T) {
+	t.Parallel()
+	dir, input, mp := zolcFiles(t, "vendor: thulium\nfields:\n  surname: Firma\n  email: E-mail\n  phone_number: {columns: [Telefon, Komórka], transform: [phone], region: PL}\n")
+	sb, env := startEnv(t)
+	args := []string{"import", "--rate", "0", "-m", mp, input}
+	code, _, stderr := crmportWithEnv(t, env, args...)
+	require.Equal(t, exitRowsFailed, code, stderr)
+	errs, err := os.ReadFile(filepath.Join(dir, "k.csv.thulium.errors.csv"))
+	require.NoError(t, err)
+	assert.Contains(t, string(errs), "import with --duplicates merge to fill row 2's empty cells from it")
+
+	code, _, stderr = crmportWithEnv(t, env, append(args, "--duplicates", "merge")...)
+	require.Equal(t, exitOK, code, stderr)
+	recs := sb.Fakes()["thulium"].Records()
+	require.Len(t, recs, 1, "no second client")
+	assert.Equal(t, []string{"+48225550019", "+48601000019"}, recs[0]["phone_number"])
+	done, err := os.ReadFile(filepath.Join(dir, "k.csv.thulium.done.csv"))
+	require.NoError(t, err)
+	assert.Contains(t, string(done), "2;updated;")
+	assert.Contains(t, string(done), "3;merged;")
+}
+
+// zolcFiles writes k.csv, one client in two rows (the second with a mobile
+// the first lacks), and the mapping m.yaml into a new folder.
+func zolcFiles(t *testing.T, mapping string) (dir, input, mp string) {
+	t.Helper()
+	dir = t.TempDir()
+	input = filepath.Join(dir, "k.csv")
+	require.NoError(t, os.WriteFile(input, []byte("Firma;E-mail;Telefon;Komórka\r\n"+
+		"Żółć sp. z o.o.;biuro@zolc.pl;+48 22 555 00 19;\r\n"+
+		"Żółć;BIURO@zolc.pl;22 555 00 19;601 000 019\r\n"), 0o600))
+	mp = filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(mp, []byte(mapping), 0o600))
+	return dir, input, mp
 }
