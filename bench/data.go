@@ -1,7 +1,9 @@
-// Package bench holds crmport's import benchmarks and their data
-// generator (bench/gen). Run them with
+// Package bench holds crmport's import and export benchmarks and their
+// data generator (bench/gen). They build only with the tag bench, so that
+// `go test ./...` does not link a test binary for them (.ci/run vets them
+// and runs their one test, TestExportSmall). Run them with
 //
-//	go test ./bench -run '^$' -bench . -benchtime 1x
+//	go test -tags bench ./bench -run '^$' -bench . -benchtime 1x
 //
 // and see bench/README.md for the numbers and the peak-RSS script.
 package bench

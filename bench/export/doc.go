@@ -7,8 +7,8 @@
 //
 // In-process (one process holds the emulator's store and the export):
 //
-//	go test ./bench -run '^$' -bench Export -benchtime=1x
-//	CRMPORT_BENCH_EXPORT_N=100000,1000000 go test ./bench -run '^$' -bench Export -benchtime=1x -timeout 60m
+//	go test -tags bench ./bench -run '^$' -bench Export -benchtime=1x
+//	CRMPORT_BENCH_EXPORT_N=100000,1000000 go test -tags bench ./bench -run '^$' -bench Export -benchtime=1x -timeout 60m
 //
 // The benchmark reports wall-s, cpu-s (steadier on a shared machine),
 // clients/s, the live Go heap the export adds at its peak (export-live-MiB:
@@ -28,7 +28,7 @@
 // The baseline the issue compares with, excelize's StreamWriter alone
 // writing 100,000 rows of 20 columns:
 //
-//	go test ./bench -run '^$' -bench StreamWriter -benchtime=1x
+//	go test -tags bench ./bench -run '^$' -bench StreamWriter -benchtime=1x
 //
 // Results: RESULTS.md in this directory.
 package export
