@@ -539,42 +539,7 @@ func (d *dedupe) check(line int, rec crm.Record) (hit *dupHit, later []int32) {
 func (d *dedupe) merge(line int, rec crm.Record) string {
 	var notes []string
 	for _, m := range d.merges[int32(line)] {
-		var took []string
-		keys := make([]string, 0, len(m.rec))
-		for k := range m.rec {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			v := m.rec[k]
-			if isEmpty(v) {
-				continue
-			}
-			if isEmpty(rec[k]) {
-				rec[k] = v
-				took = append(took, k)
-				continue
-			}
-			// A list field (several phones, e-mails): the later row's
-			// values the first row lacks are added to its list.
-			have, ok := rec[k].([]string)
-			more, ok2 := v.([]string)
-			if !ok || !ok2 {
-				continue
-			}
-			var added []string
-			for _, x := range more {
-				if !slices.ContainsFunc(have, func(h string) bool { return d.sameValue(k, h, x) }) {
-					have = append(have, x)
-					added = append(added, x)
-				}
-			}
-			if len(added) > 0 {
-				rec[k] = have
-				took = append(took, k+" "+strings.Join(added, ", "))
-			}
-		}
-		if len(took) > 0 {
+		if took := d.mergeRecord(rec, m.rec); len(took) > 0 {
 			notes = append(notes, fmt.Sprintf("%s from row %d", strings.Join(took, ", "), m.line))
 		}
 	}
@@ -586,6 +551,47 @@ func (d *dedupe) merge(line int, rec crm.Record) string {
 		return "merged " + rowsList(d.later[int32(line)]) + " (they added nothing)"
 	}
 	return "merged " + rowsList(d.later[int32(line)]) + ": took " + strings.Join(notes, "; ")
+}
+
+// mergeRecord fills rec's empty fields from later's, and adds to rec's
+// list fields (several phones, e-mails) the values later has that rec
+// lacks. It returns what it took: field names, and list fields with the
+// values added.
+func (d *dedupe) mergeRecord(rec, later crm.Record) []string {
+	var took []string
+	keys := make([]string, 0, len(later))
+	for k := range later {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		v := later[k]
+		if isEmpty(v) {
+			continue
+		}
+		if isEmpty(rec[k]) {
+			rec[k] = v
+			took = append(took, k)
+			continue
+		}
+		have, ok := rec[k].([]string)
+		more, ok2 := v.([]string)
+		if !ok || !ok2 {
+			continue
+		}
+		var added []string
+		for _, x := range more {
+			if !slices.ContainsFunc(have, func(h string) bool { return d.sameValue(k, h, x) }) {
+				have = append(have, x)
+				added = append(added, x)
+			}
+		}
+		if len(added) > 0 {
+			rec[k] = have
+			took = append(took, k+" "+strings.Join(added, ", "))
+		}
+	}
+	return took
 }
 
 // sameValue says whether two values of field are the same for a person:

@@ -237,6 +237,7 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 					if note != "" && !p.merged {
 						r.mergeResumed(it, note)
 						if it.mergeUpdate {
+							r.sum.Resumed++
 							return
 						}
 					} else {
@@ -298,7 +299,8 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 
 // mergeResumed adds the values of its later rows (note says which) to the
 // client of a first row an earlier run imported without them: an update
-// of that client, sent like any other row. A vendor that cannot update
+// of that client, sent like any other row. The row keeps the status the
+// earlier run gave it (created: undo deletes the client). A vendor that cannot update
 // clients leaves the client as it is, and the later rows fail saying so:
 // never "merged" with their values nowhere.
 func (r *run) mergeResumed(it *item, note string) {
@@ -306,10 +308,9 @@ func (r *run) mergeResumed(it *item, note string) {
 		it.mergeErr = fmt.Sprintf("row %d was imported by an earlier run, and %s cannot update clients to add this row's values: add them to the client in the CRM by hand", it.line, r.vendor)
 		return
 	}
-	it.mergeUpdate, it.prior, it.note = true, it.res, note
+	it.mergeUpdate, it.prior, it.note = true, it.res, note+" (added to its client by an update)"
 	if r.opt.DryRun {
-		it.res = crm.Result{Status: crm.StatusUpdated, ID: it.prior.ID}
-		return
+		return // the row stays as the earlier run left it; the note says what is added
 	}
 	it.res = crm.Result{ID: it.prior.ID}
 	it.done = make(chan struct{})

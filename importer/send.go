@@ -183,6 +183,9 @@ func (r *run) process(ctx context.Context, batch []*item) (err error) {
 	}
 	err = r.update(ctx, r.v, updates)
 	for _, it := range updates {
+		if it.mergeUpdate && it.res.Status == crm.StatusUpdated {
+			it.res = it.prior // created by the earlier run: undo deletes it
+		}
 		if it.mergeUpdate && it.res.Status == crm.StatusFailed {
 			// The client stays as the earlier run left it; its later rows
 			// fail with the reason, and the next run tries again.

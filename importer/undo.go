@@ -329,6 +329,7 @@ func Undo(ctx context.Context, opt UndoOptions) (UndoSummary, error) {
 	}
 	sum.Journal = undoJournal
 	u := &undoer{opt: opt, finder: finder, deleter: deleter, idField: opt.Vendor.Capabilities().IDField, jr: jr, binder: binder}
+	u.noteMerged(rows)
 	sink, tmp, err := u.openReport(undoReport, header, info)
 	if err != nil {
 		jr.close()
@@ -416,6 +417,32 @@ type undoer struct {
 	idField string
 	jr      *journal
 	binder  Binder // the import's mapping (nil: checked by the cells)
+	// merged holds, by client id, the rows an import with --duplicates
+	// merge merged into that client: their values are the import's too.
+	merged map[string][]undoRow
+	md     *dedupe // merges them as the import did
+}
+
+// noteMerged keeps the done report's merged rows by their client's id.
+func (u *undoer) noteMerged(rows []undoRow) {
+	for _, r := range rows {
+		if r.status == StatusMerged && r.id != "" {
+			if u.merged == nil {
+				u.merged = map[string][]undoRow{}
+			}
+			u.merged[r.id] = append(u.merged[r.id], r)
+		}
+	}
+	if u.merged == nil {
+		return
+	}
+	u.md = &dedupe{types: u.opt.FieldTypes, guess: u.opt.FieldTypes == nil}
+	if u.opt.FieldTypes != nil {
+		u.md.fields = guessDedupeFields(u.opt.FieldTypes, nil)
+	}
+	if pr, ok := u.binder.(PhoneRegioner); ok {
+		u.md.region = pr.PhoneRegion
+	}
 }
 
 // undoOne checks and deletes the client of r. A non-nil error stops the
@@ -495,6 +522,13 @@ func (u *undoer) editedSince(r undoRow, stored crm.Record) string {
 	rec, err := u.binder.Apply(sheet.Row{Line: r.row, Cells: r.cells})
 	if err != nil {
 		return cellsEdited(r.cells, stored)
+	}
+	for _, m := range u.merged[r.id] {
+		// A later row merged into this client (--duplicates merge): the
+		// import sent its values too.
+		if mrec, err := u.binder.Apply(sheet.Row{Line: m.row, Cells: m.cells}); err == nil {
+			u.md.mergeRecord(rec, mrec)
+		}
 	}
 	// Every field the import sent, the key and e-mail first: an address
 	// or a phone changed since says someone works with this client.

@@ -13,7 +13,7 @@ import (
 // list, for every vendor whose phone field is a list: the same number
 // written another way is not added twice, and the done report says what
 // was taken. Before, the mobile of row 3 was dropped and the note said
-// "they added nothing".
+// "they added nothing"; and undo kept the client as edited since.
 func TestMergeAddsToListFields(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct{ vendor, mapping, field string }{
@@ -38,6 +38,13 @@ func TestMergeAddsToListFields(t *testing.T) {
 			require.NoError(t, err)
 			assert.Contains(t, string(done), "merged row 3: took "+tt.field+" +48601000019 from row 3")
 			assert.NotContains(t, string(done), "added nothing")
+
+			// Undo compares the client with what the import sent, the
+			// merged row's values included: it is deleted, not kept as
+			// "edited since the import".
+			code, _, stderr = crmportWithEnv(t, env, "undo", "--yes", filepath.Join(dir, "k.csv."+tt.vendor+".done.csv"))
+			require.Equal(t, exitOK, code, stderr)
+			assert.Zero(t, sb.Fakes()[tt.vendor].Len())
 		})
 	}
 }
@@ -45,7 +52,8 @@ func TestMergeAddsToListFields(t *testing.T) {
 // The error report of a later row of a client advises --duplicates merge
 // "to fill row 2's empty cells from it"; running the same command with it
 // does so: the client the first run created gets the later row's mobile
-// (an update: no second client), and the row is "merged".
+// (an update: no second client), the row is "merged", and the first row
+// stays "created", so undo still deletes the client.
 func TestDuplicateAdviceMergeDoesWhatItSays(t *testing.T) {
 	t.Parallel()
 	dir, input, mp := zolcFiles(t, "vendor: thulium\nfields:\n  surname: Firma\n  email: E-mail\n  phone_number: {columns: [Telefon, Komórka], transform: [phone], region: PL}\n")
@@ -64,8 +72,13 @@ func TestDuplicateAdviceMergeDoesWhatItSays(t *testing.T) {
 	assert.Equal(t, []string{"+48225550019", "+48601000019"}, recs[0]["phone_number"])
 	done, err := os.ReadFile(filepath.Join(dir, "k.csv.thulium.done.csv"))
 	require.NoError(t, err)
-	assert.Contains(t, string(done), "2;updated;")
+	assert.Contains(t, string(done), "2;created;1;merged row 3: took phone_number +48601000019 from row 3 (added to its client by an update);")
 	assert.Contains(t, string(done), "3;merged;")
+
+	// The client is still the import's own: undo deletes it.
+	code, _, stderr = crmportWithEnv(t, env, "undo", "--yes", filepath.Join(dir, "k.csv.thulium.done.csv"))
+	require.Equal(t, exitOK, code, stderr)
+	assert.Zero(t, sb.Fakes()["thulium"].Len())
 }
 
 // zolcFiles writes k.csv, one client in two rows (the second with a mobile
