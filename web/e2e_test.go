@@ -123,6 +123,10 @@ func TestPageEndToEnd(t *testing.T) {
 	defer cancelA()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
+	// Closed gracefully (it waits for its child processes) before the
+	// contexts are cancelled, which would kill it and leave them behind.
+	bctx := ctx
+	defer func() { _ = chromedp.Cancel(bctx) }()
 	// The first run starts the browser, for as long as ctx lives.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("about:blank")))
 	ctx, cancelT := context.WithTimeout(ctx, 2*time.Minute)
