@@ -162,9 +162,10 @@ func (s *spillIndex) spill() error {
 	clear(s.mem.keys)
 	s.mem.n = 0
 	if len(s.runs) > maxRuns {
-		if err := s.merge(); err != nil {
-			s.fail(err) // the runs are all still there: look-ups go on
-		}
+		// A merge that fails (a full disk) leaves every run as it was:
+		// look-ups go on reading one block more, and the next spill
+		// tries again.
+		_ = s.merge()
 	}
 	return nil
 }
