@@ -460,3 +460,32 @@ func TestMergeUpdateThatFailsKeepsTheFirstRow(t *testing.T) {
 	assert.Equal(t, 1, s.Merged)
 	assert.Equal(t, "+48 600 000 001", v.store[id]["phone"])
 }
+
+// A run stopped while the update that adds the later row's values is on
+// its way (the CRM applied it, the answer never came back) leaves the
+// journal as the first run left it: the next run sends the update again
+// (the same values: nothing doubled) and only then reports the row merged.
+func TestMergeUpdateInterruptedIsSentAgain(t *testing.T) {
+	v := newMemVendor(3)
+	opt := setup(t, t.TempDir(), mergeRows(), wrap(v))
+	opt.Key = ""
+	opt.Dedupe = []DedupeRule{DedupeEmail}
+	_, err := Run(t.Context(), opt)
+	require.ErrorIs(t, err, ErrSomeRowsFailed)
+
+	opt.Duplicates = DuplicatesMerge
+	ctx, cancel := context.WithCancel(t.Context())
+	v.afterUpdate = func() error { cancel(); return context.Canceled } // applied, answer lost
+	_, err = Run(ctx, opt)
+	require.ErrorIs(t, err, context.Canceled)
+	v.afterUpdate = nil
+
+	s, err := Run(t.Context(), opt)
+	require.NoError(t, err)
+	assert.Equal(t, 2, v.updates, "sent again")
+	assert.Equal(t, 1, s.Merged)
+	assert.Len(t, v.store, 2)
+	id := v.findLocked(crm.Record{"email": "c1@example.com"})
+	assert.Equal(t, "+48 600 000 001", v.store[id]["phone"])
+	assert.Equal(t, "merged", byStatus(t, s.Reports.Done)["3"][0])
+}

@@ -170,12 +170,13 @@ type memVendor struct {
 	updates  int // records sent to Update
 	noFinder bool
 
-	lostNext   int     // next N creates are applied but answered as ambiguous
-	faultRate  float64 // share of calls failing (half before, half after applying)
-	rnd        *rand.Rand
-	afterEach  func(n int) // called after each successful create call with the number of records stored
-	fatalNext  bool
-	createLock sync.Mutex
+	lostNext    int     // next N creates are applied but answered as ambiguous
+	faultRate   float64 // share of calls failing (half before, half after applying)
+	rnd         *rand.Rand
+	afterEach   func(n int)  // called after each successful create call with the number of records stored
+	afterUpdate func() error // called after each update call has changed the store; an error is the call's answer
+	fatalNext   bool
+	createLock  sync.Mutex
 }
 
 func newMemVendor(batch int) *memVendor {
@@ -290,6 +291,11 @@ func (v *memVendor) Update(ctx context.Context, recs []crm.Record) ([]crm.Result
 			}
 		}
 		res[i] = crm.Result{Status: crm.StatusUpdated, ID: id}
+	}
+	if v.afterUpdate != nil {
+		if err := v.afterUpdate(); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }
