@@ -1,10 +1,14 @@
 package ahead
 
-import (
-	"testing"
+// Plain testing, no testify: this tiny package's test binary then links
+// without net/http (which testify's HTTP helpers bring), and every test
+// binary linked is a second of the suite's CPU.
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
 
 	"github.com/crmport/crmport/internal/bug"
 )
@@ -25,7 +29,9 @@ func TestReaderGivesEveryItemInOrder(t *testing.T) {
 		for k := 1; k <= max(n, 1); k++ {
 			want = append(want, k)
 		}
-		assert.Equal(t, want, append([]int{}, got...), "n=%d", n)
+		if !slices.Equal(want, got) {
+			t.Errorf("n=%d: got %v, want %v", n, got, want)
+		}
 		r.Stop()
 	}
 }
@@ -34,12 +40,16 @@ func TestReaderStaysBoundedAndStops(t *testing.T) {
 	made := 0
 	r := New(4, 2, func() (int, bool) { made++; return made, true }) // endless
 	v, ok := r.Next()
-	require.True(t, ok)
-	assert.Equal(t, 1, v)
+	if !ok || v != 1 {
+		t.Fatalf("first item: %d, %v; want 1, true", v, ok)
+	}
 	r.Stop()
-	assert.LessOrEqual(t, made, (2+2)*4, "never more than (batches+2)·batch ahead")
-	_, ok = r.Next()
-	assert.False(t, ok, "nothing after Stop")
+	if made > (2+2)*4 {
+		t.Errorf("made %d items: never more than (batches+2)·batch = %d ahead", made, (2+2)*4)
+	}
+	if _, ok = r.Next(); ok {
+		t.Error("an item after Stop")
+	}
 	r.Stop() // twice is fine
 }
 
@@ -55,12 +65,17 @@ func TestReaderRaisesAPanicAfterTheItemsBefore(t *testing.T) {
 	})
 	for want := 1; want <= 2; want++ {
 		v, ok := r.Next()
-		require.True(t, ok)
-		assert.Equal(t, want, v)
+		if !ok || v != want {
+			t.Fatalf("item %d: %d, %v", want, v, ok)
+		}
 	}
 	err := bug.Catch(func() error { r.Next(); return nil })
 	var be *bug.Error
-	require.ErrorAs(t, err, &be)
-	assert.Contains(t, string(be.Stack), "ahead.TestReaderRaisesAPanicAfterTheItemsBefore", "the producer's stack")
+	if !errors.As(err, &be) {
+		t.Fatalf("got %v, want a *bug.Error", err)
+	}
+	if !strings.Contains(string(be.Stack), "ahead.TestReaderRaisesAPanicAfterTheItemsBefore") {
+		t.Errorf("the producer's stack is missing:\n%s", be.Stack)
+	}
 	r.Stop()
 }

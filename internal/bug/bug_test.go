@@ -1,18 +1,21 @@
 package bug
 
+// Plain testing, no testify: see internal/ahead's test.
+
 import (
 	"errors"
 	"strings"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 func TestCatch(t *testing.T) {
 	want := errors.New("plain")
-	assert.Equal(t, want, Catch(func() error { return want }), "an error passes through")
-	assert.NoError(t, Catch(func() error { return nil }))
+	if got := Catch(func() error { return want }); got != want {
+		t.Errorf("an error passes through: got %v", got)
+	}
+	if got := Catch(func() error { return nil }); got != nil {
+		t.Errorf("nil passes through: got %v", got)
+	}
 
 	err := Catch(func() error {
 		var m map[string]int
@@ -20,13 +23,23 @@ func TestCatch(t *testing.T) {
 		return nil
 	})
 	var be *Error
-	require.ErrorAs(t, err, &be)
-	assert.Equal(t, "internal error: assignment to entry in nil map (this is a bug)", be.Error())
-	assert.Contains(t, string(be.Stack), "bug.TestCatch", "the stack shows where the panic happened")
+	if !errors.As(err, &be) {
+		t.Fatalf("got %v, want an *Error", err)
+	}
+	if got := be.Error(); got != "internal error: assignment to entry in nil map (this is a bug)" {
+		t.Errorf("message: %q", got)
+	}
+	if !strings.Contains(string(be.Stack), "bug.TestCatch") {
+		t.Errorf("the stack does not show where the panic happened:\n%s", be.Stack)
+	}
 
 	be = &Error{Value: "boom", Saved: "the journal is saved"}
-	assert.Equal(t, "internal error: boom (this is a bug; the journal is saved)", be.Error())
-	assert.False(t, strings.Contains(be.Error(), "goroutine"), "no stack in the message")
+	if got := be.Error(); got != "internal error: boom (this is a bug; the journal is saved)" {
+		t.Errorf("message: %q", got)
+	}
+	if strings.Contains(be.Error(), "goroutine") {
+		t.Error("a stack in the message")
+	}
 }
 
 // A bug caught in a helper goroutine and raised again in the caller's
@@ -42,6 +55,10 @@ func TestCatchRaisedAgain(t *testing.T) {
 	}()
 	first := <-inner
 	err := Catch(func() error { panic(first) })
-	require.Same(t, first, err)
-	assert.NotContains(t, err.Error(), "internal error: internal error")
+	if err != first {
+		t.Fatalf("got %v, want the same error raised again", err)
+	}
+	if strings.Contains(err.Error(), "internal error: internal error") {
+		t.Errorf("read as two bugs: %q", err.Error())
+	}
 }

@@ -1,20 +1,24 @@
 package iostreams
 
-import (
-	"testing"
+// Plain testing, no testify: see internal/ahead's test.
 
-	"github.com/stretchr/testify/assert"
-)
+import "testing"
 
 func TestTestStreams(t *testing.T) {
 	ios, _, out, errOut := Test()
-	assert.False(t, ios.IsStdoutTTY())
-	assert.False(t, ios.IsStderrTTY())
+	if ios.IsStdoutTTY() || ios.IsStderrTTY() {
+		t.Error("test streams are not terminals")
+	}
 	ios.SetStderrTTY(true)
-	assert.True(t, ios.IsStderrTTY())
+	if !ios.IsStderrTTY() {
+		t.Error("SetStderrTTY(true) did not take")
+	}
 	_, _ = ios.Out.Write([]byte("data"))
 	_, _ = ios.ErrOut.Write([]byte("people"))
-	assert.Equal(t, "data", out.String())
-	assert.Equal(t, "people", errOut.String())
-	assert.Equal(t, 80, ios.TerminalWidth())
+	if out.String() != "data" || errOut.String() != "people" {
+		t.Errorf("out %q, errOut %q", out.String(), errOut.String())
+	}
+	if w := ios.TerminalWidth(); w != 80 {
+		t.Errorf("width %d, want 80", w)
+	}
 }

@@ -1,10 +1,6 @@
 package iostreams
 
-import (
-	"testing"
-
-	"github.com/stretchr/testify/assert"
-)
+import "testing"
 
 func TestQuoteArg(t *testing.T) {
 	t.Parallel()
@@ -18,6 +14,8 @@ func TestQuoteArg(t *testing.T) {
 		{"клиенты (2).csv", `"клиенты (2).csv"`},
 		{"", `""`},
 	} {
-		assert.Equal(t, tt.want, QuoteArg(tt.in), "QuoteArg(%q)", tt.in)
+		if got := QuoteArg(tt.in); got != tt.want {
+			t.Errorf("QuoteArg(%q) = %s, want %s", tt.in, got, tt.want)
+		}
 	}
 }
