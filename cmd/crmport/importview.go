@@ -154,7 +154,9 @@ func printImportSummary(opts *importOptions, res job.ImportResult, runErr error)
 		fmt.Fprintln(w, "  the file changed since the earlier run: rows it imported were skipped where unchanged (a changed one is in the error report, not sent again), the others were sent")
 	}
 	if s.Resumed > 0 && !s.DryRun {
-		fmt.Fprintf(w, "  %s %s already done by an earlier run (from the journal)\n", importPlural(s.Resumed, "row", "rows"), plural(s.Resumed, "was", "were"))
+		// They are among the counts above (as the done report lists
+		// them): say so, or "3 created" reads as three new clients.
+		fmt.Fprintf(w, "  %d of them %s already done by an earlier run (from the journal), not sent again\n", s.Resumed, plural(s.Resumed, "was", "were"))
 	}
 	if s.Reports.Errors != "" {
 		fmt.Fprintf(w, "  errors:  %s\n", s.Reports.Errors)

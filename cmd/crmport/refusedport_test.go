@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"sync"
 	"testing"
 
@@ -8,15 +9,24 @@ import (
 )
 
 // refusingPort returns a loopback port that refuses connections and that
-// nothing else can take until release is called: a socket bound to it
-// that never listens. (A closed listener's port can be handed at once to
-// another test's server, which would then answer in the CRM's place.)
-func refusingPort(t *testing.T) (port int, release func()) {
+// nothing else can take: a socket bound to it that does not listen. (A
+// closed listener's port can be handed at once to another test's server,
+// or be the local port of another test's connection.) serve makes the
+// same socket listen and serve h: the CRM is back at the same address.
+func refusingPort(t *testing.T) (port int, serve func(h http.Handler)) {
 	t.Helper()
-	port, closeFn, err := bindWithoutListening()
+	port, listen, closeFn, err := bindWithoutListening()
 	require.NoError(t, err)
 	var once sync.Once
-	release = func() { once.Do(func() { _ = closeFn() }) }
-	t.Cleanup(release)
-	return port, release
+	t.Cleanup(func() { once.Do(func() { _ = closeFn() }) })
+	serve = func(h http.Handler) {
+		once.Do(func() {
+			ln, err := listen()
+			require.NoError(t, err)
+			srv := &http.Server{Handler: h}
+			go func() { _ = srv.Serve(ln) }()
+			t.Cleanup(func() { _ = srv.Close() })
+		})
+	}
+	return port, serve
 }

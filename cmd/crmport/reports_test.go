@@ -77,7 +77,7 @@ func TestImportCSVAndXLSXOfOneFolder(t *testing.T) {
 	for _, in := range []string{xlsxIn, csvIn} {
 		code, stderr := imp(in)
 		require.Equal(t, exitOK, code, stderr)
-		assert.Contains(t, stderr, "3 rows were already done by an earlier run")
+		assert.Contains(t, stderr, "3 of them were already done by an earlier run")
 	}
 	assert.Equal(t, want, surnames(fake), "running again sent nothing")
 
@@ -86,7 +86,7 @@ func TestImportCSVAndXLSXOfOneFolder(t *testing.T) {
 	require.NoError(t, os.Rename(filepath.Join(dir, "kontakty.csv.thulium.journal"), old))
 	code, stderr := imp(csvIn)
 	require.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, stderr, "3 rows were already done by an earlier run")
+	assert.Contains(t, stderr, "3 of them were already done by an earlier run")
 	assert.NoFileExists(t, old)
 	assert.Equal(t, want, surnames(fake))
 }

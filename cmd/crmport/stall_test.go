@@ -76,7 +76,7 @@ func TestResumeChangedAfterFixingRow2Of3000(t *testing.T) {
 	code, stderr = importWithin(t, env, "--rate", "0", "-q", "--resume-changed", "-m", mp, in)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stderr, "3000 rows: 3000 created")
-	assert.Contains(t, stderr, "2999 rows were already done by an earlier run")
+	assert.Contains(t, stderr, "2999 of them were already done by an earlier run")
 	importAssertEachOnce(t, sb.Fakes()["salesman"], 3000)
 }
 
@@ -98,7 +98,7 @@ func TestRerunAfterTheCRMRefusedRow2Of3000(t *testing.T) {
 	code, stderr = importWithin(t, env, args...)
 	require.Equal(t, exitRowsFailed, code, stderr)
 	assert.Contains(t, stderr, "3000 rows: 2999 created, 1 failed")
-	assert.Contains(t, stderr, "2999 rows were already done by an earlier run")
+	assert.Contains(t, stderr, "2999 of them were already done by an earlier run")
 	titles := importTitles(t, fake)
 	assert.Len(t, titles, 2999)
 	assert.Zero(t, titles["Firma Testowa 0001"], "the refused row is in no client")
@@ -241,7 +241,7 @@ func TestImportAfterATornJournalLine(t *testing.T) {
 		require.NoError(t, f.Close())
 		code, stderr = importWithin(t, env, args...)
 		require.Equal(t, exitOK, code, stderr)
-		assert.Contains(t, stderr, "30 rows were already done by an earlier run")
+		assert.Contains(t, stderr, "30 of them were already done by an earlier run")
 	}
 	importAssertEachOnce(t, sb.Fakes()["salesman"], 30)
 }

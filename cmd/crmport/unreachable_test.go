@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -29,7 +30,7 @@ func TestImportCRMUnreachable(t *testing.T) {
 	_, env := startEnv(t)
 	// The CRM is gone: its address refuses connections (a port held by a
 	// socket that does not listen, so no other test's server takes it).
-	port, release := refusingPort(t)
+	port, serve := refusingPort(t)
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	u, err := url.Parse(env["CRMPORT_THULIUM_URL"])
 	require.NoError(t, err)
@@ -52,10 +53,12 @@ func TestImportCRMUnreachable(t *testing.T) {
 	assert.Equal(t, "from an earlier run\n", string(kept), "the earlier run's report is left as it was")
 
 	// The CRM is back at the same address: the same command imports every row once.
-	release()
-	back, err := sandbox.Start(t.Context(), sandbox.Options{Addr: addr})
+	back, err := sandbox.Start(t.Context(), sandbox.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = back.Close() })
+	target, err := url.Parse(back.URL())
+	require.NoError(t, err)
+	serve(httputil.NewSingleHostReverseProxy(target))
 	code, stderr = run()
 	require.Equal(t, exitOK, code, stderr)
 	assert.Len(t, back.Fakes()["thulium"].Records(), 2)
