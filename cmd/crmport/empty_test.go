@@ -108,3 +108,37 @@ func TestEmptyExportNote(t *testing.T) {
 	res.Empty = &job.EmptyExport{}
 	assert.Equal(t, "BaseLinker holds no clients, so only the header was written.", emptyExportNote(res))
 }
+
+// The advice for an empty sheet — "if the clients are on another sheet,
+// choose it with --sheet NAME" — does what it says: the same command with
+// --sheet and the other sheet's name imports that sheet's rows.
+func TestEmptySheetAdviceChoosesTheOtherSheet(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "klienci.xlsx")
+	x := excelize.NewFile()
+	require.NoError(t, x.SetSheetName("Sheet1", "Klienci"))
+	require.NoError(t, x.SetSheetRow("Klienci", "A1", &[]any{"Firma", "Telefon"}))
+	_, err := x.NewSheet("Archiwum")
+	require.NoError(t, err)
+	for i, row := range [][]any{{"Firma", "Telefon"}, {"Żółć sp. z o.o.", "+48 22 555 00 19"}, {"Łąka", "+48 22 555 00 20"}} {
+		require.NoError(t, x.SetSheetRow("Archiwum", "A"+string(rune('1'+i)), &row))
+	}
+	x.SetActiveSheet(0) // Excel opens on the empty one
+	require.NoError(t, x.SaveAs(path))
+	require.NoError(t, x.Close())
+	mp := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(mp, []byte("vendor: salesman\nfields:\n  title: Firma\n  phone: Telefon\n"), 0o600))
+
+	args := []string{"--sandbox", "-m", mp, path}
+	r := runImportCmd(t.Context(), t, "salesman", sandbox.Options{}, args...)
+	require.Equal(t, exitOK, r.code, r.errOut)
+	assert.Contains(t, r.errOut, `no data rows in the sheet "Klienci"`)
+	assert.Contains(t, r.errOut, "choose it with --sheet NAME")
+	assert.Contains(t, r.errOut, `the workbook has data in other sheets too: "Archiwum"`)
+	assert.Empty(t, r.fake.Records())
+
+	r = runImportCmd(t.Context(), t, "salesman", sandbox.Options{}, append(args, "--sheet", "Archiwum")...)
+	require.Equal(t, exitOK, r.code, r.errOut)
+	assert.Len(t, r.fake.Records(), 2, r.errOut)
+}
