@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"slices"
 	"strconv"
@@ -177,21 +178,6 @@ func guessDedupeFields(types map[string]crm.FieldType, rec crm.Record) DedupeFie
 	return d
 }
 
-// FNV-1a, 64 bits (hash/fnv's New64a without its allocation per value).
-const (
-	fnvOffset uint64 = 14695981039346656037
-	fnvPrime  uint64 = 1099511628211
-)
-
-// fnv1a goes on hashing s from h.
-func fnv1a(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= fnvPrime
-	}
-	return h
-}
-
 // hashIndex maps 64-bit hashes of values to the row that first held the
 // value: open addressing over two flat arrays (8 + 4 bytes a slot, at
 // most 3/4 full), about half of what a Go map of the same takes.
@@ -332,6 +318,7 @@ type dkey struct {
 	field string
 	value string
 	hash  uint64
+	seen  bool // in the index already (observe looks each value up once)
 }
 
 // keys returns the normalised values of rec under each rule, in rule order.
@@ -347,9 +334,11 @@ func (d *dedupe) keys(rec crm.Record) []dkey {
 				return
 			}
 		}
-		h := fnv1a(fnvOffset, string(rule))
-		h = (h ^ 0x1f) * fnvPrime // a separator byte between rule and value
-		out = append(out, dkey{rule: rule, field: f, value: v, hash: fnv1a(h, v)})
+		h := fnv.New64a()
+		h.Write([]byte(rule))
+		h.Write([]byte{0x1f})
+		h.Write([]byte(v))
+		out = append(out, dkey{rule: rule, field: f, value: v, hash: h.Sum64()})
 	}
 	for _, rule := range d.rules {
 		for _, f := range d.ruleFields(rule, fields) {
@@ -420,15 +409,12 @@ func (d *dedupe) values(rule DedupeRule, f string, v any) []string {
 func (d *dedupe) observe(line int, rec crm.Record) *dupHit {
 	ks := d.keys(rec)
 	var hit *dupHit
-	var seen uint64 // bit i: ks[i] is in the index (looked up once)
 	for i, k := range ks {
 		l, ok := d.seen.get(k.hash)
 		if !ok {
 			continue
 		}
-		if i < 64 {
-			seen |= 1 << i
-		}
+		ks[i].seen = true
 		if hit == nil {
 			root, dup := d.rootOf[int32(l)]
 			if !dup {
@@ -440,11 +426,8 @@ func (d *dedupe) observe(line int, rec crm.Record) *dupHit {
 	if hit != nil {
 		d.rootOf[int32(line)] = int32(hit.root)
 	}
-	for i, k := range ks {
-		switch {
-		case i >= 64:
-			d.seen.add(k.hash, uint32(line))
-		case seen&(1<<i) == 0:
+	for _, k := range ks {
+		if !k.seen {
 			d.seen.insert(k.hash, uint32(line))
 		}
 	}
@@ -498,7 +481,7 @@ func (d *dedupe) scan(ctx context.Context, open func(context.Context) (sheet.Sou
 	if err := d.failed(); err != nil {
 		return err
 	}
-	d.seen.close()
+	d.close()
 	d.seen, d.rootOf = nil, nil // the hits say it all now
 	d.scanned = true
 	return nil

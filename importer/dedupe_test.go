@@ -371,6 +371,17 @@ func mergeRows() [][]string {
 	}
 }
 
+// mergeSetup is an import of mergeRows into a new memVendor, duplicates
+// found by e-mail (policy first until a test sets another).
+func mergeSetup(t *testing.T) (*memVendor, Options) {
+	t.Helper()
+	v := newMemVendor(3)
+	opt := setup(t, t.TempDir(), mergeRows(), wrap(v))
+	opt.Key = ""
+	opt.Dedupe = []DedupeRule{DedupeEmail}
+	return v, opt
+}
+
 // byStatus reads a done report: each row's status and note.
 func byStatus(t *testing.T, path string) map[string][2]string {
 	t.Helper()
@@ -393,10 +404,7 @@ func byStatus(t *testing.T, path string) map[string][2]string {
 // update, not a second client, and "merged" only once the values are in
 // the CRM. A third run has nothing left to add.
 func TestMergeAfterAnEarlierRunUpdatesTheClient(t *testing.T) {
-	v := newMemVendor(3)
-	opt := setup(t, t.TempDir(), mergeRows(), wrap(v))
-	opt.Key = ""
-	opt.Dedupe = []DedupeRule{DedupeEmail}
+	v, opt := mergeSetup(t)
 	opt.Advice = Advice{DuplicatesMerge: "the merge setting"}
 	s, err := Run(t.Context(), opt)
 	require.ErrorIs(t, err, ErrSomeRowsFailed)
@@ -432,10 +440,7 @@ func TestMergeAfterAnEarlierRunUpdatesTheClient(t *testing.T) {
 // make a second client), the later row fails saying why, and the next run
 // tries the update again.
 func TestMergeUpdateThatFailsKeepsTheFirstRow(t *testing.T) {
-	v := newMemVendor(3)
-	opt := setup(t, t.TempDir(), mergeRows(), wrap(v))
-	opt.Key = ""
-	opt.Dedupe = []DedupeRule{DedupeEmail}
+	v, opt := mergeSetup(t)
 	_, err := Run(t.Context(), opt)
 	require.ErrorIs(t, err, ErrSomeRowsFailed)
 	id := v.findLocked(crm.Record{"email": "c1@example.com"})
@@ -466,10 +471,7 @@ func TestMergeUpdateThatFailsKeepsTheFirstRow(t *testing.T) {
 // journal as the first run left it: the next run sends the update again
 // (the same values: nothing doubled) and only then reports the row merged.
 func TestMergeUpdateInterruptedIsSentAgain(t *testing.T) {
-	v := newMemVendor(3)
-	opt := setup(t, t.TempDir(), mergeRows(), wrap(v))
-	opt.Key = ""
-	opt.Dedupe = []DedupeRule{DedupeEmail}
+	v, opt := mergeSetup(t)
 	_, err := Run(t.Context(), opt)
 	require.ErrorIs(t, err, ErrSomeRowsFailed)
 

@@ -75,13 +75,6 @@ func (s *spillIndex) get(k uint64) (uint32, bool) {
 	return 0, false
 }
 
-// add records k at line unless it is there already.
-func (s *spillIndex) add(k uint64, line uint32) {
-	if _, ok := s.get(k); !ok {
-		s.insert(k, line)
-	}
-}
-
 // insert records k at line; get has just said it is not there.
 func (s *spillIndex) insert(k uint64, line uint32) {
 	if s.memSlots > 0 && len(s.mem.keys) >= s.memSlots && (s.mem.n+1)*4 > len(s.mem.keys)*3 {

@@ -436,13 +436,13 @@ func (u *undoer) noteMerged(rows []undoRow) {
 	if u.merged == nil {
 		return
 	}
-	u.md = &dedupe{types: u.opt.FieldTypes, guess: u.opt.FieldTypes == nil}
-	if u.opt.FieldTypes != nil {
-		u.md.fields = guessDedupeFields(u.opt.FieldTypes, nil)
-	}
+	// Merged values are told apart as the import's duplicate check does
+	// (a phone however written): the same finder, used only to merge.
+	var region func(string) string
 	if pr, ok := u.binder.(PhoneRegioner); ok {
-		u.md.region = pr.PhoneRegion
+		region = pr.PhoneRegion
 	}
+	u.md = newDedupe(Options{Dedupe: []DedupeRule{DedupePhone}, FieldTypes: u.opt.FieldTypes}, region)
 }
 
 // undoOne checks and deletes the client of r. A non-nil error stops the
