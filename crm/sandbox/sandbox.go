@@ -80,6 +80,9 @@ type Sandbox struct {
 	err   error
 	saveM sync.Mutex
 	saved []byte
+
+	connM sync.Mutex
+	fresh map[net.Conn]struct{} // connections that have not sent a request yet
 }
 
 // Handler serves the three emulators under /salesman, /thulium and
@@ -155,6 +158,7 @@ func Start(ctx context.Context, opt Options) (*Sandbox, error) {
 		Handler:           Handler(s.sm, s.th, s.bl),
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ConnState:         s.trackFresh,
 	}
 	if opt.StateFile != "" {
 		if err := s.Save(); err != nil {
@@ -189,9 +193,36 @@ func (s *Sandbox) run(ctx context.Context) {
 	}
 }
 
+// trackFresh keeps the connections a client opened but has sent nothing on
+// yet (an HTTP client may dial one ahead, or for a request it then
+// cancelled).
+func (s *Sandbox) trackFresh(c net.Conn, st http.ConnState) {
+	s.connM.Lock()
+	defer s.connM.Unlock()
+	if st == http.StateNew {
+		if s.fresh == nil {
+			s.fresh = map[net.Conn]struct{}{}
+		}
+		s.fresh[c] = struct{}{}
+		return
+	}
+	delete(s.fresh, c)
+}
+
+// shutdown lets requests being answered finish (5 s at most), then stops.
+// Connections that never sent a request are closed at once: http.Server's
+// Shutdown would wait 5 s for each before taking it for idle, and a
+// client's spare connection kept every stop of the sandbox (and of the
+// page with its practice CRM) waiting that long.
 func (s *Sandbox) shutdown() {
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	s.srv.SetKeepAlivesEnabled(false)
+	s.connM.Lock()
+	for c := range s.fresh {
+		_ = c.Close()
+	}
+	s.connM.Unlock()
 	err := s.srv.Shutdown(sctx)
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = s.srv.Close()

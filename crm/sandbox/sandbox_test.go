@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -231,6 +232,42 @@ func TestShutdownOnCancel(t *testing.T) {
 	_, err = http.Get(sb.URL() + "/thulium/api/customers")
 	assert.Error(t, err, "the listener is closed")
 	assert.NoError(t, sb.Close())
+}
+
+// TestCloseDoesNotWaitForUnusedConnections: a client's connection that
+// never sent a request (an HTTP client dials spares, or keeps one it dialed
+// for a cancelled request) is closed at once when the sandbox stops, and a
+// request being answered still gets its answer. http.Server's Shutdown
+// alone waits 5 s before it counts such a connection idle: every stop of
+// the sandbox, and of the page with its practice CRM, took that long.
+func TestCloseDoesNotWaitForUnusedConnections(t *testing.T) {
+	t.Parallel()
+	sb, err := sandbox.Start(t.Context(), sandbox.Options{Addr: "127.0.0.1:0", Latency: 300 * time.Millisecond})
+	require.NoError(t, err)
+	u, err := url.Parse(sb.URL())
+	require.NoError(t, err)
+	idle, err := net.Dial("tcp", u.Host)
+	require.NoError(t, err)
+	defer idle.Close()
+	answered := make(chan error, 1)
+	go func() {
+		resp, err := http.Get(sb.URL() + "/thulium/api/customers")
+		if err == nil {
+			_, err = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		answered <- err
+	}()
+	time.Sleep(100 * time.Millisecond) // the request is being answered (300 ms latency)
+	closed := make(chan error, 1)
+	go func() { closed <- sb.Close() }()
+	// The unused connection is closed by the sandbox well before the 5 s
+	// http.Server would wait for it.
+	require.NoError(t, idle.SetReadDeadline(time.Now().Add(4*time.Second)))
+	_, err = idle.Read(make([]byte, 1))
+	require.ErrorIs(t, err, io.EOF, "the sandbox closed the unused connection")
+	require.NoError(t, <-closed)
+	assert.NoError(t, <-answered, "the request in flight was answered before the sandbox stopped")
 }
 
 func TestBadOptions(t *testing.T) {
