@@ -35,8 +35,8 @@ const (
 
 // maxSheetCells caps the cells a sheet's rows with values may cost: header
 // width × rows (1M rows × 256 columns). Blank rows share their cells and
-// do not count. A variable so that tests can lower it.
-var maxSheetCells = 256 << 20
+// do not count.
+const maxSheetCells = 256 << 20
 
 // errPasswordProtected is returned for workbooks saved with a password to
 // open: Excel then writes an encrypted OLE2 container (or encrypted zip
@@ -165,7 +165,8 @@ type xlsxSource struct {
 	gapTo     int      // blank rows to report up to this row number
 	slab      []Cell
 	blank     []Cell // the cells of every blank row (never written to)
-	cellsRead int    // cells returned in rows with values (see maxSheetCells)
+	cellsRead int    // cells returned in rows with values
+	cellCap   int    // most cellsRead may reach: maxSheetCells (lower in tests)
 	sinceCtx  int
 }
 
@@ -254,10 +255,11 @@ func newXLSXSource(ctx context.Context, z *zip.Reader, closer io.Closer, opt Opt
 		return nil, err
 	}
 	s := &xlsxSource{
-		ctx:    ctx,
-		closer: multiCloser{rc, closer},
-		info:   Info{Format: "xlsx", Sheet: chosen.name, OtherSheets: others},
-		rr:     &rowReader{dec: newXMLScanner(rc), sst: sst, formats: formats, date1904: date1904},
+		ctx:     ctx,
+		closer:  multiCloser{rc, closer},
+		info:    Info{Format: "xlsx", Sheet: chosen.name, OtherSheets: others},
+		rr:      &rowReader{dec: newXMLScanner(rc), sst: sst, formats: formats, date1904: date1904},
+		cellCap: maxSheetCells,
 	}
 	if err := s.findHeader(opt.HeaderRow, opt.ExpectedHeaders); err != nil {
 		_ = rc.Close()
@@ -329,8 +331,8 @@ func (s *xlsxSource) Next() (Row, error) {
 	if raw.blank() {
 		return Row{Line: raw.num, Cells: s.blankCells(), Blank: true}, nil
 	}
-	if s.cellsRead += s.width; s.cellsRead > maxSheetCells {
-		return Row{}, fmt.Errorf("row %d: the sheet holds more than %d million cells (%d columns wide), more than crmport reads: save the columns you need as CSV (UTF-8) and import that", raw.num, maxSheetCells>>20, s.width)
+	if s.cellsRead += s.width; s.cellsRead > s.cellCap {
+		return Row{}, fmt.Errorf("row %d: the sheet holds more than %d million cells (%d columns wide), more than crmport reads: save the columns you need as CSV (UTF-8) and import that", raw.num, s.cellCap>>20, s.width)
 	}
 	row := Row{Line: raw.num, Cells: s.cells()}
 	n := copy(row.Cells, raw.cells)
