@@ -228,7 +228,7 @@ func prepare(opt Options) (*run, error) {
 	case ModeCreate:
 	case ModeUpsert:
 		if opt.Key == "" {
-			return nil, errors.New(`--mode upsert needs a key: add "key: FIELD" to the mapping file (the field that identifies an existing client, e.g. uid, email or the vendor id)`)
+			return nil, errors.New(`updating existing clients needs a key: add "key: FIELD" to the mapping file (the field that identifies an existing client, e.g. uid, email or the vendor id)`)
 		}
 		if !opt.DryRun && (r.finder == nil || r.updater == nil) {
 			return nil, fmt.Errorf("%s cannot look clients up and update them, so --mode upsert is not possible; use --mode create", r.vendor)

@@ -181,7 +181,9 @@ func TestRunInterruptAndResume(t *testing.T) {
 	before := len(v.emails())
 	require.Less(t, before, 59)
 	assert.True(t, s1.RestUnread, "after Ctrl-C the rest of the file is not read")
-	assert.Positive(t, s1.NotProcessed)
+	// Rows read but not sent are NotProcessed; there may be none, when the
+	// batches in flight were answered before the cancel reached them (1 in
+	// ~300 runs on a busy machine): the unread rest is then what is left.
 	assert.Equal(t, s1.Rows, s1.Created+s1.Failed+s1.NotProcessed, "every row read is counted once")
 
 	v.afterEach = nil

@@ -154,3 +154,19 @@ var (
 	// ErrUndoIncomplete: some clients were kept (edited) or failed.
 	ErrUndoIncomplete = importer.ErrUndoIncomplete
 )
+
+// KeyMissingError: an import that updates existing clients (upsert) with
+// a mapping that has no `key:`; it names the vendor's fields that can
+// serve as one, and each front end words where to choose it.
+type (
+	KeyMissingError = mapping.KeyMissingError
+	KeyExample      = mapping.KeyExample
+	KeyKind         = mapping.KeyKind
+)
+
+// The kinds of KeyExample.
+const (
+	KeyOwnID        = mapping.KeyOwnID
+	KeyEmail        = mapping.KeyEmail
+	KeyVendorNumber = mapping.KeyVendorNumber
+)

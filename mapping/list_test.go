@@ -120,7 +120,8 @@ func TestUpsertKeyErrorNamesTheVendorsFields(t *testing.T) {
 		require.NoError(t, err)
 		err = m.UpsertKeyError()
 		require.Error(t, err)
-		assert.Contains(t, err.Error(), "--mode upsert needs a key: add a line `key: FIELD` to m.yaml")
+		assert.Contains(t, err.Error(), "updating existing clients needs a key: add a line `key: FIELD` to m.yaml")
+		assert.NotContains(t, err.Error(), "--", "the engine names no command-line flag")
 		assert.Contains(t, err.Error(), want)
 		m.Key = f
 		assert.NoError(t, m.UpsertKeyError())

@@ -154,6 +154,11 @@ func TestPageEndToEnd(t *testing.T) {
 		// 3. Mapping: the guess, accepted
 		chromedp.Click(chromedp.CSS(`#guess`)),
 		chromedp.WaitVisible(chromedp.CSS(`#check-out .ok`)),
+		// The key, chosen under the table: written into the mapping text.
+		chromedp.SetValue(chromedp.CSS(`#map-key`), "mail_url"),
+		chromedp.Evaluate[chromedp.Void](`void document.querySelector('#map-key').dispatchEvent(new Event('change'))`),
+		chromedp.Poll[chromedp.Void](`/^key: mail_url$/m.test(document.querySelector('#yaml').value) && document.querySelector('#map-key').value === 'mail_url'`),
+		chromedp.WaitVisible(chromedp.CSS(`#check-out .ok`)),
 		shot("3-mapping"),
 		// 4. Check
 		chromedp.Click(chromedp.CSS(`#dry`)),

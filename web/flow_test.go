@@ -263,3 +263,50 @@ func TestRetryNoticesReachThePageInItsLanguage(t *testing.T) {
 	p, _ = r.snapshot()
 	assert.Len(t, p.Notices, maxNotices, "the latest notices only")
 }
+
+// TestUpdatingNeedsAKeyChosenOnThePage: "update them" with a mapping that
+// has no key says, in the page's language, to choose the key under the
+// mapping table, with the vendor's fields that can be one (no command-line
+// flag); choosing it there (the key selector's request) lets the same
+// import run.
+func TestUpdatingNeedsAKeyChosenOnThePage(t *testing.T) {
+	t.Parallel()
+	var sb *job.Sandbox
+	p := startPage(t, &job.Env{OnSandbox: func(s *job.Sandbox) { sb = s }})
+	code, _ := p.get("/api/strings?lang=pl")
+	require.Equal(t, http.StatusOK, code)
+	y := guessed(t, p, "klienty-ru.csv", "salesman")
+	var set struct{ YAML string }
+	none := ""
+	require.Equal(t, http.StatusOK, p.post("/api/mapping/set", map[string]any{"mapping": y, "key": &none}, &set))
+	y = set.YAML
+	require.NotRegexp(t, `(?m)^key:`, y)
+
+	importUpsert := func() progress {
+		require.Equal(t, http.StatusAccepted, p.post("/api/import", map[string]any{"file": "klienty-ru.csv", "mapping": y, "practice": true, "mode": "upsert"}, nil))
+		return p.follow()
+	}
+	last := importUpsert()
+	require.NotNil(t, last.Problem)
+	assert.Equal(t, "key", last.Problem.Kind)
+	assert.Contains(t, last.Problem.Message, "Wybierz je pod tabelą mapowania (Klucz)")
+	assert.Contains(t, last.Problem.Message, "mail_url (e-mail, jeśli żadni dwaj klienci nie mają tego samego)")
+	assert.NotContains(t, last.Problem.Message, "--")
+	if sb != nil { // nothing sent
+		assert.Empty(t, sb.Fakes()["salesman"].Records())
+	}
+
+	// The key chosen under the table, as the page's selector sends it.
+	key := "mail_url"
+	require.Equal(t, http.StatusOK, p.post("/api/mapping/set", map[string]any{"mapping": y, "key": &key}, &set))
+	y = set.YAML
+	assert.Regexp(t, `(?m)^key: mail_url$`, y)
+	var view struct{ Key string }
+	require.Equal(t, http.StatusOK, p.post("/api/mapping/view", map[string]any{"file": "klienty-ru.csv", "mapping": y}, &view))
+	assert.Equal(t, "mail_url", view.Key)
+
+	last = importUpsert()
+	require.Nil(t, last.Problem)
+	assert.Equal(t, 24, resultOf[importResult](t, last).Created)
+	assert.Len(t, sb.Fakes()["salesman"].Records(), 24)
+}

@@ -72,7 +72,10 @@ func explain(lang string, err error) problem {
 	var se *job.StoppedError
 	var tm *job.TooManyErrorsError
 	var ie *job.InputError
+	var ke *job.KeyMissingError
 	switch {
+	case errors.As(err, &ke):
+		return problem{Message: tr(lang, "err.nokey", keyExamples(lang, ke)), Kind: "key"}
 	case errors.As(err, &ue):
 		if ue.arg == "" {
 			return problem{Message: tr(lang, ue.key)}
@@ -125,4 +128,22 @@ func (s *Server) handleStrings(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", SameSite: http.SameSiteStrictMode})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"lang": lang, "strings": languages[lang]})
+}
+
+// keyExamples words the fields a key-less mapping could use as its key.
+func keyExamples(lang string, e *job.KeyMissingError) string {
+	var out []string
+	for _, x := range e.Examples {
+		what := ""
+		switch x.Kind {
+		case job.KeyOwnID:
+			what = tr(lang, "key.ownid")
+		case job.KeyEmail:
+			what = tr(lang, "key.email")
+		case job.KeyVendorNumber:
+			what = tr(lang, "key.number", e.Vendor, e.Vendor)
+		}
+		out = append(out, x.Field+" ("+what+")")
+	}
+	return strings.Join(out, ", ")
 }

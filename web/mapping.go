@@ -155,7 +155,7 @@ func (s *Server) handleMappingView(w http.ResponseWriter, r *http.Request) {
 			constants = append(constants, e)
 		}
 	}
-	out := map[string]any{"vendor": vendor, "rows": rows, "constants": constants, "saved": s.rel(path)}
+	out := map[string]any{"vendor": vendor, "rows": rows, "constants": constants, "key": m.key(), "saved": s.rel(path)}
 	chk, err := s.env.MappingCheck(r.Context(), job.MappingCheckSettings{Mapping: path, File: input})
 	var mp *job.MappingProblems
 	switch {
@@ -211,14 +211,15 @@ func (s *Server) samples(r *http.Request, input string, m *mappingDoc) ([]string
 }
 
 // handleMappingSet changes one thing of the mapping text: the field a
-// column feeds, or how the file is read (source).
+// column feeds, how the file is read (source), or the key.
 func (s *Server) handleMappingSet(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Mapping string `json:"mapping"`
-		Column  string `json:"column"`
-		Field   string `json:"field"`
-		Source  string `json:"source"` // encoding, delimiter, sheet, header_row
-		Value   string `json:"value"`
+		Mapping string  `json:"mapping"`
+		Column  string  `json:"column"`
+		Field   string  `json:"field"`
+		Source  string  `json:"source"` // encoding, delimiter, sheet, header_row
+		Value   string  `json:"value"`
+		Key     *string `json:"key"` // the mapping's key: ("" removes it)
 	}
 	if !s.decode(w, r, &req) {
 		return
@@ -228,10 +229,12 @@ func (s *Server) handleMappingSet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusUnprocessableEntity, err)
 		return
 	}
-	switch req.Source {
-	case "":
+	switch {
+	case req.Key != nil:
+		m.setKey(*req.Key)
+	case req.Source == "":
 		err = m.setField(req.Column, req.Field)
-	case "encoding", "delimiter", "sheet", "header_row":
+	case req.Source == "encoding" || req.Source == "delimiter" || req.Source == "sheet" || req.Source == "header_row":
 		m.setSource(req.Source, req.Value)
 	default:
 		err = &userError{key: "err.request"}

@@ -105,6 +105,42 @@ func (m *mappingDoc) setSource(key, value string) {
 	s.Content = append(s.Content, scalar(key), n)
 }
 
+// key is the file's `key:` ("" when there is none).
+func (m *mappingDoc) key() string {
+	if n := child(m.root(), "key"); n != nil && n.Kind == yaml.ScalarNode {
+		return n.Value
+	}
+	return ""
+}
+
+// setKey sets `key:`, the field that finds a client again when updating;
+// "" removes it.
+func (m *mappingDoc) setKey(field string) {
+	root := m.root()
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "key" {
+			continue
+		}
+		if field == "" {
+			root.Content = slices.Delete(root.Content, i, i+2)
+		} else {
+			root.Content[i+1] = scalar(field)
+		}
+		return
+	}
+	if field == "" {
+		return
+	}
+	// After vendor:, where mapping init writes it.
+	at := len(root.Content)
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "vendor" {
+			at = i + 2
+		}
+	}
+	root.Content = slices.Insert(root.Content, at, scalar("key"), scalar(field))
+}
+
 // entry is one line of `fields:` as the table shows it.
 type entry struct {
 	Field   string   `json:"field"`

@@ -26,7 +26,10 @@ func importError(opts *importOptions, err error) error {
 	var je *job.JournalError
 	var tm *job.TooManyErrorsError
 	var se *job.StoppedError
+	var ke *job.KeyMissingError
 	switch {
+	case errors.As(err, &ke):
+		return &wordedError{msg: "--mode upsert needs a key: " + ke.Fix(), err: err}
 	case errors.As(err, &se):
 		var msg string
 		switch se.Reason {

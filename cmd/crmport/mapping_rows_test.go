@@ -110,4 +110,9 @@ func TestUpsertWithoutKeyNamesTheVendorsFields(t *testing.T) {
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, stderr, "--mode upsert needs a key")
 	assert.Contains(t, stderr, "`key: uid` (your own id for the client), `key: mail_url`")
+
+	// The advice followed: the line added, the same command runs.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "m.yaml"), []byte("vendor: salesman\nkey: mail_url\nfields:\n  title: Firma\n  mail_url: E-mail\n"), 0o600))
+	code, _, stderr = execCrmport(t, f, "import", "--dry-run", "--mode", "upsert", "--report-dir", dir, "-m", filepath.Join(dir, "m.yaml"), filepath.Join(dir, "k.csv"))
+	assert.Equal(t, exitOK, code, stderr)
 }

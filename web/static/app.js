@@ -204,6 +204,22 @@ function fieldChooser(row) {
   return sel;
 }
 
+// keyChooser offers the mapped fields as the key (the field that finds a
+// client again when the import updates existing clients).
+function keyChooser(res) {
+  const sel = $('map-key');
+  const mapped = [...new Set([...res.rows.map((r) => r.field), ...(res.constants || []).map((c) => c.field)].filter(Boolean))];
+  if (res.key && !mapped.includes(res.key)) mapped.push(res.key);
+  sel.replaceChildren(el('option', {value: '', text: t('map.nokey')}), ...mapped.map((f) => el('option', {value: f, text: f})));
+  sel.value = res.key || '';
+  sel.onchange = async () => {
+    try {
+      state.yaml = (await api('/api/mapping/set', {mapping: state.yaml, key: sel.value})).yaml;
+      await viewMapping();
+    } catch (p) { showProblem($('problem'), p); }
+  };
+}
+
 async function viewMapping() {
   $('yaml').value = state.yaml;
   try {
@@ -215,6 +231,7 @@ async function viewMapping() {
     $('map-table').replaceChildren(head, ...rows);
     $('constants').replaceChildren(...(res.constants && res.constants.length ? [el('h3', {text: t('map.constants')}),
       el('ul', {}, ...res.constants.map((c) => el('li', {text: c.field + ' = ' + c.value})))] : []));
+    keyChooser(res);
     const c = res.check;
     const out = [];
     if (c.ok) out.push(el('p', {class: 'ok', text: t('map.ok')}));
