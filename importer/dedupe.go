@@ -680,6 +680,12 @@ func splitValues(v any) []string {
 	}
 	var out []string
 	for _, s := range raw {
+		if !strings.ContainsAny(s, ",;\n") { // one value: most cells
+			if p := strings.TrimSpace(s); p != "" {
+				out = append(out, p)
+			}
+			continue
+		}
 		for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
 			if p = strings.TrimSpace(p); p != "" {
 				out = append(out, p)

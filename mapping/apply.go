@@ -100,7 +100,7 @@ func (c *converter) convert(cell *sheet.Cell, s string) (any, error) {
 	case crm.TypeBool:
 		return ParseBool(s)
 	case crm.TypeDate, crm.TypeDateTime:
-		if c.num != nil && (cell == nil || cell.Kind != sheet.KindDate || cell.Time.IsZero()) {
+		if c.num != nil && (cell == nil || cell.Kind != sheet.KindDate || cell.Time().IsZero()) {
 			if t, ok := c.num.parse(trimSpace(s)); ok {
 				return t, nil
 			}

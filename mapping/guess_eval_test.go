@@ -172,7 +172,7 @@ func (rs realSheet) sample() []sheet.Row {
 		if rs.shape == "xlsx" {
 			for j, c := range row.Cells {
 				if t, err := time.Parse("2006-01-02", c.Text); err == nil {
-					row.Cells[j] = sheet.Cell{Text: c.Text, Kind: sheet.KindDate, Time: t}
+					row.Cells[j] = sheet.TimeCell(c.Text, sheet.KindDate, t)
 				}
 			}
 		}

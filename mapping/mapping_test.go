@@ -325,7 +325,7 @@ func TestApplyDateCellsAndSerials(t *testing.T) {
 		name string
 		cell sheet.Cell
 	}{
-		{"date cell", sheet.Cell{Text: "1985-07-04", Kind: sheet.KindDate, Time: day}},
+		{"date cell", sheet.TimeCell("1985-07-04", sheet.KindDate, day)},
 		{"excel serial", sheet.Cell{Text: "31232", Kind: sheet.KindNumber}},
 		{"polish text", sheet.Cell{Text: "04.07.1985", Kind: sheet.KindText}},
 		{"iso text", sheet.Cell{Text: "1985-07-04", Kind: sheet.KindText}},

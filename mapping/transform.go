@@ -517,8 +517,8 @@ var fallbackLayouts = []string{
 // layout; "" = the common Polish, Russian and ISO forms), or an Excel serial
 // number (days since 1899-12-30).
 func ParseDate(c sheet.Cell, layout string) (time.Time, error) {
-	if c.Kind == sheet.KindDate && !c.Time.IsZero() {
-		return c.Time, nil
+	if t := c.Time(); c.Kind == sheet.KindDate && !t.IsZero() {
+		return t, nil
 	}
 	s := trimSpace(c.Text)
 	if layout != "" {

@@ -147,7 +147,7 @@ func TestParseDate(t *testing.T) {
 		{"iso time", sheet.Cell{Text: "2024-12-31 10:20:30"}, "", time.Date(2024, 12, 31, 10, 20, 30, 0, time.UTC), true},
 		{"excel serial", sheet.Cell{Text: "45657", Kind: sheet.KindNumber}, "", d(2024, 12, 31), true},
 		{"excel serial with time", sheet.Cell{Text: "45657.5", Kind: sheet.KindNumber}, "", time.Date(2024, 12, 31, 12, 0, 0, 0, time.UTC), true},
-		{"date cell", sheet.Cell{Text: "2024-12-31", Kind: sheet.KindDate, Time: d(2024, 12, 31)}, "02.01.2006", d(2024, 12, 31), true},
+		{"date cell", sheet.TimeCell("2024-12-31", sheet.KindDate, d(2024, 12, 31)), "02.01.2006", d(2024, 12, 31), true},
 		{"layout slash", sheet.Cell{Text: "12/31/2024"}, "01/02/2006", d(2024, 12, 31), true},
 		{"russian text", sheet.Cell{Text: "вчера"}, "", time.Time{}, false},
 		{"wrong layout", sheet.Cell{Text: "2024-12-31x"}, "02.01.2006", time.Time{}, false},

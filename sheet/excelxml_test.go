@@ -66,7 +66,7 @@ func TestXLSXExcelShapedParts(t *testing.T) {
 	assert.Equal(t, 2, r.Line)
 	assert.Equal(t, "Hurtownia Bałtyk", r.Cells[0].Text, "rich-text runs joined")
 	assert.Equal(t, sheet.KindDate, r.Cells[1].Kind, "built-in format 14")
-	assert.True(t, time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC).Equal(r.Cells[1].Time))
+	assert.True(t, time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC).Equal(r.Cells[1].Time()))
 	assert.Equal(t, sheet.Cell{Text: "5525.14", Kind: sheet.KindNumber}, r.Cells[2], "currency format is not a date")
 	assert.Equal(t, sheet.Cell{Text: "11050.28", Kind: sheet.KindNumber}, r.Cells[3], "formula's cached value")
 	assert.Equal(t, sheet.Cell{Text: "00-950", Kind: sheet.KindText}, r.Cells[4])

@@ -53,7 +53,7 @@ func TestXLSXFromSpreadsheetPrograms(t *testing.T) {
 					g := got[i].Cells[j]
 					assert.Equal(t, c.Kind, g.Kind, "row %d column %q kind", want[i].Line, wantSrc.Header()[j])
 					if c.Kind == KindDate {
-						assert.True(t, c.Time.Equal(g.Time), "row %d column %q: %v vs %v", want[i].Line, wantSrc.Header()[j], c.Time, g.Time)
+						assert.True(t, c.Time().Equal(g.Time()), "row %d column %q: %v vs %v", want[i].Line, wantSrc.Header()[j], c.Time(), g.Time())
 					} else {
 						assert.Equal(t, c.Text, g.Text, "row %d column %q", want[i].Line, wantSrc.Header()[j])
 					}

@@ -41,7 +41,7 @@ func TestRealWorldAgainstLibreOffice(t *testing.T) {
 			assert.Equal(t, "tys. zł", info.TitleRows[1].String())
 		}},
 		{"times.xlsx", "", "times-Czas.csv", func(t *testing.T, _ sheet.Info, rows []sheet.Row) {
-			assert.Equal(t, sheet.Cell{Text: "09:00", Kind: sheet.KindTime, Time: zeroPlus(9 * 3600)}, rows[0].Cells[1])
+			assert.Equal(t, sheet.TimeCell("09:00", sheet.KindTime, zeroPlus(9*3600)), rows[0].Cells[1])
 			assert.Equal(t, "15:30:17", rows[1].Cells[2].Text, "17.4 s shows as 17")
 			assert.Equal(t, "15:30:17", rows[2].Cells[2].Text, "17.6 s shows as 17, as Excel and LibreOffice do")
 			assert.Equal(t, sheet.KindTime, rows[0].Cells[3].Kind)

@@ -115,7 +115,7 @@ func TestSampleXLSX(t *testing.T) {
 	assert.Equal(t, sheet.Cell{Text: "90-926", Kind: sheet.KindText}, lodz.Cells[5])
 	assert.Equal(t, sheet.KindDate, lodz.Cells[7].Kind)
 	assert.Equal(t, "2019-05-14", lodz.Cells[7].Text)
-	assert.True(t, time.Date(2019, 5, 14, 0, 0, 0, 0, time.UTC).Equal(lodz.Cells[7].Time))
+	assert.True(t, time.Date(2019, 5, 14, 0, 0, 0, 0, time.UTC).Equal(lodz.Cells[7].Time()))
 	assert.Equal(t, sheet.Cell{Text: "5525.14", Kind: sheet.KindNumber}, lodz.Cells[8])
 	assert.True(t, rows[6].Blank, "the empty row in the middle")
 	assert.Equal(t, 10, rows[6].Line)

@@ -57,8 +57,8 @@ func textOf(v any, kind ColumnKind) (string, bool) {
 		case KindText:
 			return v.Text, true
 		case KindDate:
-			if !v.Time.IsZero() {
-				return formatTime(v.Time), false
+			if t := v.Time(); !t.IsZero() {
+				return formatTime(t), false
 			}
 		}
 		return v.Text, false
@@ -515,8 +515,8 @@ func (s *xlsxSink) xlsxValue(v any, kind ColumnKind) any {
 		case KindEmpty:
 			return nil
 		case KindDate:
-			if !c.Time.IsZero() {
-				v = c.Time
+			if t := c.Time(); !t.IsZero() {
+				v = t
 			} else {
 				v = c.Text
 			}

@@ -32,7 +32,7 @@ func TestXLSXOpenpyxl(t *testing.T) {
 			assert.Equal(t, sheet.Cell{Text: "0048601234567", Kind: sheet.KindText}, r.Cells[2])
 			assert.Equal(t, sheet.KindDate, r.Cells[3].Kind)
 			assert.Equal(t, "2024-03-15", r.Cells[3].Text)
-			assert.True(t, time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC).Equal(r.Cells[3].Time))
+			assert.True(t, time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC).Equal(r.Cells[3].Time()))
 			assert.Equal(t, sheet.Cell{Text: "5525.14", Kind: sheet.KindNumber}, r.Cells[4])
 			assert.Equal(t, sheet.Cell{Text: "TRUE", Kind: sheet.KindBool}, r.Cells[5])
 			assert.Equal(t, "linia 1\nlinia 2", r.Cells[6].Text)

@@ -245,7 +245,7 @@ func clockCell(f float64, secs bool) Cell {
 	if secs {
 		text += fmt.Sprintf(":%02d", s%60)
 	}
-	return Cell{Text: text, Kind: KindTime, Time: time.Time{}.Add(d)}
+	return TimeCell(text, KindTime, time.Time{}.Add(d))
 }
 
 // elapsedCell is a duration shown as Excel shows [h]:mm or [h]:mm:ss,
@@ -256,7 +256,7 @@ func elapsedCell(f float64, secs bool) Cell {
 	if secs {
 		text += fmt.Sprintf(":%02d", s%60)
 	}
-	return Cell{Text: text, Kind: KindTime, Time: time.Time{}.Add(time.Duration(s) * time.Second)}
+	return TimeCell(text, KindTime, time.Time{}.Add(time.Duration(s)*time.Second))
 }
 
 func textCell(s string) Cell {
@@ -295,7 +295,7 @@ func unescapeOOXML(s string) string {
 
 func dateCell(t time.Time) Cell {
 	t = t.Round(time.Second)
-	return Cell{Text: formatTime(t), Kind: KindDate, Time: t}
+	return TimeCell(formatTime(t), KindDate, t)
 }
 
 // formatTime writes a date as "2006-01-02", or with the time of day when

@@ -215,9 +215,9 @@ func testDates(t *testing.T, opt Opt) {
 	assert.Equal(t, []string{"2024-03-15", "2025-01-31 13:45:10", "2024-03-15"}, texts(got, 0))
 	if opt.Typed {
 		assert.Equal(t, sheet.KindDate, got[0].Cells[0].Kind)
-		assert.True(t, d.Equal(got[0].Cells[0].Time), "got %v", got[0].Cells[0].Time)
+		assert.True(t, d.Equal(got[0].Cells[0].Time()), "got %v", got[0].Cells[0].Time())
 		assert.Equal(t, sheet.KindDate, got[1].Cells[0].Kind)
-		assert.True(t, dt.Equal(got[1].Cells[0].Time), "got %v", got[1].Cells[0].Time)
+		assert.True(t, dt.Equal(got[1].Cells[0].Time()), "got %v", got[1].Cells[0].Time())
 		assert.Equal(t, sheet.KindText, got[2].Cells[0].Kind, "a string stays text")
 	}
 }
