@@ -112,8 +112,13 @@ type MappingCheckSettings struct {
 // mapping is fine; Report is the table of field ← column (and, with
 // problems, their list).
 type MappingCheckResult struct {
+	Vendor   string // the mapping's vendor
 	Report   string
 	Problems []error
+	// SwitchedOff lists the mapped fields that are switched off (the CRM
+	// drops their values silently): on the account when Live, else on a
+	// fresh account. Only for a mapping without problems.
+	SwitchedOff []string
 	// Live says the fields were the account's, not the built-in catalogue.
 	Live bool
 	// Rows says, for a file given and a mapping without problems, how the
@@ -165,7 +170,11 @@ func (e *Env) MappingCheck(ctx context.Context, s MappingCheckSettings) (Mapping
 			return res, err
 		}
 	}
+	res.Vendor = m.Vendor
 	res.Report, res.Problems = mapping.Check(m, fields, header)
+	if len(res.Problems) == 0 {
+		res.SwitchedOff = mapping.OffOnFreshAccount(m, fields)
+	}
 	if len(res.Problems) > 0 || s.File == "" {
 		return res, nil
 	}

@@ -170,3 +170,16 @@ const (
 	KeyEmail        = mapping.KeyEmail
 	KeyVendorNumber = mapping.KeyVendorNumber
 )
+
+// PosError is one problem of a mapping file, with its place; its Hint says
+// what list of the vendor's fields would help, for the front end to word.
+type (
+	PosError = mapping.PosError
+	Hint     = mapping.Hint
+)
+
+// The hints of PosError.
+const (
+	HintFieldList    = mapping.HintFieldList
+	HintCustomFields = mapping.HintCustomFields
+)

@@ -13,8 +13,9 @@ import (
 // against the file's headers. With problems, report lists every one of
 // them (one line each, with the place to fix) and problems holds them; the
 // command exits 1. Otherwise report starts with "ok" and shows a short
-// table of field ← column, plus notes (fields switched off on the account,
-// export-only fields); problems is nil.
+// table of field ← column (export-only fields marked); problems is nil.
+// The fields switched off on a fresh account are OffOnFreshAccount's, for
+// the front end to word with what it offers to see them.
 //
 // A partial mapping from ParsePartial brings its parse problems: they are
 // listed with the problems of everything that did parse, in line order, so
@@ -54,7 +55,6 @@ func Check(m *Mapping, fields []crm.Field, header []string) (report string, prob
 	for _, f := range m.Fields {
 		width = max(width, utf8.RuneCountInString(f.Field))
 	}
-	var notes []string
 	for _, f := range m.Fields {
 		pad := strings.Repeat(" ", width-utf8.RuneCountInString(f.Field))
 		var src string
@@ -91,13 +91,8 @@ func Check(m *Mapping, fields []crm.Field, header []string) (report string, prob
 		if f.Region != "" {
 			extra = append(extra, "region "+f.Region)
 		}
-		if cf, _ := lookupField(fields, f.Field, m.reg.Custom.Prefix); cf != nil {
-			if cf.ReadOnly {
-				extra = append(extra, "export only")
-			}
-			if !cf.Active {
-				notes = append(notes, fmt.Sprintf("note: %s is switched off on a fresh %s account, which then drops its values silently; `crmport fields --vendor %s` shows whether it is on for yours", f.Field, title(m.reg), m.Vendor))
-			}
+		if cf, _ := lookupField(fields, f.Field, m.reg.Custom.Prefix); cf != nil && cf.ReadOnly {
+			extra = append(extra, "export only")
 		}
 		line := fmt.Sprintf("  %s%s %s", f.Field, pad, src)
 		if len(extra) > 0 {
@@ -105,8 +100,18 @@ func Check(m *Mapping, fields []crm.Field, header []string) (report string, prob
 		}
 		b.WriteString(line + "\n")
 	}
-	for _, n := range notes {
-		b.WriteString(n + "\n")
-	}
 	return b.String(), nil
+}
+
+// OffOnFreshAccount lists the mapped fields that fields (the built-in
+// catalogue, or an account's list) says are switched off: a CRM drops
+// their values silently.
+func OffOnFreshAccount(m *Mapping, fields []crm.Field) []string {
+	var off []string
+	for _, f := range m.Fields {
+		if cf, _ := lookupField(fields, f.Field, m.reg.Custom.Prefix); cf != nil && !cf.Active {
+			off = append(off, f.Field)
+		}
+	}
+	return off
 }

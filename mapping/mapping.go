@@ -120,7 +120,23 @@ type PosError struct {
 	File      string
 	Line, Col int // 1-based; 0 when the problem has no single place
 	Msg       string
+	// Hint says what would help (a list of the vendor's fields) for the
+	// front end to word in its own terms: Msg names no command.
+	Hint Hint
+	// Vendor is the vendor whose fields Hint is about; HintNoun, for
+	// HintCustomFields, what the vendor calls a custom field.
+	Vendor, HintNoun string
 }
+
+// Hint is what a front end may point to for a mapping problem.
+type Hint int
+
+// The hints of PosError.
+const (
+	HintNone         Hint = iota
+	HintFieldList         // an unknown field: the list of the vendor's fields
+	HintCustomFields      // an unknown custom field: the account's custom fields and their ids
+)
 
 // Error formats the problem as "file:line:col: msg".
 func (e *PosError) Error() string {

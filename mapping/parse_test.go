@@ -223,7 +223,7 @@ func TestCheck(t *testing.T) {
 	assert.Contains(t, report, "  mail_url     ← E-mail  ([trim, lower, email])\n")
 	assert.Contains(t, report, "  type         = \"client\"\n")
 	assert.Contains(t, report, "  des          ← Notes + Comment\n")
-	assert.Contains(t, report, "note: tip_cmr is switched off")
+	assert.Contains(t, OffOnFreshAccount(m, salesmanFields()), "tip_cmr")
 
 	report, problems = Check(m, salesmanFields(), []string{"Company", "Phones", "Emial", "INN", "Notes", "Comment", "Status", "Created"})
 	require.Len(t, problems, 2)

@@ -48,6 +48,11 @@ func (m *Mapping) errAt(line, col int, format string, args ...any) error {
 	return &PosError{File: m.File, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
 }
 
+// hintAt is errAt with a hint about the vendor's fields for the front end.
+func (m *Mapping) hintAt(line, col int, h Hint, noun, format string, args ...any) error {
+	return &PosError{File: m.File, Line: line, Col: col, Msg: fmt.Sprintf(format, args...), Hint: h, Vendor: m.Vendor, HintNoun: noun}
+}
+
 func (f *FieldMap) at(key string) (int, int) {
 	if p, ok := f.pos[key]; ok {
 		return p.line, p.col
@@ -75,10 +80,10 @@ func (m *Mapping) Validate(fields []crm.Field) error {
 		cf, known := lookupField(fields, fm.Field, m.reg.Custom.Prefix)
 		if !known {
 			if cu := m.reg.Custom; cu.Numeric && strings.HasPrefix(fm.Field, cu.Prefix) {
-				errs = append(errs, m.errAt(fm.Line, fm.Col, "unknown %s %s %q%s; `crmport fields --vendor %s` lists the %s ids of the account", vt, cu.Noun, fm.Field, didYouMean(fm.Field, names), m.Vendor, cu.Noun))
+				errs = append(errs, m.hintAt(fm.Line, fm.Col, HintCustomFields, cu.Noun, "unknown %s %s %q%s", vt, cu.Noun, fm.Field, didYouMean(fm.Field, names)))
 				continue
 			}
-			errs = append(errs, m.errAt(fm.Line, fm.Col, "unknown field %q for %s%s; `crmport fields --vendor %s` lists them", fm.Field, vt, didYouMean(fm.Field, names), m.Vendor))
+			errs = append(errs, m.hintAt(fm.Line, fm.Col, HintFieldList, "", "unknown field %q for %s%s", fm.Field, vt, didYouMean(fm.Field, names)))
 			continue
 		}
 		if cu := m.reg.Custom; cu.Numeric && cu.Prefix != "" && strings.HasPrefix(fm.Field, cu.Prefix) {

@@ -310,3 +310,33 @@ func TestUpdatingNeedsAKeyChosenOnThePage(t *testing.T) {
 	assert.Equal(t, 24, resultOf[importResult](t, last).Created)
 	assert.Len(t, sb.Fakes()["salesman"].Records(), 24)
 }
+
+// TestMappingProblemsPointToThePage: the mapping table's check words the
+// engine's hints in the page's terms and language: an unknown field points
+// to the field menus above (not to a command), a field switched off on a
+// fresh account gets a note.
+func TestMappingProblemsPointToThePage(t *testing.T) {
+	t.Parallel()
+	p := startPage(t, nil)
+	code, _ := p.get("/api/strings?lang=pl")
+	require.Equal(t, http.StatusOK, code)
+	guessed(t, p, "klienty-ru.csv", "salesman")
+	var view struct {
+		Check struct {
+			List  []string `json:"list"`
+			Notes []string `json:"notes"`
+			OK    bool     `json:"ok"`
+		} `json:"check"`
+	}
+	y := "vendor: salesman\nfields:\n  title: Компания\n  mial_url: E-mail\n"
+	require.Equal(t, http.StatusOK, p.post("/api/mapping/view", map[string]any{"file": "klienty-ru.csv", "mapping": y}, &view))
+	require.Len(t, view.Check.List, 1)
+	assert.Contains(t, view.Check.List[0], `unknown field "mial_url" for SalesMan (did you mean "mail_url"?); listy pól CRM w tabeli powyżej je pokazują`)
+	assert.NotContains(t, view.Check.List[0], "crmport fields")
+
+	y = "vendor: salesman\nfields:\n  title: Компания\n  mail_url: E-mail\n  des: Примечание\n"
+	require.Equal(t, http.StatusOK, p.post("/api/mapping/view", map[string]any{"file": "klienty-ru.csv", "mapping": y}, &view))
+	assert.True(t, view.Check.OK)
+	require.Len(t, view.Check.Notes, 1)
+	assert.Contains(t, view.Check.Notes[0], "pole des jest wyłączone na nowym koncie SalesMan")
+}

@@ -88,7 +88,7 @@ func explain(lang string, err error) problem {
 	case errors.As(err, &mp):
 		p := problem{Message: tr(lang, "err.mappingproblems"), Kind: "mapping"}
 		for _, e := range mp.Problems {
-			p.List = append(p.List, e.Error())
+			p.List = append(p.List, problemText(lang, e))
 		}
 		return p
 	case errors.As(err, &je):
@@ -146,4 +146,20 @@ func keyExamples(lang string, e *job.KeyMissingError) string {
 		out = append(out, x.Field+" ("+what+")")
 	}
 	return strings.Join(out, ", ")
+}
+
+// problemText is a mapping problem with, where it helps, where the page
+// lists the vendor's fields.
+func problemText(lang string, p error) string {
+	var pe *job.PosError
+	if !errors.As(p, &pe) {
+		return p.Error()
+	}
+	switch pe.Hint {
+	case job.HintFieldList:
+		return p.Error() + "; " + tr(lang, "hint.fieldlist")
+	case job.HintCustomFields:
+		return p.Error() + "; " + tr(lang, "hint.customfields", pe.HintNoun)
+	}
+	return p.Error()
 }

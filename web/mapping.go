@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"io"
 	"net/http"
@@ -165,11 +166,21 @@ func (s *Server) handleMappingView(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusUnprocessableEntity, err)
 		return
 	default:
-		var list []string
+		lang := langOf(r)
+		var list, notes []string
 		for _, p := range chk.Problems {
-			list = append(list, p.Error())
+			list = append(list, problemText(lang, p))
 		}
-		out["check"] = map[string]any{"report": chk.Report, "list": list, "ok": len(list) == 0}
+		reg := s.env.Vendor(chk.Vendor)
+		title := cmp.Or(reg.Title, reg.Name)
+		for _, f := range chk.SwitchedOff {
+			if chk.Live {
+				notes = append(notes, tr(lang, "note.offlive", f, title, title))
+			} else {
+				notes = append(notes, tr(lang, "note.offfresh", f, title))
+			}
+		}
+		out["check"] = map[string]any{"report": chk.Report, "list": list, "notes": notes, "ok": len(list) == 0}
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -37,6 +37,22 @@ func printProblems(w io.Writer, file string, problems []error) {
 	}
 	fmt.Fprintf(w, "%s: %d %s to fix:\n", file, len(problems), noun)
 	for _, p := range problems {
-		fmt.Fprintf(w, "  %v\n", p)
+		fmt.Fprintf(w, "  %s\n", problemText(p))
 	}
+}
+
+// problemText is a mapping problem with the command that helps, where one
+// does.
+func problemText(p error) string {
+	var pe *job.PosError
+	if !errors.As(p, &pe) {
+		return p.Error()
+	}
+	switch pe.Hint {
+	case job.HintFieldList:
+		return fmt.Sprintf("%v; `crmport fields --vendor %s` lists them", p, pe.Vendor)
+	case job.HintCustomFields:
+		return fmt.Sprintf("%v; `crmport fields --vendor %s` lists the %s ids of the account", p, pe.Vendor, pe.HintNoun)
+	}
+	return p.Error()
 }

@@ -156,8 +156,18 @@ func runMappingCheck(ctx context.Context, opts *mappingCheckOptions) error {
 	w := opts.IO.Out
 	if len(res.Problems) > 0 {
 		w = opts.IO.ErrOut
+		printProblems(w, opts.Mapping, res.Problems)
+	} else {
+		fmt.Fprint(w, res.Report)
+		reg := opts.env.Vendor(res.Vendor)
+		for _, f := range res.SwitchedOff {
+			if res.Live {
+				fmt.Fprintf(w, "note: %s is switched off on your %s account, which drops its values silently: %s\n", f, title(reg), switchOnText(reg))
+			} else {
+				fmt.Fprintf(w, "note: %s is switched off on a fresh %s account, which then drops its values silently; `crmport fields --vendor %s` shows whether it is on for yours\n", f, title(reg), reg.Name)
+			}
+		}
 	}
-	fmt.Fprint(w, res.Report)
 	if opts.File != "" {
 		for _, n := range sheetNotes(opts.File, res.Columns, res.Info, res.HeaderRowGiven, res.SheetGiven) {
 			fmt.Fprintln(w, n)

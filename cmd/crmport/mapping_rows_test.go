@@ -116,3 +116,29 @@ func TestUpsertWithoutKeyNamesTheVendorsFields(t *testing.T) {
 	code, _, stderr = execCrmport(t, f, "import", "--dry-run", "--mode", "upsert", "--report-dir", dir, "-m", filepath.Join(dir, "m.yaml"), filepath.Join(dir, "k.csv"))
 	assert.Equal(t, exitOK, code, stderr)
 }
+
+// The advice of mapping check, followed: an unknown field points to
+// `crmport fields --vendor salesman`, which lists the right name; a field
+// switched off on a fresh account points to the same command, which shows
+// whether it is on.
+func TestMappingCheckAdviceIsFollowed(t *testing.T) {
+	t.Parallel()
+	dir := writeFiles(t, map[string]string{
+		"m.yaml": "vendor: salesman\nfields:\n  title: Firma\n  mial_url: E-mail\n  des: Uwagi\n",
+	})
+	f, _ := testFactory()
+	mp := filepath.Join(dir, "m.yaml")
+	code, _, stderr := execCrmport(t, f, "mapping", "check", "-m", mp)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, `unknown field "mial_url" for SalesMan (did you mean "mail_url"?); `+"`crmport fields --vendor salesman` lists them")
+
+	code, fields, stderr := execCrmport(t, f, "fields", "--vendor", "salesman")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Regexp(t, `(?m)^mail_url\s`, fields, "the list names the field")
+	assert.Regexp(t, `(?m)^des\s.*Off on a fresh install`, fields, "and says des is off on a fresh account (with an account set, its ACTIVE column says whether it is on there)")
+
+	require.NoError(t, os.WriteFile(mp, []byte("vendor: salesman\nfields:\n  title: Firma\n  mail_url: E-mail\n  des: Uwagi\n"), 0o600))
+	code, stdout, stderr := execCrmport(t, f, "mapping", "check", "-m", mp)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "note: des is switched off on a fresh SalesMan account, which then drops its values silently; `crmport fields --vendor salesman` shows whether it is on for yours")
+}

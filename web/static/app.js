@@ -237,6 +237,7 @@ async function viewMapping() {
     if (c.ok) out.push(el('p', {class: 'ok', text: t('map.ok')}));
     if (c.list && c.list.length) out.push(el('p', {text: c.message || t('map.problems')}), el('ul', {class: 'problem'}, ...c.list.map((x) => el('li', {text: x}))));
     if (c.report) out.push(el('pre', {text: c.report}));
+    if (c.notes && c.notes.length) out.push(el('ul', {class: 'notes'}, ...c.notes.map((x) => el('li', {text: x}))));
     $('check-out').replaceChildren(...out);
     const a = $('map-download');
     a.href = '/api/file?name=' + encodeURIComponent(res.saved); a.download = res.saved; a.hidden = false;
