@@ -14,7 +14,7 @@ import (
 // columnPlan decides the header once and turns records into rows.
 type columnPlan struct {
 	columns []sheet.Column
-	keys    []string        // record key per column (default and --fields modes)
+	keys    []string        // record key per column (default and chosen-columns modes)
 	dates   []bool          // column holds dates: parse vendor date strings into time.Time
 	known   map[string]bool // keys that have a column (default mode only; nil = do not track)
 	rev     Reverser
@@ -203,7 +203,8 @@ func unknownFieldError(name string, fields []crm.Field, seen map[string]bool) er
 	return &ColumnError{Name: name, Suggestion: mapping.Closest(name, names)}
 }
 
-// ColumnError reports a --fields name the vendor does not have.
+// ColumnError reports a column name (Options.Columns) the vendor does not
+// have; the front end says where its fields are listed.
 type ColumnError struct {
 	Name       string // as given
 	Suggestion string // the closest known field, if any
@@ -211,11 +212,11 @@ type ColumnError struct {
 
 // Error says which field is unknown and what was probably meant.
 func (e *ColumnError) Error() string {
-	msg := fmt.Sprintf("--fields: unknown field %q", e.Name)
+	msg := fmt.Sprintf("unknown field %q", e.Name)
 	if e.Suggestion != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", e.Suggestion)
 	}
-	return msg + "; run 'crmport fields --vendor V' to see the fields"
+	return msg
 }
 
 func dedup(s []string) []string {

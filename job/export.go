@@ -244,6 +244,9 @@ func (e *Env) Export(ctx context.Context, s ExportSettings, ev Events) (ExportRe
 		if sum.Rows == 0 && (errors.Is(runErr, crm.ErrUnsupported) || errors.As(runErr, &colErr)) {
 			// A request the vendor cannot serve (dates on BaseLinker) or an
 			// unknown field name: a usage problem, not a broken export.
+			if colErr != nil {
+				return res, &UsageError{Setting: "fields", Err: colErr}
+			}
 			return res, usagef("%s", e.plainMessage(runErr))
 		}
 		return res, fmt.Errorf("export stopped after %d clients: %w", sum.Rows, runErr)
@@ -330,10 +333,6 @@ func (e *Env) plainMessage(err error) string {
 	var ce *crm.Error
 	if errors.As(err, &ce) && ce.Message != "" {
 		return e.Title(ce.Vendor) + ": " + strings.TrimSuffix(ce.Message, ": "+crm.ErrUnsupported.Error())
-	}
-	var colErr *exporter.ColumnError
-	if errors.As(err, &colErr) {
-		return colErr.Error()
 	}
 	return strings.TrimSuffix(err.Error(), ": "+crm.ErrUnsupported.Error())
 }

@@ -207,6 +207,13 @@ func TestExportSettingsAreChecked(t *testing.T) {
 	require.NotNil(t, last.Problem)
 	assert.Equal(t, "credentials", last.Problem.Kind)
 	assert.Contains(t, last.Problem.Message, "CRMPORT_THULIUM_PASSWORD")
+	// A mistyped field: worded for the page, no command-line flag.
+	require.Equal(t, http.StatusAccepted, p.post("/api/export", map[string]any{"vendor": "salesman", "practice": true, "columns": "fields", "fields": []string{"titel"}}, nil))
+	last = p.follow()
+	require.NotNil(t, last.Problem)
+	assert.Equal(t, "fields", last.Problem.Kind)
+	assert.Contains(t, last.Problem.Message, `"titel" is not a field of this CRM (did you mean "title"?)`)
+	assert.NotContains(t, last.Problem.Message, "--")
 }
 
 func TestCheckShowsTheFailingRowsAndTheirReport(t *testing.T) {

@@ -73,7 +73,14 @@ func explain(lang string, err error) problem {
 	var tm *job.TooManyErrorsError
 	var ie *job.InputError
 	var ke *job.KeyMissingError
+	var ce *job.ColumnError
 	switch {
+	case errors.As(err, &ce):
+		mean := ""
+		if ce.Suggestion != "" {
+			mean = tr(lang, "err.column.mean", ce.Suggestion)
+		}
+		return problem{Message: tr(lang, "err.column", ce.Name, mean), Kind: "fields"}
 	case errors.As(err, &ke):
 		return problem{Message: tr(lang, "err.nokey", keyExamples(lang, ke)), Kind: "key"}
 	case errors.As(err, &ue):

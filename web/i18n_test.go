@@ -72,4 +72,6 @@ func TestJobErrorsAreWordedInThePagesLanguage(t *testing.T) {
 	assert.Contains(t, p.Message, "CRM do ćwiczeń")
 	p = explain("en", &job.InputError{Path: filepath.Join("a", "gone.csv"), NotFound: true})
 	assert.Equal(t, tr("en", "err.nofile", "gone.csv"), p.Message)
+	p = explain("pl", &job.UsageError{Setting: "fields", Err: &job.ColumnError{Name: "titel", Suggestion: "title"}})
+	assert.Equal(t, `"titel" nie jest polem tego CRM (czy chodziło o "title"?): listy pól CRM w tabeli mapowania pokazują jego pola`, p.Message)
 }

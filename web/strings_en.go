@@ -104,6 +104,8 @@ var stringsEN = map[string]string{
 	"err.missing":         "%s needs its settings (%s): fill them in under CRM, or choose the practice CRM",
 	"err.mappingproblems": "The mapping has problems to fix:",
 	"err.nokey":           "To update existing clients, the mapping needs a key: the field that finds a client again in the CRM. Choose it under the mapping table (Key), e.g. %s.",
+	"err.column":          "%q is not a field of this CRM%s: the CRM field menus of the mapping table list its fields",
+	"err.column.mean":     " (did you mean %q?)",
 	"key.ownid":           "your own id for the client",
 	"key.email":           "the e-mail, if no two clients share one",
 	"key.number":          "%s's number, in a file exported from %s",

@@ -104,6 +104,8 @@ var stringsPL = map[string]string{
 	"err.missing":         "%s potrzebuje ustawień (%s): wpisz je w kroku CRM albo wybierz CRM do ćwiczeń",
 	"err.mappingproblems": "Mapowanie ma błędy do poprawienia:",
 	"err.nokey":           "Aby aktualizować istniejących klientów, mapowanie potrzebuje klucza: pola, po którym klient zostanie odnaleziony w CRM. Wybierz je pod tabelą mapowania (Klucz), np. %s.",
+	"err.column":          "%q nie jest polem tego CRM%s: listy pól CRM w tabeli mapowania pokazują jego pola",
+	"err.column.mean":     " (czy chodziło o %q?)",
 	"key.ownid":           "Twój własny identyfikator klienta",
 	"key.email":           "e-mail, jeśli żadni dwaj klienci nie mają tego samego",
 	"key.number":          "numer klienta w %s, w pliku wyeksportowanym z %s",

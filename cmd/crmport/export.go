@@ -173,8 +173,11 @@ func exportError(opts *exportOptions, err error) error {
 	var notes *job.NoClientDetailsError
 	var mismatch *job.VendorMismatchError
 	var usage *job.UsageError
+	var column *job.ColumnError
 	errors.As(err, &usage)
 	switch {
+	case errors.As(err, &column):
+		return flagErrorf("--fields: %v; run 'crmport fields --vendor %s' to see the fields", column, opts.Vendor)
 	case errors.As(err, &name):
 		return flagErrorf("-o %s (or add --format csv)", name.Error())
 	case errors.As(err, &notes):

@@ -274,7 +274,7 @@ func TestExportFlagErrors(t *testing.T) {
 		{"bad rate", []string{"export", "--vendor", "salesman", "-o", "x.csv", "--rate", "fast"}, "--rate"},
 		{"bad filter", []string{"export", "--vendor", "salesman", "-o", "x.csv", "--filter", "nothing"}, "key=value"},
 		{"no credentials", []string{"export", "--vendor", "thulium", "-o", filepath.Join(os.TempDir(), "x.csv")}, "CRMPORT_THULIUM_URL"},
-		{"fields typo", []string{"export", "--vendor", "salesman", "--sandbox", "-o", filepath.Join(os.TempDir(), "crmport-x.csv"), "--fields", "titel"}, `did you mean "title"`},
+		{"fields typo", []string{"export", "--vendor", "salesman", "--sandbox", "-o", filepath.Join(os.TempDir(), "crmport-x.csv"), "--fields", "titel"}, `--fields: unknown field "titel" (did you mean "title"?); run 'crmport fields --vendor salesman' to see the fields`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
