@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -49,11 +48,14 @@ type Options struct {
 
 // Summary is what an export did.
 type Summary struct {
-	Rows     int           // clients written
-	Pages    int           // pages read
-	Elapsed  time.Duration // wall time
-	Columns  []string      // the header written
-	Warnings []string      // things a person should know (fields seen too late to get a column)
+	Rows    int           // clients written
+	Pages   int           // pages read
+	Elapsed time.Duration // wall time
+	Columns []string      // the header written
+	// LateFields are fields that first appeared after the header was
+	// written, so they got no column: an export naming its columns
+	// includes them.
+	LateFields []string
 }
 
 // Run exports every client matching opt.Query.
@@ -150,10 +152,7 @@ func Run(ctx context.Context, opt Options) (Summary, error) {
 		}
 	}
 	if len(lateKeys) > 0 {
-		keys := slices.Sorted(maps.Keys(lateKeys))
-		sum.Warnings = append(sum.Warnings, fmt.Sprintf(
-			"some clients have fields that got no column (%s): export again with --fields to include them",
-			strings.Join(keys, ", ")))
+		sum.LateFields = slices.Sorted(maps.Keys(lateKeys))
 	}
 	sum.Elapsed = now().Sub(start)
 	return sum, nil

@@ -59,6 +59,10 @@ type Warning struct {
 	Text   string
 	Vendor string // the vendor's title, when the warning is about one
 	Field  string // the field, when the warning is about one
+	// Fields, for Kind "late-fields": fields some clients have that got
+	// no column (they first appeared after the header was written); an
+	// export naming its columns includes them.
+	Fields []string
 }
 
 func (Started) event()  {}

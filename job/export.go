@@ -260,8 +260,9 @@ func (e *Env) Export(ctx context.Context, s ExportSettings, ev Events) (ExportRe
 		}
 		res.Output = s.Output
 	}
-	for _, w := range sum.Warnings {
-		emit(ev, Warning{Kind: "export", Vendor: res.Title, Text: w})
+	if len(sum.LateFields) > 0 {
+		emit(ev, Warning{Kind: "late-fields", Vendor: res.Title, Fields: sum.LateFields,
+			Text: "some clients have fields that got no column (" + strings.Join(sum.LateFields, ", ") + ")"})
 	}
 	res.Elapsed = now().Sub(start)
 	if sum.Rows == 0 {

@@ -260,8 +260,10 @@ func TestRetryNoticesReachThePageInItsLanguage(t *testing.T) {
 	r.Event(job.RowDone{Row: 2, Status: "created"})
 	r.Event(job.Retrying{Vendor: "BaseLinker", Message: "za dużo zapytań", Wait: 30 * time.Second})
 	r.Event(job.Warning{Kind: "field-switched-off", Text: "SalesMan field des is switched off"})
+	r.Event(job.Warning{Kind: "late-fields", Fields: []string{"extra_1", "extra_2"}, Text: "some clients have fields that got no column (extra_1, extra_2)"})
 	p, _ := r.snapshot()
-	assert.Equal(t, []string{"BaseLinker: za dużo zapytań — ponowna próba za 30s", "SalesMan field des is switched off"}, p.Notices)
+	assert.Equal(t, []string{"BaseLinker: za dużo zapytań — ponowna próba za 30s", "SalesMan field des is switched off",
+		"Niektórzy klienci mają pola, które nie dostały kolumny (extra_1, extra_2): wyeksportuj ponownie z opcją „Te pola”, wpisując je, aby je dołączyć."}, p.Notices)
 	assert.Equal(t, 1, p.Done)
 	assert.Equal(t, 1, p.Counts["created"])
 	for i := 0; i < 2*maxNotices; i++ {

@@ -91,7 +91,11 @@ func (r *run) Event(e job.Event) {
 		case job.Retrying:
 			p.Notices = appendNotice(p.Notices, tr(r.lang, "notice.retry", e.Vendor, e.Message, e.Wait.Round(time.Second).String()))
 		case job.Warning:
-			p.Notices = appendNotice(p.Notices, e.Text)
+			text := e.Text
+			if e.Kind == "late-fields" {
+				text = tr(r.lang, "notice.latefields", strings.Join(e.Fields, ", "))
+			}
+			p.Notices = appendNotice(p.Notices, text)
 		}
 		if el := r.now().Sub(r.started).Seconds(); el > 0 && !r.started.IsZero() {
 			n := p.Done

@@ -78,6 +78,7 @@ var stringsEN = map[string]string{
 	"exp.catalogue":       "Every field",
 	"exp.mapping":         "As the mapping",
 	"exp.fields":          "These fields (comma-separated)",
+	"notice.latefields":   "Some clients have fields that got no column (%s): export again with \"These fields\" naming them to include them.",
 	"exp.filters":         "Filters (field=value, one a line)",
 	"exp.since":           "Created since",
 	"exp.until":           "Created until",

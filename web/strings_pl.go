@@ -78,6 +78,7 @@ var stringsPL = map[string]string{
 	"exp.catalogue":       "Wszystkie pola",
 	"exp.mapping":         "Jak w mapowaniu",
 	"exp.fields":          "Te pola (oddzielone przecinkami)",
+	"notice.latefields":   "Niektórzy klienci mają pola, które nie dostały kolumny (%s): wyeksportuj ponownie z opcją „Te pola”, wpisując je, aby je dołączyć.",
 	"exp.filters":         "Filtry (pole=wartość, jeden w wierszu)",
 	"exp.since":           "Utworzeni od",
 	"exp.until":           "Utworzeni do",

@@ -58,8 +58,12 @@ func (p *exportProgress) Event(e job.Event) {
 			p.say("%s", note)
 		}
 	case job.Warning:
-		if e.Kind == "with-notes" {
+		switch e.Kind {
+		case "with-notes":
 			p.say("--with-notes: %s.", e.Text)
+			return
+		case "late-fields":
+			p.say("warning: %s: export again with --fields to include them", e.Text)
 			return
 		}
 		p.say("warning: %s", e.Text)
