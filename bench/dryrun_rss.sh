@@ -16,12 +16,17 @@ go build -o "$bin/crmport" ./cmd/crmport
 go build -o "$bin/csvread" ./bench/csvread
 echo "== bare encoding/csv read"
 /usr/bin/time -f "%e %M" -o "$bin/bare.time" "$bin/csvread" "$data"
+echo "== plain encoding/csv read (no buffer of its own, a record per row)"
+/usr/bin/time -f "%e %M" -o "$bin/plain.time" "$bin/csvread" -plain "$data"
 echo "== crmport import --dry-run"
 /usr/bin/time -f "%e %M" -o "$bin/dry.time" "$bin/crmport" import --dry-run -q -m bench/salesman.yaml --report-dir "$tmp" "$data"
 read -r bw br <"$bin/bare.time"
+read -r pw pr <"$bin/plain.time"
 read -r dw dr <"$bin/dry.time"
-awk -v bw="$bw" -v br="$br" -v dw="$dw" -v dr="$dr" 'BEGIN {
-	printf "bare read: %.2f s, peak RSS %.1f MiB\n", bw, br / 1024
-	printf "dry run:   %.2f s, peak RSS %.1f MiB\n", dw, dr / 1024
+awk -v bw="$bw" -v br="$br" -v pw="$pw" -v dw="$dw" -v dr="$dr" 'BEGIN {
+	printf "bare read:  %.2f s, peak RSS %.1f MiB\n", bw, br / 1024
+	printf "plain read: %.2f s\n", pw
+	printf "dry run:    %.2f s, peak RSS %.1f MiB\n", dw, dr / 1024
 	printf "ratio dry run / bare read: %.2f (goal <= 2)\n", dw / bw
+	printf "ratio dry run / plain read: %.2f\n", dw / pw
 }'
