@@ -213,4 +213,7 @@ type Advice struct {
 	// DuplicatesError reports every row of such a client, none sent (the
 	// command line: "--duplicates error").
 	DuplicatesError string
+	// UndoForce makes an undo delete clients edited since the import too
+	// (the command line: "--force").
+	UndoForce string
 }

@@ -21,7 +21,7 @@ import (
 const (
 	undoDeleted crm.Status = "deleted" // deleted by this undo (or the interrupted one before it)
 	undoGone    crm.Status = "gone"    // not in the CRM any more: deleted by someone else
-	undoKept    crm.Status = "kept"    // edited since the import: not deleted (--force deletes it)
+	undoKept    crm.Status = "kept"    // edited since the import: not deleted (unless forced)
 	undoFailed  crm.Status = "failed"
 	undoLeft    crm.Status = "left" // not created by the import (updated, exists, unchanged): never deleted
 )
@@ -61,6 +61,9 @@ type UndoOptions struct {
 	DryRun bool
 	// Force deletes clients edited since the import too.
 	Force bool
+	// Advice names the front end's settings a row's message may suggest
+	// (UndoForce).
+	Advice Advice
 	// Bind, if set, maps the done report's original columns as the import
 	// did (the import's mapping), so that a client is checked by the
 	// mapping's Key and e-mail fields exactly; nil: by the e-mail
@@ -465,7 +468,10 @@ func (u *undoer) undoOne(ctx context.Context, r undoRow, inflight bool) (crm.Sta
 	}
 	if !u.opt.Force {
 		if why := u.editedSince(r, stored); why != "" {
-			msg := "kept: " + why + "; it was edited since the import — check it, or run again with --force to delete it anyway"
+			msg := "kept: " + why + "; it was edited since the import — check it"
+			if f := u.opt.Advice.UndoForce; f != "" {
+				msg += ", or run again with " + f + " to delete it anyway"
+			}
 			return undoKept, msg, u.jr.finished([]journalLine{{Row: r.line, Status: undoKept, ID: r.id, Error: msg}})
 		}
 	}

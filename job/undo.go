@@ -23,6 +23,9 @@ type UndoSettings struct {
 	Mapping string // the import's mapping: clients are checked by its key and e-mail fields
 	DryRun  bool   // list what would be deleted; delete nothing
 	Force   bool   // delete clients edited since the import too
+	// Advice names the front end's settings a row's message may suggest
+	// (Advice.UndoForce: how to delete edited clients too).
+	Advice  Advice
 	Retries int
 	Timeout time.Duration
 	// Confirm is asked, with the plan, before anything is deleted (not
@@ -76,6 +79,7 @@ func (e *Env) Undo(ctx context.Context, s UndoSettings, ev Events) (UndoResult, 
 		Target:     e.target(vendor, false),
 		DryRun:     s.DryRun,
 		Force:      s.Force,
+		Advice:     s.Advice,
 		Now:        now,
 		Confirm:    s.Confirm,
 	}

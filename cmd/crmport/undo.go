@@ -108,7 +108,7 @@ func (f *factory) runUndo(cmd *cobra.Command, opts *undoOptions) error {
 		title = env.Title(vendor)
 	}
 	res, err := env.Undo(ctx, job.UndoSettings{Report: opts.Report, Mapping: opts.Mapping, DryRun: opts.DryRun, Force: opts.Force,
-		Retries: opts.Retries, Timeout: opts.Timeout, Confirm: confirm},
+		Advice: job.Advice{UndoForce: "--force"}, Retries: opts.Retries, Timeout: opts.Timeout, Confirm: confirm},
 		job.EventsFunc(func(e job.Event) {
 			if r, ok := e.(job.Retrying); ok {
 				fmt.Fprintln(w, retryNotice(r))

@@ -176,7 +176,9 @@ func TestUndoKeepsAnEditedClient(t *testing.T) {
 	// The import's mapping lies beside the report: undo finds it and
 	// compares the client field by field.
 	assert.Contains(t, rows[4][importColumn(rows, importer.ColUndo)], "its email is now ewa@nowa-firma.pl (the import gave it e@nowe.pl); it was edited")
+	assert.Contains(t, rows[4][importColumn(rows, importer.ColUndo)], "check it, or run again with --force to delete it anyway")
 
+	// The advice followed.
 	code, _, stderr = x.run(t, nil, "undo", "--yes", "--force", x.report)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stderr, "This deletes 1 client created by the import")
