@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"slices"
 	"strconv"
@@ -273,6 +272,11 @@ type dedupe struct {
 	// roots are the first rows read so far that later merged rows wait
 	// for (the pipeline's items), dropped when the last one is read.
 	roots map[int32]*item
+
+	// scratch for observe, which runs once per row: its keys and values
+	// are not kept past the call (a hit copies what it reports).
+	kbuf []dkey
+	vbuf []string
 }
 
 // mergedRow is a later row's record kept for merging into its first row.
@@ -323,31 +327,50 @@ type dkey struct {
 
 // keys returns the normalised values of rec under each rule, in rule order.
 func (d *dedupe) keys(rec crm.Record) []dkey {
+	out, _ := d.appendKeys(nil, nil, rec)
+	return out
+}
+
+// appendKeys appends rec's keys (see keys) to out, using vbuf as scratch
+// for the values of one field, and returns both: observe reuses them, so
+// that the check costs no allocation for a row whose values are canonical.
+// It writes nothing of d's (other goroutines call keys).
+func (d *dedupe) appendKeys(out []dkey, vbuf []string, rec crm.Record) ([]dkey, []string) {
 	fields := d.fields
 	if d.guess {
 		fields = guessDedupeFields(nil, rec)
 	}
-	var out []dkey
-	add := func(rule DedupeRule, f, v string) {
-		for _, k := range out {
-			if k.rule == rule && k.value == v {
-				return
-			}
-		}
-		h := fnv.New64a()
-		h.Write([]byte(rule))
-		h.Write([]byte{0x1f})
-		h.Write([]byte(v))
-		out = append(out, dkey{rule: rule, field: f, value: v, hash: h.Sum64()})
-	}
+	start := len(out)
 	for _, rule := range d.rules {
 		for _, f := range d.ruleFields(rule, fields) {
-			for _, v := range d.values(rule, f, rec[f]) {
-				add(rule, f, v)
+			vbuf = d.appendValues(vbuf[:0], rule, f, rec[f])
+		next:
+			for _, v := range vbuf {
+				for _, k := range out[start:] {
+					if k.rule == rule && k.value == v {
+						continue next
+					}
+				}
+				out = append(out, dkey{rule: rule, field: f, value: v, hash: keyHash(rule, v)})
 			}
 		}
 	}
-	return out
+	return out, vbuf
+}
+
+// keyHash is the 64-bit FNV-1a hash of rule, a 0x1f separator and v: the
+// index's key (hash/fnv's, written out so that it costs no allocation).
+func keyHash(rule DedupeRule, v string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(rule); i++ {
+		h = (h ^ uint64(rule[i])) * prime
+	}
+	h = (h ^ 0x1f) * prime
+	for i := 0; i < len(v); i++ {
+		h = (h ^ uint64(v[i])) * prime
+	}
+	return h
 }
 
 // ruleFields returns the fields rule reads.
@@ -369,18 +392,26 @@ func (d *dedupe) ruleFields(rule DedupeRule, fields DedupeFields) []string {
 // trimmed, e-mails lower-case, phones in E.164, tax ids by their digits
 // (values too short to tell clients apart left out).
 func (d *dedupe) values(rule DedupeRule, f string, v any) []string {
-	var out []string
+	return d.appendValues(nil, rule, f, v)
+}
+
+// appendValues appends the values of field f under rule (see values) to out.
+func (d *dedupe) appendValues(out []string, rule DedupeRule, f string, v any) []string {
+	start := len(out)
 	switch rule {
 	case DedupeKey:
 		if s := strings.TrimSpace(text(v)); s != "" {
 			out = append(out, s)
 		}
 	case DedupeEmail:
-		for _, s := range splitValues(v) {
+		out = appendSplitValues(out, v)
+		kept := out[:start]
+		for _, s := range out[start:] {
 			if s = strings.ToLower(s); strings.Contains(s, "@") {
-				out = append(out, s)
+				kept = append(kept, s)
 			}
 		}
+		out = kept
 	case DedupePhone:
 		var regions []string
 		if d.region != nil {
@@ -388,17 +419,23 @@ func (d *dedupe) values(rule DedupeRule, f string, v any) []string {
 				regions = []string{r}
 			}
 		}
-		for _, s := range splitValues(v) {
+		out = appendSplitValues(out, v)
+		kept := out[:start]
+		for _, s := range out[start:] {
 			if c := dedupePhone(s, regions); digitCount(c) >= 5 {
-				out = append(out, c)
+				kept = append(kept, c)
 			}
 		}
+		out = kept
 	case DedupeTaxID:
-		for _, s := range splitValues(v) {
+		out = appendSplitValues(out, v)
+		kept := out[:start]
+		for _, s := range out[start:] {
 			if c := digitsOnly(s); len(c) >= 5 {
-				out = append(out, c)
+				kept = append(kept, c)
 			}
 		}
+		out = kept
 	}
 	return out
 }
@@ -407,7 +444,8 @@ func (d *dedupe) values(rule DedupeRule, f string, v any) []string {
 // duplicate of an earlier row (nil when it is not). The values of a
 // duplicate are recorded too, under its first row.
 func (d *dedupe) observe(line int, rec crm.Record) *dupHit {
-	ks := d.keys(rec)
+	ks, vs := d.appendKeys(d.kbuf[:0], d.vbuf, rec)
+	d.kbuf, d.vbuf = ks, vs
 	var hit *dupHit
 	for i, k := range ks {
 		l, ok := d.seen.get(k.hash)
@@ -669,27 +707,36 @@ func joinLines(lines []int32) string {
 // splitValues returns the trimmed, non-empty values of a record value (a
 // list, or text with several values separated by commas or semicolons).
 func splitValues(v any) []string {
-	var raw []string
+	return appendSplitValues(nil, v)
+}
+
+// appendSplitValues appends v's values (see splitValues) to out.
+func appendSplitValues(out []string, v any) []string {
 	switch x := v.(type) {
 	case nil:
-		return nil
+		return out
+	case string:
+		return appendSplit(out, x)
 	case []string:
-		raw = x
-	default:
-		raw = []string{text(v)}
-	}
-	var out []string
-	for _, s := range raw {
-		if !strings.ContainsAny(s, ",;\n") { // one value: most cells
-			if p := strings.TrimSpace(s); p != "" {
-				out = append(out, p)
-			}
-			continue
+		for _, s := range x {
+			out = appendSplit(out, s)
 		}
-		for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
-			if p = strings.TrimSpace(p); p != "" {
-				out = append(out, p)
-			}
+		return out
+	}
+	return appendSplit(out, text(v))
+}
+
+// appendSplit appends the trimmed, non-empty values of one text to out.
+func appendSplit(out []string, s string) []string {
+	if !strings.ContainsAny(s, ",;\n") { // one value: most cells
+		if p := strings.TrimSpace(s); p != "" {
+			out = append(out, p)
+		}
+		return out
+	}
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
 		}
 	}
 	return out
@@ -718,6 +765,9 @@ func isEmpty(v any) bool {
 // that already, without the cost of the library's validation; one
 // without is read in the field's region (phoneCanon).
 func dedupePhone(v string, regions []string) string {
+	if isE164(v) {
+		return v // as the mapping's phone check writes numbers: nothing to do
+	}
 	if rest, ok := strings.CutPrefix(v, "00"); ok {
 		v = "+" + rest // the international prefix as dialled in Europe
 	}
@@ -733,7 +783,25 @@ func dedupePhone(v string, regions []string) string {
 	return phoneCanon(v, regions)
 }
 
+// isE164 reports whether s is "+" and 8 to 15 digits, the form
+// dedupePhone gives a plain international number.
+func isE164(s string) bool {
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// digitsOnly returns the ASCII digits of s (s itself when it has nothing else).
 func digitsOnly(s string) string {
+	if digitCount(s) == len(s) {
+		return s
+	}
 	return strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
 			return r
@@ -742,7 +810,17 @@ func digitsOnly(s string) string {
 	}, s)
 }
 
-func digitCount(s string) int { return len(digitsOnly(s)) }
+// digitCount counts the ASCII digits of s (a byte of a longer UTF-8
+// sequence is never one).
+func digitCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
 
 // noteRoot keeps a first row's item while later rows of its client are to
 // be merged into it (--duplicates merge). d may be nil.

@@ -327,6 +327,53 @@ func TestDedupeHashIsFNV1a(t *testing.T) {
 	}
 }
 
+// The shortcuts for canonical values give what the general path gives.
+func TestDedupeValueShortcuts(t *testing.T) {
+	for _, v := range []string{"+48601000001", "+4860100000", "+1234567", "+123456789012345", "+1234567890123456", "+48 601 000 001", "0048601000001", "+48601000001x"} {
+		slow := v
+		if rest, ok := strings.CutPrefix(v, "00"); ok {
+			slow = "+" + rest
+		}
+		if strings.HasPrefix(slow, "+") && digitCount(slow) >= 8 && digitCount(slow) <= 15 && strings.Trim(slow[1:], "0123456789 ") == "" {
+			slow = "+" + strings.Map(func(r rune) rune {
+				if r >= '0' && r <= '9' {
+					return r
+				}
+				return -1
+			}, slow)
+		} else {
+			slow = phoneCanon(slow, []string{"PL"})
+		}
+		assert.Equal(t, slow, dedupePhone(v, []string{"PL"}), v)
+	}
+	assert.Equal(t, "123", digitsOnly("1٢2३3"), "only ASCII digits count")
+	assert.Equal(t, 3, digitCount("1٢2३3"))
+	assert.Equal(t, "5260250274", digitsOnly("5260250274"))
+	assert.Equal(t, "", digitsOnly("PL-"))
+}
+
+// observe reuses its buffers from row to row: a row with more values
+// than the one before, then fewer, each finds what it should.
+func TestDedupeObserveReusesBuffers(t *testing.T) {
+	d := &dedupe{rules: []DedupeRule{DedupeEmail, DedupeTaxID}, fields: DedupeFields{Email: []string{"email"}, TaxID: []string{"nip"}},
+		seen: newSpillIndex(), rootOf: map[int32]int32{}}
+	defer d.close()
+	assert.Nil(t, d.observe(2, crm.Record{"email": "a@x.pl, b@x.pl; c@x.pl", "nip": "526-025-02-74"}))
+	assert.Nil(t, d.observe(3, crm.Record{"email": "d@x.pl"}))
+	hit := d.observe(4, crm.Record{"email": "Z@x.pl", "nip": "5260250274"})
+	require.NotNil(t, hit)
+	assert.Equal(t, dupHit{rule: DedupeTaxID, field: "nip", value: "5260250274", line: 2, root: 2}, *hit)
+	hit = d.observe(5, crm.Record{"email": []string{"q@x.pl", "C@X.PL"}})
+	require.NotNil(t, hit)
+	assert.Equal(t, "c@x.pl", hit.value)
+	assert.Equal(t, 2, hit.line)
+	assert.Nil(t, d.observe(6, crm.Record{"email": "d@y.pl"}))
+	hit = d.observe(7, crm.Record{"email": "z@x.pl"})
+	require.NotNil(t, hit)
+	assert.Equal(t, 4, hit.line)
+	assert.Equal(t, 2, hit.root, "row 4 was a duplicate of row 2")
+}
+
 func TestHashIndex(t *testing.T) {
 	var h hashIndex
 	_, ok := h.get(42)

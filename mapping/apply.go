@@ -522,6 +522,19 @@ func (b *Binding) applyField(i int, row sheet.Row, rec crm.Record, bx *boxer) er
 		s = f.joined(row, &bx.w)
 		v, err = f.value(b, cell, s, bx)
 	}
+	if err != nil {
+		return b.fieldError(f, row, s, err)
+	}
+	if v != nil {
+		rec[f.name] = v
+	}
+	return nil
+}
+
+// fieldError is the *sheet.CellError for err, field f's failure on row
+// (s is the text converted). Apart from applyField so that the success
+// path allocates nothing for it.
+func (b *Binding) fieldError(f *boundField, row sheet.Row, s string, err error) error {
 	var bad *badListCell
 	if errors.As(err, &bad) && bad.col < len(b.header) {
 		e := bad.err
@@ -534,16 +547,10 @@ func (b *Binding) applyField(i int, row sheet.Row, rec crm.Record, bx *boxer) er
 		}
 		return &sheet.CellError{Line: row.Line, Column: b.header[bad.col], Value: shortText(bad.value), Err: e, ColumnIndexes: []int{bad.col}}
 	}
-	if err != nil {
-		// sheet.CellError writes `column "X": "value" <err>`, or
-		// `column "X": <err>` for a blank cell, whose errors therefore
-		// start with their subject ("the cell is empty, ...").
-		return &sheet.CellError{Line: row.Line, Column: f.colName, Value: shortText(s), Err: err, ColumnIndexes: f.cols}
-	}
-	if v != nil {
-		rec[f.name] = v
-	}
-	return nil
+	// sheet.CellError writes `column "X": "value" <err>`, or
+	// `column "X": <err>` for a blank cell, whose errors therefore
+	// start with their subject ("the cell is empty, ...").
+	return &sheet.CellError{Line: row.Line, Column: f.colName, Value: shortText(s), Err: err, ColumnIndexes: f.cols}
 }
 
 // shortText is a cell's text as messages show it: "" for a blank cell,
