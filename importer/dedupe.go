@@ -728,7 +728,7 @@ func appendSplitValues(out []string, v any) []string {
 
 // appendSplit appends the trimmed, non-empty values of one text to out.
 func appendSplit(out []string, s string) []string {
-	if !strings.ContainsAny(s, ",;\n") { // one value: most cells
+	if !hasValueSeparator(s) { // one value: most cells
 		if p := strings.TrimSpace(s); p != "" {
 			out = append(out, p)
 		}
@@ -740,6 +740,17 @@ func appendSplit(out []string, s string) []string {
 		}
 	}
 	return out
+}
+
+// hasValueSeparator reports whether s holds a comma, a semicolon or a line
+// end (strings.ContainsAny builds a set of its characters on every call).
+func hasValueSeparator(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ',' || c == ';' || c == '\n' {
+			return true
+		}
+	}
+	return false
 }
 
 // isEmpty reports whether a record value holds nothing.
