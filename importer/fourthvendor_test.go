@@ -59,7 +59,7 @@ func TestFourthVendor(t *testing.T) {
 	assert.Equal(t, []string{"name", "email", "phone", "city", "note"}, got)
 	y := g.YAML()
 	assert.Contains(t, string(y), "vendor: memvendor\n")
-	assert.Contains(t, string(y), "`crmport fields --vendor memvendor` lists every MemVendor field")
+	assert.Contains(t, string(y), "`crmport fields --vendor memvendor` (on the page: the CRM field menus) lists every MemVendor field")
 
 	// mapping check
 	m, err := mapping.Parse("guessed.yaml", y, vendors)

@@ -658,9 +658,12 @@ func suggestTransforms(f *crm.Field, col int, sample []sheet.Row) (tr []string, 
 func (g *Guessed) YAML() []byte {
 	var b strings.Builder
 	vt := title(g.reg)
-	b.WriteString("# Mapping guessed by `crmport mapping init` from the file's headers and first rows.\n")
-	b.WriteString("# Check every line (vendor field: column header), then run `crmport mapping check -m THIS_FILE YOUR_FILE`.\n")
-	fmt.Fprintf(&b, "# `crmport fields --vendor %s` lists every %s field you can map.\n", g.Vendor, vt)
+	// The file serves both front ends (the page offers it for download):
+	// its comments say how to do each step in either.
+	b.WriteString("# Mapping guessed by crmport from the file's headers and first rows.\n")
+	b.WriteString("# Check every line (vendor field: column header) before importing: on the command line with\n")
+	b.WriteString("# `crmport mapping check -m THIS_FILE YOUR_FILE`, on crmport's page in its mapping step.\n")
+	fmt.Fprintf(&b, "# `crmport fields --vendor %s` (on the page: the CRM field menus) lists every %s field you can map.\n", g.Vendor, vt)
 	fmt.Fprintf(&b, "vendor: %s\n", g.Vendor)
 	b.WriteString("source:\n")
 	if g.Info != nil {
@@ -689,9 +692,9 @@ func (g *Guessed) YAML() []byte {
 	}
 	switch {
 	case g.Key != "" && g.keyShared:
-		fmt.Fprintf(&b, "# key: %s  # uncomment to find clients again by it (--mode upsert updates them instead of adding them twice), if no two clients share one\n", g.Key)
+		fmt.Fprintf(&b, "# key: %s  # uncomment to find clients again by it (an import that updates clients, --mode upsert, then updates them instead of adding them twice), if no two clients share one\n", g.Key)
 	case g.Key != "":
-		fmt.Fprintf(&b, "key: %s  # finds a client again: --mode upsert updates it instead of adding it twice\n", g.Key)
+		fmt.Fprintf(&b, "key: %s  # finds a client again: an import that updates clients (--mode upsert) updates it instead of adding it twice\n", g.Key)
 	}
 	b.WriteString("blank: skip                # empty cells are not sent; `clear` would empty the field\n")
 	b.WriteString("fields:\n")
