@@ -312,7 +312,7 @@ func Guess(reg crm.Registration, fields []crm.Field, header []string, sample []s
 				g.labels[c.Off] = f.Label
 			}
 		}
-		c.Transforms, c.Split, c.Date = suggestTransforms(f, i, sample)
+		c.Transforms, c.Split, c.Date = suggestTransforms(f, i, sample, digitFields(reg))
 	}
 	g.Key, g.keyShared = proposeKey(g, reg, sample)
 	for _, f := range fields {
@@ -608,8 +608,25 @@ func validINN(d string) bool {
 	return false
 }
 
-// suggestTransforms proposes transforms by the field's type and the values.
-func suggestTransforms(f *crm.Field, col int, sample []sheet.Row) (tr []string, split, date string) {
+// digitConcepts are the ids written with spaces, dashes or a country
+// prefix in spreadsheets ("PL 525-000-12-34") that vendors keep as digits.
+var digitConcepts = []crm.Concept{crm.ConceptNIP, crm.ConceptINN, crm.ConceptKPP, crm.ConceptPESEL}
+
+// digitFields returns the fields reg keeps digitConcepts in (its aliases
+// for them): the vendor says which they are, mapping names none.
+func digitFields(reg crm.Registration) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range digitConcepts {
+		for _, a := range reg.Aliases[c] {
+			out[strings.TrimRight(a, "?+")] = true
+		}
+	}
+	return out
+}
+
+// suggestTransforms proposes transforms by the field's type, the values and
+// whether the vendor keeps an id of digits in it (digits).
+func suggestTransforms(f *crm.Field, col int, sample []sheet.Row, digits map[string]bool) (tr []string, split, date string) {
 	if f == nil {
 		return nil, "", ""
 	}
@@ -643,7 +660,7 @@ func suggestTransforms(f *crm.Field, col int, sample []sheet.Row) (tr []string, 
 		tr = []string{"country"}
 	}
 	switch {
-	case f.Name == "recv.castInn" || f.Name == "nip" || strings.HasSuffix(f.Name, "tax_id") || f.Name == "recv.castKpp" || f.Name == "pesel":
+	case digits[f.Name]:
 		tr = []string{"digits"}
 	case strings.HasSuffix(f.Name, ".country"):
 		tr = []string{"country"}

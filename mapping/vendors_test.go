@@ -7,6 +7,7 @@ import (
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/crm/all"
 	"github.com/crmport/crmport/crm/crmtest/memvendor"
+	"github.com/crmport/crmport/sheet"
 )
 
 // vendors is the registry of the shipped vendors, which the mapping files
@@ -94,5 +95,40 @@ func TestCustomFieldsFollowTheRegistration(t *testing.T) {
 				t.Fatalf("problems %v, want one containing %q", problems, tt.want)
 			}
 		})
+	}
+}
+
+// Each vendor's field for a tax or personal id gets the digits transform
+// from mapping init: the vendor's aliases say which field that is.
+func TestGuessSuggestsDigitsForEachVendorsIDField(t *testing.T) {
+	header := []string{"NIP", "PESEL", "Miasto"}
+	sample := []sheet.Row{{Line: 2, Cells: []sheet.Cell{{Text: "PL 525-000-12-34", Kind: sheet.KindText}, {Text: "44051401359", Kind: sheet.KindText}, {Text: "Łódź", Kind: sheet.KindText}}}}
+	want := map[string]map[string]bool{
+		"salesman":   {"recv.castInn": true},
+		"thulium":    {"nip": true, "pesel": true},
+		"baselinker": {"invoice_tax_id": true},
+	}
+	for vendor, fields := range want {
+		reg := registration(vendor)
+		g, err := Guess(reg, reg.Catalogue(), header, sample)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, c := range g.Columns {
+			if c.Field == "" {
+				continue
+			}
+			digits := strings.Join(c.Transforms, ",") == "digits"
+			if fields[c.Field] != digits {
+				t.Errorf("%s: column %q → %s has transforms %v", vendor, c.Header, c.Field, c.Transforms)
+			}
+			got[c.Field] = true
+		}
+		for f := range fields {
+			if !got[f] {
+				t.Errorf("%s: no column was placed in %s (columns: %+v)", vendor, f, g.Columns)
+			}
+		}
 	}
 }
