@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -179,17 +180,25 @@ func guessDedupeFields(types map[string]crm.FieldType, rec crm.Record) DedupeFie
 
 // hashIndex maps 64-bit hashes of values to the row that first held the
 // value: open addressing over two flat arrays (8 + 4 bytes a slot, at
-// most 3/4 full), about half of what a Go map of the same takes.
+// most 3/4 full), about half of what a Go map of the same takes. A key's
+// home slot is its top bits, so the slots hold the keys nearly in order:
+// spilling them sorted (spillIndex) is a short insertion sort, not a full
+// sort. Keys must be well mixed in their top bits (spillIndex passes them
+// through spread).
 type hashIndex struct {
 	keys  []uint64 // 0 = empty slot
 	lines []uint32
 	n     int
+	shift uint // 64 - log2(len(keys))
 }
+
+// home is the slot where k belongs.
+func (h *hashIndex) home(k uint64) int { return int(k >> h.shift) }
 
 // slot returns where k is, or the empty slot where it would go.
 func (h *hashIndex) slot(k uint64) int {
 	mask := len(h.keys) - 1
-	i := int(k>>7^k) & mask
+	i := h.home(k)
 	for h.keys[i] != 0 && h.keys[i] != k {
 		i = (i + 1) & mask
 	}
@@ -221,6 +230,7 @@ func (h *hashIndex) grow() {
 	old, oldLines := h.keys, h.lines
 	size := max(1024, len(old)*2)
 	h.keys, h.lines = make([]uint64, size), make([]uint32, size)
+	h.shift = uint(64 - bits.TrailingZeros(uint(size)))
 	for i, k := range old {
 		if k != 0 {
 			j := h.slot(k)

@@ -55,13 +55,13 @@ func newSpillIndex() *spillIndex { return &spillIndex{memSlots: spillSlots} }
 // get returns the row of k. A temporary file that cannot be read makes
 // it say "not found" and sets the error that failed reports.
 func (s *spillIndex) get(k uint64) (uint32, bool) {
+	k = spread(k)
 	if line, ok := s.mem.get(k); ok {
 		return line, true
 	}
-	if len(s.runs) == 0 || !s.mayHold(nonZero(k)) {
+	if len(s.runs) == 0 || !s.mayHold(k) {
 		return 0, false
 	}
-	k = nonZero(k)
 	for _, r := range s.runs {
 		line, ok, err := r.find(k, &s.buf)
 		if err != nil {
@@ -77,6 +77,7 @@ func (s *spillIndex) get(k uint64) (uint32, bool) {
 
 // insert records k at line; get has just said it is not there.
 func (s *spillIndex) insert(k uint64, line uint32) {
+	k = spread(k)
 	if s.memSlots > 0 && len(s.mem.keys) >= s.memSlots && (s.mem.n+1)*4 > len(s.mem.keys)*3 {
 		if err := s.spill(); err != nil {
 			// Keep going in memory: the check stays right, only its
@@ -86,6 +87,11 @@ func (s *spillIndex) insert(k uint64, line uint32) {
 	}
 	s.mem.add(k, line)
 }
+
+// spread mixes the bits of k into the top ones, where hashIndex finds its
+// slot: a bijection (an odd multiplier), so distinct hashes stay distinct,
+// and never 0 (the empty slot).
+func spread(k uint64) uint64 { return nonZero(k) * 0x9e3779b97f4a7c15 }
 
 // failed returns the error of a temporary file that could not be read
 // back: the check can no longer say which rows are duplicates.
@@ -123,13 +129,26 @@ func (s *spillIndex) spill() error {
 		k    uint64
 		line uint32
 	}
+	// The slots hold the keys by their top bits (hashIndex), so read in
+	// slot order they are sorted but within a cluster of slots, and for
+	// the cluster that wrapped round from the end to the start.
 	es := make([]entry, 0, s.mem.n)
+	var wrapped []entry
 	for i, k := range s.mem.keys {
-		if k != 0 {
+		if k == 0 {
+			continue
+		}
+		if s.mem.home(k) > i {
+			wrapped = append(wrapped, entry{k, s.mem.lines[i]})
+		} else {
 			es = append(es, entry{k, s.mem.lines[i]})
 		}
 	}
-	slices.SortFunc(es, func(a, b entry) int { return cmp.Compare(a.k, b.k) })
+	es = append(es, wrapped...)
+	if !insertionSorted(es, func(a, b entry) bool { return a.k < b.k }, 16*len(es)) {
+		// Keys clustered beyond what a uniform hash gives: sort them.
+		slices.SortFunc(es, func(a, b entry) int { return cmp.Compare(a.k, b.k) })
+	}
 	w, err := s.newRun()
 	if err != nil {
 		return err
@@ -161,6 +180,25 @@ func (s *spillIndex) spill() error {
 		_ = s.merge()
 	}
 	return nil
+}
+
+// insertionSorted sorts the nearly sorted es by insertion, moving no more
+// than budget entries; past it, it stops and reports false (es is then a
+// permutation of what it was, not sorted).
+func insertionSorted[E any](es []E, less func(a, b E) bool, budget int) bool {
+	for i := 1; i < len(es); i++ {
+		e := es[i]
+		j := i
+		for j > 0 && less(e, es[j-1]) {
+			es[j] = es[j-1]
+			j--
+		}
+		es[j] = e
+		if budget -= i - j; budget < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // merge replaces the runs by one: a look-up then reads one block.

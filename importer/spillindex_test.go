@@ -98,3 +98,73 @@ func TestSpillIndexWithoutDiskStaysInMemory(t *testing.T) {
 		assert.Equal(t, uint32(i+2), l)
 	}
 }
+
+// BenchmarkSpillIndex looks up and adds 2,000,000 new hashes, as the
+// duplicate check of a million rows with two rules does: four spills to
+// disk and the look-ups past them.
+func BenchmarkSpillIndex(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	keys := make([]uint64, 2_000_000)
+	for i := range keys {
+		keys[i] = rng.Uint64()
+	}
+	for b.Loop() {
+		s := newSpillIndex()
+		s.dir = b.TempDir()
+		for i, k := range keys {
+			if _, ok := s.get(k); !ok {
+				s.insert(k, uint32(i+2))
+			}
+		}
+		if err := s.failed(); err != nil {
+			b.Fatal(err)
+		}
+		s.close()
+	}
+}
+
+// Hashes that crowd into one cluster of slots (what no uniform hash does,
+// but a file could) are still spilled sorted: past its budget of moves
+// the insertion sort gives way to a full sort, and every look-up finds
+// its row.
+func TestSpillIndexClusteredHashes(t *testing.T) {
+	t.Parallel()
+	inv := uint64(0x9e3779b97f4a7c15) // its inverse modulo 2^64, by Newton's method
+	for range 5 {
+		inv *= 2 - 0x9e3779b97f4a7c15*inv
+	}
+	require.Equal(t, uint64(1), inv*0x9e3779b97f4a7c15)
+	s := &spillIndex{memSlots: 1024, dir: t.TempDir()}
+	defer s.close()
+	want := map[uint64]uint32{}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for line := uint32(2); line < 5_000; line++ {
+		m := 0xabc0_0000_0000_0000 | rng.Uint64()>>20 // the same top bits
+		k := m * inv                                  // spread(k) == m
+		if _, seen := want[k]; seen {
+			continue
+		}
+		_, ok := s.get(k)
+		require.False(t, ok, "row %d", line)
+		s.insert(k, line)
+		want[k] = line
+	}
+	require.NoError(t, s.failed())
+	require.NotEmpty(t, s.runs, "spilled")
+	for k, line := range want {
+		got, ok := s.get(k)
+		require.True(t, ok)
+		require.Equal(t, line, got)
+	}
+}
+
+func TestInsertionSortedBudget(t *testing.T) {
+	t.Parallel()
+	less := func(a, b int) bool { return a < b }
+	near := []int{1, 3, 2, 4, 6, 5, 7}
+	assert.True(t, insertionSorted(near, less, 2))
+	assert.Equal(t, []int{1, 2, 3, 4, 5, 6, 7}, near)
+	far := []int{7, 6, 5, 4, 3, 2, 1}
+	assert.False(t, insertionSorted(far, less, 5), "more moves than the budget")
+	assert.ElementsMatch(t, []int{1, 2, 3, 4, 5, 6, 7}, far, "nothing lost when it gives up")
+}
