@@ -5,6 +5,7 @@ import (
 
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/internal/ahead"
+	"github.com/crmport/crmport/mapping"
 	"github.com/crmport/crmport/sheet"
 )
 
@@ -12,8 +13,75 @@ type appliedRow struct {
 	row     sheet.Row
 	err     error
 	rec     crm.Record
+	vals    []mapping.Value // the values, when mapped without a record
 	applyEr error
 	applied bool
+	lean    bool // mapped into vals
+}
+
+// valueBinder is a Binder that can also map a row without building a
+// record (a *mapping.Binding): values in the order of FieldNames, which
+// Record turns into the record Apply returns.
+type valueBinder interface {
+	Binder
+	FieldNames() []string
+	ApplyTo(row sheet.Row, vals []mapping.Value) error
+	Record(vals []mapping.Value) crm.Record
+}
+
+// fieldValues is a mapped row as the duplicate check reads it: a record,
+// or (lean) values in a binding's field order, from which the record is
+// built only if something needs it.
+type fieldValues struct {
+	rec   crm.Record
+	lean  bool
+	names []string
+	vals  []mapping.Value
+	vb    valueBinder
+}
+
+// get returns field f's value; unset when the row has none. Like a
+// record, the last field of that name with a value wins.
+func (fv *fieldValues) get(f string) mapping.Value {
+	if !fv.lean {
+		return mapping.ValueOf(fv.rec[f])
+	}
+	for i := len(fv.names) - 1; i >= 0; i-- {
+		if fv.names[i] == f && fv.vals[i].IsSet() {
+			return fv.vals[i]
+		}
+	}
+	return mapping.Value{}
+}
+
+// eachSet calls fn with the name of each field that has a value.
+func (fv *fieldValues) eachSet(fn func(string)) {
+	if !fv.lean {
+		for k := range fv.rec {
+			fn(k)
+		}
+		return
+	}
+next:
+	for i, n := range fv.names {
+		if !fv.vals[i].IsSet() {
+			continue
+		}
+		for j := i + 1; j < len(fv.names); j++ {
+			if fv.names[j] == n && fv.vals[j].IsSet() {
+				continue next // once per name, as a record's keys
+			}
+		}
+		fn(n)
+	}
+}
+
+// record returns the row's record, building it from the values once.
+func (fv *fieldValues) record() crm.Record {
+	if fv.lean && fv.rec == nil {
+		fv.rec = fv.vb.Record(fv.vals)
+	}
+	return fv.rec
 }
 
 // applyAhead applies the mapping to a source's rows on a goroutine of its
@@ -29,18 +97,39 @@ type appliedRow struct {
 type applyAhead struct {
 	sheet.Source
 	b     Binder
+	vb    valueBinder // lean: rows mapped without records
+	names []string    // vb.FieldNames()
 	rd    *ahead.Reader[appliedRow]
 	last  appliedRow // the row Next gave last
 	ended error
 }
 
-func newApplyAhead(src sheet.Source, b Binder) *applyAhead {
+// With lean, and a Binder that can (valueBinder), rows are mapped into
+// values without building a record: what a dry run needs, as it only
+// checks the values (the duplicate check reads them). The values of 64
+// rows share one allocation, never reused: a row's values stay valid as
+// long as they are referenced.
+func newApplyAhead(src sheet.Source, b Binder, lean bool) *applyAhead {
 	a := &applyAhead{Source: src, b: b}
+	if vb, ok := b.(valueBinder); ok && lean {
+		a.vb, a.names = vb, vb.FieldNames()
+	}
+	n := len(a.names)
+	var slab []mapping.Value
 	a.rd = ahead.New(64, 4, func() (appliedRow, bool) {
 		var ar appliedRow
 		ar.row, ar.err = src.Next()
 		if ar.err == nil && len(ar.row.Extra) == 0 && !ar.row.Blank { // as readAll maps rows
-			ar.rec, ar.applyEr = b.Apply(ar.row)
+			if a.vb != nil {
+				if len(slab) < n {
+					slab = make([]mapping.Value, 64*n)
+				}
+				ar.vals, slab = slab[:n:n], slab[n:]
+				ar.applyEr = a.vb.ApplyTo(ar.row, ar.vals)
+				ar.lean = true
+			} else {
+				ar.rec, ar.applyEr = b.Apply(ar.row)
+			}
 			ar.applied = true
 		}
 		var re *sheet.RowError
@@ -69,12 +158,34 @@ func (a *applyAhead) Next() (sheet.Row, error) {
 // Apply returns the mapping of row, computed ahead when row is the one
 // Next gave last.
 func (a *applyAhead) Apply(row sheet.Row) (crm.Record, error) {
-	l := a.last
-	if l.applied && l.row.Line == row.Line && len(l.row.Cells) == len(row.Cells) &&
-		(len(row.Cells) == 0 || &l.row.Cells[0] == &row.Cells[0]) {
-		return l.rec, l.applyEr
+	if a.isLast(row) {
+		if a.last.lean {
+			if a.last.applyEr != nil {
+				return nil, a.last.applyEr
+			}
+			return a.vb.Record(a.last.vals), nil
+		}
+		return a.last.rec, a.last.applyEr
 	}
 	return a.b.Apply(row)
+}
+
+// isLast reports whether row is the one Next gave last, mapped ahead.
+func (a *applyAhead) isLast(row sheet.Row) bool {
+	l := &a.last
+	return l.applied && l.row.Line == row.Line && len(l.row.Cells) == len(row.Cells) &&
+		(len(row.Cells) == 0 || &l.row.Cells[0] == &row.Cells[0])
+}
+
+// values returns the mapping of row as mapRow reads it: the values
+// computed ahead without a record when row is the one Next gave last and
+// the rows are mapped lean, else Apply's record.
+func (a *applyAhead) values(row sheet.Row) (fieldValues, error) {
+	if a.isLast(row) && a.last.lean {
+		return fieldValues{lean: true, names: a.names, vals: a.last.vals, vb: a.vb}, a.last.applyEr
+	}
+	rec, err := a.Apply(row)
+	return fieldValues{rec: rec}, err
 }
 
 // stop ends the goroutine and waits for it; the source stays open.

@@ -22,6 +22,14 @@ type PhoneRegioner interface {
 	PhoneRegion(field string) string
 }
 
+// valueText is text of a mapped value.
+func valueText(v mapping.Value) string {
+	if s, ok := v.Text(); ok {
+		return s
+	}
+	return text(v.Any())
+}
+
 // text renders a record value as text for comparisons.
 func text(v any) string {
 	switch x := v.(type) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/crmport/crmport/crm"
+	"github.com/crmport/crmport/mapping"
 	"github.com/crmport/crmport/sheet"
 )
 
@@ -163,8 +164,14 @@ func guessDedupeFields(types map[string]crm.FieldType, rec crm.Record) DedupeFie
 	if types != nil {
 		return DedupeFieldsFor(crm.Registration{}, types)
 	}
+	return guessDedupeFieldsOf(fieldValues{rec: rec})
+}
+
+// guessDedupeFieldsOf guesses from the names of the fields fv holds a
+// value for (see guessDedupeFields).
+func guessDedupeFieldsOf(fv fieldValues) DedupeFields {
 	var d DedupeFields
-	for k := range rec {
+	fv.eachSet(func(k string) {
 		l := strings.ToLower(k)
 		switch {
 		case strings.Contains(l, "mail"):
@@ -172,7 +179,7 @@ func guessDedupeFields(types map[string]crm.FieldType, rec crm.Record) DedupeFie
 		case strings.Contains(l, "phone") && !strings.Contains(l, "fax"):
 			d.Phone = append(d.Phone, k)
 		}
-	}
+	})
 	slices.Sort(d.Email)
 	slices.Sort(d.Phone)
 	return d
@@ -337,7 +344,7 @@ type dkey struct {
 
 // keys returns the normalised values of rec under each rule, in rule order.
 func (d *dedupe) keys(rec crm.Record) []dkey {
-	out, _ := d.appendKeys(nil, nil, rec)
+	out, _ := d.appendKeys(nil, nil, fieldValues{rec: rec})
 	return out
 }
 
@@ -345,15 +352,15 @@ func (d *dedupe) keys(rec crm.Record) []dkey {
 // for the values of one field, and returns both: observe reuses them, so
 // that the check costs no allocation for a row whose values are canonical.
 // It writes nothing of d's (other goroutines call keys).
-func (d *dedupe) appendKeys(out []dkey, vbuf []string, rec crm.Record) ([]dkey, []string) {
+func (d *dedupe) appendKeys(out []dkey, vbuf []string, fv fieldValues) ([]dkey, []string) {
 	fields := d.fields
 	if d.guess {
-		fields = guessDedupeFields(nil, rec)
+		fields = guessDedupeFieldsOf(fv)
 	}
 	start := len(out)
 	for _, rule := range d.rules {
 		for _, f := range d.ruleFields(rule, fields) {
-			vbuf = d.appendValues(vbuf[:0], rule, f, rec[f])
+			vbuf = d.appendValues(vbuf[:0], rule, f, fv.get(f))
 		next:
 			for _, v := range vbuf {
 				for _, k := range out[start:] {
@@ -402,19 +409,19 @@ func (d *dedupe) ruleFields(rule DedupeRule, fields DedupeFields) []string {
 // trimmed, e-mails lower-case, phones in E.164, tax ids by their digits
 // (values too short to tell clients apart left out).
 func (d *dedupe) values(rule DedupeRule, f string, v any) []string {
-	return d.appendValues(nil, rule, f, v)
+	return d.appendValues(nil, rule, f, mapping.ValueOf(v))
 }
 
 // appendValues appends the values of field f under rule (see values) to out.
-func (d *dedupe) appendValues(out []string, rule DedupeRule, f string, v any) []string {
+func (d *dedupe) appendValues(out []string, rule DedupeRule, f string, v mapping.Value) []string {
 	start := len(out)
 	switch rule {
 	case DedupeKey:
-		if s := strings.TrimSpace(text(v)); s != "" {
+		if s := strings.TrimSpace(valueText(v)); s != "" {
 			out = append(out, s)
 		}
 	case DedupeEmail:
-		out = appendSplitValues(out, v)
+		out = appendSplitValue(out, v)
 		kept := out[:start]
 		for _, s := range out[start:] {
 			if s = strings.ToLower(s); strings.Contains(s, "@") {
@@ -429,7 +436,7 @@ func (d *dedupe) appendValues(out []string, rule DedupeRule, f string, v any) []
 				regions = []string{r}
 			}
 		}
-		out = appendSplitValues(out, v)
+		out = appendSplitValue(out, v)
 		kept := out[:start]
 		for _, s := range out[start:] {
 			if c := dedupePhone(s, regions); digitCount(c) >= 5 {
@@ -438,7 +445,7 @@ func (d *dedupe) appendValues(out []string, rule DedupeRule, f string, v any) []
 		}
 		out = kept
 	case DedupeTaxID:
-		out = appendSplitValues(out, v)
+		out = appendSplitValue(out, v)
 		kept := out[:start]
 		for _, s := range out[start:] {
 			if c := digitsOnly(s); len(c) >= 5 {
@@ -454,7 +461,12 @@ func (d *dedupe) appendValues(out []string, rule DedupeRule, f string, v any) []
 // duplicate of an earlier row (nil when it is not). The values of a
 // duplicate are recorded too, under its first row.
 func (d *dedupe) observe(line int, rec crm.Record) *dupHit {
-	ks, vs := d.appendKeys(d.kbuf[:0], d.vbuf, rec)
+	return d.observeValues(line, fieldValues{rec: rec})
+}
+
+// observeValues is observe of a row's values.
+func (d *dedupe) observeValues(line int, fv fieldValues) *dupHit {
+	ks, vs := d.appendKeys(d.kbuf[:0], d.vbuf, fv)
 	d.kbuf, d.vbuf = ks, vs
 	var hit *dupHit
 	for i, k := range ks {
@@ -554,9 +566,9 @@ func (d *dedupe) close() {
 // check is called for each mapped row, in file order. It returns the
 // duplicate found for it (nil if none) and, for a first row with later
 // duplicates under the policies error and merge, their rows.
-func (d *dedupe) check(line int, rec crm.Record) (hit *dupHit, later []int32) {
+func (d *dedupe) check(line int, fv fieldValues) (hit *dupHit, later []int32) {
 	if !d.scanned {
-		return d.observe(line, rec), nil
+		return d.observeValues(line, fv), nil
 	}
 	if h, ok := d.hits[int32(line)]; ok {
 		return &h, nil
@@ -722,7 +734,15 @@ func splitValues(v any) []string {
 
 // appendSplitValues appends v's values (see splitValues) to out.
 func appendSplitValues(out []string, v any) []string {
-	switch x := v.(type) {
+	return appendSplitValue(out, mapping.ValueOf(v))
+}
+
+// appendSplitValue is appendSplitValues of a mapped value.
+func appendSplitValue(out []string, v mapping.Value) []string {
+	if s, ok := v.Text(); ok {
+		return appendSplit(out, s)
+	}
+	switch x := v.Any().(type) {
 	case nil:
 		return out
 	case string:
@@ -733,7 +753,7 @@ func appendSplitValues(out []string, v any) []string {
 		}
 		return out
 	}
-	return appendSplit(out, text(v))
+	return appendSplit(out, text(v.Any()))
 }
 
 // appendSplit appends the trimmed, non-empty values of one text to out.

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/crm/all"
 	"github.com/crmport/crmport/crm/crmtest/memvendor"
 	"github.com/crmport/crmport/importer"
@@ -69,11 +70,7 @@ func TestFourthVendor(t *testing.T) {
 	assert.Contains(t, report, "guessed.yaml maps 5 MemVendor fields")
 
 	// a real import against the fake
-	fake := memvendor.NewFake()
-	srv := httptest.NewServer(fake)
-	t.Cleanup(srv.Close)
-	v, err := reg.New(map[string]string{memvendor.EnvURL: srv.URL, memvendor.EnvToken: memvendor.Token}, srv.Client())
-	require.NoError(t, err)
+	fake, v := startMemVendor(t, reg)
 	fields, err := v.Fields(ctx)
 	require.NoError(t, err)
 	sum, err := importer.Run(ctx, importer.Options{
@@ -103,4 +100,16 @@ func TestFourthVendor(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(errs), "MemVendor cannot store (emoji): 🌸", "the 4-byte rule of the registration reached mapping")
 	assert.True(t, strings.HasSuffix(sum.Reports.Errors, ".memvendor.errors.csv"), sum.Reports.Errors)
+}
+
+// startMemVendor starts memvendor's fake on 127.0.0.1 for the test and
+// returns it with a client of it.
+func startMemVendor(t *testing.T, reg crm.Registration) (*memvendor.Fake, crm.Vendor) {
+	t.Helper()
+	fake := memvendor.NewFake()
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	v, err := reg.New(map[string]string{memvendor.EnvURL: srv.URL, memvendor.EnvToken: memvendor.Token}, srv.Client())
+	require.NoError(t, err)
+	return fake, v
 }

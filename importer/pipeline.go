@@ -206,13 +206,21 @@ func (r *run) countRest(ctx context.Context, src sheet.Source) {
 
 // mapRow applies the mapping and decides what the row needs.
 func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
-	rec, err := b.Apply(row)
+	var fv fieldValues
+	var err error
+	if a, ok := b.(*applyAhead); ok {
+		fv, err = a.values(row)
+	} else {
+		fv.rec, err = b.Apply(row)
+	}
 	if err != nil {
 		it.fail(rowMessage(err))
 		it.marks = cellMarks(err)
 		return
 	}
-	it.rec = rec
+	if !fv.lean {
+		it.rec = fv.rec
+	}
 	if !r.opt.DryRun || r.priors != nil {
 		// For the journal, and to match the rows an earlier run did. A
 		// dry run with no earlier journal needs neither (a fifth of its
@@ -222,7 +230,7 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 	var dup *dupHit
 	var later []int32
 	if r.dd != nil {
-		dup, later = r.dd.check(it.line, rec)
+		dup, later = r.dd.check(it.line, fv)
 	}
 	if p, ok := r.priors[it.line]; ok {
 		if p.done() {
@@ -232,7 +240,8 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 				// report, so undo can find it).
 				it.res = crm.Result{Status: p.status, ID: p.id}
 				if len(later) > 0 && r.merging() {
-					note := r.dd.merge(it.line, rec)
+					it.rec = fv.record()
+					note := r.dd.merge(it.line, it.rec)
 					r.dd.noteRoot(it, later)
 					if note != "" && !p.merged {
 						r.mergeResumed(it, note)
@@ -276,7 +285,8 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 			it.duplicate = true
 			return
 		case DuplicatesMerge:
-			it.note = r.dd.merge(it.line, rec)
+			it.rec = fv.record()
+			it.note = r.dd.merge(it.line, it.rec)
 			defer r.dd.noteRoot(it, later)
 		}
 	}
@@ -288,6 +298,7 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 		it.res = crm.Result{Status: crm.StatusCreated}
 		return
 	}
+	it.rec = fv.record()
 	if r.fromReport && r.finder != nil {
 		// A row of an error report imported again may be in the CRM
 		// already (its answer was lost, or it is another row's client):

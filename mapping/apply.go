@@ -272,6 +272,7 @@ type Binding struct {
 	m      *Mapping
 	header []string
 	fields []boundField
+	names  []string // fields[i].name: FieldNames
 	opt    ApplyOptions
 	clear  bool
 	nStr   int               // fields whose values are strings: the boxer's size
@@ -451,6 +452,9 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 	if len(errs) > 0 {
 		return nil, problemsError(m.File, errs)
 	}
+	for i := range b.fields {
+		b.names = append(b.names, b.fields[i].name)
+	}
 	return b, nil
 }
 
@@ -477,37 +481,112 @@ func (b *Binding) Mapping() *Mapping { return b.m }
 // failure the record is nil and the error joins one *sheet.CellError per
 // bad cell — all problems of the row at once.
 func (b *Binding) Apply(row sheet.Row) (crm.Record, error) {
-	rec := make(crm.Record, len(b.fields))
+	var buf [16]Value
+	vals := buf[:]
+	if len(b.fields) > len(buf) {
+		vals = make([]Value, len(b.fields))
+	}
+	vals = vals[:len(b.fields)]
+	if err := b.ApplyTo(row, vals); err != nil {
+		return nil, err
+	}
+	return b.Record(vals), nil
+}
+
+// FieldNames returns the vendor fields the binding fills, in the order of
+// the values ApplyTo writes. The slice is shared: do not change it.
+func (b *Binding) FieldNames() []string { return b.names }
+
+// ApplyTo maps row as Apply does, without building a record: the value of
+// field FieldNames()[i] goes to vals[i] (len(vals) must be
+// len(FieldNames())). A check that only reads the values (a dry run) then
+// allocates no map and boxes no text; Record builds the record from them.
+// On failure the values are incomplete and the error is Apply's.
+func (b *Binding) ApplyTo(row sheet.Row, vals []Value) error {
 	var errs []error
 	bx := boxer{size: b.nStr}
 	if n := b.textSize(row); n > 0 {
 		bx.w.Grow(n)
 	}
 	for i := range b.fields {
-		if err := b.applyField(i, row, rec, &bx); err != nil {
+		vals[i] = Value{}
+		if err := b.applyField(i, row, &vals[i], &bx); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return errors.Join(errs...)
 	}
-	return rec, nil
+	return nil
 }
 
-// applyField sets field i of rec from row; the error is a *sheet.CellError.
-func (b *Binding) applyField(i int, row sheet.Row, rec crm.Record, bx *boxer) error {
+// Record builds the record of values ApplyTo wrote: the fields with a
+// value, as Apply returns them.
+func (b *Binding) Record(vals []Value) crm.Record {
+	rec := make(crm.Record, len(b.fields))
+	for i := range vals {
+		if vals[i].set {
+			rec[b.fields[i].name] = vals[i].Any()
+		}
+	}
+	return rec
+}
+
+// Value is one field's value after the mapping, held without an
+// interface when it is text (most values), so that reading it costs no
+// allocation. The zero Value is "nothing to send".
+type Value struct {
+	s   string
+	x   any // the value when it is not text made for this row (a number, a date, yes/no, a list, a shared constant)
+	set bool
+}
+
+// ValueOf returns the Value of a record's value (nil: nothing to send).
+func ValueOf(x any) Value {
+	if x == nil {
+		return Value{}
+	}
+	return Value{x: x, set: true}
+}
+
+// textValue is the Value of a text.
+func textValue(s string) Value { return Value{s: s, set: true} }
+
+// IsSet reports whether the field has a value to send.
+func (v Value) IsSet() bool { return v.set }
+
+// Any returns the value as a record holds it (nil when unset).
+func (v Value) Any() any {
+	if v.x != nil || !v.set {
+		return v.x
+	}
+	return v.s
+}
+
+// Text returns the value when it is a string.
+func (v Value) Text() (string, bool) {
+	if v.x != nil {
+		s, ok := v.x.(string)
+		return s, ok
+	}
+	return v.s, v.set
+}
+
+// applyField sets dst, field i's value, from row; the error is a
+// *sheet.CellError.
+func (b *Binding) applyField(i int, row sheet.Row, dst *Value, bx *boxer) error {
 	f := &b.fields[i]
 	if f.cols == nil {
 		if f.constNow {
-			rec[f.name] = b.opt.Now()
+			*dst = ValueOf(b.opt.Now())
 		} else if f.constant != nil {
-			rec[f.name] = f.constant
+			*dst = ValueOf(f.constant)
 		}
 		return nil
 	}
 	var cell *sheet.Cell
 	var s string
-	var v any
+	var v Value
 	var err error
 	switch {
 	case f.list:
@@ -525,9 +604,7 @@ func (b *Binding) applyField(i int, row sheet.Row, rec crm.Record, bx *boxer) er
 	if err != nil {
 		return b.fieldError(f, row, s, err)
 	}
-	if v != nil {
-		rec[f.name] = v
-	}
+	*dst = v
 	return nil
 }
 
@@ -621,24 +698,25 @@ func (f *boundField) joined(row sheet.Row, w *strings.Builder) string {
 	return w.String()[start:]
 }
 
-// value converts one field's source text; nil, nil means "send nothing".
-func (f *boundField) value(b *Binding, cell *sheet.Cell, s string, bx *boxer) (any, error) {
+// value converts one field's source text; an unset Value, no error,
+// means "send nothing".
+func (f *boundField) value(b *Binding, cell *sheet.Cell, s string, bx *boxer) (Value, error) {
 	if trimSpace(s) == "" {
 		switch {
 		case f.defValue != nil:
-			return f.defValue, nil
+			return ValueOf(f.defValue), nil
 		case f.def != nil:
 			v, err := f.one(nil, *f.def, true, bx)
 			if err != nil {
-				return nil, fmt.Errorf("the cell is empty and its default %q %w", *f.def, err)
+				return Value{}, fmt.Errorf("the cell is empty and its default %q %w", *f.def, err)
 			}
 			return v, nil
 		case f.required:
-			return nil, errors.New("the cell is empty, but " + b.need[f.name])
+			return Value{}, errors.New("the cell is empty, but " + b.need[f.name])
 		case b.clear:
-			return "", nil
+			return textValue(""), nil
 		}
-		return nil, nil
+		return Value{}, nil
 	}
 	if f.split == "" {
 		return f.one(cell, s, false, bx)
@@ -651,7 +729,7 @@ func (f *boundField) value(b *Binding, cell *sheet.Cell, s string, bx *boxer) (a
 // non-empty cell of its columns, split on the field's separators, each
 // part converted and checked on its own. shown is the cells' text for
 // messages.
-func (f *boundField) listValue(b *Binding, row sheet.Row) (v any, shown string, err error) {
+func (f *boundField) listValue(b *Binding, row sheet.Row) (v Value, shown string, err error) {
 	var out, errs, cells []string
 	var bad *badListCell // the first cell holding a value refused
 	badCells := 0
@@ -677,7 +755,7 @@ func (f *boundField) listValue(b *Binding, row sheet.Row) (v any, shown string, 
 		// Several columns feed the field: name the one cell at fault, its
 		// value once (not "Telefon + Komórka": "+48 22…, 601 000 01").
 		bad.more = badCells - 1
-		return nil, bad.value, bad
+		return Value{}, bad.value, bad
 	}
 	shown = strings.Join(cells, ", ")
 	if len(cells) == 0 {
@@ -741,9 +819,11 @@ func (f *boundField) parts(s, seps string, out, errs []string) ([]string, []stri
 			errs = append(errs, fmt.Sprintf("%q %v", trimSpace(part), err))
 			continue
 		}
-		switch x := v.(type) {
-		case string:
-			out = append(out, x)
+		if t, ok := v.Text(); ok {
+			out = append(out, t)
+			continue
+		}
+		switch x := v.Any().(type) {
 		case time.Time:
 			out = append(out, x.Format("2006-01-02"))
 		default:
@@ -754,33 +834,33 @@ func (f *boundField) parts(s, seps string, out, errs []string) ([]string, []stri
 }
 
 // listResult checks the values of a split or list field together.
-func (f *boundField) listResult(b *Binding, out, errs []string) (any, error) {
+func (f *boundField) listResult(b *Binding, out, errs []string) (Value, error) {
 	if len(errs) > 0 {
-		return nil, errors.New("has bad values: " + strings.Join(errs, "; "))
+		return Value{}, errors.New("has bad values: " + strings.Join(errs, "; "))
 	}
 	if len(out) == 0 {
 		if f.required {
-			return nil, errors.New("holds no value, but " + b.need[f.name])
+			return Value{}, errors.New("holds no value, but " + b.need[f.name])
 		}
-		return nil, nil
+		return Value{}, nil
 	}
 	if f.conv.maxLen > 0 {
 		if n := utf8.RuneCountInString(strings.Join(out, ",")); n > f.conv.maxLen {
-			return nil, fmt.Errorf("is too long: %d characters together, %s takes at most %d in %s", n, title(b.m.reg), f.conv.maxLen, f.name)
+			return Value{}, fmt.Errorf("is too long: %d characters together, %s takes at most %d in %s", n, title(b.m.reg), f.conv.maxLen, f.name)
 		}
 	}
-	return out, nil
+	return ValueOf(out), nil
 }
 
 // one runs the transform chain, the values table and the conversion on a
 // single value. isDefault skips the table (defaults are vendor values).
-func (f *boundField) one(cell *sheet.Cell, s string, isDefault bool, bx *boxer) (any, error) {
+func (f *boundField) one(cell *sheet.Cell, s string, isDefault bool, bx *boxer) (Value, error) {
 	orig := s
 	w := bx.text()
 	for _, st := range f.steps {
 		var err error
 		if s, err = st.run(s, w); err != nil {
-			return nil, err
+			return Value{}, err
 		}
 	}
 	replaced := false
@@ -798,11 +878,15 @@ func (f *boundField) one(cell *sheet.Cell, s string, isDefault bool, bx *boxer) 
 	}
 	if replaced && cell == nil {
 		if v, ok := f.targets[s]; ok {
-			return v, nil // converted once in Bind
+			return ValueOf(v), nil // converted once in Bind
 		}
 	}
 	if !f.strKind {
-		return f.conv.convert(cell, s)
+		v, err := f.conv.convert(cell, s)
+		if err != nil {
+			return Value{}, err
+		}
+		return ValueOf(v), nil
 	}
 	var err error
 	if f.checked && !replaced {
@@ -811,9 +895,9 @@ func (f *boundField) one(cell *sheet.Cell, s string, isDefault bool, bx *boxer) 
 		s, err = f.conv.str(s, bx.text())
 	}
 	if err != nil {
-		return nil, err
+		return Value{}, err
 	}
-	return bx.box(s), nil
+	return textValue(s), nil
 }
 
 // precompute converts the values table's targets and the default once, so
@@ -836,8 +920,8 @@ func (f *boundField) precompute() {
 		}
 	}
 	if f.def != nil {
-		if v, err := f.one(nil, *f.def, true, nil); err == nil && v != nil {
-			f.defValue = v
+		if v, err := f.one(nil, *f.def, true, nil); err == nil && v.set {
+			f.defValue = v.Any()
 		}
 	}
 }
@@ -849,7 +933,8 @@ func (f *boundField) precompute() {
 // An earlier version also packed the row's string headers into one slice
 // and built the interface values by hand with unsafe; that saved one small
 // allocation per field but tied correctness to the runtime's interface
-// layout, so values are now boxed the ordinary way.
+// layout. Values are now held as Value (text without an interface) and
+// boxed the ordinary way only when Record builds a record.
 type boxer struct {
 	size int // strings a row needs at most (kept for sizing the text buffer)
 	w    strings.Builder
@@ -862,6 +947,3 @@ func (x *boxer) text() *strings.Builder {
 	}
 	return &x.w
 }
-
-// box returns s as an `any`.
-func (x *boxer) box(s string) any { return s }

@@ -2,10 +2,11 @@ package mapping
 
 import (
 	"fmt"
-	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -13,41 +14,63 @@ import (
 	"github.com/crmport/crmport/sheet"
 )
 
-func TestBoxerValuesAreOrdinaryStrings(t *testing.T) {
-	tests := []struct {
-		name string
-		size int
-		in   []string
-	}{
-		{"fits", 3, []string{"Łódź", "", "+48601234567"}},
-		{"more than counted", 2, []string{"a", "b", "Ж", "d"}},
-		{"nothing counted", 0, []string{"x"}},
+func TestValueHoldsWhatARecordHolds(t *testing.T) {
+	day := time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)
+	for _, x := range []any{nil, "", "Łódź", int64(7), 2.5, true, day, []string{"a@x.pl", "b@x.pl"}} {
+		v := ValueOf(x)
+		assert.Equal(t, x != nil, v.IsSet(), "%#v", x)
+		assert.Equal(t, x, v.Any(), "%#v", x)
+		s, ok := v.Text()
+		want, isText := x.(string)
+		assert.Equal(t, isText, ok, "%#v", x)
+		assert.Equal(t, want, s, "%#v", x)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			x := boxer{size: tt.size}
-			var out []any
-			for _, s := range tt.in {
-				out = append(out, x.box(s))
-			}
-			runtime.GC() // the values must outlive the boxer and a collection
-			require.Len(t, out, len(tt.in))
-			for i, v := range out {
-				s, ok := v.(string)
-				require.True(t, ok, "value %d is a %T", i, v)
-				assert.Equal(t, tt.in[i], s)
-				assert.Equal(t, reflect.String, reflect.TypeOf(v).Kind())
-				assert.Equal(t, tt.in[i], fmt.Sprint(v))
-				assert.True(t, v == any(tt.in[i]), "interface comparison")
-			}
-		})
-	}
+	v := textValue("")
+	assert.True(t, v.IsSet(), "an empty text is a value (blank: clear)")
+	assert.Equal(t, any(""), v.Any())
+	assert.False(t, Value{}.IsSet())
+	assert.Nil(t, Value{}.Any())
 }
 
-func TestBoxerNilBoxesOneByOne(t *testing.T) {
-	var x *boxer
-	v := x.box("abc")
-	assert.Equal(t, any("abc"), v)
+// TestApplyToMatchesApply checks that the values ApplyTo writes, read one
+// by one or built into a record, are what Apply returns, for good rows and
+// rows with errors, on the 20-column benchmark file and its mapping.
+func TestApplyToMatchesApply(t *testing.T) {
+	header, rows := readAll(t, benchCSV(2000))
+	m, err := Parse("bench.yaml", []byte(benchMapping), vendors)
+	require.NoError(t, err)
+	bind, err := m.Bind(header, salesmanFields(), ApplyOptions{})
+	require.NoError(t, err)
+	names := bind.FieldNames()
+	require.NotEmpty(t, names)
+	col := func(h string) int { i := slices.Index(header, h); require.GreaterOrEqual(t, i, 0, h); return i }
+	for i, bad := range []struct{ col, text string }{
+		{"E-mail", "jan.kowalski(at)firma.pl"}, {"Telefon", "12"}, {"Data", "31.02.2026"}, {"Firma", ""},
+	} {
+		rows[10*i+3].Cells[col(bad.col)] = sheet.Cell{Text: bad.text}
+	}
+	vals := make([]Value, len(names))
+	failed := 0
+	for _, row := range rows {
+		want, wantErr := bind.Apply(row)
+		err := bind.ApplyTo(row, vals)
+		if wantErr != nil {
+			failed++
+			require.Error(t, err, "line %d", row.Line)
+			assert.Equal(t, wantErr.Error(), err.Error(), "line %d", row.Line)
+			continue
+		}
+		require.NoError(t, err, "line %d", row.Line)
+		assert.Equal(t, want, bind.Record(vals), "line %d", row.Line)
+		for i, n := range names {
+			if vals[i].IsSet() {
+				assert.Equal(t, want[n], vals[i].Any(), "line %d field %s", row.Line, n)
+			} else {
+				assert.NotContains(t, want, n, "line %d", row.Line)
+			}
+		}
+	}
+	assert.Positive(t, failed, "the benchmark file has bad rows, which must fail alike")
 }
 
 // TestApplyRecordsSurviveLaterRows checks that records keep their values

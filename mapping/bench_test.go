@@ -116,6 +116,29 @@ func BenchmarkApply(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
 }
 
+// BenchmarkApplyTo is BenchmarkApply without the record: the values in
+// field order, as a dry run reads them. On the 2-core machine (stop 25):
+// 919 ns/row, 2 allocations and 152 B (the row's new text) against
+// Apply's 1,748 ns/row, 17 allocations and 992 B.
+func BenchmarkApplyTo(b *testing.B) {
+	header, rows := readAll(b, benchCSV(benchRows))
+	m, err := Parse("bench.yaml", []byte(benchMapping), vendors)
+	require.NoError(b, err)
+	bind, err := m.Bind(header, salesmanFields(), ApplyOptions{})
+	require.NoError(b, err)
+	vals := make([]Value, len(bind.FieldNames()))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, r := range rows {
+			if err := bind.ApplyTo(r, vals); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
+}
+
 // BenchmarkMillionRows is issue 3's acceptance figure: one pass of bare
 // sheet CSV reading over a generated 1,000,000-row file (20 columns, ~230
 // MB, in a temporary directory) against one pass of reading plus Apply

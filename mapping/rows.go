@@ -148,11 +148,11 @@ func (m *Mapping) CheckRows(header []string, rows []sheet.Row, fields []crm.Fiel
 		per[i] = FieldRows{Field: f.name, Column: f.colName}
 	}
 	for _, row := range rows {
-		rec := make(crm.Record, len(b.fields))
+		var v Value
 		bx := boxer{size: b.nStr}
 		failed := false
 		for i := range b.fields {
-			if err := b.applyField(i, row, rec, &bx); err != nil {
+			if err := b.applyField(i, row, &v, &bx); err != nil {
 				failed = true
 				per[i].Failed++
 				if per[i].Example == nil {
