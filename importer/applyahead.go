@@ -132,8 +132,7 @@ func newApplyAhead(src sheet.Source, b Binder, lean bool) *applyAhead {
 			}
 			ar.applied = true
 		}
-		var re *sheet.RowError
-		return ar, ar.err == nil || errors.As(ar.err, &re)
+		return ar, !sheet.EndsRows(ar.err)
 	})
 	return a
 }
@@ -148,8 +147,7 @@ func (a *applyAhead) Next() (sheet.Row, error) {
 		return sheet.Row{}, errors.New("the rows were read after the reading stopped")
 	}
 	a.last = ar
-	var re *sheet.RowError
-	if ar.err != nil && !errors.As(ar.err, &re) {
+	if sheet.EndsRows(ar.err) {
 		a.ended = ar.err
 	}
 	return ar.row, ar.err

@@ -122,8 +122,7 @@ func (r *run) rowsToSend(ctx context.Context) (int, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		var rowErr *sheet.RowError
-		if err != nil && !errors.As(err, &rowErr) {
+		if sheet.EndsRows(err) {
 			return 0, fmt.Errorf("cannot read %s: %w", r.opt.Input, err)
 		}
 		if err == nil && !row.Blank {

@@ -519,8 +519,7 @@ func (d *dedupe) scan(ctx context.Context, open func(context.Context) (sheet.Sou
 			break
 		}
 		if err != nil || row.Blank || len(row.Extra) > 0 {
-			var rowErr *sheet.RowError
-			if err != nil && !errors.As(err, &rowErr) {
+			if sheet.EndsRows(err) {
 				return err // the pass that imports reports it
 			}
 			continue

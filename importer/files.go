@@ -100,8 +100,7 @@ func (r *run) otherInput(ctx context.Context, rows map[int]prior) (bool, error) 
 		if errors.Is(err, io.EOF) {
 			return true, nil
 		}
-		var rowErr *sheet.RowError
-		if err != nil && !errors.As(err, &rowErr) {
+		if sheet.EndsRows(err) {
 			return false, fmt.Errorf("cannot read %s: %w", filepath.Base(r.opt.Input), err)
 		}
 		if err == nil && imported[rowHash(row.Cells, r.keep)] {

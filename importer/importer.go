@@ -95,6 +95,11 @@ type run struct {
 	batch   int
 	workers int
 	vendor  string
+	// lean: a dry run that neither merges duplicates nor compares rows
+	// with an earlier run's. Rows are mapped without records, and each row
+	// is finished before the next is read, with nothing keeping it: one
+	// item serves every row.
+	lean bool
 
 	// phoneRegion is the binder's PhoneRegion (nil if it has none).
 	phoneRegion func(field string) string
@@ -342,8 +347,8 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	// A dry run that neither merges rows nor compares them with an earlier
 	// run's reads the values only: no record is built (half the mapping's
 	// cost).
-	lean := opt.DryRun && r.priors == nil && (r.dd == nil || r.dd.policy == DuplicatesFirst)
-	ahead := newApplyAhead(src, binder, lean)
+	r.lean = opt.DryRun && r.priors == nil && (r.dd == nil || r.dd.policy == DuplicatesFirst)
+	ahead := newApplyAhead(src, binder, r.lean)
 	defer ahead.stop() // before the deferred src.Close
 	src, binder = ahead, ahead
 

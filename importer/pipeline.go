@@ -111,7 +111,10 @@ func (it *item) setResult(res crm.Result) {
 var closedDone = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
 // readAll reads every row, maps it and hands it to emit, in input order.
+// In a lean run (a dry run, see run.lean) emit must finish the item before
+// it returns and keep nothing of it: the next row reuses it.
 func (r *run) readAll(ctx context.Context, src sheet.Source, b Binder, emit func(*item) error) error {
+	var spare *item // r.lean: the item of every row
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -125,10 +128,19 @@ func (r *run) readAll(ctx context.Context, src sheet.Source, b Binder, emit func
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		it := &item{line: row.Line, cells: row.Cells, done: closedDone}
-		var rowErr *sheet.RowError
+		var it *item
+		if r.lean {
+			if spare == nil {
+				spare = new(item)
+			}
+			it = spare
+			*it = item{line: row.Line, cells: row.Cells, done: closedDone}
+		} else {
+			it = &item{line: row.Line, cells: row.Cells, done: closedDone}
+		}
+		rowErr, isRowErr := sheet.AsRowError(err)
 		switch {
-		case errors.As(err, &rowErr):
+		case isRowErr:
 			if it.line == 0 {
 				it.line = rowErr.Line
 			}
@@ -192,8 +204,7 @@ func (r *run) countRest(ctx context.Context, src sheet.Source) {
 		if errors.Is(err, io.EOF) {
 			return
 		}
-		var rowErr *sheet.RowError
-		if err != nil && !errors.As(err, &rowErr) {
+		if sheet.EndsRows(err) {
 			r.sum.RestUnread = true
 			return
 		}

@@ -36,15 +36,9 @@ func readAhead(src Source) *aheadSource {
 	a := &aheadSource{Source: src}
 	a.rd = ahead.New(64, 4, func() (aheadRow, bool) {
 		r, err := src.Next()
-		return aheadRow{r, err}, !ends(err)
+		return aheadRow{r, err}, !EndsRows(err)
 	})
 	return a
-}
-
-// ends says whether err ends a source's rows: any error but a *RowError.
-func ends(err error) bool {
-	var re *RowError
-	return err != nil && !errors.As(err, &re)
 }
 
 // Next returns the next row, as the source gave it.
@@ -56,7 +50,7 @@ func (a *aheadSource) Next() (Row, error) {
 	if !ok { // closed
 		return Row{}, errClosed
 	}
-	if ends(r.err) {
+	if EndsRows(r.err) {
 		a.last = r.err
 	}
 	return r.row, r.err

@@ -28,6 +28,7 @@
 package sheet
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -222,6 +223,26 @@ func (e *RowError) Error() string { return fmt.Sprintf("row %d: %v", e.Line, e.E
 
 // Unwrap returns the underlying error.
 func (e *RowError) Unwrap() error { return e.Err }
+
+// AsRowError returns the *RowError err is or wraps, if any. It costs
+// nothing when err is nil, as it is for almost every row (errors.As with a
+// variable of the caller's would move that variable to the heap: an
+// allocation a row).
+func AsRowError(err error) (*RowError, bool) {
+	if err == nil {
+		return nil, false
+	}
+	var re *RowError
+	ok := errors.As(err, &re)
+	return re, ok
+}
+
+// EndsRows says whether err, returned by Source.Next, ends the rows: any
+// error but a *RowError (which fails one row).
+func EndsRows(err error) bool {
+	_, isRow := AsRowError(err)
+	return err != nil && !isRow
+}
 
 // CellError reports a bad value, after csv.ParseError:
 // `row 17, column "E-mail": "jan@" is not an e-mail address`.
