@@ -218,7 +218,10 @@ func (h *hashIndex) get(k uint64) (uint32, bool) {
 		return 0, false
 	}
 	i := h.slot(nonZero(k))
-	return h.lines[i], h.keys[i] != 0
+	if h.keys[i] == 0 {
+		return 0, false // most values are new: lines[i] is not read (a cache miss of its own)
+	}
+	return h.lines[i], true
 }
 
 // add records k at line unless it is there already.

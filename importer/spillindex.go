@@ -22,7 +22,7 @@ import (
 // one when there are more than maxRuns.
 const (
 	spillSlots = 1 << 19 // 6 MiB in memory, 393,216 values before a spill
-	bloomBytes = 4 << 20 // 32 Mbit: 0.2 % false hits with 2 million values on disk, 2.4 % with 4 million
+	bloomBytes = 4 << 20 // 32 Mbit (a power of two): 0.2 % false hits with 2 million values on disk, 2.4 % with 4 million
 	bloomProbe = 4
 	runFence   = 128 // entries of a run between two hashes kept in memory
 	maxRuns    = 6
@@ -107,7 +107,7 @@ func (s *spillIndex) fail(err error) {
 func (s *spillIndex) mayHold(k uint64) bool {
 	h1, h2 := k, k>>32|k<<32|1
 	for i := range uint64(bloomProbe) {
-		b := (h1 + i*h2) % s.bloomBits
+		b := (h1 + i*h2) & (s.bloomBits - 1) // a power of two: no division
 		if s.bloom[b/64]&(1<<(b%64)) == 0 {
 			return false
 		}
@@ -118,7 +118,7 @@ func (s *spillIndex) mayHold(k uint64) bool {
 func (s *spillIndex) remember(k uint64) {
 	h1, h2 := k, k>>32|k<<32|1
 	for i := range uint64(bloomProbe) {
-		b := (h1 + i*h2) % s.bloomBits
+		b := (h1 + i*h2) & (s.bloomBits - 1) // a power of two: no division
 		s.bloom[b/64] |= 1 << (b % 64)
 	}
 }
