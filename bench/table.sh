@@ -30,6 +30,7 @@ echo "== issue 18's table, this machine, $(date -u +%Y-%m-%d)"
 awk -v csv="$csv" -v nexp="$exp" -v xl="$xl" '
 FILENAME ~ /dry$/ && /^dry run:/ { dw = $3; dr = $7 }
 FILENAME ~ /dry$/ && /^bare read:/ { bw = $3 }
+FILENAME ~ /dry$/ && /^plain read:/ { pw = $3 }
 FILENAME ~ /file$/ && /^export/ { sect = "export"; ref["export"] = $7 }
 FILENAME ~ /file$/ && /^read/ { sect = "read"; ref["read"] = $7 }
 FILENAME ~ /file$/ && /crmport \(new\)/ { wall[sect] = $4; rss[sect] = $10; ratio[sect] = $13 }
@@ -46,4 +47,5 @@ END {
 	worst = 0
 	for (i = 1; i <= n; i++) { line = line (i > 1 ? ", " : "") mrows[i] ": " mrss[i] " MiB"; if (mrss[i] + 0 > worst) worst = mrss[i] + 0 }
 	printf "%-44s %-40s %-8s %-18s %s\n", "memory of a real import", line, "", "<= 64 MiB", verdict(worst <= 64)
+	printf "\n(the CSV dry run against a plain csv.NewReader(f) read of the same file, %s s: %.2fx)\n", pw, dw / pw
 }' "$out/dry" "$out/file" "$out/mem"
