@@ -250,10 +250,11 @@ func newXLSXSource(ctx context.Context, z *zip.Reader, closer io.Closer, opt Opt
 	if zf == nil {
 		return nil, fmt.Errorf("sheet %q: its data (%s) is missing from the file", chosen.name, chosen.part)
 	}
-	rc, err := files.openSheet(zf, chosen.name)
+	sheetRC, err := files.openSheet(zf, chosen.name)
 	if err != nil {
 		return nil, err
 	}
+	rc := newByteAhead(sheetRC) // inflated on a goroutine of its own
 	s := &xlsxSource{
 		ctx:     ctx,
 		closer:  multiCloser{rc, closer},
