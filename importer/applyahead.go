@@ -104,11 +104,12 @@ type applyAhead struct {
 	ended error
 }
 
-// With lean, and a Binder that can (valueBinder), rows are mapped into
-// values without building a record: what a dry run needs, as it only
-// checks the values (the duplicate check reads them). The values of 64
-// rows share one allocation, never reused: a row's values stay valid as
-// long as they are referenced.
+// newApplyAhead maps src's rows with b on a goroutine of its own, ahead of
+// the caller. With lean, and a Binder that can (valueBinder), rows are
+// mapped into values without building a record: what a dry run needs, as
+// it only checks the values (the duplicate check reads them). The values
+// of 64 rows share one allocation, never reused: a row's values stay
+// valid as long as they are referenced.
 func newApplyAhead(src sheet.Source, b Binder, lean bool) *applyAhead {
 	a := &applyAhead{Source: src, b: b}
 	if vb, ok := b.(valueBinder); ok && lean {
