@@ -106,3 +106,45 @@ func TestPhoneRegionEvidence(t *testing.T) {
 		})
 	}
 }
+
+// TestColumnRegionInHalvesCountsAsOnePass checks that a sample large
+// enough to be parsed in two halves at once gives the counts of one pass,
+// ties and all (run with -race for the sharing).
+func TestColumnRegionInHalvesCountsAsOnePass(t *testing.T) {
+	var rows []sheet.Row
+	for i := range 3 * regionSplit {
+		var text string
+		switch i % 5 {
+		case 0, 1:
+			text = "+48 601 000 " + string(rune('0'+i%10)) + "01"
+		case 2:
+			text = "0049 30 1234567" + string(rune('0'+i%10))
+		case 3:
+			text = "+7 912 884-45-5" + string(rune('0'+i%10)) + ", +48 22 555 01 0" + string(rune('0'+i%10))
+		case 4:
+			text = "601 000 001" // no country code: not counted
+		}
+		rows = append(rows, sheet.Row{Cells: []sheet.Cell{{Text: "x"}, {Text: text}}})
+	}
+	want := countryCodes([]int{1}, rows)
+	require.Len(t, want, 3, "%v", want)
+	region, code, n := columnRegion([]int{1}, rows)
+	assert.Equal(t, "PL", region)
+	assert.Equal(t, 48, code)
+	assert.Equal(t, want[48], n)
+	assert.Equal(t, 3*regionSplit/5*3, n, "rows 0, 1 and 3 of every five hold a +48 number")
+	// The halves disagree: the first is all +7, the second all +48 and one
+	// more; the whole sample decides, not either half.
+	var split []sheet.Row
+	for i := range regionSplit + 1 {
+		text := "+7 912 884-45-55"
+		if i >= regionSplit/2 {
+			text = "+48 601 000 001"
+		}
+		split = append(split, sheet.Row{Cells: []sheet.Cell{{Text: text}}})
+	}
+	region, code, n = columnRegion([]int{0}, split)
+	assert.Equal(t, "PL", region)
+	assert.Equal(t, 48, code)
+	assert.Equal(t, regionSplit/2+1, n)
+}
