@@ -124,3 +124,19 @@ func TestColumnName(t *testing.T) {
 		})
 	}
 }
+
+func TestSharedStringsTexts(t *testing.T) {
+	s := &sharedStrings{all: "AcmeŁódź+48 601", ends: []uint32{4, 4, 11, 18}}
+	if s.count() != 4 {
+		t.Fatalf("count %d", s.count())
+	}
+	for i, want := range []string{"Acme", "", "Łódź", "+48 601"} {
+		if got := s.text(i); got != want {
+			t.Errorf("text %d = %q, want %q", i, got, want)
+		}
+	}
+	var none *sharedStrings
+	if none.count() != 0 {
+		t.Error("a workbook without a table has no texts")
+	}
+}

@@ -36,7 +36,7 @@ func (r rawRow) blank() bool { n, _ := r.nonEmpty(); return n == 0 && r.err == n
 // rowReader pulls <row> elements from a worksheet's XML.
 type rowReader struct {
 	dec      *xmlScanner
-	sst      []string
+	sst      *sharedStrings
 	formats  []numFormat
 	date1904 bool
 	lastRow  int
@@ -179,10 +179,10 @@ func (rr *rowReader) next() (rawRow, error) {
 func (rr *rowReader) cell(typ string, style int, raw []byte) Cell {
 	if typ == "s" {
 		i := atoiBytes(raw)
-		if i < 0 || i >= len(rr.sst) {
+		if i < 0 || i >= rr.sst.count() {
 			return Cell{}
 		}
-		return textCell(rr.sst[i])
+		return textCell(rr.sst.text(i))
 	}
 	v := string(raw)
 	switch typ {

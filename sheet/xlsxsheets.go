@@ -18,7 +18,7 @@ type xlsxSheetRef struct {
 // the sheet Excel opens on (tab active) when it is visible and holds data,
 // else the first visible sheet with data, else the first visible one. It
 // also returns the other visible sheets that hold data.
-func chooseSheet(files parts, sheets []xlsxSheetRef, want string, active int, sst []string) (xlsxSheetRef, []string, error) {
+func chooseSheet(files parts, sheets []xlsxSheetRef, want string, active int, sst *sharedStrings) (xlsxSheetRef, []string, error) {
 	chosen := -1
 	if want != "" {
 		for i, s := range sheets {
@@ -74,7 +74,7 @@ func chooseSheet(files parts, sheets []xlsxSheetRef, want string, active int, ss
 }
 
 // sheetHasData reports whether a worksheet part has at least one value.
-func sheetHasData(files parts, f *zip.File, sst []string) bool {
+func sheetHasData(files parts, f *zip.File, sst *sharedStrings) bool {
 	if f == nil {
 		return false
 	}
