@@ -16,22 +16,10 @@ import (
 	"github.com/crmport/crmport/job"
 )
 
-// memoryLimit is the soft limit of the Go heap unless GOMEMLIMIT says
-// otherwise: the collector then runs before the heap doubles, instead of
-// after. A 1,000,000-row import peaked at 96 MB without it and 68 MB with
-// it, same wall time (bench/RESULTS.md); past it the heap still grows
-// (the limit is soft), with the collector working harder.
-const memoryLimit = 48 << 20
-
-// limitMemory sets memoryLimit unless the user set GOMEMLIMIT.
-func limitMemory(getenv func(string) string) {
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-	}
-}
-
 func main() {
-	limitMemory(os.Getenv)
+	if limitMemory(os.Getenv) {
+		go followLiveHeap(context.Background(), time.Second/5, liveHeap, debug.SetMemoryLimit)
+	}
 	// Ctrl-C, and the TERM a service manager or `kill` sends, cancel the
 	// run the same way: the journal is saved and the exit status is 130.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
