@@ -16,7 +16,6 @@ type appliedRow struct {
 	vals    []mapping.Value // the values, when mapped without a record
 	applyEr error
 	applied bool
-	lean    bool // mapped into vals
 }
 
 // valueBinder is a Binder that can also map a row without building a
@@ -34,16 +33,18 @@ type valueBinder interface {
 // built only if something needs it.
 type fieldValues struct {
 	rec   crm.Record
-	lean  bool
 	names []string
 	vals  []mapping.Value
-	vb    valueBinder
+	vb    valueBinder // set when lean: the binder of names and vals
 }
+
+// lean reports whether fv holds values rather than a record.
+func (fv *fieldValues) lean() bool { return fv.vb != nil }
 
 // get returns field f's value; unset when the row has none. Like a
 // record, the last field of that name with a value wins.
 func (fv *fieldValues) get(f string) mapping.Value {
-	if !fv.lean {
+	if !fv.lean() {
 		return mapping.ValueOf(fv.rec[f])
 	}
 	for i := len(fv.names) - 1; i >= 0; i-- {
@@ -56,7 +57,7 @@ func (fv *fieldValues) get(f string) mapping.Value {
 
 // eachSet calls fn with the name of each field that has a value.
 func (fv *fieldValues) eachSet(fn func(string)) {
-	if !fv.lean {
+	if !fv.lean() {
 		for k := range fv.rec {
 			fn(k)
 		}
@@ -78,7 +79,7 @@ next:
 
 // record returns the row's record, building it from the values once.
 func (fv *fieldValues) record() crm.Record {
-	if fv.lean && fv.rec == nil {
+	if fv.lean() && fv.rec == nil {
 		fv.rec = fv.vb.Record(fv.vals)
 	}
 	return fv.rec
@@ -127,7 +128,6 @@ func newApplyAhead(src sheet.Source, b Binder, lean bool) *applyAhead {
 				}
 				ar.vals, slab = slab[:n:n], slab[n:]
 				ar.applyEr = a.vb.ApplyTo(ar.row, ar.vals)
-				ar.lean = true
 			} else {
 				ar.rec, ar.applyEr = b.Apply(ar.row)
 			}
@@ -158,7 +158,7 @@ func (a *applyAhead) Next() (sheet.Row, error) {
 // Next gave last.
 func (a *applyAhead) Apply(row sheet.Row) (crm.Record, error) {
 	if a.isLast(row) {
-		if a.last.lean {
+		if a.vb != nil {
 			if a.last.applyEr != nil {
 				return nil, a.last.applyEr
 			}
@@ -180,8 +180,8 @@ func (a *applyAhead) isLast(row sheet.Row) bool {
 // computed ahead without a record when row is the one Next gave last and
 // the rows are mapped lean, else Apply's record.
 func (a *applyAhead) values(row sheet.Row) (fieldValues, error) {
-	if a.isLast(row) && a.last.lean {
-		return fieldValues{lean: true, names: a.names, vals: a.last.vals, vb: a.vb}, a.last.applyEr
+	if a.isLast(row) && a.vb != nil {
+		return fieldValues{names: a.names, vals: a.last.vals, vb: a.vb}, a.last.applyEr
 	}
 	rec, err := a.Apply(row)
 	return fieldValues{rec: rec}, err

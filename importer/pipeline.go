@@ -229,7 +229,7 @@ func (r *run) mapRow(it *item, row sheet.Row, b Binder) {
 		it.marks = cellMarks(err)
 		return
 	}
-	if !fv.lean {
+	if !fv.lean() {
 		it.rec = fv.rec
 	}
 	if !r.opt.DryRun || r.priors != nil {

@@ -133,9 +133,8 @@ func readSharedStrings(files parts, name string) (*sharedStrings, error) {
 				if all.Len() > maxSSTBytes {
 					return nil, fmt.Errorf("the workbook's shared text table holds more than %d MiB of text: save the sheet as CSV (UTF-8) and import that", maxSSTBytes>>20)
 				}
-				if siStart < 0 { // an </si> without its <si>: an empty text, as before
-					siStart = all.Len()
-				}
+				// An </si> without its <si> closes an empty text: text
+				// outside an <si> is not kept (siStart < 0).
 				ends = append(ends, uint32(all.Len()))
 				siStart = -1
 			case "t":
