@@ -254,20 +254,29 @@ func (e *Env) Import(ctx context.Context, s ImportSettings, ev Events) (ImportRe
 	if mode == "" {
 		mode = "create"
 	}
+	// The first rows are evidence of the phones' region (the country codes
+	// of other numbers in the column), as mapping check reads them: check
+	// and import decide alike. They are read from the source the import
+	// reads, and given to it again (the file is not opened twice: a
+	// workbook Excel saved would have its whole text table read twice).
+	var sample []sheet.Row
+	sampled := false
 	iopt := importer.Options{
 		Input: s.Input,
 		Open: func(ctx context.Context) (sheet.Source, error) {
 			src, err := sheet.Open(ctx, s.Input, so)
-			if err == nil {
-				res.Info, res.Columns = src.Info(), len(src.Header())
+			if err != nil {
+				return nil, err
 			}
-			return src, err
+			res.Info, res.Columns = src.Info(), len(src.Header())
+			if !sampled {
+				sampled = true
+				sample, src = peekFirstRows(src, mapping.CheckRowsLimit)
+			}
+			return src, nil
 		},
 		Bind: func(header []string) (importer.Binder, error) {
-			// The first rows are evidence of the phones' region (the
-			// country codes of other numbers in the column), as mapping
-			// check reads them: check and import decide alike.
-			b, err := m.Bind(header, fields, mapping.ApplyOptions{Now: now, Info: &res.Info, Sample: firstRows(ctx, s.Input, so)})
+			b, err := m.Bind(header, fields, mapping.ApplyOptions{Now: now, Info: &res.Info, Sample: sample})
 			if err != nil {
 				return nil, err
 			}
@@ -442,15 +451,54 @@ func (o offlineVendor) List(context.Context, crm.ListQuery, string) (crm.Page, e
 	return crm.Page{}, crm.ErrUnsupported
 }
 
-// firstRows reads the first rows of the input (as mapping check does), for
-// evidence; a file that cannot be read gives none (the import itself
-// reports why).
-func firstRows(ctx context.Context, input string, so sheet.Options) []sheet.Row {
-	src, err := sheet.Open(ctx, input, so)
-	if err != nil {
-		return nil
+// peekFirstRows reads src's first n rows as mapping check does
+// (mapping.FirstRows), for evidence, and returns them with a source that
+// gives everything read from src again, in order and with its errors,
+// before the rest: its reader sees the file from its first row. A file
+// that cannot be read gives what was read before the error (the import
+// itself reports why, when it reads the error again).
+func peekFirstRows(src sheet.Source, n int) ([]sheet.Row, sheet.Source) {
+	r := &replaySource{Source: src, info: src.Info()}
+	rows, _ := mapping.FirstRows(recorder{r}, n)
+	return rows, r
+}
+
+// replaySource gives the rows (and errors) recorded from its Source again
+// before reading on. Its Info is the source's as it was before they were
+// read (a CSV source's can change once rows are read), until they are all
+// given again.
+type replaySource struct {
+	sheet.Source
+	rows []sheet.Row
+	errs []error
+	info sheet.Info
+}
+
+// Next returns the next recorded row, then the source's.
+func (r *replaySource) Next() (sheet.Row, error) {
+	if len(r.rows) == 0 {
+		return r.Source.Next()
 	}
-	defer src.Close()
-	rows, _ := mapping.FirstRows(src, mapping.CheckRowsLimit)
-	return rows
+	row, err := r.rows[0], r.errs[0]
+	r.rows, r.errs = r.rows[1:], r.errs[1:]
+	return row, err
+}
+
+// Info is the source's Info as it was opened while recorded rows remain.
+func (r *replaySource) Info() sheet.Info {
+	if len(r.rows) > 0 {
+		return r.info
+	}
+	return r.Source.Info()
+}
+
+// recorder reads from a replaySource's Source, recording each row and
+// error for it to give again.
+type recorder struct{ r *replaySource }
+
+func (c recorder) Next() (sheet.Row, error) {
+	row, err := c.r.Source.Next()
+	c.r.rows = append(c.r.rows, row)
+	c.r.errs = append(c.r.errs, err)
+	return row, err
 }

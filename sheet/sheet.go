@@ -206,8 +206,6 @@ type Options struct {
 	ExpectedHeaders []string
 	BOM             bool // CSV sink: start with a UTF-8 byte order mark (for Excel)
 	Raw             bool // CSV sink: do not neutralise formula-like cells
-
-	workbook string // XLSX source: the file's identity (path, size, time), for sharing its text table
 }
 
 // RowError reports a problem with a whole row (a CSV parse error, too many

@@ -94,11 +94,6 @@ func openXLSX(ctx context.Context, p string, opt Options) (Source, error) {
 		}
 		return nil, fmt.Errorf("open %s: %w (is it really an .xlsx file? save it from Excel as \"Excel Workbook (*.xlsx)\")", filepath.Base(p), err)
 	}
-	if st, err := os.Stat(p); err == nil {
-		if abs, err := filepath.Abs(p); err == nil {
-			opt.workbook = fmt.Sprintf("%s\x00%d\x00%d", abs, st.Size(), st.ModTime().UnixNano())
-		}
-	}
 	s, err := newXLSXSource(ctx, &zr.Reader, zr, opt)
 	if err != nil {
 		_ = zr.Close()
@@ -243,7 +238,7 @@ func newXLSXSource(ctx context.Context, z *zip.Reader, closer io.Closer, opt Opt
 	if err != nil {
 		return nil, err
 	}
-	sst, err := sharedStringsOf(files, sstPath, opt.workbook)
+	sst, err := readSharedStrings(files, sstPath)
 	if err != nil {
 		return nil, err
 	}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
-	"weak"
 )
 
 // sharedStrings is a workbook's shared text table: its texts one after the
@@ -34,55 +32,6 @@ func (s *sharedStrings) text(i int) string {
 		start = s.ends[i-1]
 	}
 	return s.all[start:s.ends[i]]
-}
-
-// sstKey names a workbook's text table: the file (path, size, time of
-// its last change) and the part's own CRC-32 and sizes from the zip's
-// directory.
-type sstKey struct {
-	workbook     string
-	part         string
-	crc          uint32
-	usize, csize uint64
-}
-
-// sstShared holds the text tables of the workbooks open now, without
-// keeping them alive: an import opens its workbook twice (the rows, and
-// the first rows again for the phones' region), and a workbook Excel saved
-// keeps its texts in a table that took a fifth of a 100,000-row dry run
-// to read, twice.
-var sstShared = struct {
-	sync.Mutex
-	m map[sstKey]weak.Pointer[sharedStrings]
-}{m: map[sstKey]weak.Pointer[sharedStrings]{}}
-
-// sharedStringsOf is readSharedStrings, sharing the table with any source
-// of the same unchanged workbook (workbook, see Options) still open.
-func sharedStringsOf(files parts, name, workbook string) (*sharedStrings, error) {
-	f := files.get(name)
-	if workbook == "" || f == nil {
-		return readSharedStrings(files, name)
-	}
-	k := sstKey{workbook: workbook, part: name, crc: f.CRC32, usize: f.UncompressedSize64, csize: f.CompressedSize64}
-	sstShared.Lock()
-	s := sstShared.m[k].Value()
-	sstShared.Unlock()
-	if s != nil {
-		return s, nil
-	}
-	s, err := readSharedStrings(files, name)
-	if err != nil || s == nil {
-		return s, err
-	}
-	sstShared.Lock()
-	for key, p := range sstShared.m {
-		if p.Value() == nil {
-			delete(sstShared.m, key) // tables no source holds any more
-		}
-	}
-	sstShared.m[k] = weak.Make(s)
-	sstShared.Unlock()
-	return s, nil
 }
 
 // readSharedStrings loads the shared string table: one text per <si>, the
