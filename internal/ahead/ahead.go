@@ -67,7 +67,7 @@ func (r *Reader[T]) run() {
 
 // Next returns the next item; false once the last one was returned.
 func (r *Reader[T]) Next() (T, bool) {
-	if !r.started {
+	if !r.started && !r.stopped {
 		r.started = true
 		r.out = make(chan chunk[T], r.batches)
 		r.quit = make(chan struct{})

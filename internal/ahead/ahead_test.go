@@ -79,3 +79,11 @@ func TestReaderRaisesAPanicAfterTheItemsBefore(t *testing.T) {
 	}
 	r.Stop()
 }
+
+func TestReaderStopsBeforeTheFirstNext(t *testing.T) {
+	r := New(4, 2, func() (int, bool) { t.Error("produced before the first Next"); return 0, false })
+	r.Stop()
+	if _, ok := r.Next(); ok {
+		t.Error("an item after Stop")
+	}
+}

@@ -1,0 +1,148 @@
+package ahead
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/crmport/crmport/internal/bug"
+)
+
+// collect reads p to its end.
+func collect[T any](p *Parallel[T]) []T {
+	var got []T
+	for {
+		v, ok := p.Next()
+		if !ok {
+			return got
+		}
+		got = append(got, v)
+	}
+}
+
+func TestParallelGivesEveryItemFinishedInOrder(t *testing.T) {
+	for _, workers := range []int{1, 2, 4} {
+		for _, n := range []int{1, 2, 3, 7, 100, 1001} {
+			i := 0
+			p := NewParallel(3, 2, workers, func() ([2]int, bool) { i++; return [2]int{i, 0}, i < n },
+				func(it *[2]int) {
+					if it[0]%5 == 0 {
+						time.Sleep(50 * time.Microsecond) // batches finish out of order
+					}
+					it[1] = it[0] * it[0]
+				})
+			got := collect(p)
+			p.Stop()
+			if len(got) != n {
+				t.Fatalf("workers=%d n=%d: %d items", workers, n, len(got))
+			}
+			for k, it := range got {
+				if it[0] != k+1 || it[1] != (k+1)*(k+1) {
+					t.Fatalf("workers=%d n=%d: item %d is %v, want [%d %d]", workers, n, k, it, k+1, (k+1)*(k+1))
+				}
+			}
+		}
+	}
+}
+
+func TestParallelWorksOnSeveralBatchesAtOnce(t *testing.T) {
+	// Two workers: the first batch's work waits until the second batch's
+	// has begun, which only a second goroutine can do.
+	var begun sync.WaitGroup
+	begun.Add(2)
+	var once [2]sync.Once
+	i := 0
+	p := NewParallel(1, 2, 2, func() (int, bool) { i++; return i, i < 4 }, func(it *int) {
+		if *it <= 2 {
+			once[*it-1].Do(begun.Done)
+			done := make(chan struct{})
+			go func() { begun.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				panic("the second batch was not worked on beside the first")
+			}
+		}
+	})
+	defer p.Stop()
+	if got := collect(p); len(got) != 4 {
+		t.Fatalf("got %v", got)
+	}
+}
+
+func TestParallelStaysBoundedAndStops(t *testing.T) {
+	var made atomic.Int64
+	p := NewParallel(4, 2, 3, func() (int, bool) { return int(made.Add(1)), true }, func(*int) {}) // endless
+	v, ok := p.Next()
+	if !ok || v != 1 {
+		t.Fatalf("first item: %d, %v; want 1, true", v, ok)
+	}
+	time.Sleep(20 * time.Millisecond) // let the workers run as far as they may
+	p.Stop()
+	if m := made.Load(); m > (2+2)*4 {
+		t.Errorf("made %d items: never more than (batches+2)·batch = %d ahead", m, (2+2)*4)
+	}
+	if _, ok = p.Next(); ok {
+		t.Error("an item after Stop")
+	}
+	p.Stop() // twice is fine
+}
+
+func TestParallelRaisesAPanicInWorkAfterTheItemsBefore(t *testing.T) {
+	i := 0
+	p := NewParallel(10, 2, 2, func() (int, bool) { i++; return i, true }, func(it *int) {
+		if *it == 13 {
+			var m map[string]int
+			m["x"]++
+		}
+	})
+	defer p.Stop()
+	for want := 1; want <= 12; want++ {
+		v, ok := p.Next()
+		if !ok || v != want {
+			t.Fatalf("item %d: %d, %v", want, v, ok)
+		}
+	}
+	err := bug.Catch(func() error { p.Next(); return nil })
+	var be *bug.Error
+	if !errors.As(err, &be) {
+		t.Fatalf("got %v, want a *bug.Error", err)
+	}
+	if !strings.Contains(string(be.Stack), "ahead.TestParallelRaisesAPanicInWorkAfterTheItemsBefore") {
+		t.Errorf("the worker's stack is missing:\n%s", be.Stack)
+	}
+}
+
+func TestParallelRaisesAPanicInReadAfterTheItemsBefore(t *testing.T) {
+	i := 0
+	p := NewParallel(4, 2, 2, func() (int, bool) {
+		i++
+		if i == 7 {
+			panic("read failed")
+		}
+		return i, true
+	}, func(it *int) { *it *= 10 })
+	defer p.Stop()
+	for want := 1; want <= 6; want++ {
+		v, ok := p.Next()
+		if !ok || v != want*10 {
+			t.Fatalf("item %d: %d, %v", want, v, ok)
+		}
+	}
+	err := bug.Catch(func() error { p.Next(); return nil })
+	var be *bug.Error
+	if !errors.As(err, &be) || be.Value != "read failed" {
+		t.Fatalf("got %v, want the read's panic as a *bug.Error", err)
+	}
+}
+
+func TestParallelStopsBeforeTheFirstNext(t *testing.T) {
+	p := NewParallel(4, 2, 2, func() (int, bool) { t.Error("read before the first Next"); return 0, false }, func(*int) {})
+	p.Stop()
+	if _, ok := p.Next(); ok {
+		t.Error("an item after Stop")
+	}
+}
