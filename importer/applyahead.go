@@ -26,7 +26,7 @@ type appliedRow struct {
 type valueBinder interface {
 	Binder
 	FieldNames() []string
-	ApplyTo(row sheet.Row, vals []mapping.Value) error
+	ApplyInto(row sheet.Row, vals []mapping.Value, buf *mapping.TextBuffer) error
 	Record(vals []mapping.Value) crm.Record
 }
 
@@ -136,19 +136,26 @@ func newApplyAhead(src sheet.Source, b Binder, lean bool) *applyAhead {
 		}
 		return ar, !sheet.EndsRows(ar.err)
 	}
-	work := func(ar *appliedRow) {
+	workers := 1
+	if _, ok := b.(valueBinder); ok {
+		workers = mapWorkers()
+	}
+	// One text buffer a goroutine, each on cache lines of its own: they
+	// are written row after row from different cores.
+	type ownText struct {
+		mapping.TextBuffer
+		_ [128]byte
+	}
+	texts := make([]ownText, workers)
+	work := func(w int, ar *appliedRow) {
 		if !ar.applied {
 			return
 		}
 		if a.vb != nil {
-			ar.applyEr = a.vb.ApplyTo(ar.row, ar.vals)
+			ar.applyEr = a.vb.ApplyInto(ar.row, ar.vals, &texts[w].TextBuffer)
 		} else {
 			ar.rec, ar.applyEr = b.Apply(ar.row)
 		}
-	}
-	workers := 1
-	if _, ok := b.(valueBinder); ok {
-		workers = mapWorkers()
 	}
 	a.rd = ahead.NewParallel(64, 4, workers, read, work)
 	return a

@@ -503,11 +503,25 @@ func (b *Binding) FieldNames() []string { return b.names }
 // allocates no map and boxes no text; Record builds the record from them.
 // On failure the values are incomplete and the error is Apply's.
 func (b *Binding) ApplyTo(row sheet.Row, vals []Value) error {
-	var errs []error
-	bx := boxer{size: b.nStr}
+	var w strings.Builder
 	if n := b.textSize(row); n > 0 {
-		bx.w.Grow(n)
+		w.Grow(n)
 	}
+	return b.applyAll(row, vals, &w)
+}
+
+// ApplyInto is ApplyTo with the new text the row's transforms make
+// (lower-cased e-mails, joined columns, numbers in E.164) written to buf,
+// which many rows share: one allocation for hundreds of rows instead of
+// one a row. Give each goroutine a TextBuffer of its own. The values stay
+// valid while they are referenced, whatever later rows write.
+func (b *Binding) ApplyInto(row sheet.Row, vals []Value, buf *TextBuffer) error {
+	return b.applyAll(row, vals, buf.builder())
+}
+
+func (b *Binding) applyAll(row sheet.Row, vals []Value, w *strings.Builder) error {
+	var errs []error
+	bx := boxer{size: b.nStr, w: w}
 	for i := range b.fields {
 		if err := b.applyField(i, row, &vals[i], &bx); err != nil {
 			errs = append(errs, err)
@@ -517,6 +531,26 @@ func (b *Binding) ApplyTo(row sheet.Row, vals []Value) error {
 		return errors.Join(errs...)
 	}
 	return nil
+}
+
+// TextBuffer holds the new text of many rows' values for ApplyInto. A
+// strings.Builder only ever appends, so a text handed out never changes;
+// when little room is left the buffer starts a new block, and an old
+// block is freed once no value refers to it. The zero TextBuffer is ready
+// to use; it is not safe for concurrent use.
+type TextBuffer struct{ w strings.Builder }
+
+const (
+	textBlock = 32 << 10 // bytes of a new block: a few hundred rows of contacts
+	textRoom  = 2 << 10  // a row starts a new block when less is left
+)
+
+func (t *TextBuffer) builder() *strings.Builder {
+	if t.w.Cap()-t.w.Len() < textRoom {
+		t.w = strings.Builder{}
+		t.w.Grow(textBlock)
+	}
+	return &t.w
 }
 
 // Record builds the record of values ApplyTo wrote: the fields with a
@@ -603,7 +637,7 @@ func (b *Binding) applyField(i int, row sheet.Row, dst *Value, bx *boxer) error 
 		}
 		err = f.value(b, cell, s, bx, dst)
 	default:
-		s = f.joined(row, &bx.w)
+		s = f.joined(row, bx.w)
 		err = f.value(b, cell, s, bx, dst)
 	}
 	if err != nil {
@@ -949,7 +983,7 @@ func (f *boundField) precompute() {
 // boxed the ordinary way only when Record builds a record.
 type boxer struct {
 	size int // strings a row needs at most (kept for sizing the text buffer)
-	w    strings.Builder
+	w    *strings.Builder
 }
 
 // text returns the buffer for new texts; nil for a nil boxer.
@@ -957,5 +991,5 @@ func (x *boxer) text() *strings.Builder {
 	if x == nil {
 		return nil
 	}
-	return &x.w
+	return x.w
 }

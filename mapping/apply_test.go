@@ -180,3 +180,30 @@ func TestBindingFieldColumns(t *testing.T) {
 	assert.Nil(t, b.FieldColumns("type"), "a constant has no column")
 	assert.Nil(t, b.FieldColumns("phone"), "not in the mapping")
 }
+
+// TestApplyIntoKeepsEveryRowsText maps many rows into one TextBuffer,
+// keeping every row's values, and checks each against Apply afterwards:
+// later rows (and new blocks) never change a text handed out.
+func TestApplyIntoKeepsEveryRowsText(t *testing.T) {
+	header, rows := readAll(t, benchCSV(3000))
+	m, err := Parse("bench.yaml", []byte(benchMapping), vendors)
+	require.NoError(t, err)
+	bind, err := m.Bind(header, salesmanFields(), ApplyOptions{})
+	require.NoError(t, err)
+	names := bind.FieldNames()
+	long := strings.Repeat("ulica bardzo długa ", 400) // past a block's room: the buffer grows mid-row
+	rows[100].Cells[slices.Index(header, "Ulica")] = sheet.Cell{Text: long, Kind: sheet.KindText}
+	var buf TextBuffer
+	kept := make([][]Value, len(rows))
+	for i, row := range rows {
+		kept[i] = make([]Value, len(names))
+		require.NoError(t, bind.ApplyInto(row, kept[i], &buf), "line %d", row.Line)
+	}
+	runtime.GC()
+	for i, row := range rows {
+		want, err := bind.Apply(row)
+		require.NoError(t, err)
+		assert.Equal(t, want, bind.Record(kept[i]), "line %d", row.Line)
+	}
+	assert.Contains(t, bind.Record(kept[100])["address"], strings.TrimSpace(long))
+}

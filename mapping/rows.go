@@ -149,7 +149,8 @@ func (m *Mapping) CheckRows(header []string, rows []sheet.Row, fields []crm.Fiel
 	}
 	for _, row := range rows {
 		var v Value
-		bx := boxer{size: b.nStr}
+		var w strings.Builder
+		bx := boxer{size: b.nStr, w: &w}
 		failed := false
 		for i := range b.fields {
 			if err := b.applyField(i, row, &v, &bx); err != nil {

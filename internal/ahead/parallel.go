@@ -27,7 +27,7 @@ import (
 // never called by two goroutines at once.
 type Parallel[T any] struct {
 	read           func() (T, bool)
-	work           func(*T)
+	work           func(worker int, it *T)
 	batch, batches int
 	workers        int
 
@@ -51,12 +51,13 @@ type pbatch[T any] struct {
 }
 
 // NewParallel returns a Parallel of read and work with workers goroutines
-// (at least one). The goroutines start at the first Next.
-func NewParallel[T any](batch, batches, workers int, read func() (item T, more bool), work func(*T)) *Parallel[T] {
+// (at least one). work is told which goroutine calls it (0 to workers-1),
+// for state of its own. The goroutines start at the first Next.
+func NewParallel[T any](batch, batches, workers int, read func() (item T, more bool), work func(worker int, it *T)) *Parallel[T] {
 	return &Parallel[T]{read: read, work: work, batch: max(batch, 1), batches: max(batches, 1), workers: max(workers, 1)}
 }
 
-func (p *Parallel[T]) worker() {
+func (p *Parallel[T]) worker(w int) {
 	defer p.wg.Done()
 	for {
 		b := p.take()
@@ -66,7 +67,7 @@ func (p *Parallel[T]) worker() {
 		done := 0
 		err := bug.Catch(func() error {
 			for ; done < len(b.items); done++ {
-				p.work(&b.items[done])
+				p.work(w, &b.items[done])
 			}
 			return nil
 		})
@@ -126,8 +127,8 @@ func (p *Parallel[T]) Next() (T, bool) {
 		p.order = make(chan *pbatch[T], p.batches)
 		p.quit = make(chan struct{})
 		p.wg.Add(p.workers)
-		for range p.workers {
-			go p.worker()
+		for w := range p.workers {
+			go p.worker(w)
 		}
 	}
 	for p.cur == nil || p.pos == len(p.cur.items) {

@@ -28,7 +28,7 @@ func TestParallelGivesEveryItemFinishedInOrder(t *testing.T) {
 		for _, n := range []int{1, 2, 3, 7, 100, 1001} {
 			i := 0
 			p := NewParallel(3, 2, workers, func() ([2]int, bool) { i++; return [2]int{i, 0}, i < n },
-				func(it *[2]int) {
+				func(_ int, it *[2]int) {
 					if it[0]%5 == 0 {
 						time.Sleep(50 * time.Microsecond) // batches finish out of order
 					}
@@ -55,7 +55,7 @@ func TestParallelWorksOnSeveralBatchesAtOnce(t *testing.T) {
 	begun.Add(2)
 	var once [2]sync.Once
 	i := 0
-	p := NewParallel(1, 2, 2, func() (int, bool) { i++; return i, i < 4 }, func(it *int) {
+	p := NewParallel(1, 2, 2, func() (int, bool) { i++; return i, i < 4 }, func(_ int, it *int) {
 		if *it <= 2 {
 			once[*it-1].Do(begun.Done)
 			done := make(chan struct{})
@@ -75,7 +75,7 @@ func TestParallelWorksOnSeveralBatchesAtOnce(t *testing.T) {
 
 func TestParallelStaysBoundedAndStops(t *testing.T) {
 	var made atomic.Int64
-	p := NewParallel(4, 2, 3, func() (int, bool) { return int(made.Add(1)), true }, func(*int) {}) // endless
+	p := NewParallel(4, 2, 3, func() (int, bool) { return int(made.Add(1)), true }, func(int, *int) {}) // endless
 	v, ok := p.Next()
 	if !ok || v != 1 {
 		t.Fatalf("first item: %d, %v; want 1, true", v, ok)
@@ -93,7 +93,7 @@ func TestParallelStaysBoundedAndStops(t *testing.T) {
 
 func TestParallelRaisesAPanicInWorkAfterTheItemsBefore(t *testing.T) {
 	i := 0
-	p := NewParallel(10, 2, 2, func() (int, bool) { i++; return i, true }, func(it *int) {
+	p := NewParallel(10, 2, 2, func() (int, bool) { i++; return i, true }, func(_ int, it *int) {
 		if *it == 13 {
 			var m map[string]int
 			m["x"]++
@@ -124,7 +124,7 @@ func TestParallelRaisesAPanicInReadAfterTheItemsBefore(t *testing.T) {
 			panic("read failed")
 		}
 		return i, true
-	}, func(it *int) { *it *= 10 })
+	}, func(_ int, it *int) { *it *= 10 })
 	defer p.Stop()
 	for want := 1; want <= 6; want++ {
 		v, ok := p.Next()
@@ -140,7 +140,7 @@ func TestParallelRaisesAPanicInReadAfterTheItemsBefore(t *testing.T) {
 }
 
 func TestParallelStopsBeforeTheFirstNext(t *testing.T) {
-	p := NewParallel(4, 2, 2, func() (int, bool) { t.Error("read before the first Next"); return 0, false }, func(*int) {})
+	p := NewParallel(4, 2, 2, func() (int, bool) { t.Error("read before the first Next"); return 0, false }, func(int, *int) {})
 	p.Stop()
 	if _, ok := p.Next(); ok {
 		t.Error("an item after Stop")
