@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/crmport/crmport/crm"
@@ -69,7 +70,9 @@ var concepts = []concept{
 }
 
 // foldedSyns holds each concept's synonyms folded (foldKey), by concept.
-var foldedSyns = func() [][]string {
+// Built on first use: folding them takes ~5 ms, which every command paid
+// at start-up when it was a package variable, guessing or not.
+var foldedSyns = sync.OnceValue(func() [][]string {
 	out := make([][]string, len(concepts))
 	for i, c := range concepts {
 		for _, s := range c.syn {
@@ -77,21 +80,20 @@ var foldedSyns = func() [][]string {
 		}
 	}
 	return out
-}()
+})
 
-// synIndex maps a folded synonym to the concepts that use it.
-var synIndex = func() map[string]int {
+// synIndex maps a folded synonym to the concept that uses it first.
+var synIndex = sync.OnceValue(func() map[string]int {
 	m := map[string]int{}
-	for i, c := range concepts {
-		for _, s := range c.syn {
-			k := foldKey(s)
+	for i, syns := range foldedSyns() {
+		for _, k := range syns {
 			if _, dup := m[k]; !dup {
 				m[k] = i
 			}
 		}
 	}
 	return m
-}()
+})
 
 // GuessedColumn is what Guess decided for one column of the file.
 type GuessedColumn struct {
@@ -332,7 +334,7 @@ func headerConcept(key string) (concept, score int) {
 	concept = -1
 	for ci, c := range concepts {
 		s := 0
-		for _, fs := range foldedSyns[ci] {
+		for _, fs := range foldedSyns()[ci] {
 			switch {
 			case fs == key:
 				s = max(s, 90)

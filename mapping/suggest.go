@@ -236,8 +236,9 @@ func nearestHeader(col string, header []string) string {
 	if h := only(func(hk string) bool { return containsWords(hk, key) || containsWords(key, hk) }); h != "" {
 		return h
 	}
-	if ci, ok := synIndex[key]; ok {
-		return only(func(hk string) bool { c, ok := synIndex[hk]; return ok && c == ci })
+	syn := synIndex()
+	if ci, ok := syn[key]; ok {
+		return only(func(hk string) bool { c, ok := syn[hk]; return ok && c == ci })
 	}
 	return ""
 }
