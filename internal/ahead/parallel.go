@@ -17,7 +17,8 @@ import (
 // A pipeline of a reader, one worker and a consumer leaves a core idle
 // whenever two of its three stages wait on the third; with the work shared
 // by several goroutines, whichever stage waits, the others still have
-// work for both cores.
+// work for both cores. Where a goroutine has just woken another it yields
+// (handOff), which keeps the hand-overs themselves from idling a core.
 //
 // As with Reader, at most batches batches wait (the workers are never
 // more than (batches+2)·batch items ahead), and a panic in read or
