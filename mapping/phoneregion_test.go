@@ -148,3 +148,16 @@ func TestColumnRegionInHalvesCountsAsOnePass(t *testing.T) {
 	assert.Equal(t, 48, code)
 	assert.Equal(t, regionSplit/2+1, n)
 }
+
+// TestCountryCodesCountsEveryRepeat checks that a number parsed once and
+// met again is counted every time it is written, and an impossible one
+// never.
+func TestCountryCodesCountsEveryRepeat(t *testing.T) {
+	var rows []sheet.Row
+	for range 7 {
+		rows = append(rows,
+			sheet.Row{Cells: []sheet.Cell{{Text: "+48 42 000 00 00"}, {Text: "+999 1"}}},
+			sheet.Row{Cells: []sheet.Cell{{Text: "+7 912 884-45-55; +48 42 000 00 00"}, {Text: "0049 30 12345678"}}})
+	}
+	assert.Equal(t, map[int]int{48: 14, 7: 7, 49: 7}, countryCodes([]int{0, 1}, rows))
+}
