@@ -116,6 +116,16 @@ type applyAhead struct {
 // of 64 rows share one allocation, never reused: a row's values stay
 // valid as long as they are referenced.
 func newApplyAhead(src sheet.Source, b Binder, lean bool) *applyAhead {
+	workers := 1
+	if _, ok := b.(valueBinder); ok {
+		workers = mapWorkers()
+	}
+	return newApplyAheadOn(src, b, lean, workers)
+}
+
+// newApplyAheadOn is newApplyAhead with the rows mapped on workers
+// goroutines (b must then be safe for concurrent use when workers > 1).
+func newApplyAheadOn(src sheet.Source, b Binder, lean bool, workers int) *applyAhead {
 	a := &applyAhead{Source: src, b: b}
 	if vb, ok := b.(valueBinder); ok && lean {
 		a.vb, a.names = vb, vb.FieldNames()
@@ -135,10 +145,6 @@ func newApplyAhead(src sheet.Source, b Binder, lean bool) *applyAhead {
 			}
 		}
 		return ar, !sheet.EndsRows(ar.err)
-	}
-	workers := 1
-	if _, ok := b.(valueBinder); ok {
-		workers = mapWorkers()
 	}
 	// One text buffer a goroutine, each on cache lines of its own: they
 	// are written row after row from different cores.
