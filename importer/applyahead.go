@@ -96,9 +96,9 @@ func (fv *fieldValues) record() crm.Record {
 // Next gave last. A valueBinder (a *mapping.Binding) maps rows on several
 // goroutines at once (mapWorkers), so that the mapping never holds up the
 // reading and the checking; any other Binder maps them in order on one
-// goroutine and need not be safe for concurrent use. After an error other than a
-// *sheet.RowError the source is not read again; a panic is raised again
-// in the caller's goroutine (a *bug.Error with its stack).
+// goroutine and need not be safe for concurrent use. After an error other
+// than a *sheet.RowError the source is not read again; a panic is raised
+// again in the caller's goroutine (a *bug.Error with its stack).
 type applyAhead struct {
 	sheet.Source
 	b     Binder
@@ -109,12 +109,15 @@ type applyAhead struct {
 	ended error
 }
 
-// newApplyAhead maps src's rows with b on a goroutine of its own, ahead of
-// the caller. With lean, and a Binder that can (valueBinder), rows are
+// newApplyAhead maps src's rows with b on goroutines of their own, ahead
+// of the caller. With lean, and a Binder that can (valueBinder), rows are
 // mapped into values without building a record: what a dry run needs, as
 // it only checks the values (the duplicate check reads them). The values
 // of 64 rows share one allocation, never reused: a row's values stay
-// valid as long as they are referenced.
+// valid as long as they are referenced. Their new text (lower-cased
+// e-mails, joined columns) lives in 32 KiB blocks shared by many rows
+// (mapping.TextBuffer), so a value kept keeps its block: lean values are
+// for checking a row, not for keeping past it.
 func newApplyAhead(src sheet.Source, b Binder, lean bool) *applyAhead {
 	workers := 1
 	if _, ok := b.(valueBinder); ok {
