@@ -44,6 +44,8 @@ func notProcessedLine(s job.ImportSummary, tooMany, interrupted, journal, sandbo
 	switch {
 	case tooMany && (s.DryRun || sandbox):
 		todo = "fix the mapping or data, then run the same command again"
+	case interrupted && s.DryRun:
+		todo = "run the same command again to check the whole file (a dry run sends nothing, so it starts over)"
 	case sandbox:
 		todo = "the sandbox starts empty on every run, so this rehearsal cannot be resumed (see below)"
 	case tooMany:
