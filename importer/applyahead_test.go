@@ -16,19 +16,27 @@ import (
 // TestApplyAheadSameRowsWhateverTheWorkers reads one file through
 // applyAhead with one mapping goroutine and with several, lean and not:
 // every row comes in order with the same values, records and errors
-// (rows that fail, blank rows, rows with an extra cell), whatever the
-// machine's number of cores.
+// (rows that fail to map or to read, blank rows, rows with an extra
+// cell), whatever the machine's number of cores.
 func TestApplyAheadSameRowsWhateverTheWorkers(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("Firma;E-mail;Telefon;Ulica;Miasto\n")
-	for i := range 1000 {
-		switch i % 97 {
-		case 5:
-			b.WriteString(";;;;\n") // blank
-		case 11:
+	const rows = 3000
+	var blank, extra, badMail, badRow int
+	for i := range rows {
+		switch {
+		case i%97 == 5:
+			b.WriteString(";;;;\n")
+			blank++
+		case i%97 == 11:
 			fmt.Fprintf(&b, "Firma %d;zly-adres-%d;;;\n", i, i) // a bad e-mail
-		case 17:
+			badMail++
+		case i%97 == 17:
 			fmt.Fprintf(&b, "Firma %d;a%d@b.pl;;;;extra\n", i, i) // a cell past the header
+			extra++
+		case i%97 == 23 && i > 2000: // past the sample the encoding is checked on at opening
+			fmt.Fprintf(&b, "Firma \xff%d;a%d@b.pl;;;\n", i, i) // not UTF-8 although told so: a row error
+			badRow++
 		default:
 			fmt.Fprintf(&b, "Firma %d;Osoba%d@Example.PL ;+48 601 %03d %03d;ul. Długa %d;Łódź\n", i, i, i%1000, i%7, i)
 		}
@@ -46,7 +54,7 @@ fields:
 	require.NoError(t, err)
 
 	read := func(lean bool, workers int) []string {
-		src, err := sheet.NewCSVSource(strings.NewReader(data), sheet.Options{})
+		src, err := sheet.NewCSVSource(strings.NewReader(data), sheet.Options{Encoding: "utf-8"})
 		require.NoError(t, err)
 		defer src.Close()
 		bind, err := m.Bind(src.Header(), reg.Catalogue(), mapping.ApplyOptions{})
@@ -69,11 +77,13 @@ fields:
 	}
 	for _, lean := range []bool{true, false} {
 		want := read(lean, 1)
-		require.Len(t, want, 1000)
+		require.Len(t, want, rows)
 		all := strings.Join(want, "\n")
-		require.Equal(t, 11, strings.Count(all, "blank=true"), "blank rows")
-		require.Equal(t, 11, strings.Count(all, "extra=1"), "rows with an extra cell")
-		require.Equal(t, 11, strings.Count(all, "zly-adres"), "rows whose e-mail fails")
+		require.Equal(t, blank, strings.Count(all, "blank=true"), "blank rows")
+		require.Equal(t, extra, strings.Count(all, "extra=1"), "rows with an extra cell")
+		require.Equal(t, badMail, strings.Count(all, "zly-adres"), "rows whose e-mail fails")
+		require.Equal(t, badRow, strings.Count(all, "not UTF-8"), "rows the source fails")
+		require.Positive(t, badRow)
 		for _, workers := range []int{2, 3, 4} {
 			require.Equal(t, want, read(lean, workers), "lean=%v, %d mapping goroutines", lean, workers)
 		}
