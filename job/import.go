@@ -469,9 +469,14 @@ func peekFirstRows(src sheet.Source, n int) ([]sheet.Row, sheet.Source) {
 // given again.
 type replaySource struct {
 	sheet.Source
-	rows []sheet.Row
-	errs []error
+	rows []recorded
 	info sheet.Info
+}
+
+// recorded is what one call of Next gave.
+type recorded struct {
+	row sheet.Row
+	err error
 }
 
 // Next returns the next recorded row, then the source's.
@@ -479,9 +484,9 @@ func (r *replaySource) Next() (sheet.Row, error) {
 	if len(r.rows) == 0 {
 		return r.Source.Next()
 	}
-	row, err := r.rows[0], r.errs[0]
-	r.rows, r.errs = r.rows[1:], r.errs[1:]
-	return row, err
+	next := r.rows[0]
+	r.rows = r.rows[1:]
+	return next.row, next.err
 }
 
 // Info is the source's Info as it was opened while recorded rows remain.
@@ -498,7 +503,6 @@ type recorder struct{ r *replaySource }
 
 func (c recorder) Next() (sheet.Row, error) {
 	row, err := c.r.Source.Next()
-	c.r.rows = append(c.r.rows, row)
-	c.r.errs = append(c.r.errs, err)
+	c.r.rows = append(c.r.rows, recorded{row, err})
 	return row, err
 }

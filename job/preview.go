@@ -2,7 +2,6 @@ package job
 
 import (
 	"context"
-	"errors"
 
 	"github.com/crmport/crmport/sheet"
 )
@@ -51,8 +50,8 @@ func (p *Preview) Header() []string { return p.src.Header() }
 func (p *Preview) Next() (PreviewRow, error) {
 	row, err := p.src.Next()
 	if err != nil {
-		var rowErr *sheet.RowError
-		if !errors.As(err, &rowErr) {
+		rowErr, isRow := sheet.AsRowError(err)
+		if !isRow {
 			return PreviewRow{}, err
 		}
 		return PreviewRow{Line: rowErr.Line, Cells: rowErr.Cells, Err: rowErr.Err}, nil

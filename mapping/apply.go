@@ -275,7 +275,6 @@ type Binding struct {
 	names  []string // fields[i].name: FieldNames
 	opt    ApplyOptions
 	clear  bool
-	nStr   int               // fields whose values are strings: the boxer's size
 	makes  []int             // fields whose transforms may make new text: sized up front
 	need   map[string]string // required field → "<Title> needs a value for title (Название)", for messages
 	region []RegionChoice    // how each phone field reads numbers without a country code
@@ -441,9 +440,6 @@ func (m *Mapping) Bind(header []string, fields []crm.Field, opt ApplyOptions) (*
 			continue
 		}
 		bf.colName = strings.Join(names, " + ")
-		if bf.strKind && bf.split == "" {
-			b.nStr++
-		}
 		if (bf.makes || len(bf.cols) > 1) && bf.split == "" {
 			b.makes = append(b.makes, len(b.fields))
 		}
@@ -521,7 +517,7 @@ func (b *Binding) ApplyInto(row sheet.Row, vals []Value, buf *TextBuffer) error 
 
 func (b *Binding) applyAll(row sheet.Row, vals []Value, w *strings.Builder) error {
 	var errs []error
-	bx := boxer{size: b.nStr, w: w}
+	bx := boxer{w: w}
 	for i := range b.fields {
 		if err := b.applyField(i, row, &vals[i], &bx); err != nil {
 			errs = append(errs, err)
@@ -627,9 +623,7 @@ func (b *Binding) applyField(i int, row sheet.Row, dst *Value, bx *boxer) error 
 	var err error
 	switch {
 	case f.list:
-		var v Value
-		v, s, err = f.listValue(b, row)
-		*dst = v
+		*dst, s, err = f.listValue(b, row)
 	case len(f.cols) == 1:
 		if idx := f.cols[0]; idx < len(row.Cells) {
 			cell = &row.Cells[idx]
@@ -982,8 +976,7 @@ func (f *boundField) precompute() {
 // layout. Values are now held as Value (text without an interface) and
 // boxed the ordinary way only when Record builds a record.
 type boxer struct {
-	size int // strings a row needs at most (kept for sizing the text buffer)
-	w    *strings.Builder
+	w *strings.Builder
 }
 
 // text returns the buffer for new texts; nil for a nil boxer.

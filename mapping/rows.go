@@ -27,8 +27,7 @@ func FirstRows(src RowReader, n int) ([]sheet.Row, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		var rowErr *sheet.RowError
-		if errors.As(err, &rowErr) {
+		if _, isRow := sheet.AsRowError(err); isRow {
 			continue
 		}
 		if err != nil {
@@ -150,7 +149,7 @@ func (m *Mapping) CheckRows(header []string, rows []sheet.Row, fields []crm.Fiel
 	for _, row := range rows {
 		var v Value
 		var w strings.Builder
-		bx := boxer{size: b.nStr, w: &w}
+		bx := boxer{w: &w}
 		failed := false
 		for i := range b.fields {
 			if err := b.applyField(i, row, &v, &bx); err != nil {
