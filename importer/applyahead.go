@@ -6,6 +6,7 @@ import (
 
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/internal/ahead"
+	"github.com/crmport/crmport/internal/reuse"
 	"github.com/crmport/crmport/mapping"
 	"github.com/crmport/crmport/sheet"
 )
@@ -113,38 +114,36 @@ type applyAhead struct {
 // of the caller. With lean, and a Binder that can (valueBinder), rows are
 // mapped into values without building a record: what a dry run needs, as
 // it only checks the values (the duplicate check reads them). The values
-// of 64 rows share one allocation, never reused: a row's values stay
-// valid as long as they are referenced. Their new text (lower-cased
+// of 64 rows share one slab, used again for later rows once done says
+// every row of it is finished (nil: never; a row's values then stay
+// valid as long as they are referenced). Their new text (lower-cased
 // e-mails, joined columns) lives in 32 KiB blocks shared by many rows
 // (mapping.TextBuffer), so a value kept keeps its block: lean values are
 // for checking a row, not for keeping past it.
-func newApplyAhead(src sheet.Source, b Binder, lean bool) *applyAhead {
+func newApplyAhead(src sheet.Source, b Binder, lean bool, done *reuse.Mark) *applyAhead {
 	workers := 1
 	if _, ok := b.(valueBinder); ok {
 		workers = mapWorkers()
 	}
-	return newApplyAheadOn(src, b, lean, workers)
+	return newApplyAheadOn(src, b, lean, done, workers)
 }
 
 // newApplyAheadOn is newApplyAhead with the rows mapped on workers
 // goroutines (b must then be safe for concurrent use when workers > 1).
-func newApplyAheadOn(src sheet.Source, b Binder, lean bool, workers int) *applyAhead {
+func newApplyAheadOn(src sheet.Source, b Binder, lean bool, done *reuse.Mark, workers int) *applyAhead {
 	a := &applyAhead{Source: src, b: b}
 	if vb, ok := b.(valueBinder); ok && lean {
 		a.vb, a.names = vb, vb.FieldNames()
 	}
 	n := len(a.names)
-	var slab []mapping.Value
+	slabs := reuse.NewSlabs[mapping.Value](64*n, done) // read runs on one goroutine at a time
 	read := func() (appliedRow, bool) {
 		var ar appliedRow
 		ar.row, ar.err = src.Next()
 		if ar.err == nil && len(ar.row.Extra) == 0 && !ar.row.Blank { // as readAll maps rows
 			ar.applied = true
 			if a.vb != nil {
-				if len(slab) < n {
-					slab = make([]mapping.Value, 64*n)
-				}
-				ar.vals, slab = slab[:n:n], slab[n:]
+				ar.vals = slabs.Take(n, ar.row.Line)
 			}
 		}
 		return ar, !sheet.EndsRows(ar.err)

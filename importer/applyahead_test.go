@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crmport/crmport/crm/all"
+	"github.com/crmport/crmport/internal/reuse"
 	"github.com/crmport/crmport/mapping"
 	"github.com/crmport/crmport/sheet"
 )
@@ -53,13 +54,18 @@ fields:
 `), all.Vendors())
 	require.NoError(t, err)
 
-	read := func(lean bool, workers int) []string {
+	read := func(lean bool, workers int, reused bool) []string {
 		src, err := sheet.NewCSVSource(strings.NewReader(data), sheet.Options{Encoding: "utf-8"})
 		require.NoError(t, err)
 		defer src.Close()
 		bind, err := m.Bind(src.Header(), reg.Catalogue(), mapping.ApplyOptions{})
 		require.NoError(t, err)
-		a := newApplyAheadOn(src, bind, lean, workers)
+		var done *reuse.Mark
+		if reused {
+			done = new(reuse.Mark)
+			require.True(t, sheet.ReuseCells(src, done))
+		}
+		a := newApplyAheadOn(src, bind, lean, done, workers)
 		defer a.stop()
 		var out []string
 		for {
@@ -73,10 +79,13 @@ fields:
 				line += fmt.Sprintf(" apply=%v record=%v", aerr, fv.record())
 			}
 			out = append(out, line)
+			if done != nil {
+				done.Done(row.Line) // nothing of the row is kept: its cells and values may be used again
+			}
 		}
 	}
 	for _, lean := range []bool{true, false} {
-		want := read(lean, 1)
+		want := read(lean, 1, false)
 		require.Len(t, want, rows)
 		all := strings.Join(want, "\n")
 		require.Equal(t, blank, strings.Count(all, "blank=true"), "blank rows")
@@ -84,8 +93,11 @@ fields:
 		require.Equal(t, badMail, strings.Count(all, "zly-adres"), "rows whose e-mail fails")
 		require.Equal(t, badRow, strings.Count(all, "not UTF-8"), "rows the source fails")
 		require.Positive(t, badRow)
-		for _, workers := range []int{2, 3, 4} {
-			require.Equal(t, want, read(lean, workers), "lean=%v, %d mapping goroutines", lean, workers)
+		for _, workers := range []int{1, 2, 3, 4} {
+			if workers > 1 {
+				require.Equal(t, want, read(lean, workers, false), "lean=%v, %d mapping goroutines", lean, workers)
+			}
+			require.Equal(t, want, read(lean, workers, true), "lean=%v, %d mapping goroutines, cells and values reused", lean, workers)
 		}
 	}
 }

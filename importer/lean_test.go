@@ -32,18 +32,7 @@ func (r recordOnly) Apply(row sheet.Row) (crm.Record, error) { return r.b.Apply(
 // with the duplicate fields given and guessed, over more rows than one
 // read-ahead batch.
 func TestDryRunWithoutRecordsMatchesRecords(t *testing.T) {
-	ctx := context.Background()
-	vendors := all.Vendors()
-	vendors.Register(memvendor.Registration())
-	reg, err := vendors.Lookup("memvendor")
-	require.NoError(t, err)
-	_, v := startMemVendor(t, reg)
-	fields := reg.Catalogue()
-	types := map[string]crm.FieldType{}
-	for _, f := range fields {
-		types[f.Name] = f.Type
-	}
-
+	dry, reg, types := memVendorDryRun(t)
 	var b strings.Builder
 	b.WriteString("Firma;E-mail;Telefon;Miasto;Uwagi\n")
 	b.WriteString("Acme;jan@acme.pl;601 234 567;Łódź;first\n")
@@ -60,42 +49,20 @@ func TestDryRunWithoutRecordsMatchesRecords(t *testing.T) {
 	input := filepath.Join(t.TempDir(), "klienci.csv")
 	require.NoError(t, os.WriteFile(input, []byte(b.String()), 0o644))
 
-	m, err := mapping.Parse("memvendor.yaml", []byte(`vendor: memvendor
-fields:
-  name: Firma
-  email: {column: E-mail, transform: [trim, lower, email]}
-  phone: {column: Telefon, transform: [phone]}
-  city: Miasto
-  note: Uwagi
-`), vendors)
-	require.NoError(t, err)
-
 	run := func(t *testing.T, lean bool, rules []importer.DedupeRule, dedupeFields importer.DedupeFields, types map[string]crm.FieldType) (importer.Summary, string) {
-		sum, err := importer.Run(ctx, importer.Options{
-			Input: input,
-			Open:  func(ctx context.Context) (sheet.Source, error) { return sheet.Open(ctx, input, sheet.Options{}) },
-			Bind: func(header []string) (importer.Binder, error) {
-				bind, err := m.Bind(header, fields, mapping.ApplyOptions{})
-				if err != nil || lean {
-					return bind, err
+		return dry(t, input, func(opt *importer.Options) {
+			if !lean {
+				bind := opt.Bind
+				opt.Bind = func(header []string) (importer.Binder, error) {
+					b, err := bind(header)
+					if err != nil {
+						return nil, err
+					}
+					return recordOnly{b.(*mapping.Binding)}, nil
 				}
-				return recordOnly{bind}, nil
-			},
-			CreateSink:    sheet.Create,
-			MappingFile:   "memvendor.yaml",
-			MappingDigest: m.Fingerprint(),
-			Vendor:        v,
-			DryRun:        true,
-			Dedupe:        rules,
-			DedupeFields:  dedupeFields,
-			FieldTypes:    types,
-			ReportDir:     t.TempDir(),
+			}
+			opt.Dedupe, opt.DedupeFields, opt.FieldTypes = rules, dedupeFields, types
 		})
-		require.ErrorIs(t, err, importer.ErrSomeRowsFailed)
-		report, err := os.ReadFile(sum.Reports.Errors)
-		require.NoError(t, err)
-		sum.Reports, sum.Elapsed = importer.Reports{}, 0
-		return sum, string(report)
 	}
 	given := importer.DedupeFieldsFor(reg, types)
 	phones := []importer.DedupeRule{importer.DedupeEmail, importer.DedupePhone}
@@ -127,4 +94,61 @@ fields:
 			assert.Equal(t, tc.dups+3, leanSum.Failed, leanReport)
 		})
 	}
+}
+
+// memVendorDryRun returns a dry run into memvendor with this mapping of a
+// file with the columns Firma, E-mail, Telefon, Miasto and Uwagi:
+//
+//	name: Firma
+//	email: {column: E-mail, transform: [trim, lower, email]}
+//	phone: {column: Telefon, transform: [phone]}
+//	city: Miasto
+//	note: Uwagi
+//
+// edit changes its options before it runs. The run must fail some rows;
+// it returns the summary (without the reports' names and the time) and
+// the error report. Also memvendor's registration and its field types.
+func memVendorDryRun(t *testing.T) (dry func(t *testing.T, input string, edit func(*importer.Options)) (importer.Summary, string), reg crm.Registration, types map[string]crm.FieldType) {
+	vendors := all.Vendors()
+	vendors.Register(memvendor.Registration())
+	reg, err := vendors.Lookup("memvendor")
+	require.NoError(t, err)
+	_, v := startMemVendor(t, reg)
+	fields := reg.Catalogue()
+	types = map[string]crm.FieldType{}
+	for _, f := range fields {
+		types[f.Name] = f.Type
+	}
+	m, err := mapping.Parse("memvendor.yaml", []byte(`vendor: memvendor
+fields:
+  name: Firma
+  email: {column: E-mail, transform: [trim, lower, email]}
+  phone: {column: Telefon, transform: [phone]}
+  city: Miasto
+  note: Uwagi
+`), vendors)
+	require.NoError(t, err)
+	dry = func(t *testing.T, input string, edit func(*importer.Options)) (importer.Summary, string) {
+		opt := importer.Options{
+			Input: input,
+			Open:  func(ctx context.Context) (sheet.Source, error) { return sheet.Open(ctx, input, sheet.Options{}) },
+			Bind: func(header []string) (importer.Binder, error) {
+				return m.Bind(header, fields, mapping.ApplyOptions{})
+			},
+			CreateSink:    sheet.Create,
+			MappingFile:   "memvendor.yaml",
+			MappingDigest: m.Fingerprint(),
+			Vendor:        v,
+			DryRun:        true,
+			ReportDir:     t.TempDir(),
+		}
+		edit(&opt)
+		sum, err := importer.Run(t.Context(), opt)
+		require.ErrorIs(t, err, importer.ErrSomeRowsFailed)
+		report, err := os.ReadFile(sum.Reports.Errors)
+		require.NoError(t, err)
+		sum.Reports, sum.Elapsed = importer.Reports{}, 0
+		return sum, string(report)
+	}
+	return dry, reg, types
 }

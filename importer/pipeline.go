@@ -177,6 +177,9 @@ func (r *run) readAll(ctx context.Context, src sheet.Source, b Binder, emit func
 		if err := emit(it); err != nil {
 			return err
 		}
+		if r.lean {
+			r.rowsDone.Done(it.line) // finished, and nothing of it kept
+		}
 		r.checkMaxErrors()
 	}
 }

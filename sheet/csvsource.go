@@ -6,24 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/crmport/crmport/internal/reuse"
 	"golang.org/x/text/transform"
 )
 
 // sampleSize is how much of a CSV file detection looks at.
 const sampleSize = 64 << 10
-
-// slabRows is how many rows' worth of cells a source allocates at once:
-// about 8 KiB, small enough for the allocator's fast path.
-func slabRows(width int) int {
-	return max(1, 8192/(width*cellSize))
-}
-
-var cellSize = int(reflect.TypeFor[Cell]().Size())
 
 // csvSource reads a CSV file: see NewCSVSource.
 type csvSource struct {
@@ -38,7 +30,7 @@ type csvSource struct {
 	line        int      // Line of the last row returned
 	blanks      int      // blank lines still to report before queued
 	queued      []string // a record read but not yet returned
-	slab        []Cell
+	slabs       cellSlabs
 	err         error     // sticky error (I/O)
 	pendErr     *RowError // a row error to report after blank rows
 	checkUTF8   bool      // input is read as UTF-8 without a decoder
@@ -68,7 +60,8 @@ type csvSource struct {
 // 2026" and a blank row above the header are not taken for the header,
 // and rows with values above it are listed in Info.TitleRows. Row.Line counts records
 // as Excel shows them: blank lines count, a multi-line quoted cell does not
-// add rows. Returned rows stay valid after later calls to Next.
+// add rows. Returned rows stay valid after later calls to Next (unless the caller
+// asked for their cells to be reused: see ReuseCells).
 //
 // A quote that is opened and never really closed (see checkRunaway for the
 // rule) is reported as a *RowError for its row, and the lines it swallowed
@@ -484,19 +477,11 @@ func (s *csvSource) Next() (Row, error) {
 	return row, nil
 }
 
-// cells returns width empty cells carved from a slab, so that rows need one
-// allocation per cellSlab rows.
-func (s *csvSource) cells() []Cell {
-	if s.width == 0 {
-		return nil
-	}
-	if len(s.slab) < s.width {
-		s.slab = make([]Cell, s.width*slabRows(s.width))
-	}
-	c := s.slab[:s.width:s.width]
-	s.slab = s.slab[s.width:]
-	return c
-}
+// cells returns width empty cells for row s.line, carved from a slab, so
+// that rows need one allocation per slabRows rows (none when reused).
+func (s *csvSource) cells() []Cell { return s.slabs.take(s.width, s.line) }
+
+func (s *csvSource) reuseCells(m *reuse.Mark) bool { return s.slabs.reuse(m) }
 
 // Close releases the file.
 func (s *csvSource) Close() error {

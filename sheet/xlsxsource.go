@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/crmport/crmport/internal/reuse"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -163,7 +164,7 @@ type xlsxSource struct {
 	aheadErr  error    // the error that ended reading ahead, returned after pending
 	line      int      // Line of the last row returned
 	gapTo     int      // blank rows to report up to this row number
-	slab      []Cell
+	slabs     cellSlabs
 	blank     []Cell // the cells of every blank row (never written to)
 	cellsRead int    // cells returned in rows with values
 	cellCap   int    // most cellsRead may reach: maxSheetCells (lower in tests)
@@ -365,17 +366,10 @@ func (s *xlsxSource) blankCells() []Cell {
 	return s.blank[:s.width:s.width]
 }
 
-func (s *xlsxSource) cells() []Cell {
-	if s.width == 0 {
-		return nil
-	}
-	if len(s.slab) < s.width {
-		s.slab = make([]Cell, s.width*slabRows(s.width))
-	}
-	c := s.slab[:s.width:s.width]
-	s.slab = s.slab[s.width:]
-	return c
-}
+// cells returns width empty cells for row s.line (see csvSource.cells).
+func (s *xlsxSource) cells() []Cell { return s.slabs.take(s.width, s.line) }
+
+func (s *xlsxSource) reuseCells(m *reuse.Mark) bool { return s.slabs.reuse(m) }
 
 // Close releases the file.
 func (s *xlsxSource) Close() error { return s.closer.Close() }
