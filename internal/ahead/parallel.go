@@ -39,6 +39,7 @@ type Parallel[T any] struct {
 	readEnd bool       // under mu: read gave its last item, or panicked
 
 	order   chan *pbatch[T] // batches in the order read made them
+	free    chan []T        // items of batches the consumer has finished
 	quit    chan struct{}
 	wg      sync.WaitGroup
 	cur     *pbatch[T]
@@ -103,7 +104,7 @@ func (p *Parallel[T]) take() *pbatch[T] {
 	if p.readEnd {
 		return nil
 	}
-	b := &pbatch[T]{items: make([]T, 0, p.batch), done: make(chan struct{})}
+	b := &pbatch[T]{items: reuseBatch(p.free, p.batch), done: make(chan struct{})}
 	more := true
 	err := bug.Catch(func() error {
 		for more && len(b.items) < p.batch {
@@ -129,6 +130,7 @@ func (p *Parallel[T]) Next() (T, bool) {
 	if !p.started && !p.stopped {
 		p.started = true
 		p.order = make(chan *pbatch[T], p.batches)
+		p.free = make(chan []T, p.batches+p.workers+1)
 		p.quit = make(chan struct{})
 		p.wg.Add(p.workers)
 		for w := range p.workers {
@@ -148,6 +150,9 @@ func (p *Parallel[T]) Next() (T, bool) {
 		if p.stopped {
 			var zero T
 			return zero, false
+		}
+		if p.cur != nil {
+			giveBack(p.free, p.cur.items) // every item was copied out
 		}
 		wasFull := len(p.order) == cap(p.order)
 		b := <-p.order

@@ -2,11 +2,13 @@ package ahead
 
 import (
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/crmport/crmport/internal/bug"
 )
@@ -144,5 +146,47 @@ func TestParallelStopsBeforeTheFirstNext(t *testing.T) {
 	p.Stop()
 	if _, ok := p.Next(); ok {
 		t.Error("an item after Stop")
+	}
+}
+
+// TestBatchesAreReused checks that a Reader and a Parallel fill the
+// batches their consumer has finished again, rather than allocate a batch
+// for every batch of items (a dry run of a million rows made ~200 MB of
+// them): the items handed over, 1.3 MB, are not all allocated.
+func TestBatchesAreReused(t *testing.T) {
+	const n = 20000
+	type item [8]int64
+	for _, kind := range []string{"Reader", "Parallel"} {
+		i := 0
+		read := func() (item, bool) { i++; return item{int64(i)}, i < n }
+		var next func() (item, bool)
+		var stop func()
+		if kind == "Reader" {
+			r := New(64, 4, read)
+			next, stop = r.Next, r.Stop
+		} else {
+			p := NewParallel(64, 4, 2, read, func(_ int, it *item) { it[1] = it[0] })
+			next, stop = p.Next, p.Stop
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		k := 0
+		for {
+			it, ok := next()
+			if !ok {
+				break
+			}
+			if k++; it[0] != int64(k) {
+				t.Fatalf("%s: item %d is %d", kind, k, it[0])
+			}
+		}
+		stop()
+		runtime.ReadMemStats(&after)
+		if k != n {
+			t.Fatalf("%s: %d items, want %d", kind, k, n)
+		}
+		if got, all := after.TotalAlloc-before.TotalAlloc, uint64(n*unsafe.Sizeof(item{})); got > all/4 {
+			t.Errorf("%s allocated %d bytes for %d bytes of items: its batches are not reused", kind, got, all)
+		}
 	}
 }
