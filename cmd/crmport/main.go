@@ -30,6 +30,7 @@ func main() {
 	}
 	code := runGuarded(ctx, f, explorerArgs(os.Args[1:], startedByExplorer()))
 	stop()
+	stopProfile()
 	os.Exit(int(code))
 }
 
@@ -77,3 +78,7 @@ func (f *factory) bugDetails(err error) {
 	}
 	fmt.Fprintf(w, "  details for a bug report are in %s\n", fh.Name())
 }
+
+// stopProfile ends a CPU profile started by a build with the tag profile
+// (profile.go); nothing otherwise.
+var stopProfile = func() {}
