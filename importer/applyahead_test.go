@@ -60,10 +60,10 @@ fields:
 		defer src.Close()
 		bind, err := m.Bind(src.Header(), reg.Catalogue(), mapping.ApplyOptions{})
 		require.NoError(t, err)
-		var done *reuse.Mark
+		var done, cells *reuse.Mark
 		if reused {
-			done = new(reuse.Mark)
-			require.True(t, sheet.ReuseCells(src, done))
+			done, cells = new(reuse.Mark), sheet.ReuseCells(src)
+			require.NotNil(t, cells)
 		}
 		a := newApplyAheadOn(src, bind, lean, done, workers)
 		defer a.stop()
@@ -81,6 +81,7 @@ fields:
 			out = append(out, line)
 			if done != nil {
 				done.Done(row.Line) // nothing of the row is kept: its cells and values may be used again
+				cells.Done(row.Line)
 			}
 		}
 	}

@@ -102,8 +102,10 @@ type run struct {
 	// item serves every row.
 	lean bool
 	// rowsDone is how far a lean run has finished the rows (readAll marks
-	// each), so that the source and the mapping reuse their memory.
-	rowsDone reuse.Mark
+	// them), so that the mapping reuses their values' memory; cellsDone,
+	// if the source has one, the same for the source's cells.
+	rowsDone  reuse.Mark
+	cellsDone *reuse.Mark
 
 	// phoneRegion is the binder's PhoneRegion (nil if it has none).
 	phoneRegion func(field string) string
@@ -357,8 +359,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		// Each row is finished before the next is read and nothing of it
 		// is kept, so its cells and values can serve later rows: most of
 		// the garbage collector's work goes (bench/RESULTS.md).
-		done = &r.rowsDone
-		sheet.ReuseCells(src, done)
+		done, r.cellsDone = &r.rowsDone, sheet.ReuseCells(src)
 	}
 	ahead := newApplyAhead(src, binder, r.lean, done)
 	defer ahead.stop() // before the deferred src.Close

@@ -192,6 +192,9 @@ func (r *run) readAll(ctx context.Context, src sheet.Source, b Binder, emit func
 			if sinceDone++; sinceDone == 16 {
 				sinceDone = 0
 				r.rowsDone.Done(it.line)
+				if r.cellsDone != nil {
+					r.cellsDone.Done(it.line)
+				}
 			}
 		}
 		if limited {

@@ -8,10 +8,10 @@ import (
 	"unsafe"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/crmport/crmport/importer"
 	"github.com/crmport/crmport/sheet"
+	"github.com/crmport/crmport/sheet/sheettest"
 )
 
 // TestDryRunReusingRowsMatchesFreshRows checks that a dry run whose rows'
@@ -43,21 +43,7 @@ func TestDryRunReusingRowsMatchesFreshRows(t *testing.T) {
 	for _, format := range []string{"csv", "xlsx"} {
 		t.Run(format, func(t *testing.T) {
 			input := filepath.Join(dir, "klienci."+format)
-			sink, err := sheet.Create(input, sheet.Options{Delimiter: ';'})
-			require.NoError(t, err)
-			cols := make([]sheet.Column, len(header))
-			for i, h := range header {
-				cols[i] = sheet.Column{Name: h}
-			}
-			require.NoError(t, sink.WriteHeader(cols))
-			for _, row := range rows {
-				vals := make([]any, len(row))
-				for i, c := range row {
-					vals[i] = c
-				}
-				require.NoError(t, sink.WriteRow(vals))
-			}
-			require.NoError(t, sink.Close())
+			sheettest.WriteTable(t, input, sheet.Options{Delimiter: ';'}, header, rows)
 
 			run := func(reuse bool) (importer.Summary, string, uint64) {
 				defer importer.SetReuseRows(reuse)()

@@ -17,6 +17,7 @@ import (
 	"github.com/crmport/crmport/crm/retry"
 	"github.com/crmport/crmport/crm/sandbox"
 	"github.com/crmport/crmport/importer"
+	"github.com/crmport/crmport/internal/reuse"
 	"github.com/crmport/crmport/mapping"
 	"github.com/crmport/crmport/sheet"
 )
@@ -496,6 +497,12 @@ func (r *replaySource) Info() sheet.Info {
 	}
 	return r.Source.Info()
 }
+
+// ReusedCells is the Source's (sheet.ReuseCells): the rows recorded are
+// given again before any later one, so a caller marks them done in order
+// too. The first rows the binding was given (the region's evidence) are
+// read when it is bound, before any row is marked done.
+func (r *replaySource) ReusedCells() *reuse.Mark { return sheet.ReuseCells(r.Source) }
 
 // recorder reads from a replaySource's Source, recording each row and
 // error for it to give again.

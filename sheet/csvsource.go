@@ -10,7 +10,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/crmport/crmport/internal/reuse"
 	"golang.org/x/text/transform"
 )
 
@@ -61,7 +60,7 @@ type csvSource struct {
 // and rows with values above it are listed in Info.TitleRows. Row.Line counts records
 // as Excel shows them: blank lines count, a multi-line quoted cell does not
 // add rows. Returned rows stay valid after later calls to Next (unless the caller
-// asked for their cells to be reused: see ReuseCells).
+// marks them done, so that their cells are used again: see ReuseCells).
 //
 // A quote that is opened and never really closed (see checkRunaway for the
 // rule) is reported as a *RowError for its row, and the lines it swallowed
@@ -480,8 +479,6 @@ func (s *csvSource) Next() (Row, error) {
 // cells returns width empty cells for row s.line, carved from a slab, so
 // that rows need one allocation per slabRows rows (none when reused).
 func (s *csvSource) cells() []Cell { return s.slabs.take(s.width, s.line) }
-
-func (s *csvSource) reuseCells(m *reuse.Mark) bool { return s.slabs.reuse(m) }
 
 // Close releases the file.
 func (s *csvSource) Close() error {

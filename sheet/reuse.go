@@ -6,27 +6,31 @@ import (
 	"github.com/crmport/crmport/internal/reuse"
 )
 
-// ReuseCells asks src to use the cells of rows its caller has finished
-// again for later rows, instead of allocating new ones: once m.Done(line)
-// was called, the Cells of every row up to line (and of any *RowError's
-// Cells up to it) may change. For a caller that keeps no row past
-// finishing it (a dry run checks a row and forgets it), this takes most of
-// the garbage collector's work away. It reports whether src does so (the
-// CSV and XLSX sources of Open do; other sources ignore it, and their rows
-// stay valid as long as they are referenced). Call it before the first
-// Next; the caller must call m.Done in the order the rows came, from the
-// goroutine that calls Next.
-func ReuseCells(src Source, m *reuse.Mark) bool {
-	if r, ok := src.(cellReuser); ok {
-		return r.reuseCells(m)
+// ReuseCells returns the Mark with which src's one caller may let it use
+// the cells of rows the caller has finished again for later rows, instead
+// of allocating new ones; nil when src does not (then its rows stay valid
+// as long as they are referenced). Once the caller has called Done(line)
+// on it, the Cells of every row up to line (and of any *RowError's Cells
+// up to it) may change. For a caller that keeps no row past finishing it
+// (a dry run checks a row and forgets it), this takes most of the garbage
+// collector's work away. The CSV and XLSX sources of Open do it; rows
+// read before the first Done (a caller's peek at the first rows) are
+// used again only once marked done too. The caller must mark the rows in
+// the order they came, from the goroutine that calls Next, and keep
+// nothing of a row it marked; a caller that never calls Done changes
+// nothing.
+func ReuseCells(src Source) *reuse.Mark {
+	if r, ok := src.(CellReuser); ok {
+		return r.ReusedCells()
 	}
-	return false
+	return nil
 }
 
-// cellReuser is a source that can reuse its rows' cells (see ReuseCells).
-// Sources that wrap another pass the call on.
-type cellReuser interface {
-	reuseCells(m *reuse.Mark) bool
+// CellReuser is a Source that can use its rows' cells again (see
+// ReuseCells). A Source that wraps another implements it by returning
+// ReuseCells of the one it wraps.
+type CellReuser interface {
+	ReusedCells() *reuse.Mark
 }
 
 // slabRows is how many rows' worth of cells a source allocates at once:
@@ -38,11 +42,11 @@ func slabRows(width int) int {
 var cellSize = int(reflect.TypeFor[Cell]().Size())
 
 // cellSlabs carves the cells of a source's rows, width at a time, from
-// slabs shared by many rows: reused when a Mark says the rows are done
-// (ReuseCells), new otherwise.
+// slabs shared by many rows: used again once its caller marks the rows
+// done (ReuseCells), new otherwise.
 type cellSlabs struct {
 	slabs *reuse.Slabs[Cell]
-	mark  *reuse.Mark
+	mark  reuse.Mark
 }
 
 // take returns width empty cells for row line.
@@ -51,20 +55,19 @@ func (c *cellSlabs) take(width, line int) []Cell {
 		return nil
 	}
 	if c.slabs == nil {
-		c.slabs = reuse.NewSlabs[Cell](width*slabRows(width), c.mark)
+		c.slabs = reuse.NewSlabs[Cell](width*slabRows(width), &c.mark)
 	}
 	return c.slabs.Take(width, line)
 }
 
-// reuse makes the slabs reused by m; only before the first take.
-func (c *cellSlabs) reuse(m *reuse.Mark) bool {
-	if c.slabs != nil {
-		return false
-	}
-	c.mark = m
-	return true
-}
+// ReusedCells returns the mark of the source's rows (see ReuseCells).
+func (s *csvSource) ReusedCells() *reuse.Mark { return &s.slabs.mark }
 
-func (t *blankTrimmer) reuseCells(m *reuse.Mark) bool { return ReuseCells(t.Source, m) }
+// ReusedCells returns the mark of the source's rows (see ReuseCells).
+func (s *xlsxSource) ReusedCells() *reuse.Mark { return &s.slabs.mark }
 
-func (a *aheadSource) reuseCells(m *reuse.Mark) bool { return ReuseCells(a.Source, m) }
+// ReusedCells returns the mark of the source it wraps (see ReuseCells).
+func (t *blankTrimmer) ReusedCells() *reuse.Mark { return ReuseCells(t.Source) }
+
+// ReusedCells returns the mark of the source it wraps (see ReuseCells).
+func (a *aheadSource) ReusedCells() *reuse.Mark { return ReuseCells(a.Source) }

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/crmport/crmport/internal/reuse"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -368,8 +367,6 @@ func (s *xlsxSource) blankCells() []Cell {
 
 // cells returns width empty cells for row s.line (see csvSource.cells).
 func (s *xlsxSource) cells() []Cell { return s.slabs.take(s.width, s.line) }
-
-func (s *xlsxSource) reuseCells(m *reuse.Mark) bool { return s.slabs.reuse(m) }
 
 // Close releases the file.
 func (s *xlsxSource) Close() error { return s.closer.Close() }

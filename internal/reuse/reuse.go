@@ -86,7 +86,9 @@ func (s *Slabs[T]) Take(n, line int) []T {
 // are all done, or a new one.
 func (s *Slabs[T]) next(n int) {
 	reusing := s.mark != nil && !s.off
-	if reusing && s.whole != nil {
+	if reusing && s.whole != nil && s.mark.Line() > 0 {
+		// Queued only once the consumer marks rows: one that never does
+		// (it keeps its rows) costs nothing but this look.
 		if len(s.waiting) == maxWaiting {
 			s.waiting[0] = slab[T]{}
 			s.waiting = s.waiting[1:]

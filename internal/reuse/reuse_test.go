@@ -133,3 +133,25 @@ func TestProducerAndConsumerOnTwoGoroutines(t *testing.T) {
 		t.Fatalf("row %d was overwritten before the consumer finished it", line)
 	}
 }
+
+// TestAConsumerThatNeverMarksKeepsEveryRow: until the first Done nothing
+// is queued for reuse, so a caller that keeps its rows (a real import)
+// neither loses one nor makes the producer hold slabs for it.
+func TestAConsumerThatNeverMarksKeepsEveryRow(t *testing.T) {
+	var m Mark
+	s := NewSlabs[int](8, &m)
+	var rows [][]int
+	for line := 2; line < 5000; line++ {
+		c := s.Take(3, line)
+		for i := range c {
+			c[i] = line
+		}
+		rows = append(rows, c)
+	}
+	assert.Empty(t, s.waiting)
+	for i, c := range rows {
+		for _, v := range c {
+			require.Equal(t, i+2, v)
+		}
+	}
+}
