@@ -535,6 +535,41 @@ func TestImportProgressOutput(t *testing.T) {
 	}
 }
 
+// TestImportProgressReadsTheClockSparinglyWhenRowsAreFast: a dry run
+// finishes a million rows a second, and a clock reading a row was 5% of
+// it. Fast rows read the clock every 64 rows at most, and the bar still
+// counts every row; the log still gets its lines.
+func TestImportProgressReadsTheClockSparinglyWhenRowsAreFast(t *testing.T) {
+	t.Parallel()
+	for _, tty := range []bool{true, false} {
+		ios, _, _, errOut := iostreams.Test()
+		ios.SetStderrTTY(tty)
+		clock := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+		reads := 0
+		p := newImportProgress(&importOptions{IO: ios}, func() time.Time {
+			reads++
+			clock = clock.Add(time.Millisecond) // a reading every 64 rows: 64,000 rows/s
+			return clock
+		})
+		const rows = 1_000_000
+		p.Event(job.Started{Job: "import", Vendor: "SalesMan", Total: rows})
+		for i := range rows {
+			p.Event(job.RowDone{Row: i + 2, Status: crm.StatusCreated})
+		}
+		assert.Less(t, reads, rows/32, "tty=%v: the clock was read %d times for %d rows", tty, reads, rows)
+		if tty {
+			p.mu.Lock()
+			p.moveBar()
+			assert.Equal(t, int64(rows), p.bar.State().CurrentNum, "the bar counts every row")
+			p.mu.Unlock()
+		} else {
+			assert.Contains(t, errOut.String(), "SalesMan: ", "the log still gets its lines")
+			assert.Contains(t, errOut.String(), " of 1000000 rows done (")
+		}
+		p.stop()
+	}
+}
+
 func TestImportDryRunWithoutCredentials(t *testing.T) {
 	t.Parallel()
 	in := importCopySample(t, "klienty-ru-fix-me.csv")
