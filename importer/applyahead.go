@@ -16,8 +16,10 @@ type appliedRow struct {
 	err     error
 	rec     crm.Record
 	vals    []mapping.Value // the values, when mapped without a record
+	keys    []dkey          // the duplicate check's keys of vals, when keyed
 	applyEr error
 	applied bool
+	keyed   bool
 }
 
 // valueBinder is a Binder that can also map a row without building a
@@ -39,6 +41,10 @@ type fieldValues struct {
 	names []string
 	vals  []mapping.Value
 	vb    valueBinder // set when lean: the binder of names and vals
+	// keys are the duplicate check's keys of the values, found ahead on
+	// a mapping goroutine when keyed.
+	keys  []dkey
+	keyed bool
 }
 
 // lean reports whether fv holds values rather than a record.
@@ -108,6 +114,9 @@ type applyAhead struct {
 	rd    *ahead.Parallel[appliedRow]
 	last  appliedRow // the row Next gave last
 	ended error
+	// touched sums what the index held where a batch's keys go, so that
+	// the reads are made (newApplyAhead).
+	touched uint64
 }
 
 // newApplyAhead maps src's rows with b on goroutines of their own, ahead
@@ -120,17 +129,24 @@ type applyAhead struct {
 // e-mails, joined columns) lives in 32 KiB blocks shared by many rows
 // (mapping.TextBuffer), so a value kept keeps its block: lean values are
 // for checking a row, not for keeping past it.
-func newApplyAhead(src sheet.Source, b Binder, lean bool, done *reuse.Mark) *applyAhead {
+//
+// With dd (lean only), the mapping goroutines also find each row's keys
+// for the duplicate check (dd.appendKeys writes nothing of dd), and the
+// caller's goroutine, as it starts on each batch of rows, touches where
+// their keys go in dd's index: the index is larger than the caches, and
+// the look-ups of 64 rows then wait for memory once, side by side, rather
+// than one after the other (bench/RESULTS.md). dd is only read ahead.
+func newApplyAhead(src sheet.Source, b Binder, lean bool, done *reuse.Mark, dd *dedupe) *applyAhead {
 	workers := 1
 	if _, ok := b.(valueBinder); ok {
 		workers = mapWorkers()
 	}
-	return newApplyAheadOn(src, b, lean, done, workers)
+	return newApplyAheadOn(src, b, lean, done, dd, workers)
 }
 
 // newApplyAheadOn is newApplyAhead with the rows mapped on workers
 // goroutines (b must then be safe for concurrent use when workers > 1).
-func newApplyAheadOn(src sheet.Source, b Binder, lean bool, done *reuse.Mark, workers int) *applyAhead {
+func newApplyAheadOn(src sheet.Source, b Binder, lean bool, done *reuse.Mark, dd *dedupe, workers int) *applyAhead {
 	a := &applyAhead{Source: src, b: b}
 	if vb, ok := b.(valueBinder); ok && lean {
 		a.vb, a.names = vb, vb.FieldNames()
@@ -155,17 +171,47 @@ func newApplyAheadOn(src sheet.Source, b Binder, lean bool, done *reuse.Mark, wo
 		_ [128]byte
 	}
 	texts := make([]ownText, workers)
+	// The keys of one goroutine's rows, found in kbuf (vbuf: scratch),
+	// are kept in slabs of its own: a goroutine takes batches in order,
+	// so its rows come in order, as reuse.Slabs needs.
+	type ownKeys struct {
+		kbuf  []dkey
+		vbuf  []string
+		slabs *reuse.Slabs[dkey]
+		_     [128]byte
+	}
+	keyed := dd != nil && a.vb != nil
+	keys := make([]ownKeys, workers)
+	for w := range keys {
+		keys[w].slabs = reuse.NewSlabs[dkey](256, done)
+	}
 	work := func(w int, ar *appliedRow) {
 		if !ar.applied {
 			return
 		}
 		if a.vb != nil {
 			ar.applyEr = a.vb.ApplyInto(ar.row, ar.vals, &texts[w].TextBuffer)
+			if keyed && ar.applyEr == nil {
+				k := &keys[w]
+				k.kbuf, k.vbuf = dd.appendKeys(k.kbuf[:0], k.vbuf, fieldValues{names: a.names, vals: ar.vals, vb: a.vb})
+				ar.keys = k.slabs.Take(len(k.kbuf), ar.row.Line)
+				copy(ar.keys, k.kbuf)
+				ar.keyed = true
+			}
 		} else {
 			ar.rec, ar.applyEr = b.Apply(ar.row)
 		}
 	}
 	a.rd = ahead.NewParallel(64, 4, workers, read, work)
+	if keyed {
+		a.rd.OnBatch(func(rows []appliedRow) {
+			for i := range rows {
+				for _, k := range rows[i].keys {
+					a.touched ^= dd.seen.touch(k.hash)
+				}
+			}
+		})
+	}
 	return a
 }
 
@@ -217,7 +263,7 @@ func (a *applyAhead) isLast(row sheet.Row) bool {
 // the rows are mapped lean, else Apply's record.
 func (a *applyAhead) values(row sheet.Row) (fieldValues, error) {
 	if a.isLast(row) && a.vb != nil {
-		return fieldValues{names: a.names, vals: a.last.vals, vb: a.vb}, a.last.applyEr
+		return fieldValues{names: a.names, vals: a.last.vals, vb: a.vb, keys: a.last.keys, keyed: a.last.keyed}, a.last.applyEr
 	}
 	rec, err := a.Apply(row)
 	return fieldValues{rec: rec}, err

@@ -65,7 +65,7 @@ fields:
 			done, cells = new(reuse.Mark), sheet.ReuseCells(src)
 			require.NotNil(t, cells)
 		}
-		a := newApplyAheadOn(src, bind, lean, done, workers)
+		a := newApplyAheadOn(src, bind, lean, done, nil, workers)
 		defer a.stop()
 		var out []string
 		for {

@@ -469,8 +469,11 @@ func (d *dedupe) observe(line int, rec crm.Record) *dupHit {
 
 // observeValues is observe of a row's values.
 func (d *dedupe) observeValues(line int, fv fieldValues) *dupHit {
-	ks, vs := d.appendKeys(d.kbuf[:0], d.vbuf, fv)
-	d.kbuf, d.vbuf = ks, vs
+	ks := fv.keys // found ahead (newApplyAhead): the row's own, marked below
+	if !fv.keyed {
+		ks, d.vbuf = d.appendKeys(d.kbuf[:0], d.vbuf, fv)
+		d.kbuf = ks
+	}
 	var hit *dupHit
 	for i, k := range ks {
 		l, ok := d.seen.get(k.hash)

@@ -361,7 +361,11 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		// the garbage collector's work goes (bench/RESULTS.md).
 		done, r.cellsDone = &r.rowsDone, sheet.ReuseCells(src)
 	}
-	ahead := newApplyAhead(src, binder, r.lean, done)
+	var keyAhead *dedupe
+	if r.lean && r.dd != nil && !r.dd.scanned {
+		keyAhead = r.dd
+	}
+	ahead := newApplyAhead(src, binder, r.lean, done, keyAhead)
 	defer ahead.stop() // before the deferred src.Close
 	src, binder = ahead, ahead
 

@@ -88,6 +88,26 @@ func (s *spillIndex) insert(k uint64, line uint32) {
 	s.mem.add(k, line)
 }
 
+// touch reads what get and insert of k will read, and returns it (for the
+// caller to keep, so that the reads are made): done for many keys before
+// they are looked up, it makes their cache misses overlap.
+func (s *spillIndex) touch(k uint64) uint64 {
+	if len(s.mem.keys) == 0 {
+		return 0
+	}
+	k = spread(k)
+	i := s.mem.home(k)
+	v := s.mem.keys[i] ^ uint64(s.mem.lines[i])
+	if s.bloom != nil {
+		h1, h2 := k, k>>32|k<<32|1
+		for j := range uint64(bloomProbe) {
+			b := (h1 + j*h2) & (s.bloomBits - 1)
+			v ^= s.bloom[b/64]
+		}
+	}
+	return v
+}
+
 // spread mixes the bits of k into the top ones, where hashIndex finds its
 // slot: a bijection (an odd multiplier), so distinct hashes stay distinct,
 // and never 0 (the empty slot).

@@ -44,6 +44,7 @@ type Parallel[T any] struct {
 	wg      sync.WaitGroup
 	cur     *pbatch[T]
 	pos     int
+	onBatch func([]T)
 	started bool
 	stopped bool
 }
@@ -161,11 +162,19 @@ func (p *Parallel[T]) Next() (T, bool) {
 		}
 		<-b.done
 		p.cur, p.pos = b, 0
+		if p.onBatch != nil && b.crash == nil {
+			p.onBatch(b.items)
+		}
 	}
 	it := p.cur.items[p.pos]
 	p.pos++
 	return it, true
 }
+
+// OnBatch makes Next call f with each batch of finished items as it
+// starts handing them over, on the caller's goroutine (to get ready for
+// them: f must not keep the slice). Call it before the first Next.
+func (p *Parallel[T]) OnBatch(f func(items []T)) { p.onBatch = f }
 
 // Stop ends the goroutines and waits for them, so that what read reads
 // may be closed. Next returns false after it.

@@ -190,3 +190,35 @@ func TestBatchesAreReused(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelOnBatchSeesEachBatchFinishedBeforeItsItems: the hook gets
+// every batch once, in order, with its items finished, before Next hands
+// over the first of them.
+func TestParallelOnBatchSeesEachBatchFinishedBeforeItsItems(t *testing.T) {
+	const n = 1000
+	i := 0
+	p := NewParallel(7, 3, 3, func() ([2]int, bool) { i++; return [2]int{i, 0}, i < n },
+		func(_ int, it *[2]int) { it[1] = -it[0] })
+	seen := 0 // items the hook has seen
+	p.OnBatch(func(items [][2]int) {
+		for _, it := range items {
+			if seen++; it[0] != seen || it[1] != -seen {
+				t.Fatalf("the hook saw %v as item %d", it, seen)
+			}
+		}
+	})
+	got := 0
+	for {
+		it, ok := p.Next()
+		if !ok {
+			break
+		}
+		if got++; it[0] != got || got > seen {
+			t.Fatalf("item %d (%v) handed over before the hook saw its batch (it saw %d)", got, it, seen)
+		}
+	}
+	p.Stop()
+	if got != n || seen != n {
+		t.Fatalf("%d items handed over, %d seen by the hook, want %d", got, seen, n)
+	}
+}
