@@ -232,7 +232,7 @@ func (e *Env) Import(ctx context.Context, s ImportSettings, ev Events) (ImportRe
 	}
 	defer lock.Release()
 
-	prog := &importEvents{ev: ev, reg: reg, title: res.Title, now: now}
+	prog := newImportEvents(ev, reg, res.Title, now)
 	// The importer installs its rule telling our client from another one
 	// with the same e-mail or phone after a lost answer (retry.Judging).
 	policy := retry.Policy{Retries: retry.Times(s.Retries), OnRetry: prog.Retrying, Now: now, Sleep: e.Sleep}
@@ -335,9 +335,15 @@ func mappingError(file string, err error) error {
 // importEvents turns importer.Progress calls into Events.
 type importEvents struct {
 	ev    Events
+	rows  RowEvents // ev, when it takes rows without boxing them
 	reg   crm.Registration
 	title string
 	now   func() time.Time
+}
+
+func newImportEvents(ev Events, reg crm.Registration, title string, now func() time.Time) *importEvents {
+	rows, _ := ev.(RowEvents)
+	return &importEvents{ev: ev, rows: rows, reg: reg, title: title, now: now}
 }
 
 // Start implements importer.Progress.
@@ -347,6 +353,10 @@ func (p *importEvents) Start(total int64) {
 
 // RowDone implements importer.Progress.
 func (p *importEvents) RowDone(row int, res crm.Result) {
+	if p.rows != nil {
+		p.rows.RowDone(RowDone{Row: row, Status: res.Status})
+		return
+	}
 	emit(p.ev, RowDone{Row: row, Status: res.Status})
 }
 

@@ -96,6 +96,11 @@ func (p *importProgress) started(e job.Started) {
 	)
 }
 
+var _ job.RowEvents = (*importProgress)(nil)
+
+// RowDone implements job.RowEvents: a row's event, not boxed.
+func (p *importProgress) RowDone(e job.RowDone) { p.rowDone(e) }
+
 func (p *importProgress) rowDone(e job.RowDone) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
