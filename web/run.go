@@ -46,25 +46,43 @@ const maxNotices = 20
 type run struct {
 	mu      sync.Mutex
 	p       progress
-	changed chan struct{} // closed at each change
-	cancel  context.CancelFunc
-	started time.Time
-	now     func() time.Time
-	lang    string
+	changed chan struct{} // closed at the first change after a snapshot
+	// signalled says changed is closed: the next snapshot makes a new
+	// one. A change a row (a million a second in a dry run) then costs
+	// no channel and wakes no one until the page has read the last.
+	signalled bool
+	cancel    context.CancelFunc
+	started   time.Time
+	now       func() time.Time
+	lang      string
 }
 
 func (r *run) update(f func(p *progress)) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	f(&r.p)
+	r.changedLocked()
+}
+
+// changedLocked counts a change and wakes those waiting for one (r.mu
+// held).
+func (r *run) changedLocked() {
 	r.p.Seq++
-	close(r.changed)
-	r.changed = make(chan struct{})
+	if !r.signalled {
+		close(r.changed)
+		r.signalled = true
+	}
 }
 
 func (r *run) snapshot() (progress, <-chan struct{}) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.signalled {
+		r.changed, r.signalled = make(chan struct{}), false
+	}
+	if r.p.Running {
+		r.setRate(&r.p) // rows are counted without the clock (RowDone)
+	}
 	p := r.p
 	p.Counts = make(map[string]int, len(r.p.Counts))
 	for k, v := range r.p.Counts {
@@ -97,18 +115,36 @@ func (r *run) Event(e job.Event) {
 			}
 			p.Notices = appendNotice(p.Notices, text)
 		}
-		if el := r.now().Sub(r.started).Seconds(); el > 0 && !r.started.IsZero() {
-			n := p.Done
-			if p.Job == "export" {
-				n = p.Rows
-			}
-			p.Rate = float64(n) / el
-			p.Left = -1
-			if p.Total > 0 && p.Rate > 0 {
-				p.Left = float64(p.Total-int64(n)) / p.Rate
-			}
-		}
+		r.setRate(p)
 	})
+}
+
+// RowDone implements job.RowEvents: a row counted without boxing its
+// event, reading the clock or waking the page (the rate is worked out
+// when the page reads the progress).
+func (r *run) RowDone(e job.RowDone) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.p.Done++
+	if e.Status != "" {
+		r.p.Counts[string(e.Status)]++
+	}
+	r.changedLocked()
+}
+
+// setRate works out the rows a second and the seconds left (r.mu held).
+func (r *run) setRate(p *progress) {
+	if el := r.now().Sub(r.started).Seconds(); el > 0 && !r.started.IsZero() {
+		n := p.Done
+		if p.Job == "export" {
+			n = p.Rows
+		}
+		p.Rate = float64(n) / el
+		p.Left = -1
+		if p.Total > 0 && p.Rate > 0 {
+			p.Left = float64(p.Total-int64(n)) / p.Rate
+		}
+	}
 }
 
 func appendNotice(ns []string, n string) []string {
@@ -153,6 +189,7 @@ func (rn *runner) start(kind, lang string, practice bool, now func() time.Time, 
 			return err
 		})
 		r.update(func(p *progress) {
+			r.setRate(p) // as it ends
 			p.Running, p.Result = false, res
 			if err != nil {
 				pr := explain(lang, err)
