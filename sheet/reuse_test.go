@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -63,5 +66,44 @@ func TestReuseCellsOnlyForMarkedRows(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestReusedCellsOfAShortRowAreEmpty: a row with fewer cells than the
+// header, given cells a longer row had before (marked done), has its
+// missing cells empty, not the earlier row's.
+func TestReusedCellsOfAShortRowAreEmpty(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a;b;c\n")
+	short := map[int]bool{}
+	rnd := rand.New(rand.NewPCG(5, 6))
+	for i := range 3000 {
+		if rnd.IntN(3) == 0 {
+			short[i+2] = true
+			fmt.Fprintf(&b, "a%d\n", i+2)
+		} else {
+			fmt.Fprintf(&b, "a%d;b%d;c%d\n", i+2, i+2, i+2)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "short.csv")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	src, err := sheet.Open(t.Context(), path, sheet.Options{})
+	require.NoError(t, err)
+	defer src.Close()
+	done := sheet.ReuseCells(src)
+	require.NotNil(t, done)
+	for {
+		row, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err)
+		require.Len(t, row.Cells, 3)
+		assert.Equal(t, fmt.Sprint("a", row.Line), row.Cells[0].Text)
+		if short[row.Line] {
+			assert.Equal(t, sheet.Cell{}, row.Cells[1], "row %d", row.Line)
+			assert.Equal(t, sheet.Cell{}, row.Cells[2], "row %d", row.Line)
+		}
+		done.Done(row.Line)
 	}
 }
