@@ -153,9 +153,16 @@ func newApplyAheadOn(src sheet.Source, b Binder, lean bool, done *reuse.Mark, dd
 	}
 	n := len(a.names)
 	slabs := reuse.NewSlabs[mapping.Value](64*n, done) // read runs on one goroutine at a time
-	read := func() (appliedRow, bool) {
+	next := src.Next
+	through, _ := src.(sheet.Passthrough)
+	read := func() (appliedRow, bool) { // on one goroutine at a time
+		if through != nil {
+			if s := through.Through(); s != nil {
+				next, through = s.Next, nil // a layer fewer a row
+			}
+		}
 		var ar appliedRow
-		ar.row, ar.err = src.Next()
+		ar.row, ar.err = next()
 		if ar.err == nil && len(ar.row.Extra) == 0 && !ar.row.Blank { // as readAll maps rows
 			ar.applied = true
 			if a.vb != nil {

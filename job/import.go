@@ -508,6 +508,15 @@ func (r *replaySource) Info() sheet.Info {
 	return r.Source.Info()
 }
 
+// Through is the Source once every recorded row was given again
+// (sheet.Passthrough), nil before.
+func (r *replaySource) Through() sheet.Source {
+	if len(r.rows) > 0 {
+		return nil
+	}
+	return r.Source
+}
+
 // ReusedCells is the Source's (sheet.ReuseCells): the rows recorded are
 // given again before any later one, so a caller marks them done in order
 // too. The first rows the binding was given (the region's evidence) are

@@ -87,4 +87,43 @@ func TestPeekFirstRowsGivesEveryRowAgain(t *testing.T) {
 		assert.Equal(t, info, replay.Info(), "n=%d: Info as opened", n)
 		assert.Equal(t, want, readSteps(t, replay), "n=%d: every row again, then the rest", n)
 	}
+
+	// A reader that reads the source directly once the replay only passes
+	// its rows on (sheet.Passthrough, as the importer does) reads the same.
+	src := open()
+	_, replay := peekFirstRows(src, mapping.CheckRowsLimit)
+	through := replay.(sheet.Passthrough)
+	var got []step
+	var cur sheet.Source = replay
+	for {
+		if s := through.Through(); s != nil && cur == replay {
+			// Only once it gave every row it read again: those with
+			// values, and the blank one among them.
+			assert.Equal(t, mapping.CheckRowsLimit+1, len(got))
+			cur = s
+		}
+		rest := readSteps(t, &oneRow{cur})
+		if len(rest) == 0 {
+			break
+		}
+		got = append(got, rest...)
+	}
+	assert.Equal(t, want, got)
+	assert.NotSame(t, replay, cur, "the replay passed its source on")
+}
+
+// oneRow gives one row of its source, then io.EOF.
+type oneRow struct{ sheet.Source }
+
+func (o *oneRow) Next() (sheet.Row, error) {
+	if o.Source == nil {
+		return sheet.Row{}, io.EOF
+	}
+	row, err := o.Source.Next()
+	if errors.Is(err, io.EOF) {
+		o.Source = nil
+		return row, err
+	}
+	o.Source = nil
+	return row, err
 }

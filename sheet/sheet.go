@@ -164,6 +164,15 @@ type Source interface {
 	Close() error
 }
 
+// Passthrough is a Source that wraps another and, from some point on,
+// only passes the other's rows on (the job's replay of the first rows,
+// once it has given them again). Through returns that source from then
+// on, nil before: a reader that reads many rows may then read it
+// directly, a layer fewer a row.
+type Passthrough interface {
+	Through() Source
+}
+
 // ColumnKind says how a sink stores a column's values.
 type ColumnKind uint8
 
