@@ -134,7 +134,7 @@ type applyAhead struct {
 // for the duplicate check (dd.appendKeys writes nothing of dd), and the
 // caller's goroutine, as it starts on each batch of rows, touches where
 // their keys go in dd's index: the index is larger than the caches, and
-// the look-ups of 64 rows then wait for memory once, side by side, rather
+// the look-ups of a batch of rows then wait for memory once, side by side, rather
 // than one after the other (bench/RESULTS.md). dd is only read ahead.
 func newApplyAhead(src sheet.Source, b Binder, lean bool, done *reuse.Mark, dd *dedupe) *applyAhead {
 	workers := 1
@@ -209,7 +209,7 @@ func newApplyAheadOn(src sheet.Source, b Binder, lean bool, done *reuse.Mark, dd
 			ar.rec, ar.applyEr = b.Apply(ar.row)
 		}
 	}
-	a.rd = ahead.NewParallel(64, 4, workers, read, work)
+	a.rd = ahead.NewParallel(128, 3, workers, read, work)
 	if keyed {
 		a.rd.OnBatch(func(rows []appliedRow) {
 			for i := range rows {

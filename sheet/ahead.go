@@ -19,9 +19,10 @@ type aheadRow struct {
 // on one core while the caller maps and checks the rows before on
 // another: a dry run of an XLSX took 1.9 s alone, 1.1 s this way. Rows
 // and their errors come out in the order the source gave them, at most
-// 6·64 rows ahead; after an error other than a *RowError (the end of the
-// rows included) the source is not read again, and that error is returned
-// by every later call. A panic in the source is raised again in the
+// 5·128 rows ahead (batches of 128: each hand-over between goroutines
+// idles a core for a few µs, bench/RESULTS.md); after an error other
+// than a *RowError (the end of the rows included) the source is not read
+// again, and that error is returned by every later call. A panic in the source is raised again in the
 // caller's goroutine (a *bug.Error with the source's stack). Header and
 // Info are the source's: they do not change once it is open. Only for
 // regular files, whose reads never block: Close waits for the goroutine
@@ -34,7 +35,7 @@ type aheadSource struct {
 
 func readAhead(src Source) *aheadSource {
 	a := &aheadSource{Source: src}
-	a.rd = ahead.New(64, 4, func() (aheadRow, bool) {
+	a.rd = ahead.New(128, 3, func() (aheadRow, bool) {
 		r, err := src.Next()
 		return aheadRow{r, err}, !EndsRows(err)
 	})

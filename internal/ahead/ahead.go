@@ -107,7 +107,7 @@ func (r *Reader[T]) Stop() {
 
 // reuseBatch returns an empty batch of capacity n: one the consumer gave
 // back (its items were copied out as they were handed over), or a new one.
-// Rows come in batches of 64 that live for a moment; reused, they no
+// Rows come in batches that live for a moment; reused, they no
 // longer cost the garbage collector its work on ~200 MB a million rows.
 func reuseBatch[T any](free chan []T, n int) []T {
 	select {
