@@ -33,7 +33,9 @@ var listed struct {
 func listPackages(t *testing.T) []pkg {
 	t.Helper()
 	listed.once.Do(func() {
-		cmd := exec.Command("go", "list", "-e", "-json=ImportPath,Imports,Deps", module+"/...")
+		// -pgo=off: with cmd/crmport's default.pgo, go list would also
+		// list the packages it builds again for it, named "path [main]".
+		cmd := exec.Command("go", "list", "-e", "-pgo=off", "-json=ImportPath,Imports,Deps", module+"/...")
 		var out, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &stderr
 		if err := cmd.Run(); err != nil {
