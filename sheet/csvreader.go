@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"unsafe"
 )
 
 // Bounds on what one CSV record may cost, so that memory stays flat
@@ -90,7 +91,16 @@ type recordReader struct {
 	// it at ASCII bytes, so they are valid UTF-8 when it is.
 	line   string
 	fields []string
+	// shareText makes plainLine carve each line's text from blocks of
+	// textBlock bytes shared by many lines (a block is only appended to,
+	// so a text never changes; a text kept keeps its block): for a caller
+	// that keeps no row (csvSource sets it once rows are marked done).
+	shareText bool
+	text      []byte
 }
+
+// textBlock is the size of the blocks shareText carves lines from.
+const textBlock = 64 << 10
 
 func newRecordReader(r io.Reader) *recordReader {
 	return &recordReader{r: r, buf: make([]byte, 0, readChunk), nextLF: -1, nextCR: -1, nextEOL: -1}
@@ -322,7 +332,17 @@ func (r *recordReader) plainLine(recStart int64) ([]string, bool) {
 		off += i + 1
 	}
 	r.bounds = bounds
-	s := string(line)
+	var s string
+	if r.shareText {
+		if cap(r.text)-len(r.text) < len(line) {
+			r.text = make([]byte, 0, max(textBlock, len(line)))
+		}
+		at := len(r.text)
+		r.text = append(r.text, line...)
+		s = unsafe.String(unsafe.SliceData(r.text[at:]), len(line))
+	} else {
+		s = string(line)
+	}
 	r.line = s
 	r.fields = r.fields[:0]
 	for k := 0; k < len(bounds); k += 2 {

@@ -241,6 +241,9 @@ func (s *csvSource) readHeader(want int, ahead []rawRow) error {
 // readRecord reads the next record and says how many blank lines came
 // before it.
 func (s *csvSource) readRecord() ([]string, int, error) {
+	// Once the caller marks rows done it keeps none (ReuseCells): the
+	// lines' text can share blocks, one allocation for hundreds of lines.
+	s.rr.shareText = s.slabs.mark.Line() > 0
 	rec, err := s.rr.read()
 	blanks := s.rr.blanks
 	if err != nil {
