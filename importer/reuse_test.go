@@ -69,6 +69,9 @@ func TestDryRunReusingRowsMatchesFreshRows(t *testing.T) {
 				assert.Contains(t, reusedReport, "a sixth cell")
 			}
 			t.Logf("%s: %d bytes allocated with fresh rows, %d reusing them", format, freshAlloc, reusedAlloc)
+			if sheettest.RaceEnabled && format == "xlsx" {
+				return // -race adds 137 MB ± a few to this run's allocation: too noisy to tell 1 MB saved
+			}
 			cells := uint64(len(rows)*len(header)) * uint64(unsafe.Sizeof(sheet.Cell{}))
 			assert.Greater(t, int64(freshAlloc)-int64(reusedAlloc), int64(cells/2), "the rows' memory was not reused (their cells alone take %d bytes)", cells)
 		})
