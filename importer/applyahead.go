@@ -171,35 +171,31 @@ func newApplyAheadOn(src sheet.Source, b Binder, lean bool, done *reuse.Mark, dd
 		}
 		return ar, !sheet.EndsRows(ar.err)
 	}
-	// One text buffer a goroutine, each on cache lines of its own: they
-	// are written row after row from different cores.
-	type ownText struct {
-		mapping.TextBuffer
-		_ [128]byte
-	}
-	texts := make([]ownText, workers)
-	// The keys of one goroutine's rows, found in kbuf (vbuf: scratch),
-	// are kept in slabs of its own: a goroutine takes batches in order,
-	// so its rows come in order, as reuse.Slabs needs.
-	type ownKeys struct {
+	// What each mapping goroutine writes row after row, on cache lines of
+	// its own: the rows' new text, and the duplicate check's keys, found
+	// in kbuf (vbuf: scratch) and kept in slabs of its own (a goroutine
+	// takes batches in order, so its rows come in order, as reuse.Slabs
+	// needs).
+	type own struct {
+		text  mapping.TextBuffer
 		kbuf  []dkey
 		vbuf  []string
 		slabs *reuse.Slabs[dkey]
 		_     [128]byte
 	}
 	keyed := dd != nil && a.vb != nil
-	keys := make([]ownKeys, workers)
-	for w := range keys {
-		keys[w].slabs = reuse.NewSlabs[dkey](256, done)
+	owns := make([]own, workers)
+	for w := range owns {
+		owns[w].slabs = reuse.NewSlabs[dkey](256, done)
 	}
 	work := func(w int, ar *appliedRow) {
 		if !ar.applied {
 			return
 		}
 		if a.vb != nil {
-			ar.applyEr = a.vb.ApplyInto(ar.row, ar.vals, &texts[w].TextBuffer)
+			k := &owns[w]
+			ar.applyEr = a.vb.ApplyInto(ar.row, ar.vals, &k.text)
 			if keyed && ar.applyEr == nil {
-				k := &keys[w]
 				k.kbuf, k.vbuf = dd.appendKeys(k.kbuf[:0], k.vbuf, fieldValues{names: a.names, vals: ar.vals, vb: a.vb})
 				ar.keys = k.slabs.Take(len(k.kbuf), ar.row.Line)
 				copy(ar.keys, k.kbuf)

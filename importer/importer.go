@@ -102,10 +102,11 @@ type run struct {
 	// item serves every row.
 	lean bool
 	// rowsDone is how far a lean run has finished the rows (readAll marks
-	// them), so that the mapping reuses their values' memory; cellsDone,
-	// if the source has one, the same for the source's cells.
-	rowsDone  reuse.Mark
-	cellsDone *reuse.Mark
+	// them), so that the source and the mapping reuse their memory: the
+	// source's own mark when it has one (sheet.ReuseCells), else ownMark;
+	// nil when nothing is reused.
+	rowsDone *reuse.Mark
+	ownMark  reuse.Mark
 
 	// phoneRegion is the binder's PhoneRegion (nil if it has none).
 	phoneRegion func(field string) string
@@ -354,18 +355,19 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	// run's reads the values only: no record is built (half the mapping's
 	// cost).
 	r.lean = opt.DryRun && r.priors == nil && (r.dd == nil || r.dd.policy == DuplicatesFirst)
-	var done *reuse.Mark
 	if r.lean && reuseRows {
 		// Each row is finished before the next is read and nothing of it
 		// is kept, so its cells and values can serve later rows: most of
 		// the garbage collector's work goes (bench/RESULTS.md).
-		done, r.cellsDone = &r.rowsDone, sheet.ReuseCells(src)
+		if r.rowsDone = sheet.ReuseCells(src); r.rowsDone == nil {
+			r.rowsDone = &r.ownMark
+		}
 	}
 	var keyAhead *dedupe
 	if r.lean && r.dd != nil && !r.dd.scanned {
 		keyAhead = r.dd
 	}
-	ahead := newApplyAhead(src, binder, r.lean, done, keyAhead)
+	ahead := newApplyAhead(src, binder, r.lean, r.rowsDone, keyAhead)
 	defer ahead.stop() // before the deferred src.Close
 	src, binder = ahead, ahead
 

@@ -185,16 +185,13 @@ func (r *run) readAll(ctx context.Context, src sheet.Source, b Binder, emit func
 		if err := emit(it); err != nil {
 			return err
 		}
-		if r.lean {
+		if r.rowsDone != nil {
 			// Finished, and nothing of it kept. Said every 16 rows: an
 			// atomic store waits for the row's writes to reach memory
 			// (~30 ns a row), and reuse needs no finer steps.
 			if sinceDone++; sinceDone == 16 {
 				sinceDone = 0
 				r.rowsDone.Done(it.line)
-				if r.cellsDone != nil {
-					r.cellsDone.Done(it.line)
-				}
 			}
 		}
 		if limited {

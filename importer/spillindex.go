@@ -99,10 +99,9 @@ func (s *spillIndex) touch(k uint64) uint64 {
 	i := s.mem.home(k)
 	v := s.mem.keys[i] ^ uint64(s.mem.lines[i])
 	if s.bloom != nil {
-		h1, h2 := k, k>>32|k<<32|1
-		for j := range uint64(bloomProbe) {
-			b := (h1 + j*h2) & (s.bloomBits - 1)
-			v ^= s.bloom[b/64]
+		for i := range uint64(bloomProbe) {
+			w, _ := s.bloomBit(k, i)
+			v ^= s.bloom[w]
 		}
 	}
 	return v
@@ -125,10 +124,8 @@ func (s *spillIndex) fail(err error) {
 
 // mayHold tells whether k may be in a run (k is not zero).
 func (s *spillIndex) mayHold(k uint64) bool {
-	h1, h2 := k, k>>32|k<<32|1
 	for i := range uint64(bloomProbe) {
-		b := (h1 + i*h2) & (s.bloomBits - 1) // a power of two: no division
-		if s.bloom[b/64]&(1<<(b%64)) == 0 {
+		if w, bit := s.bloomBit(k, i); s.bloom[w]&bit == 0 {
 			return false
 		}
 	}
@@ -136,11 +133,18 @@ func (s *spillIndex) mayHold(k uint64) bool {
 }
 
 func (s *spillIndex) remember(k uint64) {
-	h1, h2 := k, k>>32|k<<32|1
 	for i := range uint64(bloomProbe) {
-		b := (h1 + i*h2) & (s.bloomBits - 1) // a power of two: no division
-		s.bloom[b/64] |= 1 << (b % 64)
+		w, bit := s.bloomBit(k, i)
+		s.bloom[w] |= bit
 	}
+}
+
+// bloomBit is where the filter keeps k's i-th bit: a word of s.bloom and
+// the bit in it (double hashing of k's two halves).
+func (s *spillIndex) bloomBit(k, i uint64) (word int, bit uint64) {
+	h1, h2 := k, k>>32|k<<32|1
+	b := (h1 + i*h2) & (s.bloomBits - 1) // a power of two: no division
+	return int(b / 64), 1 << (b % 64)
 }
 
 // spill writes the memory's entries as a sorted run and empties it.

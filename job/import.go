@@ -496,6 +496,7 @@ func (r *replaySource) Next() (sheet.Row, error) {
 		return r.Source.Next()
 	}
 	next := r.rows[0]
+	r.rows[0] = recorded{} // given: the replay keeps nothing of it
 	r.rows = r.rows[1:]
 	return next.row, next.err
 }

@@ -22,11 +22,11 @@ type aheadRow struct {
 // 5·128 rows ahead (batches of 128: each hand-over between goroutines
 // idles a core for a few µs, bench/RESULTS.md); after an error other
 // than a *RowError (the end of the rows included) the source is not read
-// again, and that error is returned by every later call. A panic in the source is raised again in the
-// caller's goroutine (a *bug.Error with the source's stack). Header and
-// Info are the source's: they do not change once it is open. Only for
-// regular files, whose reads never block: Close waits for the goroutine
-// before closing the file.
+// again, and that error is returned by every later call. A panic in the
+// source is raised again in the caller's goroutine (a *bug.Error with
+// the source's stack). Header and Info are the source's: they do not
+// change once it is open. Only for regular files, whose reads never
+// block: Close waits for the goroutine before closing the file.
 type aheadSource struct {
 	Source
 	rd   *ahead.Reader[aheadRow]
