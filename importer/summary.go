@@ -126,7 +126,9 @@ func (e *TooManyErrorsError) Unwrap() error { return ErrTooManyErrors }
 func (r *run) noteFailure(line int, msg string) {
 	r.firstMu.Lock()
 	if len(r.firstErrors) < 5 {
-		r.firstErrors = append(r.firstErrors, RowFailure{Row: line, Error: msg})
+		// A copy: a dry run's rows are used again once finished
+		// (sheet.ReuseCells), and a message is kept to the end.
+		r.firstErrors = append(r.firstErrors, RowFailure{Row: line, Error: strings.Clone(msg)})
 		slices.SortFunc(r.firstErrors, func(a, b RowFailure) int { return a.Row - b.Row })
 	}
 	r.firstMu.Unlock()

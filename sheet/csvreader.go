@@ -6,6 +6,8 @@ import (
 	"io"
 	"slices"
 	"unsafe"
+
+	"github.com/crmport/crmport/internal/reuse"
 )
 
 // Bounds on what one CSV record may cost, so that memory stays flat
@@ -91,15 +93,17 @@ type recordReader struct {
 	// it at ASCII bytes, so they are valid UTF-8 when it is.
 	line   string
 	fields []string
-	// shareText makes plainLine carve each line's text from blocks of
-	// textBlock bytes shared by many lines (a block is only appended to,
-	// so a text never changes; a text kept keeps its block): for a caller
-	// that keeps no row (csvSource sets it once rows are marked done).
-	shareText bool
-	text      []byte
+	// text, when set, is where plainLine copies each line's text, carved
+	// from blocks shared by many lines and used again once the rows
+	// carved from them are marked done; textLine is then the row number
+	// of the next record read when no blank line comes before it. For a
+	// caller that keeps nothing of a row it has finished (csvSource sets
+	// it once rows are marked done: see ReuseCells).
+	text     *reuse.Slabs[byte]
+	textLine int
 }
 
-// textBlock is the size of the blocks shareText carves lines from.
+// textBlock is the size of the blocks text carves lines from.
 const textBlock = 64 << 10
 
 func newRecordReader(r io.Reader) *recordReader {
@@ -333,13 +337,9 @@ func (r *recordReader) plainLine(recStart int64) ([]string, bool) {
 	}
 	r.bounds = bounds
 	var s string
-	if r.shareText {
-		if cap(r.text)-len(r.text) < len(line) {
-			r.text = make([]byte, 0, max(textBlock, len(line)))
-		}
-		at := len(r.text)
-		r.text = append(r.text, line...)
-		s = unsafe.String(unsafe.SliceData(r.text[at:]), len(line))
+	if r.text != nil {
+		t := r.text.Copy(line, r.textLine+r.blanks)
+		s = unsafe.String(unsafe.SliceData(t), len(t))
 	} else {
 		s = string(line)
 	}

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/transform"
+
+	"github.com/crmport/crmport/internal/reuse"
 )
 
 // sampleSize is how much of a CSV file detection looks at.
@@ -60,7 +62,7 @@ type csvSource struct {
 // and rows with values above it are listed in Info.TitleRows. Row.Line counts records
 // as Excel shows them: blank lines count, a multi-line quoted cell does not
 // add rows. Returned rows stay valid after later calls to Next (unless the caller
-// marks them done, so that their cells are used again: see ReuseCells).
+// marks them done, so that their cells and text are used again: see ReuseCells).
 //
 // A quote that is opened and never really closed (see checkRunaway for the
 // rule) is reported as a *RowError for its row, and the lines it swallowed
@@ -241,9 +243,13 @@ func (s *csvSource) readHeader(want int, ahead []rawRow) error {
 // readRecord reads the next record and says how many blank lines came
 // before it.
 func (s *csvSource) readRecord() ([]string, int, error) {
-	// Once the caller marks rows done it keeps none (ReuseCells): the
-	// lines' text can share blocks, one allocation for hundreds of lines.
-	s.rr.shareText = s.slabs.mark.Line() > 0
+	// Once the caller marks rows done it keeps nothing of them
+	// (ReuseCells): the lines' text is carved from blocks, used again as
+	// the cells are (rows read before, a caller's peek, keep their own).
+	if s.rr.text == nil && s.slabs.mark.Line() > 0 {
+		s.rr.text = reuse.NewSlabs[byte](textBlock, &s.slabs.mark)
+	}
+	s.rr.textLine = s.line + 1
 	rec, err := s.rr.read()
 	blanks := s.rr.blanks
 	if err != nil {

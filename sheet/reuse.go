@@ -11,9 +11,13 @@ import (
 // of allocating new ones; nil when src does not (then its rows stay valid
 // as long as they are referenced). Once the caller has called Done(line)
 // on it, the Cells of every row up to line (and of any *RowError's Cells
-// up to it) may change. For a caller that keeps no row past finishing it
-// (a dry run checks a row and forgets it), this takes most of the garbage
-// collector's work away. The CSV and XLSX sources of Open do it; rows
+// up to it) may change, and so may the bytes of their Text: a CSV source
+// copies the text of later lines into the memory of earlier ones, so a
+// string taken from a marked row (a cell's text, a part of it) may then
+// read as another row's. Whatever is kept must be a copy (strings.Clone,
+// or text built anew, as fmt does). For a caller that keeps no row past
+// finishing it (a dry run checks a row and forgets it), this takes most of
+// the garbage collector's work away. The CSV and XLSX sources of Open do it; rows
 // read before the first Done (a caller's peek at the first rows) are
 // used again only once marked done too. The caller must mark the rows in
 // the order they came, from the goroutine that calls Next, and keep

@@ -50,6 +50,7 @@ type Slabs[T any] struct {
 	top     int // the highest row carved from it
 	last    int // the row carved last
 	off     bool
+	dirty   bool      // whole was used again without clearing (Copy)
 	waiting []slab[T] // slabs carved, oldest first
 }
 
@@ -69,12 +70,33 @@ func (s *Slabs[T]) Take(n, line int) []T {
 	if n == 0 {
 		return nil
 	}
+	out := s.carve(n, line, true)
+	if s.dirty {
+		clear(out)
+	}
+	return out
+}
+
+// Copy returns a copy of src for row line. A slab used again for Copy is
+// not cleared first (every element handed out is written): for text,
+// whose slabs would otherwise be cleared only to be written over.
+func (s *Slabs[T]) Copy(src []T, line int) []T {
+	if len(src) == 0 {
+		return nil
+	}
+	out := s.carve(len(src), line, false)
+	copy(out, src)
+	return out
+}
+
+// carve hands out n elements of the slab being carved for row line.
+func (s *Slabs[T]) carve(n, line int, zeroed bool) []T {
 	if line <= s.last {
 		s.off, s.waiting = true, nil // out of order: the mark no longer tells which slabs are free
 	}
 	s.last = line
 	if len(s.rest) < n {
-		s.next(n)
+		s.next(n, zeroed)
 	}
 	out := s.rest[:n:n]
 	s.rest = s.rest[n:]
@@ -83,8 +105,8 @@ func (s *Slabs[T]) Take(n, line int) []T {
 }
 
 // next starts a slab of at least n elements: the oldest one whose rows
-// are all done, or a new one.
-func (s *Slabs[T]) next(n int) {
+// are all done (cleared when zeroed), or a new one.
+func (s *Slabs[T]) next(n int, zeroed bool) {
 	reusing := s.mark != nil && !s.off
 	if reusing && s.whole != nil && s.mark.Line() > 0 {
 		// Queued only once the consumer marks rows: one that never does
@@ -99,10 +121,12 @@ func (s *Slabs[T]) next(n int) {
 		mem := s.waiting[0].mem
 		s.waiting[0] = slab[T]{}
 		s.waiting = s.waiting[1:]
-		clear(mem)
+		if s.dirty = !zeroed; zeroed {
+			clear(mem)
+		}
 		s.whole, s.rest = mem, mem
 		return
 	}
 	s.whole = make([]T, max(s.per, n))
-	s.rest = s.whole
+	s.rest, s.dirty = s.whole, false
 }

@@ -2,6 +2,7 @@ package reuse
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -26,7 +27,8 @@ func TestWithoutMarkEverySlabIsNew(t *testing.T) {
 // TestRowsNotDoneKeepTheirValues writes each row's number into its slice
 // and checks, while the consumer lags behind by a changing number of
 // rows, that no row it has not finished was overwritten, that reused
-// slices come back zeroed, and that slabs are in fact reused.
+// slices come back zeroed (Copy's slabs, used again uncleared, mixed in),
+// and that slabs are in fact reused.
 func TestRowsNotDoneKeepTheirValues(t *testing.T) {
 	var m Mark
 	s := NewSlabs[int](10, &m)
@@ -36,13 +38,25 @@ func TestRowsNotDoneKeepTheirValues(t *testing.T) {
 	slabs := map[uintptr]bool{}
 	for line := 2; line < 20000; line++ {
 		n := 1 + rnd.IntN(4)
-		c := s.Take(n, line)
-		require.Len(t, c, n)
-		for _, v := range c {
-			require.Zero(t, v, "row %d got a slice that was not cleared", line)
+		var c []int
+		if rnd.IntN(3) == 0 {
+			// Copy, whose reused slabs are not cleared, mixed with
+			// Take, which must still hand out zeroes.
+			c = s.Copy(slices.Repeat([]int{line}, n), line)
+			require.Len(t, c, n)
+			require.Equal(t, n, cap(c), "a row's copy must not reach into the next row's")
+		} else {
+			c = s.Take(n, line)
+			require.Len(t, c, n)
+			for _, v := range c {
+				require.Zero(t, v, "row %d got a slice that was not cleared", line)
+			}
+			for i := range c {
+				c[i] = line
+			}
 		}
-		for i := range c {
-			c[i] = line
+		for _, v := range c {
+			require.Equal(t, line, v)
 		}
 		live[line] = c
 		slabs[base(s.whole)] = true
