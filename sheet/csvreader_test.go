@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -56,6 +58,9 @@ func FuzzRecordReaderMatchesEncodingCSV(f *testing.F) {
 			}
 			endLine, _ := cr.FieldPos(len(want) - 1)
 			lastLine = endLine + strings.Count(want[len(want)-1], "\n")
+			if rr.noQuote && (len(rr.starts) > 0 || strings.Contains(strings.Join(got, ""), `"`)) {
+				t.Fatalf("%q read as a line without quotes", got)
+			}
 			for i, st := range rr.starts {
 				if rr.quoted[i] != (st < int64(len(data)) && data[st] == '"') {
 					t.Fatalf("cell %d of %q: quoted %v, text %q", i, got, rr.quoted[i], data[min(st, int64(len(data))):])
@@ -63,6 +68,36 @@ func FuzzRecordReaderMatchesEncodingCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCellBoundsMatchesSplit checks the eight-bytes-a-step delimiter
+// search against bytes.Split on lines of every length up to 40 made of
+// bytes chosen to trip it: the delimiter, its neighbours (';' next to ':'
+// and '<', where a borrow across bytes would show a false delimiter), the
+// delimiter with its top bit set, 0x00, 0xFF and UTF-8.
+func TestCellBoundsMatchesSplit(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	for _, c := range []byte{';', ',', '\t', '|'} {
+		alphabet := []byte{c, c, c - 1, c + 1, c ^ 0x80, 0, 0xff, 'a', 0xc5, 0x82, c ^ 1}
+		for n := range 41 {
+			for range 300 {
+				line := make([]byte, n)
+				for i := range line {
+					line[i] = alphabet[rnd.IntN(len(alphabet))]
+				}
+				var want []int
+				start := 0
+				for _, part := range bytes.Split(line, []byte{c}) {
+					want = append(want, start, start+len(part))
+					start += len(part) + 1
+				}
+				got := cellBounds(nil, line, c)
+				if !slices.Equal(want, got) {
+					t.Fatalf("%q split at %q: want %v, got %v", line, c, want, got)
+				}
+			}
+		}
+	}
 }
 
 // benchRecords is 100,000 rows of 20 cells, as BenchmarkCSVSource reads.

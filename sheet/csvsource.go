@@ -271,6 +271,9 @@ func (s *csvSource) readRecord() ([]string, int, error) {
 			return nil, blanks, s.err
 		}
 	}
+	if s.rr.noQuote && (valid || !s.checkUTF8) {
+		return rec, blanks, nil // no cell to check: all valid, none quoted
+	}
 	for i, f := range rec {
 		if s.checkUTF8 && !valid && !utf8.ValidString(f) {
 			if s.info.EncodingConfidence == ConfidenceGiven {
@@ -281,7 +284,7 @@ func (s *csvSource) readRecord() ([]string, int, error) {
 			}
 			rec[i] = s.fixInvalid(f)
 		}
-		if !s.rr.quoted[i] {
+		if s.rr.noQuote || !s.rr.quoted[i] {
 			continue // only a quoted cell holds line ends or delimiters
 		}
 		multi := strings.IndexByte(f, '\n') >= 0 || strings.IndexByte(f, '\r') >= 0
