@@ -237,10 +237,16 @@ func (h *hashIndex) add(k uint64, line uint32) {
 }
 
 func (h *hashIndex) grow() {
+	size := max(1024, len(h.keys)*2)
+	h.growInto(make([]uint64, size), make([]uint32, size))
+}
+
+// growInto moves the entries into keys and lines (zeroed, of the same
+// length: a power of two, larger than now).
+func (h *hashIndex) growInto(keys []uint64, lines []uint32) {
 	old, oldLines := h.keys, h.lines
-	size := max(1024, len(old)*2)
-	h.keys, h.lines = make([]uint64, size), make([]uint32, size)
-	h.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	h.keys, h.lines = keys, lines
+	h.shift = uint(64 - bits.TrailingZeros(uint(len(keys))))
 	for i, k := range old {
 		if k != 0 {
 			j := h.slot(k)

@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sync/atomic"
+	"unsafe"
 )
 
 // The duplicate check's index of value hashes keeps its memory bounded
@@ -20,6 +22,12 @@ import (
 // each run keeps every runFence-th hash in memory, so a look-up that the
 // filter lets through reads one block of each run. Runs are merged into
 // one when there are more than maxRuns.
+//
+// The run is written, and the filter and a merge made, on a goroutine of
+// its own (spillJob) while the caller goes on: done on the caller's (the
+// dry run's checking goroutine), the first spill of a million-row file
+// held everything up for ~50 ms, a core idle meanwhile. Until the run is
+// taken in (adopt), its entries are looked up in memory, sorted.
 const (
 	spillSlots = 1 << 19 // 6 MiB in memory, 393,216 values before a spill
 	bloomBytes = 4 << 20 // 32 Mbit (a power of two): 0.2 % false hits with 2 million values on disk, 2.4 % with 4 million
@@ -32,14 +40,54 @@ const (
 // spillIndex maps 64-bit hashes to the row that first held them, like
 // hashIndex, with memory bounded by spilling to temporary files.
 type spillIndex struct {
-	mem       hashIndex
-	memSlots  int // the most slots mem may have before it spills
-	runs      []*indexRun
-	bloom     []uint64 // made at the first spill
+	mem      hashIndex
+	memSlots int // the most slots mem may have before it spills
+	runs     []*indexRun
+	// bloom is made at the first spill. A spill's job sets its bits
+	// (atomically) while the caller reads it: the entries of that spill
+	// are found in job.es until it is adopted, so a bit not yet set
+	// hides nothing.
+	bloom     []uint64
 	bloomBits uint64
 	dir       string // "" = the system's temporary folder
 	err       error  // the first error of a temporary file
 	buf       []byte
+	job       *spillJob // the spill being written, nil when none
+	es        []entry   // the buffer spills sort into, used again
+
+	// warm and warmES deliver the table mem grows into next and the
+	// buffer of the spills, made and touched on a goroutine of
+	// their own: memory the system hands out new is slow to touch the
+	// first time (~20 ms for mem's 6 MiB on the benchmark machine), and
+	// touched by the checking goroutine it held up the dry run.
+	warm   chan hashIndex
+	warmES chan []entry
+
+	// beforeWrite, when set (tests), is called on a spill's goroutine
+	// before it writes its run.
+	beforeWrite func(*runWriter)
+}
+
+// entry is one hash and its row, as a spill sorts them.
+type entry struct {
+	k    uint64
+	line uint32
+}
+
+// spillJob writes one spill's run on a goroutine of its own, sets its
+// hashes' bits in the filter and, past maxRuns, merges the runs. es
+// (sorted) and runs are only read while it works.
+type spillJob struct {
+	es []entry
+	// at[b] is where the entries whose hash's top jobBits bits are b
+	// start in es (a bucket holds a few: the hashes are spread evenly).
+	at   []int32
+	runs []*indexRun // the runs before this one (merged with it past maxRuns)
+	done chan struct{}
+	// Set before done is closed.
+	finished atomic.Bool
+	run      *indexRun // the run written; nil when it could not be
+	merged   *indexRun // all of runs and run in one, when they were merged
 }
 
 // indexRun is one sorted run on disk.
@@ -58,6 +106,11 @@ func (s *spillIndex) get(k uint64) (uint32, bool) {
 	k = spread(k)
 	if line, ok := s.mem.get(k); ok {
 		return line, true
+	}
+	if s.job != nil {
+		if line, ok := s.job.get(k); ok {
+			return line, true
+		}
 	}
 	if len(s.runs) == 0 || !s.mayHold(k) {
 		return 0, false
@@ -78,6 +131,10 @@ func (s *spillIndex) get(k uint64) (uint32, bool) {
 // insert records k at line; get has just said it is not there.
 func (s *spillIndex) insert(k uint64, line uint32) {
 	k = spread(k)
+	if s.job != nil && s.job.finished.Load() {
+		s.adopt()
+	}
+	s.warmUp()
 	if s.memSlots > 0 && len(s.mem.keys) >= s.memSlots && (s.mem.n+1)*4 > len(s.mem.keys)*3 {
 		if err := s.spill(); err != nil {
 			// Keep going in memory: the check stays right, only its
@@ -86,6 +143,106 @@ func (s *spillIndex) insert(k uint64, line uint32) {
 		}
 	}
 	s.mem.add(k, line)
+}
+
+// jobBits is how many top bits of a hash choose its bucket in a job's
+// entries (spillJob.at): a look-up reads a bucket, not 19 steps of a
+// binary search, each a cache miss.
+const jobBits = 16
+
+// bucket sets at from es, sorted.
+func (j *spillJob) bucket() {
+	j.at = make([]int32, 1<<jobBits+1)
+	b := 0
+	for i, e := range j.es {
+		for top := int(e.k >> (64 - jobBits)); b <= top; b++ {
+			j.at[b] = int32(i)
+		}
+	}
+	for ; b <= 1<<jobBits; b++ {
+		j.at[b] = int32(len(j.es))
+	}
+}
+
+// warmUp has the memory the index will need next made ahead (see warm):
+// the table mem grows into, once mem is half full, and the spills'
+// buffer; and grows mem into the table made when it is due and ready.
+func (s *spillIndex) warmUp() {
+	size := len(s.mem.keys)
+	switch {
+	case s.memSlots == 0:
+	case s.warm == nil && size >= 1<<14 && size < s.memSlots && s.mem.n*2 >= size:
+		// Half full: the table it grows into at three quarters.
+		s.warm = make(chan hashIndex, 1)
+		go func(n int) {
+			h := hashIndex{keys: make([]uint64, n), lines: make([]uint32, n)}
+			touch(h.keys)
+			touch(h.lines)
+			s.warm <- h
+		}(2 * size)
+	case s.warm != nil && (s.mem.n+1)*4 > size*3:
+		select {
+		case h := <-s.warm:
+			s.warm = nil
+			if len(h.keys) > size {
+				s.mem.growInto(h.keys, h.lines)
+			}
+		default: // not yet: mem grows as it would without
+		}
+	case s.es == nil && s.warmES == nil && size >= s.memSlots && s.mem.n >= s.memSlots/2:
+		// Two thirds of the way to the first spill.
+		s.warmES = make(chan []entry, 1)
+		go func(n int) {
+			es := make([]entry, n)
+			touch(es)
+			s.warmES <- es[:0]
+		}(size * 3 / 4)
+	}
+}
+
+// touch writes s's zero value to one element a page, so that the pages
+// are the process's before s is used.
+func touch[T any](s []T) {
+	var zero T
+	step := max(1, 4096/int(unsafe.Sizeof(zero)))
+	for i := 0; i < len(s); i += step {
+		s[i] = zero
+	}
+}
+
+// get returns the row of k (spread) among the job's entries.
+func (j *spillJob) get(k uint64) (uint32, bool) {
+	b := k >> (64 - jobBits)
+	for _, e := range j.es[j.at[b]:j.at[b+1]] {
+		if e.k == k {
+			return e.line, true
+		}
+	}
+	return 0, false
+}
+
+// adopt waits for the job and takes its run (and merge) in. A run that
+// could not be written leaves its entries in memory, which then grows:
+// the check stays right.
+func (s *spillIndex) adopt() {
+	j := s.job
+	<-j.done
+	s.job = nil
+	switch {
+	case j.run == nil:
+		s.memSlots = 0
+		for _, e := range j.es {
+			s.mem.add(e.k, e.line)
+		}
+	case j.merged != nil:
+		for _, old := range s.runs {
+			old.remove()
+		}
+		j.run.remove()
+		s.runs = []*indexRun{j.merged}
+	default:
+		s.runs = append(s.runs, j.run)
+	}
 }
 
 // touch reads what get and insert of k will read, and returns it (for the
@@ -101,7 +258,7 @@ func (s *spillIndex) touch(k uint64) uint64 {
 	if s.bloom != nil {
 		for i := range uint64(bloomProbe) {
 			w, _ := s.bloomBit(k, i)
-			v ^= s.bloom[w]
+			v ^= atomic.LoadUint64(&s.bloom[w])
 		}
 	}
 	return v
@@ -125,17 +282,20 @@ func (s *spillIndex) fail(err error) {
 // mayHold tells whether k may be in a run (k is not zero).
 func (s *spillIndex) mayHold(k uint64) bool {
 	for i := range uint64(bloomProbe) {
-		if w, bit := s.bloomBit(k, i); s.bloom[w]&bit == 0 {
+		if w, bit := s.bloomBit(k, i); atomic.LoadUint64(&s.bloom[w])&bit == 0 {
 			return false
 		}
 	}
 	return true
 }
 
+// remember sets k's bits in the filter (on a spill's goroutine).
 func (s *spillIndex) remember(k uint64) {
 	for i := range uint64(bloomProbe) {
 		w, bit := s.bloomBit(k, i)
-		s.bloom[w] |= bit
+		if atomic.LoadUint64(&s.bloom[w])&bit == 0 {
+			atomic.OrUint64(&s.bloom[w], bit)
+		}
 	}
 }
 
@@ -147,16 +307,31 @@ func (s *spillIndex) bloomBit(k, i uint64) (word int, bit uint64) {
 	return int(b / 64), 1 << (b % 64)
 }
 
-// spill writes the memory's entries as a sorted run and empties it.
+// spill sorts the memory's entries, empties it and starts a job that
+// writes them as a run. A spill still being written is waited for
+// first; a temporary file that cannot be made is an error, with nothing
+// changed.
 func (s *spillIndex) spill() error {
-	type entry struct {
-		k    uint64
-		line uint32
+	if s.job != nil {
+		s.adopt()
+		if s.memSlots == 0 {
+			return nil // the last run could not be written: no more spills
+		}
+	}
+	w, err := s.newRun()
+	if err != nil {
+		return err
 	}
 	// The slots hold the keys by their top bits (hashIndex), so read in
 	// slot order they are sorted but within a cluster of slots, and for
 	// the cluster that wrapped round from the end to the start.
-	es := make([]entry, 0, s.mem.n)
+	if s.warmES != nil {
+		s.es, s.warmES = <-s.warmES, nil
+	}
+	if cap(s.es) < s.mem.n {
+		s.es = make([]entry, 0, s.mem.n) // not grown by append: fresh memory is slow to touch
+	}
+	es := s.es[:0]
 	var wrapped []entry
 	for i, k := range s.mem.keys {
 		if k == 0 {
@@ -169,41 +344,56 @@ func (s *spillIndex) spill() error {
 		}
 	}
 	es = append(es, wrapped...)
+	s.es = es
 	if !insertionSorted(es, func(a, b entry) bool { return a.k < b.k }, 16*len(es)) {
 		// Keys clustered beyond what a uniform hash gives: sort them.
 		slices.SortFunc(es, func(a, b entry) int { return cmp.Compare(a.k, b.k) })
-	}
-	w, err := s.newRun()
-	if err != nil {
-		return err
-	}
-	for _, e := range es {
-		if err := w.put(e.k, e.line); err != nil {
-			w.discard()
-			return err
-		}
-	}
-	r, err := w.finish()
-	if err != nil {
-		return err
 	}
 	if s.bloom == nil {
 		s.bloom = make([]uint64, bloomBytes/8)
 		s.bloomBits = uint64(len(s.bloom)) * 64
 	}
-	for _, e := range es {
-		s.remember(e.k)
-	}
-	s.runs = append(s.runs, r)
 	clear(s.mem.keys)
 	s.mem.n = 0
-	if len(s.runs) > maxRuns {
-		// A merge that fails (a full disk) leaves every run as it was:
-		// look-ups go on reading one block more, and the next spill
-		// tries again.
-		_ = s.merge()
-	}
+	j := &spillJob{es: es, runs: slices.Clone(s.runs), done: make(chan struct{})}
+	j.bucket()
+	s.job = j
+	go func() {
+		defer close(j.done)
+		defer j.finished.Store(true)
+		if s.beforeWrite != nil {
+			s.beforeWrite(w)
+		}
+		j.run = j.write(w)
+		if j.run == nil {
+			return
+		}
+		for _, e := range es {
+			s.remember(e.k)
+		}
+		if len(j.runs)+1 > maxRuns {
+			// A merge that fails (a full disk) leaves every run as it
+			// was: look-ups go on reading one block more, and the next
+			// spill tries again.
+			j.merged, _ = s.merge(append(j.runs, j.run))
+		}
+	}()
 	return nil
+}
+
+// write writes the job's entries with w; nil when they could not be.
+func (j *spillJob) write(w *runWriter) *indexRun {
+	for _, e := range j.es {
+		if err := w.put(e.k, e.line); err != nil {
+			w.discard()
+			return nil
+		}
+	}
+	r, err := w.finish()
+	if err != nil {
+		return nil
+	}
+	return r
 }
 
 // insertionSorted sorts the nearly sorted es by insertion, moving no more
@@ -225,19 +415,20 @@ func insertionSorted[E any](es []E, less func(a, b E) bool, budget int) bool {
 	return true
 }
 
-// merge replaces the runs by one: a look-up then reads one block.
-func (s *spillIndex) merge() error {
+// merge writes runs as one run (a look-up then reads one block), on a
+// spill's goroutine: it only reads runs.
+func (s *spillIndex) merge(runs []*indexRun) (*indexRun, error) {
 	w, err := s.newRun()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	h := &runHeap{}
-	for _, r := range s.runs {
+	for _, r := range runs {
 		c := &runCursor{r: bufio.NewReaderSize(io.NewSectionReader(r.f, 0, int64(r.n)*entrySize), 64<<10)}
 		ok, err := c.next()
 		if err != nil {
 			w.discard()
-			return err
+			return nil, err
 		}
 		if ok {
 			heap.Push(h, c)
@@ -247,12 +438,12 @@ func (s *spillIndex) merge() error {
 		c := (*h)[0]
 		if err := w.put(c.k, c.line); err != nil {
 			w.discard()
-			return err
+			return nil, err
 		}
 		ok, err := c.next()
 		if err != nil {
 			w.discard()
-			return err
+			return nil, err
 		}
 		if ok {
 			heap.Fix(h, 0)
@@ -260,19 +451,15 @@ func (s *spillIndex) merge() error {
 			heap.Pop(h)
 		}
 	}
-	r, err := w.finish()
-	if err != nil {
-		return err
-	}
-	for _, old := range s.runs {
-		old.remove()
-	}
-	s.runs = []*indexRun{r}
-	return nil
+	return w.finish()
 }
 
-// close removes the temporary files.
+// close waits for a spill being written and removes the temporary
+// files.
 func (s *spillIndex) close() {
+	if s.job != nil {
+		s.adopt()
+	}
 	for _, r := range s.runs {
 		r.remove()
 	}

@@ -1,9 +1,11 @@
 package importer
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -61,6 +63,76 @@ func TestSpillIndexMatchesAMap(t *testing.T) {
 	files, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Empty(t, files, "temporary files removed")
+}
+
+// While a spill is being written its entries are found, and so are the
+// earlier runs' and the ones added since; once it is taken in, they are
+// found in its run. A run that cannot be written puts its entries back in
+// memory, which then grows instead of spilling: every row still found.
+func TestSpillIndexWhileASpillIsWritten(t *testing.T) {
+	t.Parallel()
+	for _, failing := range []bool{false, true} {
+		t.Run(fmt.Sprint("failing=", failing), func(t *testing.T) {
+			dir := t.TempDir()
+			s := &spillIndex{memSlots: 1024, dir: dir}
+			hold := make(chan struct{})
+			var held atomic.Int32
+			s.beforeWrite = func(w *runWriter) {
+				if held.Add(1) == 2 { // the second spill waits, and maybe fails
+					<-hold
+					if failing {
+						require.NoError(t, w.f.Close())
+					}
+				}
+			}
+			want := map[uint64]uint32{}
+			check := func() {
+				for k, line := range want {
+					got, ok := s.get(k)
+					require.True(t, ok, "hash %x", k)
+					require.Equal(t, line, got)
+				}
+			}
+			line := uint32(2)
+			add := func() {
+				k := uint64(line) * 0x2545F4914F6CDD1D
+				_, ok := s.get(k)
+				require.False(t, ok)
+				s.insert(k, line)
+				want[k] = line
+				line++
+			}
+			for len(s.runs) == 0 || s.job == nil { // the first spill taken in, the second started
+				add()
+			}
+			pending := s.job
+			for range 500 { // fewer than a spill's worth: the second waits
+				add()
+			}
+			check()
+			require.Same(t, pending, s.job, "still being written")
+			close(hold)
+			<-pending.done
+			add() // takes it in
+			require.Nil(t, s.job)
+			check()
+			if failing {
+				assert.Zero(t, s.memSlots, "no more spills once one could not be written")
+				assert.Len(t, s.runs, 1)
+				for range 3000 {
+					add()
+				}
+				check()
+			} else {
+				assert.Len(t, s.runs, 2)
+			}
+			require.NoError(t, s.failed())
+			s.close()
+			files, err := os.ReadDir(dir)
+			require.NoError(t, err)
+			assert.Empty(t, files, "temporary files removed")
+		})
+	}
 }
 
 // A run that cannot be read back is an error the import stops on, never a
