@@ -112,7 +112,7 @@ type applyAhead struct {
 	vb    valueBinder // lean: rows mapped without records
 	names []string    // vb.FieldNames()
 	rd    *ahead.Parallel[appliedRow]
-	last  appliedRow // the row Next gave last
+	last  *appliedRow // the row Next gave last, where its batch holds it (see ahead.Parallel.NextPtr); nil before
 	ended error
 	// touched sums what the index held where a batch's keys go, so that
 	// the reads are made (newApplyAhead).
@@ -228,8 +228,9 @@ func (a *applyAhead) Next() (sheet.Row, error) {
 	if a.ended != nil {
 		return sheet.Row{}, a.ended
 	}
-	ar, ok := a.rd.Next()
-	if !ok {
+	ar := a.rd.NextPtr()
+	if ar == nil {
+		a.last = nil
 		return sheet.Row{}, errors.New("the rows were read after the reading stopped")
 	}
 	a.last = ar
@@ -256,8 +257,8 @@ func (a *applyAhead) Apply(row sheet.Row) (crm.Record, error) {
 
 // isLast reports whether row is the one Next gave last, mapped ahead.
 func (a *applyAhead) isLast(row sheet.Row) bool {
-	l := &a.last
-	return l.applied && l.row.Line == row.Line && len(l.row.Cells) == len(row.Cells) &&
+	l := a.last
+	return l != nil && l.applied && l.row.Line == row.Line && len(l.row.Cells) == len(row.Cells) &&
 		(len(row.Cells) == 0 || &l.row.Cells[0] == &row.Cells[0])
 }
 

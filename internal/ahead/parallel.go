@@ -128,6 +128,18 @@ func (p *Parallel[T]) take() *pbatch[T] {
 
 // Next returns the next item; false once the last one was returned.
 func (p *Parallel[T]) Next() (T, bool) {
+	it := p.NextPtr()
+	if it == nil {
+		var zero T
+		return zero, false
+	}
+	return *it, true
+}
+
+// NextPtr is Next without a copy: the next item where its batch holds it,
+// valid until the next call of NextPtr, Next or Stop; nil once the last
+// one was returned.
+func (p *Parallel[T]) NextPtr() *T {
 	if !p.started && !p.stopped {
 		p.started = true
 		p.order = make(chan *pbatch[T], p.batches)
@@ -144,13 +156,11 @@ func (p *Parallel[T]) Next() (T, bool) {
 				panic(p.cur.crash)
 			}
 			if p.cur.last {
-				var zero T
-				return zero, false
+				return nil
 			}
 		}
 		if p.stopped {
-			var zero T
-			return zero, false
+			return nil
 		}
 		if p.cur != nil {
 			giveBack(p.free, p.cur.items) // every item was copied out
@@ -166,9 +176,9 @@ func (p *Parallel[T]) Next() (T, bool) {
 			p.onBatch(b.items)
 		}
 	}
-	it := p.cur.items[p.pos]
+	it := &p.cur.items[p.pos]
 	p.pos++
-	return it, true
+	return it
 }
 
 // OnBatch makes Next call f with each batch of finished items as it
