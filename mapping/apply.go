@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/sheet"
@@ -179,20 +181,38 @@ func (c *converter) checkString(s string) error {
 			return fmt.Errorf("is too long: %d characters, %s takes at most %d in %s", n, c.vendor, c.maxLen, c.field)
 		}
 	}
-	if c.strict4 {
-		for i := 0; i < len(s); i++ {
-			if s[i] >= 0xF0 {
-				var bad []string
-				for _, r := range s {
-					if r > 0xFFFF && len(bad) < 5 {
-						bad = append(bad, string(r))
-					}
-				}
-				return fmt.Errorf("contains characters %s cannot store (emoji): %s; remove them", c.vendor, strings.Join(bad, " "))
+	if c.strict4 && has4Byte(s) {
+		var bad []string
+		for _, r := range s {
+			if r > 0xFFFF && len(bad) < 5 {
+				bad = append(bad, string(r))
 			}
 		}
+		return fmt.Errorf("contains characters %s cannot store (emoji): %s; remove them", c.vendor, strings.Join(bad, " "))
 	}
 	return nil
+}
+
+// has4Byte reports whether s holds a byte that starts a 4-byte UTF-8
+// character (0xF0 or above: emoji and other characters past U+FFFF). It
+// looks at eight bytes a step: every value of every row goes through it.
+func has4Byte(s string) bool {
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		// The top bit of a byte of w&(w<<1)&(w<<2)&(w<<3) is set where the
+		// byte's top four bits are (no shift reaches another byte's top bit).
+		if w&(w<<1)&(w<<2)&(w<<3)&0x8080808080808080 != 0 {
+			return true
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] >= 0xF0 {
+			return true
+		}
+	}
+	return false
 }
 
 // constant converts a `value:` constant.

@@ -207,3 +207,32 @@ func TestApplyIntoKeepsEveryRowsText(t *testing.T) {
 	}
 	assert.Contains(t, bind.Record(kept[100])["address"], strings.TrimSpace(long))
 }
+
+// TestHas4ByteMatchesByteLoop checks the eight-bytes-a-step search for a
+// byte starting a 4-byte character against a plain loop: every byte
+// value at every place of strings up to 17 bytes long, among bytes just
+// below the bound (0xEF, 0xE0, 0x7F) that a search across bytes could
+// mistake for one.
+func TestHas4ByteMatchesByteLoop(t *testing.T) {
+	background := []byte{'a', 0xEF, 0xE0, 0x7F, 0xC5, 0x82, 0xBF, 0x0F}
+	for n := 0; n <= 17; n++ {
+		for pos := 0; pos < max(n, 1); pos++ {
+			for v := 0; v < 256; v++ {
+				b := make([]byte, n)
+				for i := range b {
+					b[i] = background[(i*3+v)%len(background)]
+				}
+				if n > 0 {
+					b[pos] = byte(v)
+				}
+				want := false
+				for _, c := range b {
+					want = want || c >= 0xF0
+				}
+				if got := has4Byte(string(b)); got != want {
+					t.Fatalf("%x: has4Byte %v, want %v", b, got, want)
+				}
+			}
+		}
+	}
+}
