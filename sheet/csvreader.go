@@ -107,6 +107,11 @@ type recordReader struct {
 	// it once rows are marked done: see ReuseCells).
 	text     *reuse.Slabs[byte]
 	textLine int
+	// lazy leaves the cells of a line without quotes uncut: read returns
+	// no record for it, and the caller cuts the cells from line at
+	// bounds (csvSource makes its row's cells so: one pass, not two), or
+	// asks for them (cells).
+	lazy bool
 }
 
 // textBlock is the size of the blocks text carves lines from.
@@ -245,7 +250,8 @@ func (r *recordReader) lineEnd() int {
 
 // read returns the next record. Its cells stay valid until the next call
 // (the slice is reused, the strings are not). A record that breaks a
-// bound is returned as a *limitError.
+// bound is returned as a *limitError. With lazy, a line without quotes
+// is returned as no record (nil, nil): see lazy.
 func (r *recordReader) read() ([]string, error) {
 	r.blanks = 0
 	r.out, r.ends, r.starts, r.quoted = r.out[:0], r.ends[:0], r.starts[:0], r.quoted[:0]
@@ -365,12 +371,20 @@ func (r *recordReader) cut(line []byte, e int, bounds []int) []string {
 		s = string(line)
 	}
 	r.line = s
-	r.fields = r.fields[:0]
-	for k := 0; k < len(bounds); k += 2 {
-		r.fields = append(r.fields, s[bounds[k]:bounds[k+1]])
-	}
 	r.pos = e
 	r.pos += r.lineEnd()
+	if r.lazy && r.noQuote {
+		return nil
+	}
+	return r.cells()
+}
+
+// cells cuts the cells of the line last read by plainLine from it.
+func (r *recordReader) cells() []string {
+	r.fields = r.fields[:0]
+	for k := 0; k < len(r.bounds); k += 2 {
+		r.fields = append(r.fields, r.line[r.bounds[k]:r.bounds[k+1]])
+	}
 	return r.fields
 }
 

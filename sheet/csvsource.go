@@ -31,6 +31,7 @@ type csvSource struct {
 	line        int      // Line of the last row returned
 	blanks      int      // blank lines still to report before queued
 	queued      []string // a record read but not yet returned
+	queuedLine  bool     // or the reader's line, its cells not yet cut (readLine's plain)
 	slabs       cellSlabs
 	err         error     // sticky error (I/O)
 	pendErr     *RowError // a row error to report after blank rows
@@ -243,6 +244,15 @@ func (s *csvSource) readHeader(want int, ahead []rawRow) error {
 // readRecord reads the next record and says how many blank lines came
 // before it.
 func (s *csvSource) readRecord() ([]string, int, error) {
+	rec, blanks, _, err := s.readLine(false)
+	return rec, blanks, err
+}
+
+// readLine is readRecord; with lazy, a record that is one line without
+// quotes, valid as it is, comes as no record and plain true: its cells
+// are the reader's line at its bounds, which rowOfLine cuts (one pass
+// over the cells, not two).
+func (s *csvSource) readLine(lazy bool) (rec []string, blanks int, plain bool, err error) {
 	// Once the caller marks rows done it keeps nothing of them
 	// (ReuseCells): the lines' text is carved from blocks, used again as
 	// the cells are (rows read before, a caller's peek, keep their own).
@@ -250,35 +260,39 @@ func (s *csvSource) readRecord() ([]string, int, error) {
 		s.rr.text = reuse.NewSlabs[byte](textBlock, &s.slabs.mark)
 	}
 	s.rr.textLine = s.line + 1
-	rec, err := s.rr.read()
-	blanks := s.rr.blanks
+	s.rr.lazy = lazy
+	rec, err = s.rr.read()
+	blanks = s.rr.blanks
 	if err != nil {
 		var le *limitError
 		if errors.As(err, &le) {
-			return nil, blanks, s.limitRowError(le, s.line+blanks+1)
+			return nil, blanks, false, s.limitRowError(le, s.line+blanks+1)
 		}
 		if errors.Is(err, io.EOF) {
-			return nil, blanks, io.EOF
+			return nil, blanks, false, io.EOF
 		}
-		return nil, 0, fmt.Errorf("read csv after row %d: %w", s.line, err)
+		return nil, 0, false, fmt.Errorf("read csv after row %d: %w", s.line, err)
 	}
-	last := len(rec) - 1
 	// A line read whole and valid has valid cells: one check, not one a cell.
 	valid := (s.checkUTF8 || s.asciiSample) && s.rr.line != "" && utf8.ValidString(s.rr.line)
+	if s.rr.noQuote && (valid || !s.checkUTF8) {
+		return rec, blanks, rec == nil, nil // no cell to check: all valid, none quoted
+	}
+	if rec == nil && s.rr.noQuote {
+		rec = s.rr.cells() // lazy, but its cells need a look
+	}
+	last := len(rec) - 1
 	if s.asciiSample && s.lateEnc == "" && !valid && !allValidUTF8(rec) {
 		if err := s.detectLate(rec); err != nil {
 			s.err = fmt.Errorf("row %d: %w", s.line+blanks+1, err)
-			return nil, blanks, s.err
+			return nil, blanks, false, s.err
 		}
-	}
-	if s.rr.noQuote && (valid || !s.checkUTF8) {
-		return rec, blanks, nil // no cell to check: all valid, none quoted
 	}
 	for i, f := range rec {
 		if s.checkUTF8 && !valid && !utf8.ValidString(f) {
 			if s.info.EncodingConfidence == ConfidenceGiven {
 				// Told UTF-8: a cell that is not is this row's problem, never "�" sent on.
-				return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: fmt.Errorf(
+				return nil, blanks, false, &RowError{Line: s.line + blanks + 1, Err: fmt.Errorf(
 					"column %d holds bytes that are not UTF-8 although utf-8 was given as the file's encoding: save the file as UTF-8, or write its real encoding (or encoding: auto) under source: in the mapping", i+1),
 					Cells: s.invalidUTF8Cells(rec)}
 			}
@@ -290,16 +304,16 @@ func (s *csvSource) readRecord() ([]string, int, error) {
 		multi := strings.IndexByte(f, '\n') >= 0 || strings.IndexByte(f, '\r') >= 0
 		if s.width > 0 && (multi || i == last && strings.ContainsRune(f, s.comma)) {
 			if err := s.checkRunaway(rec, i); err != nil {
-				return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: err, Cells: s.runawayCells(rec, i)}
+				return nil, blanks, false, &RowError{Line: s.line + blanks + 1, Err: err, Cells: s.runawayCells(rec, i)}
 			}
 		}
 		if multi && len(f) > maxCellChars && utf8.RuneCountInString(f) > maxCellChars {
-			return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: fmt.Errorf(
+			return nil, blanks, false, &RowError{Line: s.line + blanks + 1, Err: fmt.Errorf(
 				"a cell runs over %d lines, longer than Excel allows (%d characters): a quote (\") opened in this row is probably never closed; fix the quotes in this row and try again",
 				countLines(f), maxCellChars)}
 		}
 	}
-	return rec, blanks, nil
+	return rec, blanks, false, nil
 }
 
 // countLines counts the lines of a cell's text (LF, CRLF or CR apart).
@@ -420,7 +434,7 @@ func (s *csvSource) Next() (Row, error) {
 		s.line = err.Line
 		return Row{}, err
 	}
-	if s.queued == nil {
+	if s.queued == nil && !s.queuedLine {
 		if s.err != nil {
 			return Row{}, s.err
 		}
@@ -430,7 +444,7 @@ func (s *csvSource) Next() (Row, error) {
 				return Row{}, err
 			}
 		}
-		rec, blanks, err := s.readRecord()
+		rec, blanks, plain, err := s.readLine(lazyLines)
 		if err != nil {
 			var re *RowError
 			if errors.As(err, &re) {
@@ -446,29 +460,29 @@ func (s *csvSource) Next() (Row, error) {
 			return Row{}, err
 		}
 		if blanks > 0 {
-			s.blanks, s.queued = blanks-1, rec
+			s.blanks, s.queued, s.queuedLine = blanks-1, rec, plain
 			s.line++
 			return Row{Line: s.line, Cells: s.cells(), Blank: true}, nil
 		}
-		s.queued = rec
+		s.queued, s.queuedLine = rec, plain
 	}
-	rec := s.queued
-	s.queued = nil
+	rec, plain := s.queued, s.queuedLine
+	s.queued, s.queuedLine = nil, false
 	s.line++
 	row := Row{Line: s.line, Cells: s.cells(), Blank: true}
+	if plain {
+		if b := s.rr.bounds; len(b)/2 <= s.width {
+			// The reader's line, its cells cut from it here: no record
+			// between.
+			for i := range len(b) / 2 {
+				s.setCell(&row, i, s.rr.line[b[2*i]:b[2*i+1]])
+			}
+			return row, nil
+		}
+		rec = s.rr.cells() // more cells than the header: as any record
+	}
 	for i, f := range rec {
-		kind := KindText
-		if f == "" {
-			kind = KindEmpty
-		} else if isProtected(f) {
-			f = f[1:] // undo a CSV sink's formula protection: exported files read back as exported
-		}
-		if row.Blank && strings.TrimSpace(f) != "" {
-			row.Blank = false
-		}
-		if i < s.width {
-			row.Cells[i] = Cell{Text: f, Kind: kind}
-		}
+		s.setCell(&row, i, f)
 	}
 	if len(rec) > s.width {
 		extra := rec[s.width:]
@@ -486,6 +500,27 @@ func (s *csvSource) Next() (Row, error) {
 		}
 	}
 	return row, nil
+}
+
+// lazyLines lets Next cut a plain line's cells straight into its row
+// (readLine); tests turn it off to compare.
+var lazyLines = true
+
+// setCell makes cell i of row (when within the header) of the text f of
+// a CSV cell, and notes that the row is not blank when f is not.
+func (s *csvSource) setCell(row *Row, i int, f string) {
+	kind := KindText
+	if f == "" {
+		kind = KindEmpty
+	} else if isProtected(f) {
+		f = f[1:] // undo a CSV sink's formula protection: exported files read back as exported
+	}
+	if row.Blank && strings.TrimSpace(f) != "" {
+		row.Blank = false
+	}
+	if i < s.width {
+		row.Cells[i] = Cell{Text: f, Kind: kind}
+	}
 }
 
 // cells returns width empty cells for row s.line, carved from a slab, so

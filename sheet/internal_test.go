@@ -2,7 +2,10 @@ package sheet
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -138,5 +141,57 @@ func TestSharedStringsTexts(t *testing.T) {
 	var none *sharedStrings
 	if none.count() != 0 {
 		t.Error("a workbook without a table has no texts")
+	}
+}
+
+// TestLazyLinesGiveTheSameRows reads files of every kind of line a CSV
+// has — plain, quoted, blank, only spaces, cells protected against
+// formulas, more cells than the header, fewer, bytes that are not UTF-8
+// late in the file — with the cells of plain lines cut straight into
+// their rows and through a record, and gets the same rows and errors.
+func TestLazyLinesGiveTheSameRows(t *testing.T) {
+	lines := []string{
+		"Zakład 1;jan@x.pl;+48 601 000 001;Łódź",
+		"\"Quoted; firm\";a@b.pl;1;2",
+		"",
+		"  ;  ;  ;  ",
+		"'=SUM(A1);'+48 1;'@x;'-1",
+		"a;b;c;d;e;f;;",
+		"a;b;c;d;e;f;g",
+		"only one",
+		";;;",
+		"x;\"multi\nline\";y;z",
+		"tab\there;ü;ß;€",
+	}
+	var b strings.Builder
+	b.WriteString("Firma;E-mail;Telefon;Miasto\r\n")
+	for i := range 3000 {
+		b.WriteString(lines[i%len(lines)])
+		b.WriteString("\r\n")
+	}
+	utf8File := b.String()
+	late := utf8File + "Caf\xe9;x;y;z\r\n" + utf8File // a Latin-1 byte after the sample
+	for name, data := range map[string]string{"utf-8": utf8File, "late single-byte": late} {
+		t.Run(name, func(t *testing.T) {
+			read := func(lazy bool) []string {
+				defer func(old bool) { lazyLines = old }(lazyLines)
+				lazyLines = lazy
+				src, err := NewCSVSource(strings.NewReader(data), Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []string
+				for {
+					row, err := src.Next()
+					if errors.Is(err, io.EOF) {
+						return out
+					}
+					out = append(out, fmt.Sprintf("%d %v %+v %+v %v", row.Line, row.Blank, row.Cells, row.Extra, err))
+				}
+			}
+			cut, record := read(true), read(false)
+			assert.Equal(t, record, cut)
+			assert.GreaterOrEqual(t, len(cut), 3000)
+		})
 	}
 }
