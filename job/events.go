@@ -16,7 +16,8 @@ type Events interface {
 // RowEvents is an optional interface of Events: an import calls RowDone
 // with each row's event instead of Event, which must box it (an
 // allocation a row: 3% of a dry run that finishes a million rows a
-// second). The same rules hold as for Event.
+// second). RowDone is called one row at a time, in input order, never
+// twice at once; other events may come meanwhile, from other goroutines.
 type RowEvents interface {
 	RowDone(RowDone)
 }
