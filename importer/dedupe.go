@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/crmport/crmport/crm"
 	"github.com/crmport/crmport/mapping"
@@ -430,6 +431,9 @@ func (d *dedupe) appendValues(out []string, rule DedupeRule, f string, v mapping
 			out = append(out, s)
 		}
 	case DedupeEmail:
+		if s, ok := v.Text(); ok && plainEmail(s) {
+			return append(out, s) // what the general way below gives it, in one look
+		}
 		out = appendSplitValue(out, v)
 		kept := out[:start]
 		for _, s := range out[start:] {
@@ -785,6 +789,31 @@ func appendSplit(out []string, s string) []string {
 
 // hasValueSeparator reports whether s holds a comma, a semicolon or a line
 // end (strings.ContainsAny builds a set of its characters on every call).
+// plainEmail reports whether s is one e-mail address as the duplicate
+// check keeps it: ASCII, no capitals, no value separator, nothing to trim,
+// an "@" (what a mapping's `lower` and `email` leave). Every row's address
+// is looked at once, not four times (separators, trimming, case, "@").
+func plainEmail(s string) bool {
+	if s == "" || isASCIISpace(s[0]) || isASCIISpace(s[len(s)-1]) {
+		return false
+	}
+	at := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf, c >= 'A' && c <= 'Z', c == ',', c == ';', c == '\n':
+			return false
+		case c == '@':
+			at = true
+		}
+	}
+	return at
+}
+
+// isASCIISpace reports whether c is a space strings.TrimSpace trims.
+func isASCIISpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
 func hasValueSeparator(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c == ',' || c == ';' || c == '\n' {

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -272,4 +273,43 @@ func TestInsertionSortedBudget(t *testing.T) {
 	far := []int{7, 6, 5, 4, 3, 2, 1}
 	assert.False(t, insertionSorted(far, less, 5), "more moves than the budget")
 	assert.ElementsMatch(t, []int{1, 2, 3, 4, 5, 6, 7}, far, "nothing lost when it gives up")
+}
+
+// TestPlainEmailKeepsWhatTheGeneralWayKeeps checks the one-look path of
+// the e-mail rule (plainEmail) against the general one (split, trim,
+// lower-case, "@"): for every string of up to 5 characters made of bytes
+// that matter to either, the value kept is the same, and the short path
+// is taken for the plain addresses it is for.
+func TestPlainEmailKeepsWhatTheGeneralWayKeeps(t *testing.T) {
+	t.Parallel()
+	general := func(s string) []string {
+		var kept []string
+		for _, p := range appendSplit(nil, s) {
+			if p = strings.ToLower(p); strings.Contains(p, "@") {
+				kept = append(kept, p)
+			}
+		}
+		return kept
+	}
+	alphabet := []string{"a", "Z", "@", " ", "\t", ",", ";", "\n", ".", "ł", "\u00a0", "Ł"}
+	var each func(prefix string, n int)
+	taken := 0
+	each = func(prefix string, n int) {
+		if plainEmail(prefix) {
+			taken++
+			require.Equal(t, []string{prefix}, general(prefix), "%q", prefix)
+		}
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			each(prefix+c, n-1)
+		}
+	}
+	each("", 5)
+	assert.Greater(t, taken, 1000)
+	assert.True(t, plainEmail("jan.kowalski@firma.pl"))
+	assert.False(t, plainEmail("Jan@firma.pl"))
+	assert.False(t, plainEmail(" jan@firma.pl"))
+	assert.False(t, plainEmail("jan@firma.pl;ewa@firma.pl"))
 }
