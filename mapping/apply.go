@@ -711,38 +711,30 @@ func (b *Binding) textSize(row sheet.Row) int {
 }
 
 func (f *boundField) joined(row sheet.Row, w *strings.Builder) string {
-	n, parts := 0, 0
+	var small [8]string // the trimmed parts, looked at once (most joins are of a few columns)
+	parts := small[:0]
+	if len(f.cols) > len(small) {
+		parts = make([]string, 0, len(f.cols))
+	}
+	n := 0
 	for _, idx := range f.cols {
 		if idx < len(row.Cells) {
 			if t := trimSpace(row.Cells[idx].Text); t != "" {
 				n += len(t)
-				parts++
+				parts = append(parts, t)
 			}
 		}
 	}
-	if parts == 0 {
+	switch len(parts) {
+	case 0:
 		return ""
+	case 1:
+		return parts[0]
 	}
-	if parts == 1 {
-		for _, idx := range f.cols {
-			if idx < len(row.Cells) {
-				if t := trimSpace(row.Cells[idx].Text); t != "" {
-					return t
-				}
-			}
-		}
-	}
-	w.Grow(n + (parts-1)*len(f.join))
+	w.Grow(n + (len(parts)-1)*len(f.join))
 	start := w.Len()
-	for _, idx := range f.cols {
-		if idx >= len(row.Cells) {
-			continue
-		}
-		t := trimSpace(row.Cells[idx].Text)
-		if t == "" {
-			continue
-		}
-		if w.Len() > start {
+	for i, t := range parts {
+		if i > 0 {
 			w.WriteString(f.join)
 		}
 		w.WriteString(t)
