@@ -173,12 +173,13 @@ func (s *spillIndex) warmUp() {
 	case s.memSlots == 0:
 	case s.warm == nil && size >= 1<<14 && size < s.memSlots && s.mem.n*2 >= size:
 		// Half full: the table it grows into at three quarters.
-		s.warm = make(chan hashIndex, 1)
+		ch := make(chan hashIndex, 1)
+		s.warm = ch
 		go func(n int) {
 			h := hashIndex{keys: make([]uint64, n), lines: make([]uint32, n)}
 			touch(h.keys)
 			touch(h.lines)
-			s.warm <- h
+			ch <- h
 		}(2 * size)
 	case s.warm != nil && (s.mem.n+1)*4 > size*3:
 		select {
@@ -191,11 +192,12 @@ func (s *spillIndex) warmUp() {
 		}
 	case s.es == nil && s.warmES == nil && size >= s.memSlots && s.mem.n >= s.memSlots/2:
 		// Two thirds of the way to the first spill.
-		s.warmES = make(chan []entry, 1)
+		ch := make(chan []entry, 1)
+		s.warmES = ch
 		go func(n int) {
 			es := make([]entry, n)
 			touch(es)
-			s.warmES <- es[:0]
+			ch <- es[:0]
 		}(size * 3 / 4)
 	}
 }
