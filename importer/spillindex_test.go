@@ -34,14 +34,7 @@ func TestSpillIndexMatchesAMap(t *testing.T) {
 			}
 			keys = append(keys, k)
 		}
-		got, ok := s.get(k)
-		first, seen := want[k]
-		require.Equal(t, seen, ok, "row %d", line)
-		require.Equal(t, first, got, "row %d", line)
-		if !seen {
-			s.insert(k, line)
-			want[k] = line
-		}
+		lookUpAndAdd(t, s, want, k, line)
 	}
 	require.NoError(t, s.failed())
 	assert.NotEmpty(t, s.runs, "spilled")
@@ -192,14 +185,7 @@ func TestSpillIndexWithMemoryMadeAhead(t *testing.T) {
 			keys = append(keys, k)
 		}
 		before := len(s.mem.keys)
-		got, ok := s.get(k)
-		first, seen := want[k]
-		require.Equal(t, seen, ok, "row %d", line)
-		require.Equal(t, first, got, "row %d", line)
-		if !seen {
-			s.insert(k, line)
-			want[k] = line
-		}
+		lookUpAndAdd(t, s, want, k, line)
 		if len(s.mem.keys) > before && before >= 1<<14 {
 			grewInto++
 		}
@@ -212,6 +198,21 @@ func TestSpillIndexWithMemoryMadeAhead(t *testing.T) {
 		got, ok := s.get(k)
 		require.True(t, ok)
 		require.Equal(t, want[k], got)
+	}
+}
+
+// lookUpAndAdd does what the duplicate check does with hash k of row
+// line, checking the index against want (a map of the same): k is found
+// at its first row when seen before, else added.
+func lookUpAndAdd(t *testing.T, s *spillIndex, want map[uint64]uint32, k uint64, line uint32) {
+	t.Helper()
+	got, ok := s.get(k)
+	first, seen := want[k]
+	require.Equal(t, seen, ok, "row %d", line)
+	require.Equal(t, first, got, "row %d", line)
+	if !seen {
+		s.insert(k, line)
+		want[k] = line
 	}
 }
 
