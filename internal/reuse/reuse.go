@@ -50,7 +50,6 @@ type Slabs[T any] struct {
 	top     int // the highest row carved from it
 	last    int // the row carved last
 	off     bool
-	dirty   bool      // whole was used again without clearing (Copy)
 	waiting []slab[T] // slabs carved, oldest first
 }
 
@@ -70,33 +69,12 @@ func (s *Slabs[T]) Take(n, line int) []T {
 	if n == 0 {
 		return nil
 	}
-	out := s.carve(n, line, true)
-	if s.dirty {
-		clear(out)
-	}
-	return out
-}
-
-// Copy returns a copy of src for row line. A slab used again for Copy is
-// not cleared first (every element handed out is written): for text,
-// whose slabs would otherwise be cleared only to be written over.
-func (s *Slabs[T]) Copy(src []T, line int) []T {
-	if len(src) == 0 {
-		return nil
-	}
-	out := s.carve(len(src), line, false)
-	copy(out, src)
-	return out
-}
-
-// carve hands out n elements of the slab being carved for row line.
-func (s *Slabs[T]) carve(n, line int, zeroed bool) []T {
 	if line <= s.last {
 		s.off, s.waiting = true, nil // out of order: the mark no longer tells which slabs are free
 	}
 	s.last = line
 	if len(s.rest) < n {
-		s.next(n, zeroed)
+		s.next(n)
 	}
 	out := s.rest[:n:n]
 	s.rest = s.rest[n:]
@@ -104,9 +82,19 @@ func (s *Slabs[T]) carve(n, line int, zeroed bool) []T {
 	return out
 }
 
+// Copy returns a copy of src for row line. (A slab used again is cleared
+// first here too, although every element handed out is written: cleared
+// in one sweep it is in the cache for the copies, and the dry run was
+// 0.975× and 0.984× with it than without, 12 and 16 pairs.)
+func (s *Slabs[T]) Copy(src []T, line int) []T {
+	out := s.Take(len(src), line)
+	copy(out, src)
+	return out
+}
+
 // next starts a slab of at least n elements: the oldest one whose rows
-// are all done (cleared when zeroed), or a new one.
-func (s *Slabs[T]) next(n int, zeroed bool) {
+// are all done (cleared), or a new one.
+func (s *Slabs[T]) next(n int) {
 	reusing := s.mark != nil && !s.off
 	if reusing && s.whole != nil && s.mark.Line() > 0 {
 		// Queued only once the consumer marks rows: one that never does
@@ -121,12 +109,10 @@ func (s *Slabs[T]) next(n int, zeroed bool) {
 		mem := s.waiting[0].mem
 		s.waiting[0] = slab[T]{}
 		s.waiting = s.waiting[1:]
-		if s.dirty = !zeroed; zeroed {
-			clear(mem)
-		}
+		clear(mem)
 		s.whole, s.rest = mem, mem
 		return
 	}
 	s.whole = make([]T, max(s.per, n))
-	s.rest, s.dirty = s.whole, false
+	s.rest = s.whole
 }

@@ -27,8 +27,8 @@ func TestWithoutMarkEverySlabIsNew(t *testing.T) {
 // TestRowsNotDoneKeepTheirValues writes each row's number into its slice
 // and checks, while the consumer lags behind by a changing number of
 // rows, that no row it has not finished was overwritten, that reused
-// slices come back zeroed (Copy's slabs, used again uncleared, mixed in),
-// and that slabs are in fact reused.
+// slices come back zeroed (with copies mixed in), and that slabs are in
+// fact reused.
 func TestRowsNotDoneKeepTheirValues(t *testing.T) {
 	var m Mark
 	s := NewSlabs[int](10, &m)
@@ -40,8 +40,8 @@ func TestRowsNotDoneKeepTheirValues(t *testing.T) {
 		n := 1 + rnd.IntN(4)
 		var c []int
 		if rnd.IntN(3) == 0 {
-			// Copy, whose reused slabs are not cleared, mixed with
-			// Take, which must still hand out zeroes.
+			// Copy mixed with Take, which must still hand out
+			// zeroes.
 			c = s.Copy(slices.Repeat([]int{line}, n), line)
 			require.Len(t, c, n)
 			require.Equal(t, n, cap(c), "a row's copy must not reach into the next row's")
