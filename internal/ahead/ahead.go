@@ -109,9 +109,15 @@ func (r *Reader[T]) Stop() {
 // back (its items were copied out as they were handed over), or a new one.
 // Rows come in batches that live for a moment; reused, they no
 // longer cost the garbage collector its work on ~200 MB a million rows.
+// A batch given back is cleared before it is filled again: swept clear in
+// one go it is in the cache for the items written next, which made a dry
+// run 0.955× and 0.972× (12 and 16 pairs, stop 28; at stop 27, before the
+// rest of the run got cheaper, it had not shown), and its old items keep
+// nothing alive meanwhile.
 func reuseBatch[T any](free chan []T, n int) []T {
 	select {
 	case b := <-free:
+		clear(b[:cap(b)])
 		return b[:0]
 	default:
 		return make([]T, 0, n)
