@@ -789,6 +789,15 @@ func appendSplit(out []string, s string) []string {
 
 // hasValueSeparator reports whether s holds a comma, a semicolon or a line
 // end (strings.ContainsAny builds a set of its characters on every call).
+func hasValueSeparator(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ',' || c == ';' || c == '\n' {
+			return true
+		}
+	}
+	return false
+}
+
 // plainEmail reports whether s is one e-mail address as the duplicate
 // check keeps it: ASCII, no capitals, no value separator, nothing to trim,
 // an "@" (what a mapping's `lower` and `email` leave). Every row's address
@@ -812,15 +821,6 @@ func plainEmail(s string) bool {
 // isASCIISpace reports whether c is a space strings.TrimSpace trims.
 func isASCIISpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-}
-
-func hasValueSeparator(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == ',' || c == ';' || c == '\n' {
-			return true
-		}
-	}
-	return false
 }
 
 // isEmpty reports whether a record value holds nothing.

@@ -177,8 +177,8 @@ func (s *spillIndex) warmUp() {
 		s.warm = ch
 		go func(n int) {
 			h := hashIndex{keys: make([]uint64, n), lines: make([]uint32, n)}
-			touch(h.keys)
-			touch(h.lines)
+			faultIn(h.keys)
+			faultIn(h.lines)
 			ch <- h
 		}(2 * size)
 	case s.warm != nil && (s.mem.n+1)*4 > size*3:
@@ -196,15 +196,15 @@ func (s *spillIndex) warmUp() {
 		s.warmES = ch
 		go func(n int) {
 			es := make([]entry, n)
-			touch(es)
+			faultIn(es)
 			ch <- es[:0]
 		}(size * 3 / 4)
 	}
 }
 
-// touch writes s's zero value to one element a page, so that the pages
+// faultIn writes s's zero value to one element a page, so that the pages
 // are the process's before s is used.
-func touch[T any](s []T) {
+func faultIn[T any](s []T) {
 	var zero T
 	step := max(1, 4096/int(unsafe.Sizeof(zero)))
 	for i := 0; i < len(s); i += step {

@@ -53,10 +53,7 @@ func TestSpillIndexMatchesAMap(t *testing.T) {
 	}
 	assert.Zero(t, misses, "hashes never added are not found")
 
-	s.close()
-	files, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	assert.Empty(t, files, "temporary files removed")
+	closeAndCheckRemoved(t, s, dir)
 }
 
 // While a spill is being written its entries are found, and so are the
@@ -121,10 +118,7 @@ func TestSpillIndexWhileASpillIsWritten(t *testing.T) {
 				assert.Len(t, s.runs, 2)
 			}
 			require.NoError(t, s.failed())
-			s.close()
-			files, err := os.ReadDir(dir)
-			require.NoError(t, err)
-			assert.Empty(t, files, "temporary files removed")
+			closeAndCheckRemoved(t, s, dir)
 		})
 	}
 }
@@ -199,6 +193,16 @@ func TestSpillIndexWithMemoryMadeAhead(t *testing.T) {
 		require.True(t, ok)
 		require.Equal(t, want[k], got)
 	}
+}
+
+// closeAndCheckRemoved closes s and checks that its temporary files, in
+// dir, are gone.
+func closeAndCheckRemoved(t *testing.T, s *spillIndex, dir string) {
+	t.Helper()
+	s.close()
+	files, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, files, "temporary files removed")
 }
 
 // lookUpAndAdd does what the duplicate check does with hash k of row

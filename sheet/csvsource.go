@@ -31,7 +31,7 @@ type csvSource struct {
 	line        int      // Line of the last row returned
 	blanks      int      // blank lines still to report before queued
 	queued      []string // a record read but not yet returned
-	queuedLine  bool     // or the reader's line, its cells not yet cut (readLine's plain)
+	queuedLine  bool     // or the reader's line, its cells not yet cut (readLine's lazy)
 	slabs       cellSlabs
 	err         error     // sticky error (I/O)
 	pendErr     *RowError // a row error to report after blank rows
@@ -243,16 +243,13 @@ func (s *csvSource) readHeader(want int, ahead []rawRow) error {
 
 // readRecord reads the next record and says how many blank lines came
 // before it.
-func (s *csvSource) readRecord() ([]string, int, error) {
-	rec, blanks, _, err := s.readLine(false)
-	return rec, blanks, err
-}
+func (s *csvSource) readRecord() ([]string, int, error) { return s.readLine(false) }
 
 // readLine is readRecord; with lazy, a record that is one line without
-// quotes, valid as it is, comes as no record and plain true: its cells
-// are the reader's line at its bounds, which rowOfLine cuts (one pass
-// over the cells, not two).
-func (s *csvSource) readLine(lazy bool) (rec []string, blanks int, plain bool, err error) {
+// quotes, valid as it is, comes as no record (nil, and no error): its
+// cells are the reader's line at its bounds, which Next cuts into the
+// row (one pass over the cells, not two).
+func (s *csvSource) readLine(lazy bool) (rec []string, blanks int, err error) {
 	// Once the caller marks rows done it keeps nothing of them
 	// (ReuseCells): the lines' text is carved from blocks, used again as
 	// the cells are (rows read before, a caller's peek, keep their own).
@@ -266,17 +263,17 @@ func (s *csvSource) readLine(lazy bool) (rec []string, blanks int, plain bool, e
 	if err != nil {
 		var le *limitError
 		if errors.As(err, &le) {
-			return nil, blanks, false, s.limitRowError(le, s.line+blanks+1)
+			return nil, blanks, s.limitRowError(le, s.line+blanks+1)
 		}
 		if errors.Is(err, io.EOF) {
-			return nil, blanks, false, io.EOF
+			return nil, blanks, io.EOF
 		}
-		return nil, 0, false, fmt.Errorf("read csv after row %d: %w", s.line, err)
+		return nil, 0, fmt.Errorf("read csv after row %d: %w", s.line, err)
 	}
 	// A line read whole and valid has valid cells: one check, not one a cell.
 	valid := (s.checkUTF8 || s.asciiSample) && s.rr.line != "" && utf8.ValidString(s.rr.line)
 	if s.rr.noQuote && (valid || !s.checkUTF8) {
-		return rec, blanks, rec == nil, nil // no cell to check: all valid, none quoted
+		return rec, blanks, nil // no cell to check: all valid, none quoted (rec nil when lazy)
 	}
 	if rec == nil && s.rr.noQuote {
 		rec = s.rr.cells() // lazy, but its cells need a look
@@ -285,14 +282,14 @@ func (s *csvSource) readLine(lazy bool) (rec []string, blanks int, plain bool, e
 	if s.asciiSample && s.lateEnc == "" && !valid && !allValidUTF8(rec) {
 		if err := s.detectLate(rec); err != nil {
 			s.err = fmt.Errorf("row %d: %w", s.line+blanks+1, err)
-			return nil, blanks, false, s.err
+			return nil, blanks, s.err
 		}
 	}
 	for i, f := range rec {
 		if s.checkUTF8 && !valid && !utf8.ValidString(f) {
 			if s.info.EncodingConfidence == ConfidenceGiven {
 				// Told UTF-8: a cell that is not is this row's problem, never "�" sent on.
-				return nil, blanks, false, &RowError{Line: s.line + blanks + 1, Err: fmt.Errorf(
+				return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: fmt.Errorf(
 					"column %d holds bytes that are not UTF-8 although utf-8 was given as the file's encoding: save the file as UTF-8, or write its real encoding (or encoding: auto) under source: in the mapping", i+1),
 					Cells: s.invalidUTF8Cells(rec)}
 			}
@@ -304,16 +301,16 @@ func (s *csvSource) readLine(lazy bool) (rec []string, blanks int, plain bool, e
 		multi := strings.IndexByte(f, '\n') >= 0 || strings.IndexByte(f, '\r') >= 0
 		if s.width > 0 && (multi || i == last && strings.ContainsRune(f, s.comma)) {
 			if err := s.checkRunaway(rec, i); err != nil {
-				return nil, blanks, false, &RowError{Line: s.line + blanks + 1, Err: err, Cells: s.runawayCells(rec, i)}
+				return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: err, Cells: s.runawayCells(rec, i)}
 			}
 		}
 		if multi && len(f) > maxCellChars && utf8.RuneCountInString(f) > maxCellChars {
-			return nil, blanks, false, &RowError{Line: s.line + blanks + 1, Err: fmt.Errorf(
+			return nil, blanks, &RowError{Line: s.line + blanks + 1, Err: fmt.Errorf(
 				"a cell runs over %d lines, longer than Excel allows (%d characters): a quote (\") opened in this row is probably never closed; fix the quotes in this row and try again",
 				countLines(f), maxCellChars)}
 		}
 	}
-	return rec, blanks, false, nil
+	return rec, blanks, nil
 }
 
 // countLines counts the lines of a cell's text (LF, CRLF or CR apart).
@@ -444,7 +441,8 @@ func (s *csvSource) Next() (Row, error) {
 				return Row{}, err
 			}
 		}
-		rec, blanks, plain, err := s.readLine(lazyLines)
+		rec, blanks, err := s.readLine(lazyLines)
+		plain := rec == nil // lazy: the reader's line, its cells not cut
 		if err != nil {
 			var re *RowError
 			if errors.As(err, &re) {
